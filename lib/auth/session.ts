@@ -1,0 +1,60 @@
+import { jwtVerify, SignJWT } from 'jose';
+import { z } from 'zod';
+
+export const SESSION_COOKIE = 'osl_session';
+
+const claims = z.object({ sub: z.string().uuid(), tid: z.string().uuid() });
+export type SessionClaims = { userId: string; tenantId: string; expiresAt: number };
+
+/** The session key from the configured secret (HS256, at least 32 bytes). */
+export function sessionKey(secret: string): Uint8Array {
+  return new TextEncoder().encode(secret);
+}
+
+export async function createSessionToken(
+  key: Uint8Array,
+  user: { id: string; tenantId: string },
+  ttlHours: number,
+): Promise<{ token: string; expiresAt: Date }> {
+  const expiresAt = new Date(Date.now() + ttlHours * 3600_000);
+  const token = await new SignJWT({ tid: user.tenantId })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(user.id)
+    .setIssuedAt()
+    .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+    .sign(key);
+  return { token, expiresAt };
+}
+
+/** Null for anything that is not a valid, unexpired token signed with our key. */
+export async function verifySessionToken(
+  key: Uint8Array,
+  token: string | undefined,
+): Promise<SessionClaims | null> {
+  if (!token) return null;
+  try {
+    const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'] });
+    const parsed = claims.safeParse(payload);
+    if (!parsed.success || typeof payload.exp !== 'number') return null;
+    return { userId: parsed.data.sub, tenantId: parsed.data.tid, expiresAt: payload.exp * 1000 };
+  } catch {
+    return null;
+  }
+}
+
+/** Reads one cookie from a raw `Cookie` header (the WebSocket upgrade has no Next cookie helpers). */
+export function readCookie(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq === -1) continue;
+    if (part.slice(0, eq).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(eq + 1).trim());
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,69 @@
+import { and, asc, eq } from 'drizzle-orm';
+import type { Executor } from '../create-db';
+import { type Role, tenants, users } from '../schema';
+
+export type SessionUser = {
+  id: string;
+  tenantId: string;
+  tenantName: string;
+  email: string;
+  name: string;
+  role: Role;
+  locale: string;
+};
+
+const sessionUserColumns = {
+  id: users.id,
+  tenantId: users.tenantId,
+  tenantName: tenants.name,
+  email: users.email,
+  name: users.name,
+  role: users.role,
+  locale: users.locale,
+};
+
+export async function findUserForSignIn(db: Executor, email: string) {
+  const [row] = await db
+    .select({ ...sessionUserColumns, passwordHash: users.passwordHash })
+    .from(users)
+    .innerJoin(tenants, eq(tenants.id, users.tenantId))
+    .where(eq(users.email, email.trim().toLowerCase()))
+    .limit(1);
+  return row ?? null;
+}
+
+/** The user behind a session, checked against the tenant the session was issued for. */
+export async function findSessionUser(
+  db: Executor,
+  userId: string,
+  tenantId: string,
+): Promise<SessionUser | null> {
+  const [row] = await db
+    .select(sessionUserColumns)
+    .from(users)
+    .innerJoin(tenants, eq(tenants.id, users.tenantId))
+    .where(and(eq(users.id, userId), eq(users.tenantId, tenantId)))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function listTenantUsers(db: Executor, tenantId: string) {
+  return db
+    .select({ id: users.id, name: users.name, email: users.email, role: users.role })
+    .from(users)
+    .where(eq(users.tenantId, tenantId))
+    .orderBy(asc(users.name));
+}
+
+export async function setUserRole(db: Executor, tenantId: string, userId: string, role: Role) {
+  const [row] = await db
+    .update(users)
+    .set({ role })
+    .where(and(eq(users.id, userId), eq(users.tenantId, tenantId)))
+    .returning({ id: users.id, role: users.role });
+  return row ?? null;
+}
+
+export async function setUserLocale(db: Executor, userId: string, locale: string) {
+  await db.update(users).set({ locale }).where(eq(users.id, userId));
+}

@@ -1,0 +1,2 @@
+// Every table of the one PostgreSQL schema. Each aggregate keeps its tables in its own file; add the file here.
+export * from './core';

@@ -1,0 +1,83 @@
+import { count } from 'drizzle-orm';
+import { hashPassword } from '../auth/password';
+import type { Db } from './create-db';
+import { customers, orderLines, orders, products, tenants, users } from './schema';
+import {
+  DEMO_PASSWORD,
+  makeProducts,
+  seedCustomers,
+  seededRandom,
+  seedNotes,
+  seedStatuses,
+  seedTenants,
+} from './seed-data';
+
+/** Fills an empty database with two tenants of demo data. Does nothing when tenants exist. */
+export async function seedIfEmpty(db: Db): Promise<boolean> {
+  const [row] = await db.select({ n: count() }).from(tenants);
+  if ((row?.n ?? 0) > 0) return false;
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const random = seededRandom(20261121);
+  await db.transaction(async (tx) => {
+    for (const [tenantIndex, spec] of seedTenants.entries()) {
+      const [tenant] = await tx.insert(tenants).values({ slug: spec.slug, name: spec.name }).returning();
+      if (!tenant) throw new Error('tenant insert returned nothing');
+      const tenantUsers = await tx
+        .insert(users)
+        .values(spec.users.map((u) => ({ ...u, tenantId: tenant.id, passwordHash })))
+        .returning();
+      const skuPrefix = tenantIndex === 0 ? 'SIA' : 'NWT';
+      const tenantProducts = await tx
+        .insert(products)
+        .values(makeProducts(spec.products, skuPrefix, random).map((p) => ({ ...p, tenantId: tenant.id })))
+        .returning();
+      const tenantCustomers = await tx
+        .insert(customers)
+        .values(
+          seedCustomers
+            .slice(0, tenantIndex === 0 ? seedCustomers.length : 3)
+            .map((c) => ({ ...c, tenantId: tenant.id })),
+        )
+        .returning();
+      const staff = tenantUsers.filter((u) => u.role !== 'viewer');
+      for (let i = 0; i < spec.orders; i++) {
+        const customer = tenantCustomers[i % tenantCustomers.length]!;
+        const createdAt = new Date(
+          Date.UTC(2026, 9, 1) + i * 36 * 3600 * 1000 + Math.floor(random() * 3600_000),
+        );
+        const [order] = await tx
+          .insert(orders)
+          .values({
+            tenantId: tenant.id,
+            number: `${skuPrefix}-SO-${String(2401 + i)}`,
+            status: seedStatuses[i % seedStatuses.length]!,
+            customerId: customer.id,
+            shippingAddress: customer.address,
+            notes: seedNotes[i % seedNotes.length]!,
+            createdBy: staff[i % staff.length]!.id,
+            createdAt,
+            updatedAt: createdAt,
+          })
+          .returning();
+        if (!order) throw new Error('order insert returned nothing');
+        const lineCount = 1 + Math.floor(random() * 4);
+        const chosen = new Set<number>();
+        while (chosen.size < lineCount) chosen.add(Math.floor(random() * tenantProducts.length));
+        await tx.insert(orderLines).values(
+          [...chosen].map((index, position) => {
+            const product = tenantProducts[index]!;
+            return {
+              tenantId: tenant.id,
+              orderId: order.id,
+              productId: product.id,
+              quantity: 1 + Math.floor(random() * 12),
+              unitPriceMinor: product.priceMinor,
+              position,
+            };
+          }),
+        );
+      }
+    }
+  });
+  return true;
+}

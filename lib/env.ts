@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+const booleanFlag = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
+  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Public origin(s) allowed to open WebSockets, comma separated. Empty: same host as the request. */
+  ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  DATABASE_URL: z.string().url().optional(),
+  DATA_DIR: z.string().default('.data'),
+  REDIS_URL: z.string().url().optional(),
+  /** Prefix for every Redis key and channel, so several deployments (or test runs) share one Redis. */
+  REDIS_PREFIX: z.string().default('osl'),
+  SESSION_SECRET: z.string().min(32).optional(),
+  SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  REALTIME_ENABLED: booleanFlag.default(true),
+  SEED: booleanFlag.default(true),
+  WS_MAX_FRAME_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024),
+  WS_MESSAGES_PER_SECOND: z.coerce.number().positive().default(50),
+  WS_BURST: z.coerce.number().positive().default(100),
+  WS_MAX_SUBSCRIPTIONS: z.coerce.number().int().positive().default(200),
+  WS_MAX_CONNECTIONS_PER_USER: z.coerce.number().int().positive().default(20),
+  WS_HEARTBEAT_MS: z.coerce.number().int().positive().default(25_000),
+  WS_SLOW_CONSUMER_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(4 * 1024 * 1024),
+  WS_COMPRESSION_THRESHOLD: z.coerce.number().int().nonnegative().default(1024),
+  HISTORY_SIZE: z.coerce.number().int().positive().default(1000),
+  HISTORY_TTL_SECONDS: z.coerce.number().int().positive().default(300),
+  PRESENCE_TTL_SECONDS: z.coerce.number().int().positive().default(15),
+  PRESENCE_IDLE_SECONDS: z.coerce.number().int().positive().default(300),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/** Parses the process environment once; server.ts is the only caller in production. */
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`Invalid environment:\n${lines}`);
+  }
+  return result.data;
+}

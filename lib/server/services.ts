@@ -1,0 +1,37 @@
+import type { LoginThrottle } from '../auth/login-throttle';
+import type { Database } from '../db/create-db';
+import type { Env } from '../env';
+import type { Logger } from '../logger';
+import type { Realtime } from '../realtime/server';
+
+/**
+ * The per-process instances shared by server.ts and the Next route handlers. Next bundles route handlers apart
+ * from server.ts, so a module-level singleton would exist twice: the instances live on globalThis instead and are
+ * reached only through getServices().
+ */
+export type Services = {
+  env: Env;
+  nodeId: string;
+  database: Database;
+  logger: Logger;
+  sessionKey: Uint8Array;
+  loginThrottle: LoginThrottle;
+  realtime: Realtime;
+};
+
+const KEY = Symbol.for('omni-sales-live.services');
+type Holder = { [KEY]?: Services };
+
+export function registerServices(services: Services): void {
+  (globalThis as Holder)[KEY] = services;
+}
+
+export function clearServices(): void {
+  delete (globalThis as Holder)[KEY];
+}
+
+export function getServices(): Services {
+  const services = (globalThis as Holder)[KEY];
+  if (!services) throw new Error('Services are not registered: start the app through server.ts');
+  return services;
+}

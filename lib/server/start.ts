@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { LoginThrottle } from '../auth/login-throttle';
+import { resolveSessionSecret } from '../auth/secret';
+import { sessionKey } from '../auth/session';
+import { createDb, type Database } from '../db/create-db';
+import { seedIfEmpty } from '../db/seed';
+import type { Env } from '../env';
+import { createLogger } from '../logger';
+import { createRealtime } from '../realtime/server';
+import { clearServices, registerServices, type Services } from './services';
+
+export type StartOptions = {
+  env: Env;
+  /** Serve the Next app too (false in integration tests of the realtime layer and the API-less benchmarks). */
+  withNext: boolean;
+  /** Use this database instead of creating one from the environment (tests). */
+  database?: Database;
+};
+
+export type RunningServer = {
+  port: number;
+  url: string;
+  services: Services;
+  close(): Promise<void>;
+};
+
+/** Wires database, realtime layer and (optionally) Next onto one HTTP server. server.ts and tests call it. */
+export async function startServer(options: StartOptions): Promise<RunningServer> {
+  const { env } = options;
+  const nodeId = randomUUID().slice(0, 8);
+  const logger = createLogger(env.LOG_LEVEL, { node: nodeId });
+  const database =
+    options.database ??
+    (await createDb({ databaseUrl: env.DATABASE_URL, dataDir: path.join(env.DATA_DIR, 'pglite') }));
+  if (!options.database) {
+    await database.migrate();
+    if (env.SEED && (await seedIfEmpty(database.db))) logger.info('seeded demo data');
+  }
+  const key = sessionKey(resolveSessionSecret(env.SESSION_SECRET, env.DATA_DIR));
+  const realtime = await createRealtime({ env, database, logger, nodeId, sessionKey: key });
+  const services: Services = {
+    env,
+    nodeId,
+    database,
+    logger,
+    sessionKey: key,
+    loginThrottle: new LoginThrottle(),
+    realtime,
+  };
+  registerServices(services);
+
+  const dev = env.NODE_ENV !== 'production';
+  let nextHandler: http.RequestListener | undefined;
+  // Next attaches its own upgrade listener to the server it is given; a decoy that never listens keeps it away
+  // from /ws while dev hot reload upgrades are re-emitted on it.
+  const decoy = http.createServer();
+  if (options.withNext) {
+    const { default: next } = await import('next');
+    const app = next({ dev, dir: process.cwd(), hostname: 'localhost', port: env.PORT, httpServer: decoy });
+    await app.prepare();
+    const handle = app.getRequestHandler();
+    nextHandler = (req, res) => void handle(req, res);
+  }
+
+  const server = http.createServer((req, res) => {
+    const pathname = (req.url ?? '/').split('?')[0];
+    if (pathname === '/metrics') {
+      void realtime.metrics().then(({ contentType, body }) => {
+        res.writeHead(200, { 'content-type': contentType });
+        res.end(body);
+      });
+      return;
+    }
+    if (nextHandler) return nextHandler(req, res);
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: { code: 'NOT_FOUND', message: 'Not found' } }));
+  });
+  server.on('upgrade', (req, socket, head) => {
+    const pathname = (req.url ?? '/').split('?')[0] ?? '/';
+    if (pathname === '/ws' || pathname.startsWith('/app/')) return realtime.handleUpgrade(req, socket, head);
+    if (dev && options.withNext && pathname.startsWith('/_next/')) {
+      decoy.emit('upgrade', req, socket, head);
+      return;
+    }
+    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(env.PORT, env.HOST, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${env.HOST === '0.0.0.0' || env.HOST === '::' ? 'localhost' : env.HOST}:${port}`;
+  logger.info({ port, url, database: database.kind, dev }, 'listening');
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      server.close();
+      await realtime.close();
+      server.closeAllConnections();
+      await database.close();
+      clearServices();
+    })();
+    return closing;
+  };
+  return { port, url, services, close };
+}
