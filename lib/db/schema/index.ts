@@ -1,2 +1,4 @@
 // Every table of the one PostgreSQL schema. Each aggregate keeps its tables in its own file; add the file here.
 export * from './core';
+export * from './messaging';
+export * from './notifications';
