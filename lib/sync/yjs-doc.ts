@@ -1,0 +1,126 @@
+import * as Y from 'yjs';
+import type { SyncLine } from './types';
+
+/** The Yjs shape of an order: notes as Y.Text, lines as a Y.Array of Y.Map {id, productId, quantity}. */
+export type CrdtValues = { notes: string; lines: SyncLine[] };
+
+export function toBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
+}
+
+export function fromBase64(text: string): Uint8Array {
+  const binary = atob(text);
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  return out;
+}
+
+export function loadYDoc(state: Uint8Array | null): Y.Doc {
+  const doc = new Y.Doc();
+  if (state && state.length > 0) Y.applyUpdate(doc, state);
+  return doc;
+}
+
+export function readYDoc(doc: Y.Doc): CrdtValues {
+  const lines: SyncLine[] = [];
+  for (const item of doc.getArray<Y.Map<unknown>>('lines').toArray()) {
+    if (!(item instanceof Y.Map)) continue;
+    const id = item.get('id');
+    const productId = item.get('productId');
+    const quantity = item.get('quantity');
+    if (typeof id === 'string' && typeof productId === 'string' && typeof quantity === 'number') {
+      lines.push({ id, productId, quantity });
+    }
+  }
+  return { notes: doc.getText('notes').toString(), lines };
+}
+
+function lineMap(line: SyncLine): Y.Map<unknown> {
+  const map = new Y.Map<unknown>();
+  map.set('id', line.id);
+  map.set('productId', line.productId);
+  map.set('quantity', line.quantity);
+  return map;
+}
+
+/**
+ * Edits the document so it reads `target`, touching only what differs (used when a value changed outside the
+ * crdt strategy, e.g. after a policy switch). Returns the update it produced, or null when nothing changed.
+ */
+export function alignYDoc(doc: Y.Doc, target: CrdtValues): Uint8Array | null {
+  let update: Uint8Array | null = null;
+  const capture = (u: Uint8Array) => {
+    update = update ? Y.mergeUpdates([update, u]) : u;
+  };
+  doc.on('update', capture);
+  doc.transact(() => {
+    const text = doc.getText('notes');
+    const current = text.toString();
+    if (current !== target.notes) {
+      let prefix = 0;
+      while (
+        prefix < current.length &&
+        prefix < target.notes.length &&
+        current[prefix] === target.notes[prefix]
+      )
+        prefix++;
+      let suffix = 0;
+      while (
+        suffix < current.length - prefix &&
+        suffix < target.notes.length - prefix &&
+        current[current.length - 1 - suffix] === target.notes[target.notes.length - 1 - suffix]
+      )
+        suffix++;
+      text.delete(prefix, current.length - prefix - suffix);
+      text.insert(prefix, target.notes.slice(prefix, target.notes.length - suffix));
+    }
+    const array = doc.getArray<Y.Map<unknown>>('lines');
+    const wanted = new Map(target.lines.map((line) => [line.id, line]));
+    for (let i = array.length - 1; i >= 0; i--) {
+      const item = array.get(i);
+      const id = item instanceof Y.Map ? item.get('id') : undefined;
+      if (typeof id !== 'string' || !wanted.has(id)) array.delete(i, 1);
+    }
+    const present = new Map<string, Y.Map<unknown>>();
+    for (const item of array.toArray()) present.set(item.get('id') as string, item);
+    for (const line of target.lines) {
+      const item = present.get(line.id);
+      if (!item) array.push([lineMap(line)]);
+      else {
+        if (item.get('productId') !== line.productId) item.set('productId', line.productId);
+        if (item.get('quantity') !== line.quantity) item.set('quantity', line.quantity);
+      }
+    }
+  });
+  doc.off('update', capture);
+  return update;
+}
+
+export function pushYLine(doc: Y.Doc, line: SyncLine): void {
+  doc.getArray<Y.Map<unknown>>('lines').push([lineMap(line)]);
+}
+
+export function setYLineQuantity(doc: Y.Doc, lineId: string, quantity: number): boolean {
+  for (const item of doc.getArray<Y.Map<unknown>>('lines').toArray()) {
+    if (item.get('id') === lineId) {
+      item.set('quantity', quantity);
+      return true;
+    }
+  }
+  return false;
+}
+
+export function removeYLine(doc: Y.Doc, lineId: string): boolean {
+  const array = doc.getArray<Y.Map<unknown>>('lines');
+  for (let i = 0; i < array.length; i++) {
+    if (array.get(i).get('id') === lineId) {
+      array.delete(i, 1);
+      return true;
+    }
+  }
+  return false;
+}
