@@ -32,6 +32,8 @@ export type CloseEntry = { code: number; reason: string; retry: boolean; i18n: s
 export const closeCodes = {
   normal: { code: 1000, reason: 'Normal closure', retry: false, i18n: 'close.normal' },
   goingAway: { code: 1001, reason: 'Server going away', retry: true, i18n: 'close.goingAway' },
+  /** Sent by the WebSocket layer itself when a frame exceeds the size limit (WS_MAX_FRAME_BYTES). */
+  frameTooLarge: { code: 1009, reason: 'Frame too large', retry: true, i18n: 'close.frameTooLarge' },
   unsupportedVersion: {
     code: 4000,
     reason: 'Protocol version not supported',

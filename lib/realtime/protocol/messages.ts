@@ -1,6 +1,22 @@
 import { z } from 'zod';
 import { errorCodeList } from './codes';
 
+/**
+ * Protocol v1 over `/ws?v=1` (JSON text frames). The exchanges, as the server implements them:
+ * - On open the server sends `welcome`. Either side may send `ping {t}`; the other answers `pong`. Any frame counts
+ *   as a sign of life; a peer silent for two heartbeat intervals is closed (`heartbeatTimeout`).
+ * - `subscribe {id, channel, since?}` -> `subscribed {id, epoch, seq, recovered?, presence}`, then (when `since` was
+ *   given and recovered is true) the missed events in order, then live events. Errors -> `ack {id, ok:false}`.
+ *   A subscription makes the user a presence member of that channel (the `presence` channel lists the tenant).
+ * - `recover {id, channel, since}` (after the client saw a gap) -> the same answer as a subscribe with `since`.
+ * - A `subscribed` frame with `id: ''` is unsolicited: the server lost the channel's history (e.g. a Redis restart)
+ *   and says `recovered: false`; the client refetches state and continues from (epoch, seq).
+ * - `unsubscribe {id}` -> `ack {id, ok:true}`; nothing of that channel follows. A server-side removal (permission
+ *   change) sends `unsubscribed {channel, reason}`.
+ * - `publish {id}` -> `ack {id, ok:true, result:{epoch, seq}}`; `rpc {id}` -> `ack` with the handler's result;
+ *   `presence {id?}` -> `ack` when an id was given. Retries with the same id take effect once (same ack).
+ * - Invalid frames get `error {code, id?}`; repeated abuse closes with `policyViolation`, floods with `floods`.
+ */
 export const PROTOCOL_VERSION = 1;
 
 /** A client message id: unique per client; retries reuse it and take effect once. */
