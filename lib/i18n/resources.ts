@@ -1,0 +1,45 @@
+import enAdmin from '../../public/locales/en/admin.json';
+import enAuth from '../../public/locales/en/auth.json';
+import enCommon from '../../public/locales/en/common.json';
+import enDashboard from '../../public/locales/en/dashboard.json';
+import enOrders from '../../public/locales/en/orders.json';
+import enProducts from '../../public/locales/en/products.json';
+import thAdmin from '../../public/locales/th/admin.json';
+import thAuth from '../../public/locales/th/auth.json';
+import thCommon from '../../public/locales/th/common.json';
+import thDashboard from '../../public/locales/th/dashboard.json';
+import thOrders from '../../public/locales/th/orders.json';
+import thProducts from '../../public/locales/th/products.json';
+import type { Locale } from './config';
+
+/**
+ * Every namespace, imported statically so the server renders with it and the client bundle has it before the
+ * first paint (no loading flash). A new namespace: add its en and th imports here; lib/i18n/locales.test.ts fails
+ * until every file in public/locales/en is registered and has a Thai twin with the same keys.
+ */
+export const englishResources = {
+  common: enCommon,
+  auth: enAuth,
+  dashboard: enDashboard,
+  orders: enOrders,
+  products: enProducts,
+  admin: enAdmin,
+};
+
+export type Namespace = keyof typeof englishResources;
+type Resources = { [N in Namespace]: unknown };
+
+export const resources: Record<Locale, Resources> = {
+  en: englishResources,
+  th: {
+    common: thCommon,
+    auth: thAuth,
+    dashboard: thDashboard,
+    orders: thOrders,
+    products: thProducts,
+    admin: thAdmin,
+  },
+};
+
+export const namespaces = Object.keys(englishResources) as Namespace[];
+export const defaultNamespace: Namespace = 'common';
