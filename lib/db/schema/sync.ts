@@ -39,6 +39,8 @@ export const entityChanges = pgTable(
     strategy: text('strategy').notNull(),
     outcome: text('outcome').notNull(),
     overwrote: jsonb('overwrote'),
+    /** `change`, or `undo`/`redo` (compensating changes; `undoOf` names the change they reverse). */
+    kind: text('kind').notNull().default('change'),
     undoOf: uuid('undo_of'),
     undoneBy: uuid('undone_by'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

@@ -1,0 +1,192 @@
+import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, ne, type SQL } from 'drizzle-orm';
+import type { Executor } from '../create-db';
+import { appliedClientChanges, type EntityChangeRow, entityChanges, yjsStates } from '../schema';
+
+export type NewEntityChange = typeof entityChanges.$inferInsert;
+
+export async function insertEntityChange(db: Executor, row: NewEntityChange): Promise<EntityChangeRow> {
+  const [inserted] = await db.insert(entityChanges).values(row).returning();
+  return inserted!;
+}
+
+type EntityRef = { entityType: string; entityId: string };
+
+const ofEntity = (ref: EntityRef) =>
+  and(eq(entityChanges.entityType, ref.entityType), eq(entityChanges.entityId, ref.entityId));
+
+export async function lastFieldChange(db: Executor, ref: EntityRef, field: string) {
+  const [row] = await db
+    .select()
+    .from(entityChanges)
+    .where(and(ofEntity(ref), eq(entityChanges.field, field)))
+    .orderBy(desc(entityChanges.version))
+    .limit(1);
+  return row ?? null;
+}
+
+/** The first change of the field after a version (its `before` is the field's value at that version). */
+export async function firstFieldChangeAfter(db: Executor, ref: EntityRef, field: string, version: number) {
+  const [row] = await db
+    .select()
+    .from(entityChanges)
+    .where(and(ofEntity(ref), eq(entityChanges.field, field), gt(entityChanges.version, version)))
+    .orderBy(asc(entityChanges.version))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function fieldChangesAfter(db: Executor, ref: EntityRef, field: string, version: number) {
+  return db
+    .select()
+    .from(entityChanges)
+    .where(and(ofEntity(ref), eq(entityChanges.field, field), gt(entityChanges.version, version)))
+    .orderBy(asc(entityChanges.version));
+}
+
+export async function changesAfter(db: Executor, ref: EntityRef, version: number, limit: number) {
+  return db
+    .select()
+    .from(entityChanges)
+    .where(and(ofEntity(ref), gt(entityChanges.version, version)))
+    .orderBy(asc(entityChanges.version))
+    .limit(limit);
+}
+
+/** Who else edited the section since a moment (for the concurrent-edit notice). */
+export async function recentSectionEdits(
+  db: Executor,
+  ref: EntityRef,
+  section: string,
+  since: Date,
+  userId: string,
+) {
+  return db
+    .select({
+      userId: entityChanges.userId,
+      userName: entityChanges.userName,
+      section: entityChanges.section,
+      createdAt: entityChanges.createdAt,
+    })
+    .from(entityChanges)
+    .where(
+      and(
+        ofEntity(ref),
+        eq(entityChanges.section, section),
+        gte(entityChanges.createdAt, since),
+        ne(entityChanges.userId, userId),
+      ),
+    )
+    .orderBy(desc(entityChanges.createdAt))
+    .limit(20);
+}
+
+export async function findEntityChange(db: Executor, tenantId: string, changeId: string) {
+  const [row] = await db
+    .select()
+    .from(entityChanges)
+    .where(and(eq(entityChanges.id, changeId), eq(entityChanges.tenantId, tenantId)))
+    .limit(1);
+  return row ?? null;
+}
+
+/** The user's newest change of the entity that can still be undone (not an undo, not undone). */
+export async function latestUndoable(db: Executor, ref: EntityRef, userId: string) {
+  const [row] = await db
+    .select()
+    .from(entityChanges)
+    .where(
+      and(
+        ofEntity(ref),
+        eq(entityChanges.userId, userId),
+        isNull(entityChanges.undoOf),
+        isNull(entityChanges.undoneBy),
+      ),
+    )
+    .orderBy(desc(entityChanges.version))
+    .limit(1);
+  return row ?? null;
+}
+
+/** The user's newest undo that was not itself undone (what redo re-applies). */
+export async function latestRedoable(db: Executor, ref: EntityRef, userId: string) {
+  const [row] = await db
+    .select()
+    .from(entityChanges)
+    .where(and(ofEntity(ref), eq(entityChanges.userId, userId), isNull(entityChanges.undoneBy)))
+    .orderBy(desc(entityChanges.version))
+    .limit(1);
+  return row?.kind === 'undo' ? row : null;
+}
+
+export async function markUndone(db: Executor, changeId: string, undoneBy: string) {
+  await db.update(entityChanges).set({ undoneBy }).where(eq(entityChanges.id, changeId));
+}
+
+export type HistoryFilter = {
+  tenantId: string;
+  entityType: string;
+  entityId: string;
+  field?: string;
+  section?: string;
+  userId?: string;
+  /** Page backwards: versions below this one. */
+  beforeVersion?: number;
+  limit: number;
+};
+
+export async function listHistory(db: Executor, filter: HistoryFilter) {
+  const conditions: SQL[] = [
+    eq(entityChanges.tenantId, filter.tenantId),
+    eq(entityChanges.entityType, filter.entityType),
+    eq(entityChanges.entityId, filter.entityId),
+  ];
+  if (filter.field) conditions.push(eq(entityChanges.field, filter.field));
+  if (filter.section) conditions.push(eq(entityChanges.section, filter.section));
+  if (filter.userId) conditions.push(eq(entityChanges.userId, filter.userId));
+  if (filter.beforeVersion !== undefined) conditions.push(lt(entityChanges.version, filter.beforeVersion));
+  return db
+    .select()
+    .from(entityChanges)
+    .where(and(...conditions))
+    .orderBy(desc(entityChanges.version))
+    .limit(filter.limit);
+}
+
+export async function findAppliedClientChanges(db: Executor, userId: string, clientChangeIds: string[]) {
+  if (clientChangeIds.length === 0) return [];
+  return db
+    .select()
+    .from(appliedClientChanges)
+    .where(
+      and(
+        eq(appliedClientChanges.userId, userId),
+        inArray(appliedClientChanges.clientChangeId, clientChangeIds),
+      ),
+    );
+}
+
+export async function recordAppliedClientChange(
+  db: Executor,
+  row: { userId: string; clientChangeId: string; tenantId: string; entityId: string; result: unknown },
+) {
+  await db.insert(appliedClientChanges).values(row);
+}
+
+export async function readYjsState(db: Executor, entityId: string): Promise<string | null> {
+  const [row] = await db
+    .select({ state: yjsStates.state })
+    .from(yjsStates)
+    .where(eq(yjsStates.entityId, entityId))
+    .limit(1);
+  return row ? row.state : null;
+}
+
+export async function writeYjsState(
+  db: Executor,
+  row: { entityType: string; entityId: string; tenantId: string; state: string },
+) {
+  await db
+    .insert(yjsStates)
+    .values(row)
+    .onConflictDoUpdate({ target: yjsStates.entityId, set: { state: row.state, updatedAt: new Date() } });
+}

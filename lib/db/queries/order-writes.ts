@@ -1,0 +1,153 @@
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import type { Executor, Tx } from '../create-db';
+import { customers, type OrderStatus, orderLines, orders, products, type ShippingAddress } from '../schema';
+
+export type SyncedOrder = {
+  id: string;
+  tenantId: string;
+  number: string;
+  version: number;
+  status: OrderStatus;
+  customerId: string;
+  shippingAddress: ShippingAddress;
+  notes: string;
+  lines: { id: string; productId: string; quantity: number }[];
+};
+
+async function linesOf(db: Executor, orderId: string) {
+  return db
+    .select({ id: orderLines.id, productId: orderLines.productId, quantity: orderLines.quantity })
+    .from(orderLines)
+    .where(eq(orderLines.orderId, orderId))
+    .orderBy(asc(orderLines.position), asc(orderLines.id));
+}
+
+const orderColumns = {
+  id: orders.id,
+  tenantId: orders.tenantId,
+  number: orders.number,
+  version: orders.version,
+  status: orders.status,
+  customerId: orders.customerId,
+  shippingAddress: orders.shippingAddress,
+  notes: orders.notes,
+};
+
+/** The order and its lines; inside a transaction `forUpdate` holds the row until commit (writes serialize). */
+export async function loadSyncedOrder(
+  db: Executor,
+  tenantId: string,
+  orderId: string,
+  forUpdate = false,
+): Promise<SyncedOrder | null> {
+  const query = db
+    .select(orderColumns)
+    .from(orders)
+    .where(and(eq(orders.id, orderId), eq(orders.tenantId, tenantId)))
+    .limit(1);
+  const [row] = forUpdate ? await query.for('update') : await query;
+  if (!row) return null;
+  return { ...row, lines: await linesOf(db, orderId) };
+}
+
+export type OrderFieldPatch = Partial<{
+  status: OrderStatus;
+  customerId: string;
+  shippingAddress: ShippingAddress;
+  notes: string;
+}>;
+
+export async function writeOrderFields(tx: Tx, orderId: string, patch: OrderFieldPatch, version: number) {
+  await tx
+    .update(orders)
+    .set({ ...patch, version, updatedAt: new Date() })
+    .where(eq(orders.id, orderId));
+}
+
+export async function setLineQuantity(tx: Tx, orderId: string, lineId: string, quantity: number) {
+  const rows = await tx
+    .update(orderLines)
+    .set({ quantity })
+    .where(and(eq(orderLines.id, lineId), eq(orderLines.orderId, orderId)))
+    .returning({ id: orderLines.id });
+  return rows.length > 0;
+}
+
+export async function insertLine(
+  tx: Tx,
+  order: { tenantId: string; id: string },
+  line: { id: string; productId: string; quantity: number },
+  unitPriceMinor: number,
+) {
+  const [max] = await tx
+    .select({ position: sql<number>`coalesce(max(${orderLines.position}), -1)::integer` })
+    .from(orderLines)
+    .where(eq(orderLines.orderId, order.id));
+  await tx.insert(orderLines).values({
+    id: line.id,
+    tenantId: order.tenantId,
+    orderId: order.id,
+    productId: line.productId,
+    quantity: line.quantity,
+    unitPriceMinor,
+    position: Number(max?.position ?? -1) + 1,
+  });
+}
+
+export async function deleteLine(tx: Tx, orderId: string, lineId: string) {
+  const rows = await tx
+    .delete(orderLines)
+    .where(and(eq(orderLines.id, lineId), eq(orderLines.orderId, orderId)))
+    .returning({ id: orderLines.id });
+  return rows.length > 0;
+}
+
+/** Makes the order's lines exactly `lines` (in this order), keeping the unit price of lines that stay. */
+export async function replaceLines(
+  tx: Tx,
+  order: { tenantId: string; id: string },
+  lines: { id: string; productId: string; quantity: number }[],
+  prices: Map<string, number>,
+) {
+  const existing = await tx
+    .select({ id: orderLines.id, unitPriceMinor: orderLines.unitPriceMinor, productId: orderLines.productId })
+    .from(orderLines)
+    .where(eq(orderLines.orderId, order.id));
+  const kept = new Map(existing.map((row) => [row.id, row]));
+  await tx.delete(orderLines).where(eq(orderLines.orderId, order.id));
+  if (lines.length === 0) return;
+  await tx.insert(orderLines).values(
+    lines.map((line, position) => {
+      const old = kept.get(line.id);
+      return {
+        id: line.id,
+        tenantId: order.tenantId,
+        orderId: order.id,
+        productId: line.productId,
+        quantity: line.quantity,
+        unitPriceMinor:
+          old && old.productId === line.productId ? old.unitPriceMinor : (prices.get(line.productId) ?? 0),
+        position,
+      };
+    }),
+  );
+}
+
+/** Prices of the given products that belong to the tenant; a missing id is an unknown product. */
+export async function tenantProductPrices(db: Executor, tenantId: string, productIds: string[]) {
+  if (productIds.length === 0) return new Map<string, number>();
+  const rows = await db
+    .select({ id: products.id, priceMinor: products.priceMinor })
+    .from(products)
+    .where(and(eq(products.tenantId, tenantId), inArray(products.id, productIds)));
+  return new Map(rows.map((row) => [row.id, row.priceMinor]));
+}
+
+export async function tenantCustomerExists(db: Executor, tenantId: string, customerId: string) {
+  const [row] = await db
+    .select({ id: customers.id })
+    .from(customers)
+    .where(and(eq(customers.id, customerId), eq(customers.tenantId, tenantId)))
+    .limit(1);
+  return Boolean(row);
+}
