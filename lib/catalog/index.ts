@@ -1,0 +1,32 @@
+import { getServices } from '../server/services';
+import { createCustomerService } from './customer-service';
+import type { CatalogDeps } from './deps';
+import { createOrderService } from './order-service';
+import { createProductService } from './product-service';
+
+export type Catalog = {
+  products: ReturnType<typeof createProductService>;
+  customers: ReturnType<typeof createCustomerService>;
+  orders: ReturnType<typeof createOrderService>;
+};
+
+export function createCatalog(deps: CatalogDeps): Catalog {
+  return {
+    products: createProductService(deps),
+    customers: createCustomerService(deps),
+    orders: createOrderService(deps),
+  };
+}
+
+/** The catalog over this process's database and hub (route handlers and server actions). */
+export function getCatalog(): Catalog {
+  const services = getServices();
+  return createCatalog({
+    db: services.database.db,
+    publish: (input) => services.realtime.publish(input),
+    logger: services.logger,
+  });
+}
+
+export type { CatalogActor } from './access';
+export type { CatalogError, Result } from './result';
