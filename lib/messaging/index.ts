@@ -1,0 +1,73 @@
+import type { Db } from '../db/create-db';
+import { createNotifier, type Notifier } from '../notifications/notifier';
+import { createAnnouncementService } from './announcements';
+import { createConversationService } from './conversations';
+import { createDeliverySweeper, defaultSweeperOptions, type SweeperOptions } from './delivery-sweeper';
+import type { MessagingDeps } from './deps';
+import { createMessageService } from './messages';
+import type { RealtimePort } from './ports';
+import { createTypingService } from './typing';
+import { createMemoryTypingStore, type TypingStore } from './typing-store';
+
+export type { Caller } from './deps';
+export type { Failure, Result } from './result';
+
+export type MessagingOptions = {
+  db: Db;
+  realtime: RealtimePort;
+  typing?: TypingStore;
+  notifier?: Notifier;
+  now?: () => number;
+  typingTtlMs?: number;
+  sweeper?: Partial<SweeperOptions>;
+};
+
+/** Builds the messaging services over one database and one realtime port. */
+export function createMessaging(options: MessagingOptions) {
+  const notifier =
+    options.notifier ?? createNotifier({ db: options.db, realtime: options.realtime, now: options.now });
+  const deps: MessagingDeps = {
+    db: options.db,
+    realtime: options.realtime,
+    typing: options.typing ?? createMemoryTypingStore(),
+    notifier,
+    now: options.now ?? Date.now,
+    typingTtlMs: options.typingTtlMs ?? 8000,
+  };
+  const conversations = createConversationService(deps);
+  const messages = createMessageService(deps, conversations);
+  const typing = createTypingService(deps, conversations);
+  const announcements = createAnnouncementService(deps);
+  const sweeper = createDeliverySweeper(deps, { ...defaultSweeperOptions, ...options.sweeper });
+  return {
+    deps,
+    notifier,
+    conversations,
+    messages,
+    typing,
+    announcements,
+    sweeper,
+    async close() {
+      typing.close();
+      await sweeper.stop();
+      await deps.typing.close();
+    },
+  };
+}
+
+export type Messaging = ReturnType<typeof createMessaging>;
+
+const KEY = Symbol.for('omni-sales-live.messaging');
+type Holder = { [KEY]?: Messaging };
+
+/** One messaging instance per process, shared by server.ts and the Next route handlers (bundled apart). */
+export function setMessaging(messaging: Messaging | undefined): void {
+  if (messaging) (globalThis as Holder)[KEY] = messaging;
+  else delete (globalThis as Holder)[KEY];
+}
+
+export function getMessaging(): Messaging {
+  const messaging = (globalThis as Holder)[KEY];
+  if (!messaging) throw new Error('Messaging is not registered: call registerMessaging at start');
+  return messaging;
+}
