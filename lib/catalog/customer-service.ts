@@ -1,5 +1,6 @@
-import { findCustomer, listCustomers } from '../db/queries/catalog-reads';
+import { findCustomer } from '../db/queries/catalog-reads';
 import { createCustomer, updateCustomer } from '../db/queries/customer-writes';
+import { type CustomerRow, listCustomers } from '../db/queries/customers';
 import { type CatalogActor, isEntityId, mayWrite } from './access';
 import type { CatalogDeps } from './deps';
 import { type CustomerDto, toCustomerDto } from './dto';
@@ -7,16 +8,22 @@ import { eventBase, type FieldChanges, publishAll } from './events';
 import { forbidden, fromWriteFailure, notFound, ok, type Result, validationFailed } from './result';
 import { customerCreateInput, customerListQuery, customerPatchInput } from './schemas';
 
-export type CustomerPage = { items: CustomerDto[]; total: number; limit: number; offset: number };
+export type CustomerPage = {
+  items: CustomerRow[];
+  total: number;
+  page: number;
+  pageSize: number;
+  pages: number;
+};
 
 export function createCustomerService(deps: CatalogDeps) {
   return {
     async list(actor: CatalogActor, query: unknown): Promise<Result<CustomerPage>> {
       const parsed = customerListQuery.safeParse(query);
       if (!parsed.success) return validationFailed(parsed.error);
-      const { q, limit, offset } = parsed.data;
-      const page = await listCustomers(deps.db, actor.tenantId, { search: q || undefined, limit, offset });
-      return ok({ items: page.items.map(toCustomerDto), total: page.total, limit, offset });
+      const { q, page, pageSize } = parsed.data;
+      const { rows, ...rest } = await listCustomers(deps.db, actor.tenantId, { search: q, page, pageSize });
+      return ok({ items: rows, ...rest });
     },
 
     async get(actor: CatalogActor, id: string): Promise<Result<CustomerDto>> {

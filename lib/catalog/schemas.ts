@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageRequestSchema } from '../db/queries/pagination';
 
 /** Input shapes of the catalog writes, shared by the REST handlers and the server actions. */
 
@@ -91,11 +92,9 @@ export const customerPatchInput = z
   .refine((v) => Object.keys(v.changes).length > 0, { path: ['changes'], message: 'Nothing to change' });
 export type CustomerPatchInput = z.infer<typeof customerPatchInput>;
 
-export const customerListQuery = z.object({
-  q: z.string().trim().max(100).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
-});
+export const customerListQuery = z
+  .object({ q: z.string().trim().max(100).optional() })
+  .extend(pageRequestSchema.shape);
 
 export const orderStatusInput = z
   .object({
