@@ -48,6 +48,12 @@ const envSchema = z.object({
   HISTORY_TTL_SECONDS: z.coerce.number().int().positive().default(300),
   PRESENCE_TTL_SECONDS: z.coerce.number().int().positive().default(15),
   PRESENCE_IDLE_SECONDS: z.coerce.number().int().positive().default(300),
+  /** Pusher protocol apps (lib/pusher/README.md): one app from these three, more from PUSHER_APPS(_FILE). */
+  PUSHER_APP_ID: z.string().optional(),
+  PUSHER_APP_KEY: z.string().optional(),
+  PUSHER_APP_SECRET: z.string().optional(),
+  PUSHER_APPS: z.string().optional(),
+  PUSHER_APPS_FILE: z.string().optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
