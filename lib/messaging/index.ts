@@ -1,6 +1,7 @@
 import type { Db } from '../db/create-db';
 import { createNotifier, type Notifier } from '../notifications/notifier';
 import { createAnnouncementService } from './announcements';
+import { KeyedRateLimiter } from './api/rate-limiter';
 import { createConversationService } from './conversations';
 import { createDeliverySweeper, defaultSweeperOptions, type SweeperOptions } from './delivery-sweeper';
 import type { MessagingDeps } from './deps';
@@ -20,6 +21,8 @@ export type MessagingOptions = {
   now?: () => number;
   typingTtlMs?: number;
   sweeper?: Partial<SweeperOptions>;
+  /** REST requests per user: a burst and a refill per second. */
+  rateLimit?: { perSecond: number; burst: number };
 };
 
 /** Builds the messaging services over one database and one realtime port. */
@@ -47,6 +50,7 @@ export function createMessaging(options: MessagingOptions) {
     typing,
     announcements,
     sweeper,
+    rateLimiter: new KeyedRateLimiter(options.rateLimit?.perSecond ?? 20, options.rateLimit?.burst ?? 60),
     async close() {
       typing.close();
       await sweeper.stop();
