@@ -9,6 +9,7 @@ import { createDb, type Database } from '../db/create-db';
 import { seedIfEmpty } from '../db/seed';
 import type { Env } from '../env';
 import { createLogger } from '../logger';
+import { createPusher } from '../pusher';
 import { createRealtime } from '../realtime/server';
 import { clearServices, registerServices, type Services } from './services';
 
@@ -41,6 +42,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   }
   const key = sessionKey(resolveSessionSecret(env.SESSION_SECRET, env.DATA_DIR));
   const realtime = await createRealtime({ env, database, logger, nodeId, sessionKey: key });
+  const pusher = createPusher({ env, logger, nodeId });
   const services: Services = {
     env,
     nodeId,
@@ -74,13 +76,15 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       });
       return;
     }
+    if (pathname?.startsWith('/apps/')) return pusher.handleHttp(req, res);
     if (nextHandler) return nextHandler(req, res);
     res.writeHead(404, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ error: { code: 'NOT_FOUND', message: 'Not found' } }));
   });
   server.on('upgrade', (req, socket, head) => {
     const pathname = (req.url ?? '/').split('?')[0] ?? '/';
-    if (pathname === '/ws' || pathname.startsWith('/app/')) return realtime.handleUpgrade(req, socket, head);
+    if (pathname.startsWith('/app/')) return pusher.handleUpgrade(req, socket, head);
+    if (pathname === '/ws') return realtime.handleUpgrade(req, socket, head);
     if (dev && options.withNext && pathname.startsWith('/_next/')) {
       decoy.emit('upgrade', req, socket, head);
       return;
@@ -100,6 +104,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const close = () => {
     closing ??= (async () => {
       server.close();
+      await pusher.close();
       await realtime.close();
       server.closeAllConnections();
       await database.close();

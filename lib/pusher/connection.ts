@@ -1,0 +1,328 @@
+import {
+  channelType,
+  isAuthenticatedChannel,
+  isValidChannelName,
+  type PusherChannelType,
+  userChannel,
+} from './channels';
+import type { PusherApp } from './config';
+import { type PusherCode, pusherCodes } from './errors';
+import {
+  channelData,
+  type ParsedFrame,
+  type PresenceSnapshot,
+  type PusherServerMessage,
+  parseFrame,
+  parseJsonText,
+  serverMessages,
+  userData,
+} from './protocol';
+import { verifyChannelAuth, verifyUserAuth } from './signatures';
+import { TokenBucket } from './token-bucket';
+
+/** The three things the connection needs from a socket; the one file that imports `ws` adapts it. */
+export type PusherSocket = {
+  send(text: string): void;
+  close(code: number, reason: string): void;
+  /** Bytes queued but not yet written; a consumer that does not read is closed before it grows our memory. */
+  bufferedAmount(): number;
+  /** A WebSocket protocol-level ping (the peer answers with a pong frame by itself). */
+  ping(): void;
+};
+
+export type Subscription = { type: PusherChannelType; userId?: string };
+
+export type ConnectionLimits = {
+  messagesPerSecond: number;
+  burst: number;
+  maxSubscriptions: number;
+  slowConsumerBytes: number;
+};
+
+/** What a connection asks of the server: the cluster-wide side of subscribing, leaving and broadcasting. */
+export interface ConnectionHost {
+  readonly now: () => number;
+  join(
+    connection: PusherConnection,
+    channel: string,
+    subscription: Subscription,
+    userInfo?: unknown,
+  ): Promise<JoinResult>;
+  leave(connection: PusherConnection, channel: string, subscription: Subscription): Promise<void>;
+  presence(connection: PusherConnection, channel: string): Promise<PresenceSnapshot>;
+  clientEvent(
+    connection: PusherConnection,
+    channel: string,
+    event: string,
+    data: unknown,
+    userId?: string,
+  ): void;
+  signedIn(connection: PusherConnection, userId: string): void;
+  closed(connection: PusherConnection): void;
+}
+
+export type JoinResult =
+  | { ok: true; presence?: PresenceSnapshot }
+  | { ok: false; type: 'LimitReached'; error: string; status: number };
+
+type Phase = { name: 'open' } | { name: 'closed' };
+
+const MAX_INVALID_FRAMES = 50;
+
+/**
+ * One Pusher protocol 7 connection: pure logic behind PusherSocket. Frames are handled one after another (a
+ * subscribe that waits on the cluster state completes before the next frame of the same socket is handled).
+ */
+export class PusherConnection {
+  readonly subscriptions = new Map<string, Subscription>();
+  user: { id: string; info: unknown } | null = null;
+  #phase: Phase = { name: 'open' };
+  #queue: Promise<void> = Promise.resolve();
+  #lastActivity: number;
+  #pingSentAt: number | null = null;
+  #timer: NodeJS.Timeout | null = null;
+  readonly #messages: TokenBucket;
+  readonly #clientEvents: TokenBucket;
+  #rejected = 0;
+
+  constructor(
+    readonly socketId: string,
+    readonly app: PusherApp,
+    private readonly socket: PusherSocket,
+    private readonly host: ConnectionHost,
+    private readonly limits: ConnectionLimits,
+  ) {
+    this.#lastActivity = host.now();
+    this.#messages = new TokenBucket(limits.messagesPerSecond, limits.burst, host.now);
+    this.#clientEvents = new TokenBucket(app.clientEventsPerSecond, app.clientEventsPerSecond, host.now);
+    this.send(serverMessages.connectionEstablished(socketId, app.activityTimeout));
+    this.#schedule(app.activityTimeout * 1000);
+  }
+
+  get isOpen(): boolean {
+    return this.#phase.name === 'open';
+  }
+
+  send(message: PusherServerMessage): void {
+    this.sendRaw(JSON.stringify(message));
+  }
+
+  sendRaw(frame: string): void {
+    if (this.#phase.name !== 'open') return;
+    if (this.socket.bufferedAmount() > this.limits.slowConsumerBytes) {
+      this.close(pusherCodes.overCapacity, 'Slow consumer');
+      return;
+    }
+    this.socket.send(frame);
+  }
+
+  /** Sends pusher:error with the code, then closes with the same code (as Pusher servers do). */
+  close(code: PusherCode, message = code.message): void {
+    if (this.#phase.name !== 'open') return;
+    this.send(serverMessages.error(code.code, message));
+    this.socket.close(code.code, message.slice(0, 120));
+    this.socketClosed();
+  }
+
+  /** Any frame, WebSocket ping or pong from the peer counts as activity. */
+  activity(): void {
+    this.#lastActivity = this.host.now();
+    this.#pingSentAt = null;
+  }
+
+  receive(text: string): void {
+    this.activity();
+    if (this.#phase.name !== 'open') return;
+    if (!this.#messages.take()) {
+      this.#rejected += 1;
+      if (this.#rejected > this.limits.burst) this.close(pusherCodes.overCapacity, 'Message flood');
+      else this.send(serverMessages.error(pusherCodes.rateLimited.code, 'Too many messages; slow down'));
+      return;
+    }
+    this.#rejected = 0;
+    const parsed = parseFrame(text);
+    this.#queue = this.#queue
+      .then(() => this.#handle(parsed))
+      .catch(() => this.send(serverMessages.error(null, 'Internal error')));
+  }
+
+  /** The socket is gone (closed by the peer, by us, or errored): leave every channel once. */
+  socketClosed(): void {
+    if (this.#phase.name === 'closed') return;
+    this.#phase = { name: 'closed' };
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#queue = this.#queue.then(async () => {
+      for (const [channel, subscription] of this.subscriptions)
+        await this.host.leave(this, channel, subscription);
+      this.subscriptions.clear();
+      this.host.closed(this);
+    });
+  }
+
+  /** Resolves when every frame received so far has been handled (and, once closed, every channel left). */
+  settled(): Promise<void> {
+    return this.#queue;
+  }
+
+  #schedule(ms: number): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => this.#checkActivity(), Math.max(50, ms));
+    this.#timer.unref();
+  }
+
+  #checkActivity(): void {
+    if (this.#phase.name !== 'open') return;
+    const now = this.host.now();
+    if (this.#pingSentAt !== null) {
+      const waited = now - this.#pingSentAt;
+      const pongTimeout = this.app.pongTimeout * 1000;
+      if (waited >= pongTimeout) this.close(pusherCodes.pongTimeout);
+      else this.#schedule(pongTimeout - waited);
+      return;
+    }
+    const idle = now - this.#lastActivity;
+    const timeout = this.app.activityTimeout * 1000;
+    if (idle < timeout) {
+      this.#schedule(timeout - idle);
+      return;
+    }
+    this.#pingSentAt = now;
+    this.send(serverMessages.ping());
+    this.socket.ping();
+    this.#schedule(this.app.pongTimeout * 1000);
+  }
+
+  async #handle(parsed: ParsedFrame): Promise<void> {
+    if (this.#phase.name !== 'open') return;
+    if (!parsed.ok) {
+      this.#rejected += 1;
+      if (this.#rejected > MAX_INVALID_FRAMES)
+        this.close(pusherCodes.overCapacity, 'Too many invalid frames');
+      else this.send(serverMessages.error(null, parsed.reason));
+      return;
+    }
+    const message = parsed.message;
+    switch (message.event) {
+      case 'pusher:ping':
+        return this.send(serverMessages.pong());
+      case 'pusher:pong':
+        return;
+      case 'pusher:subscribe':
+        return this.#subscribe(message.data.channel, message.data.auth, message.data.channel_data);
+      case 'pusher:unsubscribe':
+        return this.#unsubscribe(message.data.channel);
+      case 'pusher:signin':
+        return this.#signin(message.data.auth, message.data.user_data);
+      case 'client':
+        return this.#clientEvent(message.name, message.channel, message.data);
+      default: {
+        const exhaustive: never = message;
+        return exhaustive;
+      }
+    }
+  }
+
+  async #subscribe(
+    channel: string,
+    auth: string | undefined,
+    channelDataText: string | undefined,
+  ): Promise<void> {
+    if (!isValidChannelName(channel))
+      return this.send(
+        serverMessages.subscriptionError(channel, 'InvalidChannel', 'Invalid channel name', 400),
+      );
+    const type = channelType(channel);
+    const existing = this.subscriptions.get(channel);
+    if (!existing && this.subscriptions.size >= this.limits.maxSubscriptions)
+      return this.send(
+        serverMessages.subscriptionError(channel, 'SubscriptionLimit', 'Subscription limit reached', 4100),
+      );
+    const denied = () =>
+      this.send(serverMessages.subscriptionError(channel, 'AuthError', 'Invalid signature', 401));
+
+    let subscription: Subscription = { type };
+    let userInfo: unknown;
+    if (type === 'user') {
+      if (!this.user || channel !== userChannel(this.user.id)) return denied();
+    } else if (type === 'presence') {
+      if (
+        channelDataText === undefined ||
+        !verifyChannelAuth(this.app, this.socketId, channel, auth, channelDataText)
+      )
+        return denied();
+      const data = parseJsonText(channelData, channelDataText);
+      if (!data)
+        return this.send(serverMessages.subscriptionError(channel, 'AuthError', 'Invalid channel_data', 400));
+      if (Buffer.byteLength(JSON.stringify(data.user_info ?? null)) > this.app.maxUserInfoBytes)
+        return this.send(
+          serverMessages.subscriptionError(channel, 'AuthError', 'user_info is too large', 413),
+        );
+      subscription = { type, userId: data.user_id };
+      userInfo = data.user_info;
+    } else if (isAuthenticatedChannel(type)) {
+      if (!verifyChannelAuth(this.app, this.socketId, channel, auth)) return denied();
+    }
+
+    if (existing) {
+      // Already subscribed (a client retrying): confirm again without counting twice.
+      if (existing.type !== 'presence' || existing.userId === subscription.userId) {
+        const presence = existing.type === 'presence' ? await this.host.presence(this, channel) : undefined;
+        return this.send(serverMessages.subscriptionSucceeded(channel, presence));
+      }
+      await this.host.leave(this, channel, existing);
+      this.subscriptions.delete(channel);
+    }
+    this.subscriptions.set(channel, subscription);
+    const result = await this.host.join(this, channel, subscription, userInfo);
+    if (!result.ok) {
+      this.subscriptions.delete(channel);
+      return this.send(serverMessages.subscriptionError(channel, result.type, result.error, result.status));
+    }
+    if (this.#phase.name === 'open')
+      this.send(serverMessages.subscriptionSucceeded(channel, result.presence));
+  }
+
+  async #unsubscribe(channel: string): Promise<void> {
+    const subscription = this.subscriptions.get(channel);
+    if (!subscription) return;
+    this.subscriptions.delete(channel);
+    await this.host.leave(this, channel, subscription);
+  }
+
+  async #signin(auth: string, userDataText: string): Promise<void> {
+    const data = parseJsonText(userData, userDataText);
+    if (!data || !verifyUserAuth(this.app, this.socketId, auth, userDataText))
+      return this.close(pusherCodes.unauthorized, 'Invalid signin signature or user_data');
+    this.user = { id: data.id, info: data.user_info };
+    this.host.signedIn(this, data.id);
+    this.send(serverMessages.signinSuccess(userDataText));
+  }
+
+  #clientEvent(event: string, channel: string, data: unknown): void {
+    const problem = this.#clientEventProblem(channel, data);
+    if (problem) {
+      this.send(serverMessages.error(problem.code, problem.message));
+      return;
+    }
+    this.host.clientEvent(this, channel, event, data, this.subscriptions.get(channel)?.userId);
+  }
+
+  #clientEventProblem(channel: string, data: unknown): { code: number | null; message: string } | null {
+    if (!this.app.clientEvents) return { code: null, message: 'Client events are not enabled for this app' };
+    if (!isAuthenticatedChannel(channelType(channel)))
+      return {
+        code: null,
+        message: 'Client event rejected - only supported on private and presence channels',
+      };
+    if (!this.subscriptions.has(channel))
+      return { code: null, message: `Client event rejected - not subscribed to ${channel}` };
+    const size = Buffer.byteLength(typeof data === 'string' ? data : JSON.stringify(data ?? null));
+    if (size > this.app.maxEventPayloadBytes)
+      return {
+        code: null,
+        message: `Client event rejected - data exceeds ${this.app.maxEventPayloadBytes} bytes`,
+      };
+    if (!this.#clientEvents.take()) return pusherCodes.rateLimited;
+    return null;
+  }
+}

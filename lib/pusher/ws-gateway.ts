@@ -1,0 +1,105 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { type RawData, WebSocket, WebSocketServer } from 'ws';
+import type { Logger } from '../logger';
+import { originAllowed } from './config';
+import type { PusherConnection, PusherSocket } from './connection';
+import { type PusherCode, pusherCodes } from './errors';
+import { SUPPORTED_PROTOCOLS, serverMessages } from './protocol';
+import type { PusherServer } from './server';
+
+export type PusherGateway = {
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  close(): Promise<void>;
+};
+
+function adapt(ws: WebSocket): PusherSocket {
+  return {
+    send: (text) => {
+      if (ws.readyState === WebSocket.OPEN) ws.send(text);
+    },
+    close: (code, reason) => ws.close(code, reason),
+    bufferedAmount: () => ws.bufferedAmount,
+    ping: () => {
+      if (ws.readyState === WebSocket.OPEN) ws.ping();
+    },
+  };
+}
+
+function text(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8');
+}
+
+/**
+ * The one place a `ws` socket becomes a Pusher connection: `/app/{key}?protocol=7…`. Refusals (unknown app,
+ * bad path, unsupported protocol, origin) are sent after the upgrade, as pusher:error plus the close code, because
+ * that is how Pusher clients learn whether to reconnect.
+ */
+export function createPusherGateway(options: {
+  server: PusherServer;
+  logger: Logger;
+  maxPayload: number;
+}): PusherGateway {
+  const { server, logger } = options;
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: options.maxPayload,
+    perMessageDeflate: false,
+  });
+
+  const refuse = (ws: WebSocket, code: PusherCode) => {
+    ws.send(JSON.stringify(serverMessages.error(code.code, code.message)));
+    ws.close(code.code, code.message);
+  };
+
+  const attach = (ws: WebSocket, req: IncomingMessage) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const match = /^\/app\/([^/]+)\/?$/.exec(url.pathname);
+    if (!match?.[1]) return refuse(ws, pusherCodes.pathNotFound);
+    const app = server.apps.byKey(decodeURIComponent(match[1]));
+    if (!app) return refuse(ws, pusherCodes.appNotFound);
+    const protocol = url.searchParams.get('protocol');
+    if (protocol !== null && !SUPPORTED_PROTOCOLS.includes(Number(protocol)))
+      return refuse(ws, pusherCodes.unsupportedProtocol);
+    if (!originAllowed(app, req.headers.origin)) return refuse(ws, pusherCodes.originNotAllowed);
+
+    // Frames that arrive while the app quota is checked wait here.
+    const early: string[] = [];
+    let connection: PusherConnection | null = null;
+    let gone = false;
+    ws.on('message', (data) => {
+      if (connection) connection.receive(text(data));
+      else early.push(text(data));
+    });
+    ws.on('ping', () => connection?.activity());
+    ws.on('pong', () => connection?.activity());
+    ws.on('error', (error) => logger.debug({ err: String(error) }, 'pusher socket error'));
+    ws.on('close', () => {
+      gone = true;
+      connection?.socketClosed();
+    });
+    server
+      .open(app, adapt(ws))
+      .then((opened) => {
+        if (!opened) return;
+        connection = opened;
+        if (gone) return opened.socketClosed();
+        for (const frame of early.splice(0)) opened.receive(frame);
+      })
+      .catch((error: unknown) => {
+        logger.warn({ err: String(error) }, 'pusher connection refused');
+        refuse(ws, pusherCodes.overCapacity);
+      });
+  };
+
+  return {
+    handleUpgrade(req, socket, head) {
+      wss.handleUpgrade(req, socket, head, (ws) => attach(ws, req));
+    },
+    async close() {
+      for (const ws of wss.clients) ws.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
