@@ -5,6 +5,7 @@ import type { englishResources } from './resources';
 declare module 'i18next' {
   interface CustomTypeOptions {
     defaultNS: 'common';
+    strictKeyChecks: true;
     resources: typeof englishResources;
   }
 }

@@ -27,7 +27,7 @@ export const englishResources = {
 };
 
 export type Namespace = keyof typeof englishResources;
-type Resources = { [N in Namespace]: unknown };
+type Resources = Record<Namespace, Record<string, unknown>>;
 
 export const resources: Record<Locale, Resources> = {
   en: englishResources,

@@ -1,0 +1,164 @@
+import Link from 'next/link';
+import { OrdersTable } from '@/components/orders/orders-table';
+import { Card, CardHeader } from '@/components/ui/card';
+import { EmptyState } from '@/components/ui/empty-state';
+import { PageHeader } from '@/components/ui/page-header';
+import { statusTones } from '@/components/ui/status-badge';
+import { requireUser } from '@/lib/auth/current-user';
+import { orderStats, recentOrders } from '@/lib/db/queries/orders';
+import { lowStockProducts } from '@/lib/db/queries/products';
+import { orderStatusEnum } from '@/lib/db/schema';
+import { getFormatters, getT } from '@/lib/i18n/server';
+import { getServices } from '@/lib/server/services';
+
+const barColors = {
+  neutral: 'bg-slate-400',
+  amber: 'bg-amber-400',
+  blue: 'bg-blue-500',
+  violet: 'bg-violet-500',
+  green: 'bg-emerald-500',
+  red: 'bg-rose-400',
+  teal: 'bg-teal-500',
+} as const;
+
+function Stat({
+  label,
+  value,
+  hint,
+  testId,
+}: {
+  label: string;
+  value: string;
+  hint?: string;
+  testId: string;
+}) {
+  return (
+    <Card className="px-5 py-4">
+      <p className="text-sm text-slate-500">{label}</p>
+      <p className="tabular mt-1 text-2xl font-semibold tracking-tight text-slate-900" data-testid={testId}>
+        {value}
+      </p>
+      {hint ? <p className="mt-1 text-xs text-slate-500">{hint}</p> : null}
+    </Card>
+  );
+}
+
+export default async function DashboardPage() {
+  const user = await requireUser();
+  const { db } = getServices().database;
+  const [stats, recent, lowStock] = await Promise.all([
+    orderStats(db, user.tenantId),
+    recentOrders(db, user.tenantId, 6),
+    lowStockProducts(db, user.tenantId, 6),
+  ]);
+  const t = await getT('dashboard');
+  const tc = await getT('common');
+  const format = await getFormatters();
+  const open = stats.counts.draft + stats.counts.pending;
+  const max = Math.max(1, ...Object.values(stats.counts));
+
+  return (
+    <>
+      <PageHeader title={t('title')} subtitle={t('subtitle', { tenant: user.tenantName })} />
+      <div className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4">
+        <Stat
+          label={t('revenue.title')}
+          value={format.price(stats.revenueMinor)}
+          hint={t('revenue.hint')}
+          testId="stat-revenue"
+        />
+        <Stat label={t('ordersTotal')} value={format.number(stats.total)} testId="stat-orders" />
+        <Stat
+          label={t('openOrders.title')}
+          value={format.number(open)}
+          hint={t('openOrders.hint')}
+          testId="stat-open"
+        />
+        <Stat
+          label={t('lowStock.title')}
+          value={format.number(lowStock.total)}
+          hint={t('lowStock.hint')}
+          testId="stat-low-stock"
+        />
+      </div>
+
+      <div className="mt-6 grid gap-6 xl:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
+        <Card>
+          <CardHeader
+            title={t('recent.title')}
+            action={
+              <Link href="/orders" className="font-medium text-brand-700 hover:underline">
+                {t('recent.viewAll')} →
+              </Link>
+            }
+          />
+          {recent.length ? <OrdersTable rows={recent} compact /> : <EmptyState title={t('recent.empty')} />}
+        </Card>
+
+        <div className="space-y-6">
+          <Card>
+            <CardHeader title={t('byStatus')} />
+            <ul className="space-y-3 px-5 py-4" data-testid="status-counts">
+              {orderStatusEnum.enumValues.map((status) => (
+                <li key={status} data-status={status}>
+                  <Link href={`/orders?status=${status}`} className="group block">
+                    <div className="flex items-center justify-between text-sm">
+                      <span className="text-slate-700 group-hover:text-slate-900">
+                        {tc(`orderStatus.${status}`)}
+                      </span>
+                      <span className="tabular font-medium text-slate-900" data-testid="status-count">
+                        {format.number(stats.counts[status])}
+                      </span>
+                    </div>
+                    <div className="mt-1.5 h-1.5 rounded-full bg-slate-100">
+                      <div
+                        className={`h-1.5 rounded-full ${barColors[statusTones[status]]}`}
+                        style={{ width: `${(stats.counts[status] / max) * 100}%` }}
+                      />
+                    </div>
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          </Card>
+
+          <Card>
+            <CardHeader
+              title={t('lowStock.title')}
+              hint={t('lowStock.hint')}
+              action={
+                <Link href="/products?low=1" className="font-medium text-brand-700 hover:underline">
+                  {t('lowStock.viewAll')} →
+                </Link>
+              }
+            />
+            {lowStock.rows.length ? (
+              <ul className="divide-y divide-slate-100" data-testid="low-stock-list">
+                {lowStock.rows.map((product) => (
+                  <li
+                    key={product.id}
+                    className="flex items-center justify-between gap-3 px-5 py-2.5 text-sm"
+                  >
+                    <Link href={`/products/${product.id}`} className="min-w-0 hover:underline">
+                      <span className="block truncate font-medium text-slate-900">{product.name}</span>
+                      <span className="block font-mono text-xs text-slate-500">{product.sku}</span>
+                    </Link>
+                    <span
+                      className={`tabular shrink-0 rounded-full px-2 py-0.5 text-xs font-medium ${
+                        product.stock === 0 ? 'bg-rose-50 text-rose-700' : 'bg-amber-50 text-amber-800'
+                      }`}
+                    >
+                      {t('lowStock.stock', { count: product.stock })}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <EmptyState title={t('lowStock.empty')} />
+            )}
+          </Card>
+        </div>
+      </div>
+    </>
+  );
+}

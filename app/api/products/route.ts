@@ -1,0 +1,15 @@
+import { parseProductListParams } from '@/components/products/list-params';
+import { requireApiUser } from '@/lib/auth/current-user';
+import { listProducts } from '@/lib/db/queries/products';
+import { apiJson } from '@/lib/http/api-response';
+import { getServices } from '@/lib/server/services';
+
+export const dynamic = 'force-dynamic';
+
+/** GET /api/products?q=&category=&low=1&page=&pageSize= — the caller's tenant only. */
+export async function GET(request: Request) {
+  const auth = await requireApiUser(request);
+  if (!auth.ok) return auth.response;
+  const filter = parseProductListParams(new URL(request.url).searchParams);
+  return apiJson(await listProducts(getServices().database.db, auth.user.tenantId, filter));
+}

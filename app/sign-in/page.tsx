@@ -1,0 +1,68 @@
+import type { Metadata } from 'next';
+import { redirect } from 'next/navigation';
+import { type DemoAccount, SignInForm } from '@/components/auth/sign-in-form';
+import { LanguageSwitch } from '@/components/shell/language-switch';
+import { getCurrentUser } from '@/lib/auth/current-user';
+import { DEMO_PASSWORD, seedTenants } from '@/lib/db/seed-data';
+import { getT } from '@/lib/i18n/server';
+import { getServices } from '@/lib/server/services';
+
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getT('auth');
+  return { title: t('title') };
+}
+
+export default async function SignInPage() {
+  if (await getCurrentUser()) redirect('/');
+  const t = await getT('auth');
+  const tc = await getT('common');
+  // The demo accounts exist only where the demo data was seeded.
+  const demo = getServices().env.SEED;
+  const demoAccounts: DemoAccount[] = demo
+    ? seedTenants.flatMap((tenant) =>
+        tenant.users.map((user) => ({
+          email: user.email,
+          name: user.name,
+          role: user.role,
+          tenant: tenant.name,
+        })),
+      )
+    : [];
+  return (
+    <div className="min-h-screen lg:grid lg:grid-cols-[minmax(0,5fr)_minmax(0,6fr)]">
+      <aside className="relative hidden overflow-hidden bg-slate-900 p-12 text-white lg:flex lg:flex-col lg:justify-between">
+        <div className="flex items-center gap-3">
+          <span
+            aria-hidden
+            className="flex size-10 items-center justify-center rounded-xl bg-brand-500 font-bold"
+          >
+            OS
+          </span>
+          <span className="text-lg font-semibold">{tc('appName')}</span>
+        </div>
+        <div className="max-w-md">
+          <p className="text-3xl leading-snug font-semibold tracking-tight">{tc('tagline')}</p>
+          <div aria-hidden className="mt-8 grid grid-cols-3 gap-3 opacity-80">
+            {['bg-brand-500', 'bg-teal-400', 'bg-amber-400'].map((color) => (
+              <div key={color} className="h-1.5 rounded-full bg-white/10">
+                <div className={`h-1.5 w-2/3 rounded-full ${color}`} />
+              </div>
+            ))}
+          </div>
+        </div>
+        <p className="text-xs text-slate-500">© Omni-Sales Live</p>
+      </aside>
+      <main className="flex min-h-screen flex-col px-4 py-6 sm:px-8">
+        <div className="flex items-center justify-between lg:justify-end">
+          <span className="text-base font-semibold lg:hidden">{tc('appName')}</span>
+          <LanguageSwitch tone="light" />
+        </div>
+        <div className="mx-auto flex w-full max-w-md flex-1 flex-col justify-center py-10">
+          <h1 className="text-2xl font-semibold tracking-tight text-slate-900">{t('title')}</h1>
+          <p className="mt-1 mb-8 text-sm text-slate-500">{t('subtitle')}</p>
+          <SignInForm demoAccounts={demoAccounts} demoPassword={demo ? DEMO_PASSWORD : undefined} />
+        </div>
+      </main>
+    </div>
+  );
+}
