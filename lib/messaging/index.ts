@@ -6,7 +6,7 @@ import { createConversationService } from './conversations';
 import { createDeliverySweeper, defaultSweeperOptions, type SweeperOptions } from './delivery-sweeper';
 import type { MessagingDeps } from './deps';
 import { createMessageService } from './messages';
-import type { RealtimePort } from './ports';
+import { absentHub, type HubAdminPort, type RealtimePort } from './ports';
 import { createTypingService } from './typing';
 import { createMemoryTypingStore, type TypingStore } from './typing-store';
 
@@ -16,6 +16,7 @@ export type { Failure, Result } from './result';
 export type MessagingOptions = {
   db: Db;
   realtime: RealtimePort;
+  hub?: HubAdminPort;
   typing?: TypingStore;
   notifier?: Notifier;
   now?: () => number;
@@ -44,6 +45,7 @@ export function createMessaging(options: MessagingOptions) {
   const sweeper = createDeliverySweeper(deps, { ...defaultSweeperOptions, ...options.sweeper });
   return {
     deps,
+    hub: options.hub ?? absentHub,
     notifier,
     conversations,
     messages,
