@@ -2,12 +2,14 @@ import enAdmin from '../../public/locales/en/admin.json';
 import enAuth from '../../public/locales/en/auth.json';
 import enCommon from '../../public/locales/en/common.json';
 import enDashboard from '../../public/locales/en/dashboard.json';
+import enMessages from '../../public/locales/en/messages.json';
 import enOrders from '../../public/locales/en/orders.json';
 import enProducts from '../../public/locales/en/products.json';
 import thAdmin from '../../public/locales/th/admin.json';
 import thAuth from '../../public/locales/th/auth.json';
 import thCommon from '../../public/locales/th/common.json';
 import thDashboard from '../../public/locales/th/dashboard.json';
+import thMessages from '../../public/locales/th/messages.json';
 import thOrders from '../../public/locales/th/orders.json';
 import thProducts from '../../public/locales/th/products.json';
 import type { Locale } from './config';
@@ -24,6 +26,7 @@ export const englishResources = {
   orders: enOrders,
   products: enProducts,
   admin: enAdmin,
+  messages: enMessages,
 };
 
 export type Namespace = keyof typeof englishResources;
@@ -38,6 +41,7 @@ export const resources: Record<Locale, Resources> = {
     orders: thOrders,
     products: thProducts,
     admin: thAdmin,
+    messages: thMessages,
   },
 };
 
