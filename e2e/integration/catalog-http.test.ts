@@ -1,0 +1,364 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createDb, type Db } from '../../lib/db/create-db';
+import type { Order, Product } from '../../lib/db/schema';
+import { seedIfEmpty } from '../../lib/db/seed';
+import { type AppServer, startAppServer } from '../support/app-server';
+import { insertOrder, insertProduct, seededActors } from '../support/catalog-fixtures';
+import { postgresAvailable } from '../support/services';
+import { createTestDatabase, type TestDatabase, type TestDbKind } from '../support/test-db';
+
+/** The parts of response bodies and frames the tests read directly (the rest is checked with toMatchObject). */
+type ResponseJson = {
+  id?: string;
+  items?: { version: number }[];
+  error: { code: string; details: { fields: Record<string, string[]>; reason?: string } };
+};
+type Frame = { type: string; id?: string; event?: string; data?: { id?: string } };
+
+type Fixtures = {
+  actors: Awaited<ReturnType<typeof seededActors>>;
+  edited: Product;
+  deletable: Product;
+  used: Product;
+  theirs: Product;
+  bulk: Product[];
+  pendingOrder: Order;
+  scarce: Product;
+  racing: Order[];
+};
+
+async function prepare(db: Db): Promise<Fixtures> {
+  const actors = await seededActors(db);
+  const tenant = actors.sales.tenantId;
+  const used = await insertProduct(db, tenant, { stock: 20 });
+  const scarce = await insertProduct(db, tenant, { stock: 12 });
+  const bulk: Product[] = [];
+  for (let i = 0; i < 20; i++) bulk.push(await insertProduct(db, tenant, { stock: 10, priceMinor: 1_000 }));
+  const racing: Order[] = [];
+  for (let i = 0; i < 10; i++)
+    racing.push(await insertOrder(db, tenant, [{ productId: scarce.id, quantity: 5 }]));
+  return {
+    actors,
+    edited: await insertProduct(db, tenant, { stock: 10, priceMinor: 5_000 }),
+    deletable: await insertProduct(db, tenant, { stock: 1 }),
+    used,
+    theirs: await insertProduct(db, actors.otherAdmin.tenantId, { stock: 3 }),
+    bulk,
+    pendingOrder: await insertOrder(db, tenant, [{ productId: used.id, quantity: 3 }]),
+    scarce,
+    racing,
+  };
+}
+
+/** A PGlite data folder made from the test template, with fixtures, closed before the server opens it. */
+async function pgliteFolder(): Promise<{ dataDir: string; fixtures: Fixtures }> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'osl-http-'));
+  const template = process.env.OSL_PGLITE_TEMPLATE;
+  const database = await createDb({
+    dataDir: path.join(dataDir, 'pglite'),
+    ...(template ? { loadDataDir: new Blob([readFileSync(template)], { type: 'application/x-tar' }) } : {}),
+  });
+  if (!template) {
+    await database.migrate();
+    await seedIfEmpty(database.db);
+  }
+  const fixtures = await prepare(database.db);
+  await database.close();
+  return { dataDir, fixtures };
+}
+
+function catalogHttp(kind: TestDbKind) {
+  let server: AppServer;
+  let fx: Fixtures;
+  let cleanup: () => Promise<void>;
+  const cookies: Record<string, string> = {};
+
+  beforeAll(async () => {
+    if (kind === 'postgres') {
+      const database: TestDatabase = await createTestDatabase('postgres');
+      fx = await prepare(database.db);
+      server = await startAppServer({
+        databaseUrl: (database as TestDatabase & { databaseUrl: string }).databaseUrl,
+      });
+      cleanup = () => database.drop();
+    } else {
+      const folder = await pgliteFolder();
+      fx = folder.fixtures;
+      server = await startAppServer({ dataDir: folder.dataDir });
+      cleanup = async () => rmSync(folder.dataDir, { recursive: true, force: true });
+    }
+    for (const [name, actor] of Object.entries(fx.actors)) cookies[name] = await server.cookieFor(actor);
+  }, 300_000);
+  afterAll(async () => {
+    await server?.stop();
+    await cleanup?.();
+  });
+
+  const call = async (method: string, route: string, as?: string, body?: unknown, raw?: string) => {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (as) headers.cookie = cookies[as]!;
+    const response = await fetch(`${server.url}${route}`, {
+      method,
+      headers,
+      body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+    });
+    const text = await response.text();
+    return { status: response.status, json: (text ? JSON.parse(text) : null) as ResponseJson };
+  };
+
+  it('refuses requests without a session (401) and keeps the error body shape', async () => {
+    const anonymous = await call('GET', `/api/products/${fx.edited.id}`);
+    expect(anonymous).toMatchObject({ status: 401, json: { error: { code: 'UNAUTHORIZED' } } });
+    expect((await call('POST', '/api/products', undefined, {})).status).toBe(401);
+    const forged = await fetch(`${server.url}/api/customers`, { headers: { cookie: 'osl_session=forged' } });
+    expect(forged.status).toBe(401);
+  });
+
+  it('creates a product (201), validates fields (400), refuses viewers (403), bad JSON (400) and huge bodies (413)', async () => {
+    const created = await call('POST', '/api/products', 'sales', {
+      sku: 'HTTP-1',
+      name: 'Via REST',
+      priceMinor: 990,
+      stock: 5,
+    });
+    expect(created).toMatchObject({ status: 201, json: { sku: 'HTTP-1', version: 1, available: 5 } });
+    expect(created.json).not.toHaveProperty('tenantId');
+    const invalid = await call('POST', '/api/products', 'sales', { sku: '', priceMinor: 'free' });
+    expect(invalid.status).toBe(400);
+    expect(invalid.json.error.code).toBe('VALIDATION');
+    expect(Object.keys(invalid.json.error.details.fields)).toEqual(
+      expect.arrayContaining(['sku', 'name', 'priceMinor']),
+    );
+    expect(
+      await call('POST', '/api/products', 'viewer', { sku: 'V-1', name: 'No', priceMinor: 1 }),
+    ).toMatchObject({
+      status: 403,
+      json: { error: { code: 'FORBIDDEN' } },
+    });
+    expect(await call('POST', '/api/products', 'sales', undefined, '{"sku": ')).toMatchObject({
+      status: 400,
+      json: { error: { code: 'VALIDATION' } },
+    });
+    const huge = await call('POST', '/api/products', 'sales', {
+      sku: 'BIG',
+      name: 'x',
+      priceMinor: 1,
+      description: 'x'.repeat(200_000),
+    });
+    expect(huge).toMatchObject({ status: 413, json: { error: { code: 'PAYLOAD_TOO_LARGE' } } });
+    expect(
+      (await call('POST', '/api/products', 'admin', { sku: 'HTTP-1', name: 'Again', priceMinor: 1 })).status,
+    ).toBe(409);
+  });
+
+  it("answers another tenant's product and malformed ids as 404", async () => {
+    expect(await call('GET', `/api/products/${fx.theirs.id}`, 'admin')).toMatchObject({
+      status: 404,
+      json: { error: { code: 'NOT_FOUND' } },
+    });
+    expect(
+      (
+        await call('PATCH', `/api/products/${fx.theirs.id}`, 'admin', {
+          expectedVersion: 1,
+          changes: { stock: 0 },
+        })
+      ).status,
+    ).toBe(404);
+    expect((await call('DELETE', `/api/products/${fx.theirs.id}`, 'admin')).status).toBe(404);
+    expect((await call('GET', '/api/products/not-an-id', 'admin')).status).toBe(404);
+    expect(await call('GET', `/api/products/${fx.theirs.id}`, 'otherAdmin')).toMatchObject({
+      status: 200,
+      json: { id: fx.theirs.id, stock: 3 },
+    });
+  });
+
+  it('edits with the expected version (200) and refuses a stale one (409)', async () => {
+    const edited = await call('PATCH', `/api/products/${fx.edited.id}`, 'sales', {
+      expectedVersion: 1,
+      changes: { priceMinor: 5_500 },
+    });
+    expect(edited).toMatchObject({
+      status: 200,
+      json: {
+        product: { version: 2, priceMinor: 5_500 },
+        changes: { priceMinor: { before: 5_000, after: 5_500 } },
+      },
+    });
+    const stale = await call('PATCH', `/api/products/${fx.edited.id}`, 'sales2', {
+      expectedVersion: 1,
+      changes: { name: 'Late' },
+    });
+    expect(stale).toMatchObject({
+      status: 409,
+      json: { error: { code: 'STALE_VERSION', details: { currentVersion: 2 } } },
+    });
+    expect(
+      (
+        await call('PATCH', `/api/products/${fx.edited.id}`, 'viewer', {
+          expectedVersion: 2,
+          changes: { name: 'No' },
+        })
+      ).status,
+    ).toBe(403);
+  });
+
+  it('deletes (200, then 404) and refuses a product on an order (422)', async () => {
+    expect(await call('DELETE', `/api/products/${fx.deletable.id}?expectedVersion=1`, 'admin')).toMatchObject(
+      { status: 200, json: { id: fx.deletable.id } },
+    );
+    expect((await call('GET', `/api/products/${fx.deletable.id}`, 'admin')).status).toBe(404);
+    expect(await call('DELETE', `/api/products/${fx.used.id}`, 'admin')).toMatchObject({
+      status: 422,
+      json: { error: { details: { reason: 'in_use' } } },
+    });
+  });
+
+  it('bulk-updates 20 products in one call and refuses more than 500 ids (413)', async () => {
+    const ids = fx.bulk.map((p) => p.id);
+    const result = await call('POST', '/api/products/bulk', 'sales', {
+      ids,
+      operation: { kind: 'stock_adjust', delta: 5 },
+    });
+    expect(result).toMatchObject({ status: 200, json: { count: 20 } });
+    expect(result.json.items?.every((i) => i.version === 2)).toBe(true);
+    const tooMany = Array.from({ length: 501 }, () => crypto.randomUUID());
+    expect(
+      await call('POST', '/api/products/bulk', 'sales', {
+        ids: tooMany,
+        operation: { kind: 'stock_adjust', delta: 1 },
+      }),
+    ).toMatchObject({
+      status: 413,
+    });
+    expect(
+      (
+        await call('POST', '/api/products/bulk', 'viewer', {
+          ids,
+          operation: { kind: 'stock_adjust', delta: 1 },
+        })
+      ).status,
+    ).toBe(403);
+  });
+
+  it('lists, creates and edits customers within the tenant', async () => {
+    const address = { line1: '9 Rama IV', city: 'Bangkok', postalCode: '10330', country: 'TH' };
+    const created = await call('POST', '/api/customers', 'sales', {
+      name: 'REST Customer',
+      email: 'rest@example.com',
+      address,
+    });
+    expect(created).toMatchObject({ status: 201, json: { version: 1 } });
+    const id = created.json.id!;
+    expect((await call('POST', '/api/customers', 'sales', { name: 'x', email: 'bad', address })).status).toBe(
+      400,
+    );
+    const list = await call('GET', '/api/customers?q=REST%20Customer&pageSize=5', 'viewer');
+    expect(list).toMatchObject({ status: 200, json: { total: 1, items: [{ id }] } });
+    expect(
+      await call('PATCH', `/api/customers/${id}`, 'admin', {
+        expectedVersion: 1,
+        changes: { company: 'REST Co' },
+      }),
+    ).toMatchObject({
+      status: 200,
+      json: { customer: { version: 2, company: 'REST Co' } },
+    });
+    expect((await call('GET', `/api/customers/${id}`, 'otherAdmin')).status).toBe(404);
+    expect(
+      (
+        await call('PATCH', `/api/customers/${id}`, 'viewer', {
+          expectedVersion: 2,
+          changes: { company: 'x' },
+        })
+      ).status,
+    ).toBe(403);
+  });
+
+  it('changes order status, refuses invalid transitions and never oversells under parallel requests', async () => {
+    const skip = await call('POST', `/api/orders/${fx.pendingOrder.id}/status`, 'sales', {
+      status: 'delivered',
+    });
+    expect(skip).toMatchObject({
+      status: 409,
+      json: { error: { code: 'CONFLICT', details: { reason: 'invalid_transition' } } },
+    });
+    const confirmed = await call('POST', `/api/orders/${fx.pendingOrder.id}/status`, 'sales', {
+      status: 'confirmed',
+      expectedVersion: 1,
+    });
+    expect(confirmed).toMatchObject({
+      status: 200,
+      json: {
+        order: { status: 'confirmed', version: 2 },
+        stock: [{ productId: fx.used.id, reserved: 3, available: 17 }],
+      },
+    });
+    const results = await Promise.all(
+      fx.racing.map((o) => call('POST', `/api/orders/${o.id}/status`, 'sales', { status: 'confirmed' })),
+    );
+    expect(results.filter((r) => r.status === 200)).toHaveLength(2);
+    expect(
+      results.filter((r) => r.status === 409 && r.json.error.details.reason === 'insufficient_stock'),
+    ).toHaveLength(8);
+    expect(await call('GET', `/api/products/${fx.scarce.id}`, 'viewer')).toMatchObject({
+      json: { stock: 12, reserved: 10, available: 2 },
+    });
+    expect(
+      (await call('POST', `/api/orders/${fx.pendingOrder.id}/status`, 'otherAdmin', { status: 'cancelled' }))
+        .status,
+    ).toBe(404);
+  });
+
+  describe.runIf(existsSync('lib/realtime/server/gateway.ts'))('through the hub', () => {
+    it('delivers product.updated to a WebSocket subscriber of `products` after a PATCH', async () => {
+      const socket = new WebSocket(`${server.url.replace(/^http/, 'ws')}/ws?v=1`, {
+        headers: { cookie: cookies.viewer! },
+        origin: server.url,
+      });
+      const frames: Frame[] = [];
+      const waiters: {
+        test: (f: Frame) => boolean;
+        resolve: (f: Frame) => void;
+      }[] = [];
+      socket.on('message', (raw) => {
+        const frame = JSON.parse(String(raw)) as Frame;
+        frames.push(frame);
+        for (const w of [...waiters]) if (w.test(frame)) w.resolve(frame);
+      });
+      const next = (test: (f: Frame) => boolean) =>
+        new Promise<Frame>((resolve) => {
+          const seen = frames.find(test);
+          if (seen) resolve(seen);
+          else waiters.push({ test, resolve });
+        });
+      try {
+        await next((f) => f.type === 'welcome');
+        socket.send(JSON.stringify({ type: 'subscribe', id: 'sub-1', channel: 'products' }));
+        await next((f) => f.type === 'subscribed' && f.id === 'sub-1');
+        const patched = await call('PATCH', `/api/products/${fx.edited.id}`, 'admin', {
+          expectedVersion: 2,
+          changes: { name: 'Live name' },
+        });
+        expect(patched.status).toBe(200);
+        const event = await next(
+          (f) => f.type === 'event' && f.event === 'product.updated' && f.data?.id === fx.edited.id,
+        );
+        expect(event).toMatchObject({
+          channel: 'products',
+          data: { version: 3, changes: { name: { after: 'Live name' } }, actor: { id: fx.actors.admin.id } },
+        });
+      } finally {
+        socket.close();
+      }
+    });
+  });
+}
+
+describe('catalog REST API: built server on PGlite', () => catalogHttp('pglite'));
+describe.runIf(await postgresAvailable())('catalog REST API: built server on PostgreSQL', () =>
+  catalogHttp('postgres'),
+);

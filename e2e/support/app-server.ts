@@ -1,0 +1,92 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createSessionToken, SESSION_COOKIE, sessionKey } from '../../lib/auth/session';
+
+export type AppServer = {
+  url: string;
+  secret: string;
+  /** A `Cookie` header value signing the user in (same secret as the server). */
+  cookieFor(user: { id: string; tenantId: string }): Promise<string>;
+  stop(): Promise<void>;
+};
+
+/**
+ * Builds the production app when no build exists (under the shared build lock, so parallel runs do not write .next
+ * at once). Tests that need the newest code should be run after `npm run build`.
+ */
+export function ensureBuilt(): void {
+  if (existsSync('dist/server.mjs') && existsSync('.next/BUILD_ID')) return;
+  const lock = path.join(os.tmpdir(), 'osl-build.lock');
+  const run = spawnSync('flock', [lock, 'npm', 'run', 'build'], { stdio: 'inherit' });
+  if (run.status !== 0) throw new Error(`npm run build failed with ${run.status}`);
+}
+
+/** Waits for the server's JSON `listening` log line and returns its URL. */
+function listeningUrl(child: ChildProcess): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    let buffer = '';
+    child.once('exit', (code) => reject(new Error(`server exited early with ${code}`)));
+    child.stdout?.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const lines = buffer.split('\n');
+      buffer = lines.pop() ?? '';
+      for (const line of lines) {
+        if (!line.startsWith('{')) continue;
+        try {
+          const entry = JSON.parse(line) as { msg?: string; url?: string };
+          if (entry.msg === 'listening' && entry.url) resolve(entry.url);
+        } catch {
+          // not a log line of ours
+        }
+      }
+    });
+  });
+}
+
+/**
+ * Starts `node dist/server.mjs` on port 0 with its own data folder and session secret. Without `databaseUrl` it
+ * uses PGlite in `dataDir` (prepare the folder first; nothing else may open it while the server runs).
+ */
+export async function startAppServer(
+  options: { databaseUrl?: string; dataDir?: string; env?: Record<string, string> } = {},
+): Promise<AppServer> {
+  ensureBuilt();
+  const ownDir = options.dataDir ? undefined : mkdtempSync(path.join(os.tmpdir(), 'osl-app-'));
+  const dataDir = options.dataDir ?? ownDir!;
+  const secret = randomBytes(32).toString('hex');
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    NODE_ENV: 'production',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    SESSION_SECRET: secret,
+    LOG_LEVEL: 'info',
+    DATABASE_URL: options.databaseUrl,
+    REDIS_URL: undefined,
+    ...options.env,
+  };
+  for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
+  const child = spawn(process.execPath, ['dist/server.mjs'], { env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await listeningUrl(child);
+  const key = sessionKey(secret);
+  return {
+    url,
+    secret,
+    cookieFor: async (user) => {
+      const { token } = await createSessionToken(key, user, 1);
+      return `${SESSION_COOKIE}=${encodeURIComponent(token)}`;
+    },
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      if (ownDir) rmSync(ownDir, { recursive: true, force: true });
+    },
+  };
+}
