@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { applyReceipt, summarizeReceipts } from './receipt-status';
+import { createTypingEmitter, type TypingTimers } from './typing-emitter';
+import { typingSentence } from './typing-label';
+
+describe('typingSentence', () => {
+  it.each([
+    [[], null],
+    [['Anna'], { key: 'typing.one', values: { a: 'Anna' } }],
+    [['Anna', 'Napa'], { key: 'typing.two', values: { a: 'Anna', b: 'Napa' } }],
+    [['Anna', 'Napa', 'Victor', 'Ken'], { key: 'typing.many', values: { a: 'Anna', b: 'Napa', count: 2 } }],
+  ])('%j', (names, expected) => {
+    expect(typingSentence(names)).toEqual(expected);
+  });
+});
+
+describe('receipts', () => {
+  const r = (userId: string, deliveredAt: string | null, readAt: string | null) => ({
+    userId,
+    deliveredAt,
+    readAt,
+  });
+  it.each([
+    [[], 'sent'],
+    [[r('a', null, null), r('b', 't', null)], 'sent'],
+    [[r('a', 't', null), r('b', 't', null)], 'delivered'],
+    [[r('a', 't', 't'), r('b', 't', null)], 'delivered'],
+    [[r('a', 't', 't'), r('b', null, 't')], 'read'],
+  ] as const)('%j is %s', (receipts, status) => {
+    expect(summarizeReceipts(receipts).status).toBe(status);
+  });
+
+  it('lists who read, and applies events without going backwards', () => {
+    let receipts = [r('a', null, null), r('b', null, null)];
+    receipts = applyReceipt(receipts, { userId: 'a', status: 'read', at: 't1' });
+    receipts = applyReceipt(receipts, { userId: 'a', status: 'delivered', at: 't2' });
+    expect(receipts[0]).toEqual(r('a', 't1', 't1'));
+    expect(summarizeReceipts(receipts)).toMatchObject({ readBy: ['a'], delivered: 1, read: 1, total: 2 });
+  });
+});
+
+describe('createTypingEmitter', () => {
+  function fakeTimers() {
+    let now = 0;
+    let seq = 0;
+    const pending = new Map<number, { at: number; fn: () => void }>();
+    const timers: TypingTimers = {
+      now: () => now,
+      setTimeout: (fn, ms) => {
+        pending.set(++seq, { at: now + ms, fn });
+        return seq;
+      },
+      clearTimeout: (h) => {
+        pending.delete(h as number);
+      },
+    };
+    const advance = (ms: number) => {
+      now += ms;
+      for (const [id, t] of [...pending]) {
+        if (t.at <= now) {
+          pending.delete(id);
+          t.fn();
+        }
+      }
+    };
+    return { timers, advance };
+  }
+
+  it('sends at once, refreshes while typing, stops after the idle time', () => {
+    const { timers, advance } = fakeTimers();
+    const sent: boolean[] = [];
+    const emitter = createTypingEmitter({ send: (t) => sent.push(t), idleMs: 3000, refreshMs: 2000, timers });
+    emitter.keystroke();
+    expect(sent).toEqual([true]);
+    advance(1000);
+    emitter.keystroke();
+    expect(sent).toEqual([true]);
+    advance(1500);
+    emitter.keystroke();
+    expect(sent).toEqual([true, true]);
+    advance(2999);
+    expect(sent).toEqual([true, true]);
+    advance(1);
+    expect(sent).toEqual([true, true, false]);
+    expect(emitter.typing).toBe(false);
+  });
+
+  it('stops on send or blur, once', () => {
+    const { timers, advance } = fakeTimers();
+    const sent: boolean[] = [];
+    const emitter = createTypingEmitter({ send: (t) => sent.push(t), idleMs: 3000, refreshMs: 2000, timers });
+    emitter.keystroke();
+    emitter.stop();
+    emitter.stop();
+    advance(5000);
+    expect(sent).toEqual([true, false]);
+  });
+});
