@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { orderPolicySchema } from './policy';
+import { orderSections, orderStatuses } from './types';
+
+/** Parameters of the sync RPC methods, validated where they enter the server (browser- and server-safe). */
+const id = z.string().uuid();
+const entity = { entityType: z.literal('order').default('order'), entityId: id };
+
+export const textOpSchema = z
+  .array(
+    z.union([
+      z.number().int().positive(),
+      z.string().min(1),
+      z.object({ d: z.union([z.number().int().positive(), z.string().min(1)]) }),
+    ]),
+  )
+  .max(1000);
+
+export const lineSchema = z.object({ id, productId: id, quantity: z.number().int().min(1).max(1_000_000) });
+
+export const changeOpSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('set'), value: z.unknown() }),
+  z.object({ type: z.literal('text'), op: textOpSchema }),
+  z.object({ type: z.literal('yjs'), update: z.string().min(1).max(1_000_000) }),
+  z.object({ type: z.literal('line.add'), line: lineSchema }),
+  z.object({ type: z.literal('line.remove'), lineId: id }),
+]);
+
+export const pushedChangeSchema = z.object({
+  clientChangeId: z.string().min(1).max(64),
+  baseVersion: z.number().int().nonnegative(),
+  field: z.string().min(1).max(100),
+  op: changeOpSchema,
+});
+export type PushedChange = z.infer<typeof pushedChangeSchema>;
+
+export const addressSchema = z
+  .object({
+    line1: z.string().max(200),
+    line2: z.string().max(200),
+    city: z.string().max(100),
+    postalCode: z.string().max(20),
+    country: z.string().max(2),
+  })
+  .strict();
+
+/** What a `set` may carry per field. */
+export const fieldValueSchemas = {
+  status: z.enum(orderStatuses),
+  customerId: id,
+  shippingAddress: addressSchema,
+  notes: z.string().max(20_000),
+  quantity: z.number().int().min(1).max(1_000_000),
+} as const;
+
+export const syncParams = {
+  'sync.open': z.object(entity),
+  'sync.push': z.object({ ...entity, changes: z.array(pushedChangeSchema).min(1).max(50) }),
+  'sync.pull': z.object({ ...entity, sinceVersion: z.number().int().nonnegative() }),
+  'sync.undo': z.object({ ...entity, changeId: id.optional() }),
+  'sync.redo': z.object({ ...entity, changeId: id.optional() }),
+  'sync.history': z.object({
+    ...entity,
+    field: z.string().max(100).optional(),
+    section: z.enum(orderSections).optional(),
+    userId: id.optional(),
+    beforeVersion: z.number().int().positive().optional(),
+    limit: z.number().int().min(1).max(100).default(20),
+  }),
+  'lock.acquire': z.object({ ...entity, section: z.enum(orderSections) }),
+  'lock.renew': z.object({ ...entity, section: z.enum(orderSections) }),
+  'lock.release': z.object({ ...entity, section: z.enum(orderSections) }),
+  'lock.forceRelease': z.object({ ...entity, section: z.enum(orderSections) }),
+  'conflict.list': z.object({
+    entityType: z.literal('order').default('order'),
+    entityId: id.optional(),
+    status: z.enum(['open', 'resolved']).default('open'),
+    limit: z.number().int().min(1).max(100).default(50),
+  }),
+  'conflict.resolve': z.object({
+    conflictId: id,
+    resolution: z.enum(['mine', 'theirs', 'merged']),
+    value: z.unknown().optional(),
+  }),
+  'policy.get': z.object({ entityType: z.literal('order').default('order') }),
+  'policy.set': z.object({ entityType: z.literal('order').default('order'), sections: orderPolicySchema }),
+} as const;
+
+export type SyncMethod = keyof typeof syncParams;
+export type SyncParams<M extends SyncMethod> = z.infer<(typeof syncParams)[M]>;
+
+/** Events the service publishes on `order:{id}` (and conflicts also on `admin`). */
+export const syncEvents = {
+  change: 'sync.change',
+  conflict: 'sync.conflict',
+  conflictResolved: 'sync.conflict.resolved',
+  lock: 'sync.lock',
+  policy: 'sync.policy',
+} as const;

@@ -1,0 +1,32 @@
+import type { EntityChangeRow } from '../../db/schema';
+import type { AppliedChange, ChangeOp, OverwriteNotice, StrategyName } from '../types';
+
+/** A history row as the room and the history panel see it. */
+export function toAppliedChange(row: EntityChangeRow): AppliedChange & {
+  before: unknown;
+  after: unknown;
+  kind: string;
+  undoneBy: string | null;
+  undoable: boolean;
+} {
+  return {
+    changeId: row.id,
+    version: row.version,
+    field: row.field,
+    section: row.section,
+    userId: row.userId,
+    userName: row.userName,
+    op: row.op as ChangeOp,
+    clientChangeId: row.clientChangeId,
+    strategy: row.strategy as StrategyName,
+    outcome: row.outcome as 'commit' | 'rebase',
+    overwrote: (row.overwrote as OverwriteNotice | null) ?? null,
+    undoOf: row.undoOf,
+    at: row.createdAt.getTime(),
+    before: row.before,
+    after: row.after,
+    kind: row.kind,
+    undoneBy: row.undoneBy,
+    undoable: row.inverse !== null,
+  };
+}

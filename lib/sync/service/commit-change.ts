@@ -1,0 +1,297 @@
+import type { TextOp } from 'ot-text-unicode';
+import * as Y from 'yjs';
+import type { Database, Tx } from '../../db/create-db';
+import { insertConflict } from '../../db/queries/conflicts';
+import {
+  fieldChangesAfter,
+  findAppliedClientChanges,
+  firstFieldChangeAfter,
+  insertEntityChange,
+  lastFieldChange,
+  markUndone,
+  recentSectionEdits,
+  recordAppliedClientChange,
+  writeYjsState,
+} from '../../db/queries/order-changes';
+import { loadSyncedOrder, type SyncedOrder } from '../../db/queries/order-writes';
+import type { EntityChangeRow, SyncConflictRow } from '../../db/schema';
+import { readField } from '../doc';
+import { type OrderPolicy, opKindFor } from '../policy';
+import { detectConcurrentEdits, strategies } from '../strategies';
+import { invertTextOp } from '../strategies/operational-transform';
+import { type ChangeOp, type ChangeResult, type OrderDoc, sectionOfField } from '../types';
+import { fromBase64, loadYDoc, readYDoc, toBase64 } from '../yjs-doc';
+import type { SyncContext, SyncError } from './context';
+import type { LockStore } from './locks/lock-store';
+import { lockKey } from './locks/lock-store';
+import { nextDoc, toDoc, validateLines, validateOrderChange, writeOrderChange } from './order-entity';
+import { ensureYjsState } from './yjs-state';
+
+export type EntityRef = { entityType: 'order'; entityId: string };
+
+/** A change ready for the strategy: from a client push, an undo/redo, or a conflict resolution. */
+export type PreparedChange = {
+  field: string;
+  op: ChangeOp;
+  baseVersion: number;
+  clientChangeId: string;
+  kind: 'change' | 'undo' | 'redo';
+  undoOf: string | null;
+};
+
+export type CommitDeps = {
+  database: Database;
+  locks: LockStore;
+  now: () => number;
+  policyOf(tx: Tx, tenantId: string): Promise<OrderPolicy>;
+};
+
+export type CommitResult = {
+  result: ChangeResult;
+  applied: EntityChangeRow | null;
+  conflict: SyncConflictRow | null;
+  /** True when the answer came from the applied-change store (a retry): nothing new to publish. */
+  replay: boolean;
+};
+
+const rejected = (clientChangeId: string, error: SyncError): CommitResult => ({
+  result: { clientChangeId, status: 'rejected', code: error.code, message: error.message },
+  applied: null,
+  conflict: null,
+  replay: false,
+});
+
+function inverseOf(op: ChangeOp, before: unknown, doc: OrderDoc): ChangeOp | null {
+  switch (op.type) {
+    case 'set':
+      return { type: 'set', value: before };
+    case 'text':
+      return { type: 'text', op: invertTextOp(op.op, doc.notes) };
+    case 'line.add':
+      return { type: 'line.remove', lineId: op.line.id };
+    case 'line.remove': {
+      const line = doc.lines.find((l) => l.id === op.lineId);
+      return line ? { type: 'line.add', line } : null;
+    }
+    case 'yjs':
+      return null;
+  }
+}
+
+/**
+ * Runs one change through validation, the field's strategy and the database in ONE transaction: the entity row
+ * is locked, the change and its history row (or its conflict) are written, and the client change id is stored
+ * so a retry answers the same. The caller publishes after this resolves (after commit).
+ */
+export async function commitChange(
+  deps: CommitDeps,
+  ctx: SyncContext,
+  ref: EntityRef,
+  prepare: (tx: Tx, order: SyncedOrder) => Promise<PreparedChange | SyncError>,
+  options: { dedupeId?: string; inTransaction?: (tx: Tx, applied: EntityChangeRow) => Promise<void> } = {},
+): Promise<CommitResult> {
+  const { user } = ctx;
+  return deps.database.db.transaction(async (tx) => {
+    if (options.dedupeId) {
+      const [prior] = await findAppliedClientChanges(tx, user.id, [options.dedupeId]);
+      if (prior) return { result: prior.result as ChangeResult, applied: null, conflict: null, replay: true };
+    }
+    const order = await loadSyncedOrder(tx, user.tenantId, ref.entityId, true);
+    if (!order) return rejected(options.dedupeId ?? '', { code: 'NOT_FOUND', message: 'Order not found' });
+    const prepared = await prepare(tx, order);
+    if ('code' in prepared) return rejected(options.dedupeId ?? '', prepared);
+    const { field, op, baseVersion, clientChangeId } = prepared;
+    const section = sectionOfField(field);
+    if (!section) return rejected(clientChangeId, { code: 'VALIDATION', message: `Unknown field ${field}` });
+    if (baseVersion > order.version) {
+      return rejected(clientChangeId, {
+        code: 'STALE_VERSION',
+        message: 'Base version is ahead of the server',
+      });
+    }
+    const policy = await deps.policyOf(tx, user.tenantId);
+    const strategyName = policy[section];
+    const expected = opKindFor(policy, field);
+    const actual = op.type === 'text' ? 'text' : op.type === 'yjs' ? 'yjs' : 'value';
+    if (expected !== actual) {
+      return rejected(clientChangeId, {
+        code: 'STALE_VERSION',
+        message: 'The policy changed: reopen the order',
+      });
+    }
+    const doc = toDoc(order);
+    const invalid = await validateOrderChange(tx, user.tenantId, doc, field, op);
+    if (invalid) return rejected(clientChangeId, invalid);
+
+    const entity = { entityType: ref.entityType, entityId: ref.entityId };
+    const last = await lastFieldChange(tx, entity, field);
+    const current = readField(doc, field);
+    let baseValue: unknown = current;
+    if (strategyName === 'manual' && last && last.version > baseVersion) {
+      baseValue = (await firstFieldChangeAfter(tx, entity, field, baseVersion))?.before ?? current;
+    }
+    let opsSince: TextOp[] = [];
+    if (strategyName === 'operational-transform' && baseVersion < order.version) {
+      const since = await fieldChangesAfter(tx, entity, field, baseVersion);
+      const ops = since.map((row) => row.op as ChangeOp);
+      if (ops.some((o) => o.type !== 'text')) {
+        return rejected(clientChangeId, {
+          code: 'STALE_VERSION',
+          message: 'The notes were replaced: reopen',
+        });
+      }
+      opsSince = ops.map((o) => (o as Extract<ChangeOp, { type: 'text' }>).op);
+    }
+    let yjs: { state: Uint8Array; alignment: Uint8Array | null } | null = null;
+    if (strategyName === 'crdt') {
+      yjs = await ensureYjsState(tx, { ...entity, tenantId: user.tenantId }, doc, policy);
+    }
+    const lease =
+      strategyName === 'lock-based'
+        ? await deps.locks.get(lockKey(user.tenantId, ref.entityType, ref.entityId, section))
+        : null;
+    const now = deps.now();
+    const decision = strategies[strategyName].decide({
+      field,
+      change: { userId: user.id, userName: user.name, op, baseVersion, at: now },
+      current,
+      baseValue,
+      lastChange: last
+        ? {
+            userId: last.userId,
+            userName: last.userName,
+            version: last.version,
+            at: last.createdAt.getTime(),
+          }
+        : null,
+      opsSince,
+      yjsState: yjs?.state ?? null,
+      lease,
+      now,
+    });
+    if (decision.kind === 'reject') return rejected(clientChangeId, decision);
+
+    const recent = await recentSectionEdits(tx, entity, section, new Date(now - 5_000), user.id);
+    const concurrent = detectConcurrentEdits(
+      recent.map((r) => ({
+        userId: r.userId,
+        userName: r.userName,
+        section: r.section,
+        at: r.createdAt.getTime(),
+      })),
+      { userId: user.id, section, at: now },
+    );
+
+    if (decision.kind === 'conflict') {
+      const conflict = await insertConflict(tx, {
+        tenantId: user.tenantId,
+        entityType: ref.entityType,
+        entityId: ref.entityId,
+        field,
+        section,
+        baseVersion,
+        base: decision.base,
+        mine: decision.mine,
+        theirs: decision.theirs,
+        mineUserId: user.id,
+        mineUserName: user.name,
+        theirsUserId: decision.theirsBy.userId,
+        theirsUserName: decision.theirsBy.userName,
+        theirsVersion: decision.theirsBy.version,
+        clientChangeId,
+        createdAt: new Date(now),
+      });
+      const result: ChangeResult = {
+        clientChangeId,
+        status: 'conflict',
+        conflictId: conflict.id,
+        theirs: decision.theirsBy,
+        concurrent,
+      };
+      if (options.dedupeId) {
+        await recordAppliedClientChange(tx, {
+          userId: user.id,
+          clientChangeId: options.dedupeId,
+          tenantId: user.tenantId,
+          entityId: ref.entityId,
+          result,
+        });
+      }
+      return { result, applied: null, conflict, replay: false };
+    }
+
+    let appliedOp = decision.op;
+    let after: OrderDoc;
+    if (appliedOp.type === 'yjs') {
+      const state =
+        decision.kind === 'commit' && decision.yjsState ? decision.yjsState : (yjs?.state ?? null);
+      const ydoc = loadYDoc(state);
+      const values = readYDoc(ydoc);
+      ydoc.destroy();
+      after = {
+        ...doc,
+        notes: policy.notes === 'crdt' ? values.notes : doc.notes,
+        lines: policy.lines === 'crdt' ? values.lines : doc.lines,
+      };
+      const badLines = policy.lines === 'crdt' ? await validateLines(tx, user.tenantId, after.lines) : null;
+      if (badLines) return rejected(clientChangeId, { code: 'STALE_VERSION', message: badLines.message });
+      if (yjs?.alignment) {
+        appliedOp = {
+          type: 'yjs',
+          update: toBase64(Y.mergeUpdates([yjs.alignment, fromBase64(appliedOp.update)])),
+        };
+      }
+      if (state) {
+        await writeYjsState(tx, { ...entity, tenantId: user.tenantId, state: toBase64(state) });
+      }
+    } else {
+      after = nextDoc(doc, field, appliedOp);
+    }
+    const version = order.version + 1;
+    await writeOrderChange(tx, order, field, appliedOp, after, version);
+    const before = appliedOp.type === 'yjs' ? readField(doc, section) : current;
+    const afterValue = appliedOp.type === 'yjs' ? readField(after, section) : readField(after, field);
+    const overwrote = decision.kind === 'commit' ? decision.overwrote : null;
+    const applied = await insertEntityChange(tx, {
+      tenantId: user.tenantId,
+      entityType: ref.entityType,
+      entityId: ref.entityId,
+      version,
+      field,
+      section,
+      userId: user.id,
+      userName: user.name,
+      clientChangeId,
+      op: appliedOp,
+      inverse: inverseOf(appliedOp, current, doc),
+      before: before ?? null,
+      after: afterValue ?? null,
+      strategy: strategyName,
+      outcome: decision.kind,
+      overwrote,
+      kind: prepared.kind,
+      undoOf: prepared.undoOf,
+      createdAt: new Date(now),
+    });
+    if (prepared.undoOf) await markUndone(tx, prepared.undoOf, applied.id);
+    const result: ChangeResult = {
+      clientChangeId,
+      status: 'applied',
+      version,
+      outcome: decision.kind,
+      overwrote,
+      concurrent,
+    };
+    if (options.dedupeId) {
+      await recordAppliedClientChange(tx, {
+        userId: user.id,
+        clientChangeId: options.dedupeId,
+        tenantId: user.tenantId,
+        entityId: ref.entityId,
+        result,
+      });
+    }
+    if (options.inTransaction) await options.inTransaction(tx, applied);
+    return { result, applied, conflict: null, replay: false };
+  });
+}

@@ -1,0 +1,127 @@
+import type { Tx } from '../../db/create-db';
+import {
+  deleteLine,
+  insertLine,
+  type OrderFieldPatch,
+  replaceLines,
+  type SyncedOrder,
+  setLineQuantity,
+  tenantCustomerExists,
+  tenantProductPrices,
+  writeOrderFields,
+} from '../../db/queries/order-writes';
+import { applyChangeToDoc, readField } from '../doc';
+import { fieldValueSchemas } from '../protocol';
+import type { ChangeOp, OrderDoc, SyncLine } from '../types';
+import { lineIdOfField } from '../types';
+import type { SyncError } from './context';
+
+export function toDoc(order: SyncedOrder): OrderDoc {
+  return {
+    status: order.status,
+    customerId: order.customerId,
+    shippingAddress: order.shippingAddress,
+    notes: order.notes,
+    lines: order.lines,
+  };
+}
+
+const invalid = (message: string): SyncError => ({ code: 'VALIDATION', message });
+
+/** Business rules a set/line change must pass before any strategy sees it. */
+export async function validateOrderChange(
+  tx: Tx,
+  tenantId: string,
+  doc: OrderDoc,
+  field: string,
+  op: ChangeOp,
+): Promise<SyncError | null> {
+  const lineId = lineIdOfField(field);
+  if (op.type === 'set') {
+    if (lineId) {
+      if (!doc.lines.some((line) => line.id === lineId))
+        return { code: 'NOT_FOUND', message: 'Line not found' };
+      return fieldValueSchemas.quantity.safeParse(op.value).success
+        ? null
+        : invalid('Quantity must be a whole number of at least 1');
+    }
+    switch (field) {
+      case 'status':
+      case 'shippingAddress':
+      case 'notes':
+        return fieldValueSchemas[field].safeParse(op.value).success ? null : invalid(`${field} is not valid`);
+      case 'customerId': {
+        if (!fieldValueSchemas.customerId.safeParse(op.value).success)
+          return invalid('customerId is not valid');
+        return (await tenantCustomerExists(tx, tenantId, op.value as string))
+          ? null
+          : { code: 'NOT_FOUND', message: 'Unknown customer' };
+      }
+      default:
+        return invalid(`${field} cannot be set`);
+    }
+  }
+  if (op.type === 'text') return field === 'notes' ? null : invalid('Only the notes take text ops');
+  if (op.type === 'line.add' || op.type === 'line.remove') {
+    if (field !== 'lines') return invalid('Line ops go to the lines field');
+    if (op.type === 'line.remove') {
+      return doc.lines.some((line) => line.id === op.lineId)
+        ? null
+        : { code: 'NOT_FOUND', message: 'Line not found' };
+    }
+    if (doc.lines.some((line) => line.id === op.line.id)) return invalid('Line id already used');
+    const prices = await tenantProductPrices(tx, tenantId, [op.line.productId]);
+    return prices.has(op.line.productId) ? null : { code: 'NOT_FOUND', message: 'Unknown product' };
+  }
+  return field === 'notes' || field === 'lines' ? null : invalid('Yjs updates go to notes or lines');
+}
+
+/** Lines derived from a Yjs document must pass the same rules as lines edited one by one. */
+export async function validateLines(tx: Tx, tenantId: string, lines: SyncLine[]): Promise<SyncError | null> {
+  const ids = new Set<string>();
+  for (const line of lines) {
+    if (ids.has(line.id)) return invalid('Duplicate line id');
+    ids.add(line.id);
+    if (!fieldValueSchemas.quantity.safeParse(line.quantity).success) {
+      return invalid('Quantity must be a whole number of at least 1');
+    }
+  }
+  const productIds = [...new Set(lines.map((line) => line.productId))];
+  const prices = await tenantProductPrices(tx, tenantId, productIds);
+  return productIds.every((id) => prices.has(id)) ? null : { code: 'NOT_FOUND', message: 'Unknown product' };
+}
+
+/** Writes a committed change to the order tables and stamps the new version. */
+export async function writeOrderChange(
+  tx: Tx,
+  order: SyncedOrder,
+  field: string,
+  op: ChangeOp,
+  next: OrderDoc,
+  version: number,
+): Promise<void> {
+  const patch: OrderFieldPatch = {};
+  const lineId = lineIdOfField(field);
+  if (op.type === 'set' && lineId) await setLineQuantity(tx, order.id, lineId, op.value as number);
+  else if (op.type === 'set' || op.type === 'text') {
+    const value = readField(next, field);
+    Object.assign(patch, { [field]: value });
+  } else if (op.type === 'line.add') {
+    const prices = await tenantProductPrices(tx, order.tenantId, [op.line.productId]);
+    await insertLine(tx, order, op.line, prices.get(op.line.productId) ?? 0);
+  } else if (op.type === 'line.remove') await deleteLine(tx, order.id, op.lineId);
+  else {
+    if (next.notes !== order.notes) patch.notes = next.notes;
+    if (JSON.stringify(next.lines) !== JSON.stringify(order.lines)) {
+      const prices = await tenantProductPrices(tx, order.tenantId, [
+        ...new Set(next.lines.map((l) => l.productId)),
+      ]);
+      await replaceLines(tx, order, next.lines, prices);
+    }
+  }
+  await writeOrderFields(tx, order.id, patch, version);
+}
+
+export function nextDoc(doc: OrderDoc, field: string, op: ChangeOp): OrderDoc {
+  return applyChangeToDoc(doc, field, op);
+}

@@ -1,0 +1,345 @@
+import { randomUUID } from 'node:crypto';
+import type { Database, Tx } from '../../db/create-db';
+import { listConflicts } from '../../db/queries/conflicts';
+import { changesAfter, listHistory } from '../../db/queries/order-changes';
+import { loadSyncedOrder } from '../../db/queries/order-writes';
+import { readEntityPolicy, writeEntityPolicy } from '../../db/queries/policies';
+import { type OrderPolicy, parsePolicy } from '../policy';
+import { type PushedChange, type SyncParams, syncEvents } from '../protocol';
+import type { Lease } from '../strategies/lease';
+import type { ChangeResult, LeaseView } from '../types';
+import { orderSections } from '../types';
+import { toBase64 } from '../yjs-doc';
+import { toAppliedChange } from './applied';
+import { type CommitDeps, type CommitResult, commitChange, type EntityRef } from './commit-change';
+import { resolveConflictChange, toConflictView } from './conflicts';
+import { canWrite, fail, isAdmin, ok, type Publish, type SyncContext, type SyncResult } from './context';
+import { type LockStore, lockKey } from './locks/lock-store';
+import { toDoc } from './order-entity';
+import { prepareUndo } from './undo';
+import { ensureYjsState } from './yjs-state';
+
+export type SyncServiceDeps = {
+  database: Database;
+  locks: LockStore;
+  publish: Publish;
+  now?: () => number;
+  lockTtlMs?: number;
+};
+
+const PULL_LIMIT = 500;
+
+export function leaseView(lease: Lease): LeaseView {
+  return {
+    key: lease.key,
+    section: lease.section,
+    userId: lease.userId,
+    userName: lease.userName,
+    acquiredAt: lease.acquiredAt,
+    expiresAt: lease.expiresAt,
+    connectionId: lease.connectionId,
+  };
+}
+
+/** The server-authoritative sync service for orders (the entity adapter is the only order-specific part). */
+export function createSyncService(deps: SyncServiceDeps) {
+  const now = deps.now ?? Date.now;
+  const lockTtlMs = deps.lockTtlMs ?? 30_000;
+  const db = deps.database.db;
+  const policyOf = async (tx: Tx | Database['db'], tenantId: string): Promise<OrderPolicy> =>
+    parsePolicy(await readEntityPolicy(tx, tenantId, 'order'));
+  const commitDeps: CommitDeps = { database: deps.database, locks: deps.locks, now, policyOf };
+  const queues = new Map<string, Promise<unknown>>();
+  const connectionLocks = new Map<
+    string,
+    Map<string, { tenantId: string; entityId: string; userId: string }>
+  >();
+
+  /** Changes of one entity run one after another on this node, so commits and publishes keep their order. */
+  function serialize<T>(entityId: string, task: () => Promise<T>): Promise<T> {
+    const previous = queues.get(entityId) ?? Promise.resolve();
+    const next = previous.then(task, task);
+    const settled = next.catch(() => {});
+    queues.set(entityId, settled);
+    void settled.then(() => {
+      if (queues.get(entityId) === settled) queues.delete(entityId);
+    });
+    return next;
+  }
+
+  const room = (entityId: string) => `order:${entityId}`;
+  const actor = (ctx: SyncContext) => ({ id: ctx.user.id, name: ctx.user.name });
+
+  async function announce(ctx: SyncContext, ref: EntityRef, committed: CommitResult) {
+    if (committed.replay) return;
+    if (committed.applied) {
+      await deps.publish({
+        tenantId: ctx.user.tenantId,
+        channel: room(ref.entityId),
+        event: syncEvents.change,
+        data: { ...toAppliedChange(committed.applied), concurrent: concurrentOf(committed.result) },
+        actor: actor(ctx),
+      });
+    }
+    if (committed.conflict) {
+      const data = { ...toConflictView(committed.conflict), concurrent: concurrentOf(committed.result) };
+      for (const channel of [room(ref.entityId), 'admin']) {
+        await deps.publish({
+          tenantId: ctx.user.tenantId,
+          channel,
+          event: syncEvents.conflict,
+          data,
+          actor: actor(ctx),
+        });
+      }
+    }
+  }
+
+  function concurrentOf(result: ChangeResult) {
+    return result.status === 'rejected' ? [] : result.concurrent;
+  }
+
+  async function publishLock(
+    ctx: SyncContext,
+    entityId: string,
+    section: string,
+    lease: Lease | null,
+    extra = {},
+  ) {
+    await deps.publish({
+      tenantId: ctx.user.tenantId,
+      channel: room(entityId),
+      event: syncEvents.lock,
+      data: { section, lease: lease ? leaseView(lease) : null, ...extra },
+      actor: actor(ctx),
+    });
+  }
+
+  async function entityLocks(tenantId: string, entityId: string): Promise<LeaseView[]> {
+    const leases = await deps.locks.getMany(
+      orderSections.map((s) => lockKey(tenantId, 'order', entityId, s)),
+    );
+    return leases.map(leaseView);
+  }
+
+  async function pushOne(ctx: SyncContext, ref: EntityRef, change: PushedChange): Promise<ChangeResult> {
+    return serialize(ref.entityId, async () => {
+      const committed = await commitChange(
+        commitDeps,
+        ctx,
+        ref,
+        async () => ({ ...change, kind: 'change', undoOf: null }),
+        { dedupeId: change.clientChangeId },
+      );
+      await announce(ctx, ref, committed);
+      return committed.result;
+    });
+  }
+
+  async function undoRedo(ctx: SyncContext, params: SyncParams<'sync.undo'>, mode: 'undo' | 'redo') {
+    if (!canWrite(ctx.user)) return fail('FORBIDDEN', 'Viewers cannot edit');
+    const ref: EntityRef = { entityType: 'order', entityId: params.entityId };
+    const result = await serialize(ref.entityId, async () => {
+      const committed = await commitChange(commitDeps, ctx, ref, (tx, order) =>
+        prepareUndo(tx, ctx, ref, order, mode, params.changeId, `${mode}:${randomUUID()}`),
+      );
+      await announce(ctx, ref, committed);
+      return committed.result;
+    });
+    return result.status === 'rejected' ? fail(result.code as never, result.message) : ok(result);
+  }
+
+  return {
+    async open(ctx: SyncContext, params: SyncParams<'sync.open'>) {
+      const order = await loadSyncedOrder(db, ctx.user.tenantId, params.entityId);
+      if (!order) return fail('NOT_FOUND', 'Order not found');
+      const policy = await policyOf(db, ctx.user.tenantId);
+      let yjsState: string | null = null;
+      if (policy.notes === 'crdt' || policy.lines === 'crdt') {
+        const doc = toDoc(order);
+        const entity = { entityType: 'order', entityId: order.id, tenantId: ctx.user.tenantId };
+        const { state } = await serialize(order.id, () =>
+          db.transaction((tx) => ensureYjsState(tx, entity, doc, policy)),
+        );
+        yjsState = toBase64(state);
+      }
+      const conflicts = await listConflicts(db, {
+        tenantId: ctx.user.tenantId,
+        entityType: 'order',
+        entityId: order.id,
+        status: 'open',
+        limit: 50,
+      });
+      return ok({
+        entityId: order.id,
+        number: order.number,
+        version: order.version,
+        doc: toDoc(order),
+        policy,
+        locks: await entityLocks(ctx.user.tenantId, order.id),
+        yjsState,
+        conflicts: conflicts.map(toConflictView),
+        serverTime: now(),
+      });
+    },
+
+    async push(ctx: SyncContext, params: SyncParams<'sync.push'>) {
+      if (!canWrite(ctx.user)) return fail('FORBIDDEN', 'Viewers cannot edit');
+      const ref: EntityRef = { entityType: 'order', entityId: params.entityId };
+      const results: ChangeResult[] = [];
+      for (const change of params.changes) results.push(await pushOne(ctx, ref, change));
+      const since = Math.min(...params.changes.map((c) => c.baseVersion));
+      const rows = await changesAfter(db, ref, since, PULL_LIMIT);
+      return ok({ results, changes: rows.map(toAppliedChange), complete: rows.length < PULL_LIMIT });
+    },
+
+    async pull(ctx: SyncContext, params: SyncParams<'sync.pull'>) {
+      const order = await loadSyncedOrder(db, ctx.user.tenantId, params.entityId);
+      if (!order) return fail('NOT_FOUND', 'Order not found');
+      const rows = await changesAfter(
+        db,
+        { entityType: 'order', entityId: order.id },
+        params.sinceVersion,
+        PULL_LIMIT,
+      );
+      return ok({
+        version: order.version,
+        changes: rows.map(toAppliedChange),
+        complete: rows.length < PULL_LIMIT,
+      });
+    },
+
+    undo: (ctx: SyncContext, params: SyncParams<'sync.undo'>) => undoRedo(ctx, params, 'undo'),
+    redo: (ctx: SyncContext, params: SyncParams<'sync.redo'>) => undoRedo(ctx, params, 'redo'),
+
+    async history(ctx: SyncContext, params: SyncParams<'sync.history'>) {
+      const rows = await listHistory(db, {
+        tenantId: ctx.user.tenantId,
+        entityType: 'order',
+        entityId: params.entityId,
+        field: params.field,
+        section: params.section,
+        userId: params.userId,
+        beforeVersion: params.beforeVersion,
+        limit: params.limit + 1,
+      });
+      const page = rows.slice(0, params.limit).map(toAppliedChange);
+      const more = rows.length > params.limit;
+      return ok({ items: page, nextBeforeVersion: more ? page[page.length - 1]!.version : null });
+    },
+
+    async acquireLock(ctx: SyncContext, params: SyncParams<'lock.acquire'>) {
+      if (!canWrite(ctx.user)) return fail('FORBIDDEN', 'Viewers cannot lock');
+      const order = await loadSyncedOrder(db, ctx.user.tenantId, params.entityId);
+      if (!order) return fail('NOT_FOUND', 'Order not found');
+      const key = lockKey(ctx.user.tenantId, 'order', params.entityId, params.section);
+      const acquired = await deps.locks.acquire(
+        {
+          key,
+          section: params.section,
+          userId: ctx.user.id,
+          userName: ctx.user.name,
+          token: randomUUID(),
+          connectionId: ctx.connectionId,
+        },
+        lockTtlMs,
+      );
+      if (!acquired.ok) {
+        return fail('LOCKED', `Locked by ${acquired.holder.userName}`, {
+          holder: leaseView(acquired.holder),
+        });
+      }
+      if (ctx.connectionId) {
+        const held = connectionLocks.get(ctx.connectionId) ?? new Map();
+        held.set(key, { tenantId: ctx.user.tenantId, entityId: params.entityId, userId: ctx.user.id });
+        connectionLocks.set(ctx.connectionId, held);
+      }
+      await publishLock(ctx, params.entityId, params.section, acquired.lease);
+      return ok({ lease: leaseView(acquired.lease) });
+    },
+
+    async renewLock(ctx: SyncContext, params: SyncParams<'lock.renew'>) {
+      const key = lockKey(ctx.user.tenantId, 'order', params.entityId, params.section);
+      const lease = await deps.locks.renew(key, ctx.user.id, lockTtlMs);
+      if (!lease) return fail('LOCKED', 'You do not hold this lock');
+      await publishLock(ctx, params.entityId, params.section, lease);
+      return ok({ lease: leaseView(lease) });
+    },
+
+    async releaseLock(ctx: SyncContext, params: SyncParams<'lock.release'>) {
+      const key = lockKey(ctx.user.tenantId, 'order', params.entityId, params.section);
+      const released = await deps.locks.release(key, ctx.user.id);
+      if (released) await publishLock(ctx, params.entityId, params.section, null);
+      return ok({ released });
+    },
+
+    async forceReleaseLock(ctx: SyncContext, params: SyncParams<'lock.forceRelease'>) {
+      if (!isAdmin(ctx.user)) return fail('FORBIDDEN', 'Only admins force-release locks');
+      const key = lockKey(ctx.user.tenantId, 'order', params.entityId, params.section);
+      const freed = await deps.locks.forceRelease(key);
+      if (freed) {
+        await publishLock(ctx, params.entityId, params.section, null, {
+          forcedBy: actor(ctx),
+          previousHolder: leaseView(freed),
+        });
+      }
+      return ok({ released: freed ? leaseView(freed) : null });
+    },
+
+    /** A connection closed: free the leases it took (leave and disconnect). */
+    async releaseConnection(connectionId: string, user: SyncContext['user']) {
+      const held = connectionLocks.get(connectionId);
+      connectionLocks.delete(connectionId);
+      if (!held) return;
+      for (const [key, entry] of held) {
+        const lease = await deps.locks.get(key);
+        if (!lease || lease.connectionId !== connectionId) continue;
+        if (await deps.locks.release(key, entry.userId)) {
+          await publishLock({ user, connectionId }, entry.entityId, lease.section, null);
+        }
+      }
+    },
+
+    async listConflicts(ctx: SyncContext, params: SyncParams<'conflict.list'>) {
+      if (!params.entityId && !isAdmin(ctx.user)) return fail('FORBIDDEN', 'Only admins see every conflict');
+      const rows = await listConflicts(db, {
+        tenantId: ctx.user.tenantId,
+        entityType: 'order',
+        entityId: params.entityId,
+        status: params.status,
+        limit: params.limit,
+      });
+      return ok({ items: rows.map(toConflictView) });
+    },
+
+    async resolveConflict(ctx: SyncContext, params: SyncParams<'conflict.resolve'>) {
+      if (!isAdmin(ctx.user)) return fail('FORBIDDEN', 'Only admins resolve conflicts');
+      return resolveConflictChange({ commitDeps, serialize, announce, publish: deps.publish }, ctx, params);
+    },
+
+    async getPolicy(ctx: SyncContext, _params: SyncParams<'policy.get'>) {
+      return ok({ entityType: 'order' as const, sections: await policyOf(db, ctx.user.tenantId) });
+    },
+
+    async setPolicy(ctx: SyncContext, params: SyncParams<'policy.set'>) {
+      if (!isAdmin(ctx.user)) return fail('FORBIDDEN', 'Only admins change the policy');
+      await writeEntityPolicy(db, {
+        tenantId: ctx.user.tenantId,
+        entityType: 'order',
+        sections: params.sections,
+        updatedBy: ctx.user.id,
+      });
+      await deps.publish({
+        tenantId: ctx.user.tenantId,
+        channel: 'orders',
+        event: syncEvents.policy,
+        data: { entityType: 'order', sections: params.sections },
+        actor: actor(ctx),
+      });
+      return ok({ entityType: 'order' as const, sections: params.sections });
+    },
+  };
+}
+
+export type SyncService = ReturnType<typeof createSyncService>;
+export type { SyncResult };
