@@ -29,6 +29,7 @@ export function recordingRealtime() {
       const status = statuses.get(userId);
       return status ? { status } : null;
     },
+    refreshAccess: async () => {},
   };
   return { port, published, viewers, statuses };
 }

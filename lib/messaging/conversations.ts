@@ -207,11 +207,13 @@ export function createConversationService(deps: MessagingDeps) {
         if (!own.ok) return own;
         if (own.value.kind !== 'group') return fail('VALIDATION', 'Direct conversations have fixed members');
         await removeParticipant(db, id, userId);
+        await deps.realtime.refreshAccess(caller.tenantId, userId);
         return ok(await publishMembers(own.value));
       }
       const managed = await canManage(caller, id);
       if (!managed.ok) return managed;
       if (!(await removeParticipant(db, id, userId))) return fail('NOT_FOUND', 'Not a member');
+      await deps.realtime.refreshAccess(caller.tenantId, userId);
       await deps.realtime.publish({
         tenantId: caller.tenantId,
         channel: userChannel(userId),

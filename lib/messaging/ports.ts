@@ -24,6 +24,7 @@ export const silentRealtime: RealtimePort = {
   publish: async () => undefined,
   channelViewers: async () => [],
   userStatus: async () => null,
+  refreshAccess: async () => {},
 };
 
 export type ConnectionInfo = {

@@ -13,6 +13,8 @@ const httpStatus: Partial<Record<ErrorCode, number>> = {
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
+  UNKNOWN_CHANNEL: 400,
+  NOT_SUBSCRIBED: 404,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   RATE_LIMITED: 429,
