@@ -1,9 +1,19 @@
-// TEMPORARY composition of the realtime layer; replaced by the hub and gateway implementation.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { z } from 'zod';
+import { readCookie, SESSION_COOKIE, verifySessionToken } from '../../auth/session';
 import type { Database } from '../../db/create-db';
 import type { Env } from '../../env';
 import type { Logger } from '../../logger';
+import { createBackends, type SharedMemory } from '../bus';
+import { RealtimeError } from './errors';
+import { createGateway } from './gateway';
+import { Hub, type PublishInput } from './hub';
+import { createUserDirectory } from './user-directory';
+
+export { RealtimeError } from './errors';
+export type { ConnectionInfo, Hub, NodeStats, PublishInput, RpcContext } from './hub';
+export type { PresenceChange } from './presence-tracker';
 
 export type RealtimeDeps = {
   env: Env;
@@ -11,17 +21,12 @@ export type RealtimeDeps = {
   logger: Logger;
   nodeId: string;
   sessionKey: Uint8Array;
-};
-
-export type PublishInput = {
-  tenantId: string;
-  channel: string;
-  event: string;
-  data: unknown;
-  actor?: { id: string; name: string };
+  /** In-process backends shared by several servers of one process (tests); ignored with REDIS_URL. */
+  sharedMemory?: SharedMemory;
 };
 
 export type Realtime = {
+  hub: Hub;
   publish(input: PublishInput): Promise<{ epoch: string; seq: number }>;
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   metrics(): Promise<{ contentType: string; body: string }>;
@@ -29,15 +34,58 @@ export type Realtime = {
   close(): Promise<void>;
 };
 
-export async function createRealtime(_deps: RealtimeDeps): Promise<Realtime> {
-  return {
-    publish: async () => ({ epoch: 'none', seq: 0 }),
-    handleUpgrade: (_req, socket) => {
-      socket.write('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n');
-      socket.destroy();
+/** Composes bus, stores, hub and gateway; start.ts calls it once per process. */
+export async function createRealtime(deps: RealtimeDeps): Promise<Realtime> {
+  const { env, database, nodeId, sessionKey } = deps;
+  const logger = deps.logger.child({ component: 'realtime' });
+  const backends = createBackends({ env, nodeId, logger, shared: deps.sharedMemory });
+  const users = createUserDirectory(database);
+  const hub = new Hub({
+    nodeId,
+    logger,
+    backends,
+    loadUser: (tenantId, userId) => users.load(tenantId, userId, true),
+    limits: {
+      maxFrameBytes: env.WS_MAX_FRAME_BYTES,
+      messagesPerSecond: env.WS_MESSAGES_PER_SECOND,
+      burst: env.WS_BURST,
+      maxSubscriptions: env.WS_MAX_SUBSCRIPTIONS,
+      maxConnectionsPerUser: env.WS_MAX_CONNECTIONS_PER_USER,
+      heartbeatMs: env.WS_HEARTBEAT_MS,
+      slowConsumerBytes: env.WS_SLOW_CONSUMER_BYTES,
+      presenceTtlMs: env.PRESENCE_TTL_SECONDS * 1000,
+      presenceIdleMs: env.PRESENCE_IDLE_SECONDS * 1000,
     },
-    metrics: async () => ({ contentType: 'text/plain', body: '' }),
-    health: async () => ({ bus: 'memory', ok: true }),
-    close: async () => {},
+  });
+  hub.registerRpc('admin.stats', z.object({}).optional(), (ctx) => {
+    if (ctx.user.role !== 'admin') throw new RealtimeError('FORBIDDEN');
+    return hub.stats();
+  });
+  const gateway = createGateway({
+    env,
+    hub,
+    logger,
+    authenticate: async (req) => {
+      const claims = await verifySessionToken(sessionKey, readCookie(req.headers.cookie, SESSION_COOKIE));
+      if (!claims) return null;
+      const user = await users.load(claims.tenantId, claims.userId);
+      return user ? { user, expiresAt: claims.expiresAt } : null;
+    },
+  });
+  logger.info({ bus: backends.bus.kind }, 'realtime ready');
+  return {
+    hub,
+    publish: (input) => hub.publish(input),
+    handleUpgrade: gateway.handleUpgrade,
+    metrics: async () => ({
+      contentType: hub.metrics.registry.contentType,
+      body: await hub.metrics.registry.metrics(),
+    }),
+    health: async () => ({ bus: backends.bus.kind, ok: backends.bus.healthy() }),
+    close: async () => {
+      await hub.shutdown();
+      gateway.close();
+      await backends.close();
+    },
   };
 }

@@ -1,0 +1,66 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from '../../logger';
+import { connectRedis } from './redis-connection';
+import type { Bus } from './types';
+
+/** Redis pub/sub: one channel per deployment prefix; each envelope names its node so a node skips its own echo. */
+export class RedisBus implements Bus {
+  readonly kind = 'redis' as const;
+  private readonly pub: Redis;
+  private readonly sub: Redis;
+  private readonly channel: string;
+  private handler: (topic: string, payload: string, fromNode: string) => void = () => {};
+  private readonly reconnectHandlers: Array<() => void> = [];
+  private everReady = false;
+  private closed = false;
+
+  constructor(
+    url: string,
+    prefix: string,
+    readonly nodeId: string,
+    logger: Logger,
+  ) {
+    this.channel = `${prefix}:bus`;
+    this.pub = connectRedis(url, logger, `osl-pub-${nodeId}`);
+    this.sub = connectRedis(url, logger, `osl-sub-${nodeId}`);
+    this.sub.on('message', (_channel: string, message: string) => this.receive(message));
+    this.sub.on('ready', () => {
+      if (this.everReady && !this.closed) for (const handler of this.reconnectHandlers) handler();
+      this.everReady = true;
+    });
+    this.sub.subscribe(this.channel).catch((error: Error) => {
+      logger.warn({ err: error.message }, 'redis bus subscribe failed; retried on reconnect');
+    });
+  }
+
+  private receive(message: string): void {
+    const first = message.indexOf('\n');
+    const second = message.indexOf('\n', first + 1);
+    if (first === -1 || second === -1) return;
+    const from = message.slice(0, first);
+    if (from === this.nodeId) return;
+    this.handler(message.slice(first + 1, second), message.slice(second + 1), from);
+  }
+
+  async publish(topic: string, payload: string): Promise<void> {
+    await this.pub.publish(this.channel, `${this.nodeId}\n${topic}\n${payload}`);
+  }
+
+  onMessage(handler: (topic: string, payload: string, fromNode: string) => void): void {
+    this.handler = handler;
+  }
+
+  onReconnect(handler: () => void): void {
+    this.reconnectHandlers.push(handler);
+  }
+
+  healthy(): boolean {
+    return this.pub.status === 'ready' && this.sub.status === 'ready';
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.sub.disconnect();
+    this.pub.disconnect();
+  }
+}

@@ -1,0 +1,25 @@
+import { Redis } from 'ioredis';
+import type { Logger } from '../../logger';
+
+/**
+ * A connection that never floods the log, fails a command after a short retry instead of queueing it forever while
+ * Redis is down, and reconnects by itself.
+ */
+export function connectRedis(url: string, logger: Logger, name: string): Redis {
+  const redis = new Redis(url, {
+    connectionName: name,
+    maxRetriesPerRequest: 2,
+    retryStrategy: (times) => Math.min(50 * times, 1000),
+    enableReadyCheck: true,
+  });
+  let down = false;
+  redis.on('error', (error: Error) => {
+    if (!down) logger.warn({ err: error.message, connection: name }, 'redis connection error');
+    down = true;
+  });
+  redis.on('ready', () => {
+    if (down) logger.info({ connection: name }, 'redis connection restored');
+    down = false;
+  });
+  return redis;
+}

@@ -1,0 +1,81 @@
+import type { Redis } from 'ioredis';
+import type { Member } from '../protocol';
+import type { PresenceEntry, PresenceStore } from './types';
+
+const SCOPE_TTL_MS = 24 * 3600_000;
+
+/**
+ * One hash per scope (field "node|user" -> entry JSON) and one expiring key per node: a node that stops
+ * heartbeating expires after the TTL and its entries are ignored (and deleted) by every reader.
+ */
+export class RedisPresence implements PresenceStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly ttlSeconds: number,
+  ) {}
+
+  private scopeKey(scope: string): string {
+    return `${this.prefix}:pr:${scope}`;
+  }
+
+  private nodeKey(nodeId: string): string {
+    return `${this.prefix}:node:${nodeId}`;
+  }
+
+  async set(
+    scope: string,
+    nodeId: string,
+    userId: string,
+    value: { v: number; member: Member } | null,
+  ): Promise<void> {
+    const key = this.scopeKey(scope);
+    if (!value) {
+      await this.redis.hdel(key, `${nodeId}|${userId}`);
+      return;
+    }
+    await this.redis
+      .multi()
+      .hset(key, `${nodeId}|${userId}`, JSON.stringify(value))
+      .pexpire(key, SCOPE_TTL_MS)
+      .exec();
+  }
+
+  async list(scope: string): Promise<PresenceEntry[]> {
+    const key = this.scopeKey(scope);
+    const raw = await this.redis.hgetall(key);
+    const fields = Object.entries(raw);
+    if (fields.length === 0) return [];
+    const nodes = [...new Set(fields.map(([field]) => field.slice(0, field.indexOf('|'))))];
+    const alive = await this.redis.mget(nodes.map((n) => this.nodeKey(n)));
+    const live = new Set(nodes.filter((_, i) => alive[i] !== null));
+    const entries: PresenceEntry[] = [];
+    const dead: string[] = [];
+    for (const [field, json] of fields) {
+      const bar = field.indexOf('|');
+      const nodeId = field.slice(0, bar);
+      if (!live.has(nodeId)) {
+        dead.push(field);
+        continue;
+      }
+      const value = JSON.parse(json) as { v: number; member: Member };
+      entries.push({ nodeId, userId: field.slice(bar + 1), v: value.v, member: value.member });
+    }
+    if (dead.length > 0) await this.redis.hdel(key, ...dead);
+    return entries;
+  }
+
+  async heartbeat(nodeId: string): Promise<void> {
+    await this.redis.set(this.nodeKey(nodeId), '1', 'PX', this.ttlSeconds * 1000);
+  }
+
+  async isAlive(nodeId: string): Promise<boolean> {
+    return (await this.redis.exists(this.nodeKey(nodeId))) === 1;
+  }
+
+  async dropNode(nodeId: string): Promise<void> {
+    await this.redis.del(this.nodeKey(nodeId));
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,156 @@
+import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { type WebSocket, WebSocketServer } from 'ws';
+import type { Env } from '../../env';
+import type { Logger } from '../../logger';
+import { closeCodes, PROTOCOL_VERSION } from '../protocol';
+import type { HubUser } from './connection';
+import type { Hub } from './hub';
+import type { HubSocket, OutFrame } from './socket';
+import { corkForTick, wireOf } from './wire';
+
+export type Authenticated = { user: HubUser; expiresAt: number };
+
+export type GatewayDeps = {
+  env: Pick<Env, 'ALLOWED_ORIGINS' | 'WS_MAX_FRAME_BYTES' | 'WS_COMPRESSION_THRESHOLD'>;
+  hub: Hub;
+  logger: Logger;
+  /** The user behind the request's session cookie, or null. */
+  authenticate(req: IncomingMessage): Promise<Authenticated | null>;
+};
+
+/** Adapts one `ws` socket to the hub: writes pre-built frames straight to the TCP socket, corked per tick. */
+class WsSocket implements HubSocket {
+  private corked = false;
+  private closed = false;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly tcp: Socket,
+    private readonly deflate: boolean,
+    private readonly threshold: number,
+  ) {}
+
+  send(frame: OutFrame): void {
+    if (this.closed) return;
+    const wire = wireOf(frame, this.deflate && frame.text.length > this.threshold);
+    if (!this.corked) {
+      this.corked = true;
+      corkForTick(this, false);
+    }
+    this.tcp.write(wire);
+  }
+
+  cork(): void {
+    this.tcp.cork();
+  }
+
+  uncork(): void {
+    this.corked = false;
+    this.tcp.uncork();
+  }
+
+  get bufferedAmount(): number {
+    return this.tcp.writableLength;
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.ws.close(code, reason);
+    // A peer that does not answer the close handshake (or no longer reads) is cut off.
+    const wait = code === closeCodes.slowConsumer.code ? 200 : 2000;
+    setTimeout(() => this.ws.terminate(), wait).unref();
+  }
+
+  markClosed(): void {
+    this.closed = true;
+  }
+}
+
+function refuse(socket: Duplex, status: 401 | 403 | 400 | 503, code: string, message: string): void {
+  const text = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 503: 'Service Unavailable' }[
+    status
+  ];
+  const body = JSON.stringify({ error: { code, message } });
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+/** A browser's Origin must be the host it connected to or one of ALLOWED_ORIGINS; non-browser clients send none. */
+export function originAllowed(
+  origin: string | undefined,
+  host: string | undefined,
+  allowed: string[],
+): boolean {
+  if (!origin) return true;
+  if (allowed.includes(origin)) return true;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+/** The only module that touches `ws`: the HTTP upgrade (origin, session, version) and the socket adapter. */
+export function createGateway(deps: GatewayDeps) {
+  const { env, hub, logger } = deps;
+  const wss = new WebSocketServer({
+    noServer: true,
+    clientTracking: false,
+    maxPayload: env.WS_MAX_FRAME_BYTES,
+    perMessageDeflate: { serverNoContextTakeover: true, threshold: env.WS_COMPRESSION_THRESHOLD },
+  });
+
+  function attach(ws: WebSocket, tcp: Socket, auth: Authenticated, versionOk: boolean): void {
+    if (!versionOk) {
+      ws.close(closeCodes.unsupportedVersion.code, closeCodes.unsupportedVersion.reason);
+      return;
+    }
+    tcp.setNoDelay(true);
+    const deflate = ws.extensions.includes('permessage-deflate');
+    const socket = new WsSocket(ws, tcp, deflate, env.WS_COMPRESSION_THRESHOLD);
+    const conn = hub.connect(auth.user, socket, auth.expiresAt);
+    if (!conn) return;
+    ws.on('message', (data: Buffer, isBinary: boolean) => hub.receive(conn, isBinary ? '' : data.toString()));
+    ws.on('pong', () => hub.alive(conn));
+    ws.on('ping', () => hub.alive(conn));
+    ws.on('error', (error: Error) =>
+      logger.debug({ err: error.message, connection: conn.id }, 'socket error'),
+    );
+    ws.on('close', () => {
+      socket.markClosed();
+      hub.disconnected(conn);
+    });
+  }
+
+  async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    socket.on('error', () => {});
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const version = url.searchParams.get('v');
+    if (!originAllowed(req.headers.origin, req.headers.host, env.ALLOWED_ORIGINS)) {
+      return refuse(socket, 403, 'FORBIDDEN', 'Origin not allowed');
+    }
+    let auth: Authenticated | null;
+    try {
+      auth = await deps.authenticate(req);
+    } catch (error) {
+      logger.error({ err: (error as Error).message }, 'authentication failed');
+      return refuse(socket, 503, 'UNAVAILABLE', 'Service temporarily unavailable');
+    }
+    if (!auth) return refuse(socket, 401, 'UNAUTHORIZED', 'Not signed in or session expired');
+    if (socket.destroyed) return;
+    const authenticated = auth;
+    const versionOk = version === null || version === String(PROTOCOL_VERSION);
+    wss.handleUpgrade(req, socket, head, (ws) => attach(ws, socket as Socket, authenticated, versionOk));
+  }
+
+  return {
+    handleUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+      void handleUpgrade(req, socket, head),
+    close: () => wss.close(),
+  };
+}

@@ -1,0 +1,876 @@
+import { randomBytes } from 'node:crypto';
+import type { z } from 'zod';
+import { type ChannelGuard, canAccessChannel } from '../../auth/channel-access';
+import type { Logger } from '../../logger';
+import type { Backends, Position } from '../bus';
+import {
+  type ChannelKind,
+  type ClientMessage,
+  type CloseName,
+  clientMessage,
+  closeCodes,
+  type ErrorCode,
+  errorCodes,
+  type Member,
+  PROTOCOL_VERSION,
+  type PresencePatch,
+  parseChannel,
+} from '../protocol';
+import { Connection, type HubUser, type ScopeFields, type Subscription } from './connection';
+import { RealtimeError } from './errors';
+import { type ChannelEvent, LocalChannel } from './local-channel';
+import { createMetrics, type Metrics } from './metrics';
+import { type PresenceChange, PresenceTracker } from './presence-tracker';
+import { type HubSocket, OutFrame } from './socket';
+
+export type HubLimits = {
+  maxFrameBytes: number;
+  messagesPerSecond: number;
+  burst: number;
+  maxSubscriptions: number;
+  maxConnectionsPerUser: number;
+  heartbeatMs: number;
+  slowConsumerBytes: number;
+  presenceTtlMs: number;
+  presenceIdleMs: number;
+};
+
+export type HubDeps = {
+  nodeId: string;
+  logger: Logger;
+  backends: Backends;
+  limits: HubLimits;
+  /** The user as stored now (role changes, deletion); null when the user no longer exists. */
+  loadUser(tenantId: string, userId: string): Promise<HubUser | null>;
+};
+
+export type RpcContext = { user: HubUser; connectionId: string; hub: Hub };
+type RpcEntry = { schema: z.ZodType; handler: (ctx: RpcContext, params: unknown) => unknown };
+
+export type PublishInput = {
+  tenantId: string;
+  channel: string;
+  event: string;
+  data: unknown;
+  actor?: { id: string; name: string };
+};
+
+export type ConnectionInfo = {
+  connectionId: string;
+  nodeId: string;
+  userId: string;
+  connectedAt: number;
+  channels: string[];
+};
+
+export type NodeStats = {
+  nodeId: string;
+  connections: number;
+  subscriptions: number;
+  channels: number;
+  users: number;
+  at: number;
+};
+
+const STRIKE_LIMIT = 10;
+const STRIKE_WINDOW_MS = 10_000;
+const CURSOR_THROTTLE_MS = 100;
+const PENDING_ACK_WAIT_MS = 5_000;
+
+/**
+ * The realtime core as pure logic: connections, channels, ordered delivery with recovery, presence, acks with
+ * dedupe, limits. It sees sockets only through HubSocket and other nodes only through the bus and stores.
+ */
+export class Hub {
+  readonly nodeId: string;
+  readonly metrics: Metrics;
+  private readonly conns = new Map<string, Connection>();
+  private readonly connectedAt = new Map<string, number>();
+  private readonly byUser = new Map<string, Set<Connection>>();
+  private readonly tenantConns = new Map<string, number>();
+  private readonly channels = new Map<string, LocalChannel>();
+  private readonly rpcs = new Map<string, RpcEntry>();
+  private readonly guards = new Map<ChannelKind, ChannelGuard>();
+  private readonly remoteStats = new Map<string, NodeStats>();
+  private readonly presenceTracker: PresenceTracker;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private subscriptionCount = 0;
+  private closed = false;
+
+  constructor(private readonly deps: HubDeps) {
+    this.nodeId = deps.nodeId;
+    this.metrics = createMetrics(deps.nodeId, {
+      connections: () => this.conns.size,
+      subscriptions: () => this.subscriptionCount,
+    });
+    const { bus, presence } = deps.backends;
+    this.presenceTracker = new PresenceTracker({
+      nodeId: deps.nodeId,
+      bus,
+      store: presence,
+      logger: deps.logger,
+      ttlMs: deps.limits.presenceTtlMs,
+      cursorThrottleMs: CURSOR_THROTTLE_MS,
+      emit: (key, change) => this.emitPresence(key, change),
+    });
+    bus.onMessage((topic, payload, from) => this.onBus(topic, payload, from));
+    bus.onReconnect(() => this.onBusReconnect());
+    this.every(Math.max(50, Math.floor(deps.limits.heartbeatMs / 4)), () => this.sweepConnections());
+    const ttl = deps.limits.presenceTtlMs;
+    const beat = () => {
+      presence.heartbeat(deps.nodeId).catch(() => {});
+      bus.publish('h', JSON.stringify(this.localStats())).catch(() => {});
+    };
+    beat();
+    this.every(Math.max(100, Math.floor(ttl / 3)), beat);
+    const slack = Math.min(1000, Math.floor(ttl / 5));
+    this.every(slack, () => this.presenceTracker.sweep(Date.now(), slack));
+  }
+
+  private every(ms: number, fn: () => void): void {
+    const timer = setInterval(fn, ms);
+    timer.unref();
+    this.timers.push(timer);
+  }
+
+  // ---- API for features -------------------------------------------------------------------------------------
+
+  registerRpc<S extends z.ZodType>(
+    method: string,
+    schema: S,
+    handler: (ctx: RpcContext, params: z.infer<S>) => unknown,
+  ): void {
+    if (this.rpcs.has(method)) throw new Error(`rpc ${method} is already registered`);
+    this.rpcs.set(method, { schema, handler: handler as RpcEntry['handler'] });
+  }
+
+  setChannelGuard(kind: ChannelKind, guard: ChannelGuard): void {
+    this.guards.set(kind, guard);
+  }
+
+  onPresence(hook: (change: PresenceChange) => void): () => void {
+    return this.presenceTracker.onChange(hook);
+  }
+
+  /** Assigns the next seq of the channel, stores the event in its history and delivers it on every node. */
+  async publish(input: PublishInput): Promise<Position> {
+    if (!parseChannel(input.channel)) throw new RealtimeError('UNKNOWN_CHANNEL');
+    const key = `${input.tenantId}:${input.channel}`;
+    const ts = Date.now();
+    const head = `{"type":"event","channel":${JSON.stringify(input.channel)},"epoch":"`;
+    const actor = input.actor
+      ? `,"actor":${JSON.stringify({ id: input.actor.id, name: input.actor.name })}`
+      : '';
+    const tail = `,"event":${JSON.stringify(input.event)},"data":${JSON.stringify(input.data ?? null)}${actor},"ts":${ts}}`;
+    const { epoch, seq, frame } = await this.deps.backends.history.append(key, { head, tail }, ts);
+    this.metrics.published.inc();
+    this.deps.backends.bus.publish('e', `${key}\n${epoch}\n${seq}\n${ts}\n${frame}`).catch((error: Error) => {
+      // Other nodes fill the gap from the history when the next event or the bus reconnect shows it.
+      this.deps.logger.warn({ err: error.message, channel: key }, 'bus publish failed');
+    });
+    this.channels.get(key)?.offer({ epoch, seq, ts, frame });
+    return { epoch, seq };
+  }
+
+  async presence(tenantId: string, channel?: string): Promise<Member[]> {
+    return this.presenceTracker.query(`${tenantId}:${channel ?? 'presence'}`);
+  }
+
+  /** This node's connections of a user. */
+  connections(tenantId: string, userId: string): ConnectionInfo[] {
+    return [...(this.byUser.get(`${tenantId}:${userId}`) ?? [])].map((conn) => ({
+      connectionId: conn.id,
+      nodeId: this.nodeId,
+      userId: conn.user.id,
+      connectedAt: this.connectedAt.get(conn.id) ?? 0,
+      channels: [...conn.subs.keys()],
+    }));
+  }
+
+  /** Closes a connection on whichever node holds it. */
+  disconnect(connectionId: string, closeName: CloseName = 'kicked'): void {
+    const conn = this.conns.get(connectionId);
+    if (conn) this.close(conn, closeName);
+    else this.deps.backends.bus.publish('k', `${connectionId}\n${closeName}`).catch(() => {});
+  }
+
+  /** Subscribes a connection of this node server-side (as if it had sent `subscribe`, without an id). */
+  async subscribeConnection(connectionId: string, channel: string): Promise<boolean> {
+    const conn = this.conns.get(connectionId);
+    if (!conn) return false;
+    await this.subscribe(conn, { type: 'subscribe', id: '', channel });
+    return conn.subs.has(channel);
+  }
+
+  unsubscribeConnection(connectionId: string, channel: string, reason?: ErrorCode): boolean {
+    const conn = this.conns.get(connectionId);
+    const sub = conn?.subs.get(channel);
+    if (!conn || !sub) return false;
+    this.detach(sub);
+    this.send(conn, new OutFrame(JSON.stringify({ type: 'unsubscribed', channel, reason })));
+    return true;
+  }
+
+  /** Re-checks a user's role on every node: subscriptions no longer allowed end with `unsubscribed`. */
+  async refreshUser(tenantId: string, userId: string): Promise<void> {
+    this.deps.backends.bus.publish('r', `${tenantId}\n${userId}`).catch(() => {});
+    await this.refreshLocalUser(tenantId, userId);
+  }
+
+  localStats(): NodeStats {
+    const users = new Set<string>();
+    for (const conn of this.conns.values()) users.add(conn.user.id);
+    return {
+      nodeId: this.nodeId,
+      connections: this.conns.size,
+      subscriptions: this.subscriptionCount,
+      channels: this.channels.size,
+      users: users.size,
+      at: Date.now(),
+    };
+  }
+
+  /** Totals and per node (other nodes as of their last heartbeat). */
+  stats(): { totals: Omit<NodeStats, 'nodeId' | 'at'>; nodes: NodeStats[] } {
+    const live = new Set(this.presenceTracker.remoteNodes());
+    const nodes = [this.localStats(), ...[...this.remoteStats.values()].filter((s) => live.has(s.nodeId))];
+    const totals = { connections: 0, subscriptions: 0, channels: 0, users: 0 };
+    for (const node of nodes) {
+      totals.connections += node.connections;
+      totals.subscriptions += node.subscriptions;
+      totals.channels += node.channels;
+      totals.users += node.users;
+    }
+    return { totals, nodes };
+  }
+
+  // ---- connection lifecycle (called by the gateway) ---------------------------------------------------------
+
+  /** Whether the user may open one more connection on this node. */
+  canConnect(user: HubUser): boolean {
+    return (
+      (this.byUser.get(`${user.tenantId}:${user.id}`)?.size ?? 0) < this.deps.limits.maxConnectionsPerUser
+    );
+  }
+
+  connect(user: HubUser, socket: HubSocket, expiresAt: number): Connection | null {
+    if (this.closed) {
+      socket.close(closeCodes.goingAway.code, closeCodes.goingAway.reason);
+      return null;
+    }
+    if (!this.canConnect(user)) {
+      socket.close(closeCodes.tooManyConnections.code, closeCodes.tooManyConnections.reason);
+      return null;
+    }
+    const now = Date.now();
+    const { limits } = this.deps;
+    const conn = new Connection(
+      randomBytes(9).toString('base64url'),
+      { ...user },
+      socket,
+      expiresAt,
+      limits,
+      now,
+    );
+    this.conns.set(conn.id, conn);
+    this.connectedAt.set(conn.id, now);
+    const userKey = `${user.tenantId}:${user.id}`;
+    let set = this.byUser.get(userKey);
+    if (!set) {
+      set = new Set();
+      this.byUser.set(userKey, set);
+    }
+    set.add(conn);
+    const tenantKey = `${user.tenantId}:presence`;
+    const count = (this.tenantConns.get(user.tenantId) ?? 0) + 1;
+    this.tenantConns.set(user.tenantId, count);
+    if (count === 1) void this.presenceTracker.listen(tenantKey, user.tenantId, undefined);
+    this.presenceTracker.join(tenantKey, user.tenantId, undefined, conn.tenantHolder);
+    this.send(
+      conn,
+      new OutFrame(
+        JSON.stringify({
+          type: 'welcome',
+          v: PROTOCOL_VERSION,
+          connectionId: conn.id,
+          nodeId: this.nodeId,
+          user: { id: user.id, name: user.name, role: user.role, tenantId: user.tenantId },
+          heartbeatMs: limits.heartbeatMs,
+          limits: {
+            maxFrameBytes: limits.maxFrameBytes,
+            messagesPerSecond: limits.messagesPerSecond,
+            maxSubscriptions: limits.maxSubscriptions,
+          },
+        }),
+      ),
+    );
+    return conn;
+  }
+
+  /** The socket is gone (closed by the peer, by us, or dead). Idempotent. */
+  disconnected(conn: Connection): void {
+    if (!this.conns.delete(conn.id)) return;
+    conn.phase = 'closed';
+    this.connectedAt.delete(conn.id);
+    for (const sub of [...conn.subs.values()]) this.detach(sub);
+    const { tenantId, id } = conn.user;
+    const tenantKey = `${tenantId}:presence`;
+    this.presenceTracker.leave(tenantKey, conn.tenantHolder);
+    const count = (this.tenantConns.get(tenantId) ?? 1) - 1;
+    if (count <= 0) {
+      this.tenantConns.delete(tenantId);
+      this.presenceTracker.unlisten(tenantKey);
+    } else this.tenantConns.set(tenantId, count);
+    const set = this.byUser.get(`${tenantId}:${id}`);
+    set?.delete(conn);
+    if (set?.size === 0) this.byUser.delete(`${tenantId}:${id}`);
+  }
+
+  close(conn: Connection, name: CloseName): void {
+    if (conn.phase === 'closed') return;
+    const entry = closeCodes[name];
+    conn.socket.close(entry.code, entry.reason);
+    this.disconnected(conn);
+  }
+
+  /** A ws-level pong or any other sign of life. */
+  alive(conn: Connection): void {
+    conn.lastSeen = Date.now();
+  }
+
+  receive(conn: Connection, text: string): void {
+    if (conn.phase !== 'open') return;
+    const now = Date.now();
+    conn.lastSeen = now;
+    this.metrics.messagesIn.inc();
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      this.invalid(conn, 'BAD_FRAME', undefined, now);
+      return;
+    }
+    const parsed = clientMessage.safeParse(raw);
+    if (!parsed.success) {
+      const known =
+        typeof raw === 'object' &&
+        raw !== null &&
+        ['ping', 'pong', 'subscribe', 'unsubscribe', 'recover', 'publish', 'presence', 'rpc'].includes(
+          String((raw as { type?: unknown }).type),
+        );
+      const id = (raw as { id?: unknown } | null)?.id;
+      this.invalid(
+        conn,
+        known ? 'BAD_FRAME' : 'UNKNOWN_TYPE',
+        typeof id === 'string' ? id.slice(0, 64) : undefined,
+        now,
+      );
+      return;
+    }
+    const message = parsed.data;
+    if (message.type === 'pong') return;
+    if (!conn.bucket.take(now)) {
+      conn.refused++;
+      this.metrics.dropped.inc({ reason: 'rate_limited' });
+      if (conn.refused > this.deps.limits.burst) this.close(conn, 'floods');
+      else this.sendError(conn, 'RATE_LIMITED', 'id' in message ? message.id : undefined);
+      return;
+    }
+    conn.refused = 0;
+    if (message.type !== 'ping') this.activity(conn, now);
+    this.dispatch(conn, message).catch((error: Error) => {
+      this.deps.logger.error(
+        { err: error.message, stack: error.stack, type: message.type },
+        'message failed',
+      );
+      if ('id' in message && message.id) this.ackError(conn, message.id, 'INTERNAL');
+    });
+  }
+
+  private async dispatch(conn: Connection, message: ClientMessage): Promise<void> {
+    switch (message.type) {
+      case 'ping':
+        this.send(conn, new OutFrame(`{"type":"pong","t":${message.t},"serverTime":${Date.now()}}`));
+        return;
+      case 'pong':
+        return;
+      case 'subscribe':
+        return this.subscribe(conn, message);
+      case 'recover':
+        return this.subscribe(conn, {
+          type: 'subscribe',
+          id: message.id,
+          channel: message.channel,
+          since: message.since,
+        });
+      case 'unsubscribe': {
+        const sub = conn.subs.get(message.channel);
+        if (sub) this.detach(sub);
+        this.ack(conn, message.id, { channel: message.channel });
+        return;
+      }
+      case 'publish':
+        return this.clientPublish(conn, message);
+      case 'presence':
+        return this.presenceUpdate(conn, message);
+      case 'rpc':
+        return this.rpc(conn, message);
+      default: {
+        const never: never = message;
+        throw new Error(`unhandled message ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  // ---- channels -----------------------------------------------------------------------------------------------
+
+  private async authorize(user: HubUser, channel: string, mode: 'read' | 'write'): Promise<ErrorCode | null> {
+    const ref = parseChannel(channel);
+    if (!ref) return 'UNKNOWN_CHANNEL';
+    return (await canAccessChannel(user, ref, mode, this.guards)) ? null : 'FORBIDDEN';
+  }
+
+  private channelFor(key: string, name: string, tenantId: string): LocalChannel {
+    let channel = this.channels.get(key);
+    if (channel) return channel;
+    channel = new LocalChannel(key, name, tenantId, {
+      history: this.deps.backends.history,
+      deliver: (ch, event) => this.deliver(ch, event),
+      resync: (ch) => this.resync(ch),
+    });
+    channel.ready.catch(() => {});
+    channel.presenceReady = this.presenceTracker.listen(
+      key,
+      tenantId,
+      name === 'presence' ? undefined : name,
+    );
+    this.channels.set(key, channel);
+    return channel;
+  }
+
+  private async subscribe(
+    conn: Connection,
+    message: Extract<ClientMessage, { type: 'subscribe' }>,
+  ): Promise<void> {
+    const { id, channel: name, since } = message;
+    const denied = await this.authorize(conn.user, name, 'read');
+    if (denied) return this.ackError(conn, id, denied);
+    if (conn.phase !== 'open') return;
+    let sub = conn.subs.get(name);
+    if (!sub && conn.subs.size >= this.deps.limits.maxSubscriptions)
+      return this.ackError(conn, id, 'TOO_MANY_SUBSCRIPTIONS');
+    const { tenantId } = conn.user;
+    const key = `${tenantId}:${name}`;
+    if (sub) {
+      sub.phase = 'syncing';
+      sub.pending = [];
+    } else {
+      const channel = this.channelFor(key, name, tenantId);
+      sub = { conn, channel, phase: 'syncing', pending: [], fields: { updatedAt: Date.now() } };
+      if (message.presence) applyScopeFields(sub.fields, message.presence);
+      channel.subs.add(sub);
+      conn.subs.set(name, sub);
+      this.subscriptionCount++;
+      if (name !== 'presence') this.presenceTracker.join(key, tenantId, name, sub);
+    }
+    if (message.presence && applyConnectionFields(conn, message.presence)) this.connectionChanged(conn);
+    const channel = sub.channel;
+    try {
+      await channel.ready;
+      await channel.presenceReady;
+    } catch {
+      this.detach(sub);
+      return this.ackError(conn, id, 'UNAVAILABLE');
+    }
+    if (conn.subs.get(name) !== sub) return;
+    const position = { epoch: channel.epoch, seq: channel.seq };
+    sub.pending = [];
+    let recovered: boolean | undefined;
+    let replay: Array<{ frame: string }> = [];
+    if (since) {
+      if (since.epoch === position.epoch && since.seq <= position.seq) {
+        const events = await this.deps.backends.history
+          .range(key, position.epoch, since.seq, position.seq)
+          .catch(() => null);
+        recovered = events !== null;
+        replay = events ?? [];
+      } else recovered = since.epoch === position.epoch;
+      this.metrics.recoveries.inc({ outcome: recovered ? 'recovered' : 'not_recovered' });
+    } else this.metrics.recoveries.inc({ outcome: 'fresh' });
+    if (conn.subs.get(name) !== sub || conn.phase !== 'open') return;
+    const answer = {
+      type: 'subscribed',
+      id,
+      channel: name,
+      epoch: position.epoch,
+      seq: position.seq,
+      ...(recovered === undefined ? {} : { recovered }),
+      presence: this.presenceTracker.members(key),
+    };
+    this.send(conn, new OutFrame(JSON.stringify(answer)));
+    for (const event of replay) this.send(conn, new OutFrame(event.frame));
+    for (const frame of sub.pending) this.send(conn, frame);
+    sub.pending = [];
+    sub.phase = 'live';
+  }
+
+  private detach(sub: Subscription): void {
+    const { conn, channel } = sub;
+    if (conn.subs.get(channel.name) === sub) conn.subs.delete(channel.name);
+    if (!channel.subs.delete(sub)) return;
+    this.subscriptionCount--;
+    if (channel.name !== 'presence') this.presenceTracker.leave(channel.key, sub);
+    if (channel.subs.size === 0 && this.channels.get(channel.key) === channel) {
+      this.channels.delete(channel.key);
+      this.presenceTracker.unlisten(channel.key);
+    }
+  }
+
+  private deliver(channel: LocalChannel, event: ChannelEvent): void {
+    const frame = new OutFrame(event.frame);
+    this.fanOut(channel, frame);
+    this.metrics.latency.observe((Date.now() - event.ts) / 1000);
+  }
+
+  private fanOut(channel: LocalChannel, frame: OutFrame): void {
+    let sent = 0;
+    for (const sub of channel.subs) {
+      if (sub.phase === 'live') {
+        if (this.send(sub.conn, frame)) sent++;
+      } else sub.pending.push(frame);
+    }
+    this.metrics.messagesOut.inc(sent);
+  }
+
+  private resync(channel: LocalChannel): void {
+    this.metrics.recoveries.inc({ outcome: 'resync' });
+    const frame = {
+      type: 'subscribed',
+      id: '',
+      channel: channel.name,
+      epoch: channel.epoch,
+      seq: channel.seq,
+      recovered: false,
+      presence: this.presenceTracker.members(channel.key),
+    };
+    this.fanOut(channel, new OutFrame(JSON.stringify(frame)));
+  }
+
+  private async clientPublish(
+    conn: Connection,
+    message: Extract<ClientMessage, { type: 'publish' }>,
+  ): Promise<void> {
+    const denied = await this.authorize(conn.user, message.channel, 'write');
+    if (denied) return this.ackError(conn, message.id, denied);
+    const { user } = conn;
+    await this.once(conn, message.id, () =>
+      this.publish({
+        tenantId: user.tenantId,
+        channel: message.channel,
+        event: message.event,
+        data: message.data,
+        actor: { id: user.id, name: user.name },
+      }),
+    );
+  }
+
+  // ---- presence -----------------------------------------------------------------------------------------------
+
+  private emitPresence(key: string, change: PresenceChange): void {
+    const channel = this.channels.get(key);
+    if (!channel) return;
+    const { action, member } = change;
+    const frame = {
+      type: 'presence',
+      ...(change.channel ? { channel: change.channel } : {}),
+      action,
+      member,
+    };
+    this.fanOut(channel, new OutFrame(JSON.stringify(frame)));
+  }
+
+  private presenceUpdate(conn: Connection, message: Extract<ClientMessage, { type: 'presence' }>): void {
+    const { patch, channel } = message;
+    const target = channel && channel !== 'presence' ? conn.subs.get(channel) : undefined;
+    if (channel && channel !== 'presence' && !target) {
+      if (message.id) this.ackError(conn, message.id, 'NOT_SUBSCRIBED');
+      return;
+    }
+    const connectionLevel = applyConnectionFields(conn, patch);
+    const fields = target ? target.fields : conn.tenantFields;
+    const scopeLevel = applyScopeFields(fields, patch);
+    if (connectionLevel) this.connectionChanged(conn);
+    else if (scopeLevel) {
+      const cursorOnly = Object.keys(patch).every((k) => k === 'cursor');
+      const key = `${conn.user.tenantId}:${target ? target.channel.name : 'presence'}`;
+      this.presenceTracker.changed(key, conn.user.id, cursorOnly);
+    }
+    if (message.id) this.ack(conn, message.id);
+  }
+
+  private connectionChanged(conn: Connection): void {
+    const { tenantId, id } = conn.user;
+    this.presenceTracker.changed(`${tenantId}:presence`, id, false);
+    for (const sub of conn.subs.values())
+      if (sub.channel.name !== 'presence') this.presenceTracker.changed(sub.channel.key, id, false);
+  }
+
+  private activity(conn: Connection, now: number): void {
+    conn.lastActivity = now;
+    if (conn.presence.idle) {
+      conn.presence.idle = false;
+      this.connectionChanged(conn);
+    }
+  }
+
+  // ---- rpc and acks -------------------------------------------------------------------------------------------
+
+  private async rpc(conn: Connection, message: Extract<ClientMessage, { type: 'rpc' }>): Promise<void> {
+    const entry = this.rpcs.get(message.method);
+    if (!entry) return this.ackError(conn, message.id, 'UNKNOWN_METHOD');
+    await this.once(conn, message.id, async () => {
+      const params = entry.schema.safeParse(message.params);
+      if (!params.success)
+        throw new RealtimeError('VALIDATION', errorCodes.VALIDATION.reason, params.error.issues);
+      return entry.handler({ user: { ...conn.user }, connectionId: conn.id, hub: this }, params.data);
+    });
+  }
+
+  /** Runs a change once per client message id (per user, across nodes): a retry gets the first answer again. */
+  private async once(conn: Connection, id: string, run: () => Promise<unknown>): Promise<void> {
+    const { dedupe } = this.deps.backends;
+    const userId = conn.user.id;
+    let claim = await dedupe.claim(userId, id).catch(() => ({ state: 'new' as const }));
+    const deadline = Date.now() + PENDING_ACK_WAIT_MS;
+    while (claim.state === 'pending' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      claim = await dedupe.claim(userId, id).catch(() => ({ state: 'pending' as const }));
+    }
+    if (claim.state === 'done') return void this.send(conn, new OutFrame(claim.ack));
+    if (claim.state === 'pending') return this.ackError(conn, id, 'UNAVAILABLE');
+    let ack: string;
+    try {
+      const result = await run();
+      ack = JSON.stringify({ type: 'ack', id, ok: true, ...(result === undefined ? {} : { result }) });
+    } catch (error) {
+      if (!(error instanceof RealtimeError)) {
+        await dedupe.release(userId, id).catch(() => {});
+        const unavailable = /redis|connection|ECONN|stream/i.test(String((error as Error)?.message));
+        if (!unavailable) this.deps.logger.error({ err: (error as Error)?.message }, 'handler failed');
+        return this.ackError(conn, id, unavailable ? 'UNAVAILABLE' : 'INTERNAL');
+      }
+      ack = errorAck(id, error.code, error.message, error.details);
+    }
+    await dedupe.complete(userId, id, ack).catch(() => {});
+    this.send(conn, new OutFrame(ack));
+  }
+
+  private ack(conn: Connection, id: string, result?: unknown): void {
+    if (!id) return;
+    this.send(
+      conn,
+      new OutFrame(
+        JSON.stringify({ type: 'ack', id, ok: true, ...(result === undefined ? {} : { result }) }),
+      ),
+    );
+  }
+
+  private ackError(conn: Connection, id: string, code: ErrorCode, details?: unknown): void {
+    if (!id) return;
+    this.send(conn, new OutFrame(errorAck(id, code, errorCodes[code].reason, details)));
+  }
+
+  private sendError(conn: Connection, code: ErrorCode, id?: string): void {
+    const error = { code, message: errorCodes[code].reason };
+    this.send(conn, new OutFrame(JSON.stringify({ type: 'error', error, ...(id ? { id } : {}) })));
+  }
+
+  private invalid(conn: Connection, code: ErrorCode, id: string | undefined, now: number): void {
+    this.metrics.dropped.inc({ reason: 'invalid' });
+    if (conn.strike(now, STRIKE_LIMIT, STRIKE_WINDOW_MS)) this.close(conn, 'policyViolation');
+    else this.sendError(conn, code, id);
+  }
+
+  /** Sends unless the peer stopped reading: past the bound it is closed as a slow consumer. */
+  private send(conn: Connection, frame: OutFrame): boolean {
+    if (conn.phase !== 'open') {
+      this.metrics.dropped.inc({ reason: 'closed' });
+      return false;
+    }
+    if (conn.socket.bufferedAmount > this.deps.limits.slowConsumerBytes) {
+      this.metrics.dropped.inc({ reason: 'slow_consumer' });
+      this.close(conn, 'slowConsumer');
+      return false;
+    }
+    conn.socket.send(frame);
+    return true;
+  }
+
+  // ---- timers, bus, users -------------------------------------------------------------------------------------
+
+  private sweepConnections(): void {
+    const now = Date.now();
+    const { heartbeatMs, presenceIdleMs } = this.deps.limits;
+    for (const conn of [...this.conns.values()]) {
+      if (now - conn.lastSeen > heartbeatMs * 1.5) {
+        this.close(conn, 'heartbeatTimeout');
+        continue;
+      }
+      if (now >= conn.expiresAt) {
+        this.close(conn, 'sessionExpired');
+        continue;
+      }
+      if (now - conn.lastPing >= heartbeatMs) {
+        conn.lastPing = now;
+        this.send(conn, new OutFrame(`{"type":"ping","t":${now}}`));
+      }
+      if (!conn.presence.idle && now - conn.lastActivity > presenceIdleMs) {
+        conn.presence.idle = true;
+        this.connectionChanged(conn);
+      }
+    }
+  }
+
+  private onBus(topic: string, payload: string, from: string): void {
+    this.presenceTracker.nodeSeen(from);
+    switch (topic) {
+      case 'e': {
+        const parts = splitN(payload, 4);
+        if (!parts) return;
+        const [key = '', epoch = '', seq, ts, frame = ''] = parts;
+        this.channels.get(key)?.offer({ epoch, seq: Number(seq), ts: Number(ts), frame });
+        return;
+      }
+      case 'p':
+        this.presenceTracker.receive(payload, from);
+        return;
+      case 'h':
+        this.remoteStats.set(from, JSON.parse(payload) as NodeStats);
+        return;
+      case 'bye':
+        this.remoteStats.delete(from);
+        this.presenceTracker.dropNode(from);
+        return;
+      case 'r': {
+        const [tenantId, userId] = payload.split('\n');
+        if (tenantId && userId) void this.refreshLocalUser(tenantId, userId);
+        return;
+      }
+      case 'k': {
+        const [connectionId, closeName] = payload.split('\n');
+        const conn = connectionId ? this.conns.get(connectionId) : undefined;
+        if (conn && closeName && closeName in closeCodes) this.close(conn, closeName as CloseName);
+        return;
+      }
+      default:
+        this.deps.logger.debug({ topic }, 'unknown bus topic');
+    }
+  }
+
+  private onBusReconnect(): void {
+    this.deps.logger.info({ channels: this.channels.size }, 'bus reconnected; catching up');
+    this.deps.backends.presence.heartbeat(this.nodeId).catch(() => {});
+    this.presenceTracker.republish();
+    for (const channel of this.channels.values())
+      channel.catchUp().catch((error: Error) => {
+        this.deps.logger.warn({ err: error.message, channel: channel.key }, 'catch-up failed');
+      });
+  }
+
+  private async refreshLocalUser(tenantId: string, userId: string): Promise<void> {
+    const conns = this.byUser.get(`${tenantId}:${userId}`);
+    if (!conns || conns.size === 0) return;
+    const user = await this.deps.loadUser(tenantId, userId);
+    for (const conn of [...conns]) {
+      if (!user) {
+        this.close(conn, 'sessionExpired');
+        continue;
+      }
+      conn.user = { id: user.id, tenantId: user.tenantId, role: user.role, name: user.name };
+      for (const [name, sub] of [...conn.subs]) {
+        if ((await this.authorize(conn.user, name, 'read')) === null) continue;
+        if (conn.subs.get(name) !== sub) continue;
+        this.detach(sub);
+        this.send(
+          conn,
+          new OutFrame(JSON.stringify({ type: 'unsubscribed', channel: name, reason: 'FORBIDDEN' })),
+        );
+      }
+      this.connectionChanged(conn);
+    }
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const timer of this.timers) clearInterval(timer);
+    for (const conn of [...this.conns.values()]) this.close(conn, 'goingAway');
+    await this.presenceTracker.clear();
+    const { bus, presence } = this.deps.backends;
+    await presence.dropNode(this.nodeId).catch(() => {});
+    await bus.publish('bye', '').catch(() => {});
+  }
+}
+
+function errorAck(id: string, code: ErrorCode, message: string, details?: unknown): string {
+  return JSON.stringify({
+    type: 'ack',
+    id,
+    ok: false,
+    error: { code, message, ...(details === undefined ? {} : { details }) },
+  });
+}
+
+/** Splits off the first n newline-separated fields; the rest (which may contain newlines) is the last part. */
+function splitN(text: string, n: number): string[] | null {
+  const parts: string[] = [];
+  let start = 0;
+  for (let i = 0; i < n; i++) {
+    const at = text.indexOf('\n', start);
+    if (at === -1) return null;
+    parts.push(text.slice(start, at));
+    start = at + 1;
+  }
+  parts.push(text.slice(start));
+  return parts;
+}
+
+function applyConnectionFields(conn: Connection, patch: PresencePatch): boolean {
+  let changed = false;
+  const presence = conn.presence;
+  if (patch.status !== undefined && patch.status !== presence.status) {
+    presence.status = patch.status;
+    changed = true;
+  }
+  if (patch.statusText !== undefined && patch.statusText !== presence.statusText) {
+    presence.statusText = patch.statusText;
+    changed = true;
+  }
+  if (patch.device !== undefined && patch.device !== presence.device) {
+    presence.device = patch.device;
+    changed = true;
+  }
+  if (patch.hidden !== undefined && patch.hidden !== presence.hidden) {
+    presence.hidden = patch.hidden;
+    changed = true;
+  }
+  return changed;
+}
+
+function applyScopeFields(fields: ScopeFields, patch: PresencePatch): boolean {
+  let changed = false;
+  if (patch.location !== undefined) {
+    fields.location = patch.location;
+    changed = true;
+  }
+  if (patch.activity !== undefined) {
+    fields.activity = patch.activity;
+    changed = true;
+  }
+  if (patch.cursor !== undefined) {
+    fields.cursor = patch.cursor;
+    changed = true;
+  }
+  if (changed) fields.updatedAt = Date.now();
+  return changed;
+}

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import type { Member } from '../protocol';
+import { mergeMembers, visiblyDifferent } from './member';
+
+const base: Member = {
+  userId: 'u',
+  name: 'U',
+  role: 'sales',
+  status: 'online',
+  connections: 1,
+  updatedAt: 1,
+};
+
+describe('mergeMembers', () => {
+  it.each([
+    { statuses: ['away', 'online'], expected: 'online' },
+    { statuses: ['away', 'away'], expected: 'away' },
+    { statuses: ['online', 'busy'], expected: 'busy' },
+    { statuses: ['offline', 'away'], expected: 'away' },
+  ] as const)('$statuses -> $expected', ({ statuses, expected }) => {
+    const merged = mergeMembers(statuses.map((status, i) => ({ ...base, status, updatedAt: i })));
+    expect(merged?.status).toBe(expected);
+    expect(merged?.connections).toBe(statuses.length);
+  });
+
+  it('takes location and activity from the newest part', () => {
+    const merged = mergeMembers([
+      { ...base, location: { page: '/old' }, updatedAt: 5 },
+      { ...base, location: { page: '/new' }, activity: 'typing', updatedAt: 9, connections: 2 },
+    ]);
+    expect(merged).toMatchObject({ location: { page: '/new' }, activity: 'typing', connections: 3 });
+  });
+
+  it('is null without parts', () => {
+    expect(mergeMembers([])).toBeNull();
+  });
+
+  it('ignores a connection count change when comparing', () => {
+    expect(visiblyDifferent(base, { ...base, connections: 4, updatedAt: 8 })).toBe(false);
+    expect(visiblyDifferent(base, { ...base, cursor: { x: 1, y: 2 } })).toBe(true);
+  });
+});

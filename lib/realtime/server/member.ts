@@ -1,0 +1,59 @@
+import type { Member, PresenceStatus } from '../protocol';
+import type { Connection, ScopeFields } from './connection';
+
+/** A connection's presence in one scope: the connection plus its per-scope fields. */
+export type Holder = { conn: Connection; fields: ScopeFields };
+
+const rank: Record<PresenceStatus, number> = { offline: 0, away: 1, online: 2, busy: 3 };
+
+/** One member from several connections (tabs) or several nodes: the most present status, the newest fields. */
+export function mergeMembers(parts: readonly Member[]): Member | null {
+  let newest: Member | undefined;
+  let status: PresenceStatus = 'offline';
+  let connections = 0;
+  for (const part of parts) {
+    connections += part.connections;
+    if (rank[part.status] > rank[status]) status = part.status;
+    if (!newest || part.updatedAt > newest.updatedAt) newest = part;
+  }
+  if (!newest) return null;
+  return { ...newest, status, connections };
+}
+
+export function memberOf(holder: Holder): Member {
+  const { conn, fields } = holder;
+  const member: Member = {
+    userId: conn.user.id,
+    name: conn.user.name,
+    role: conn.user.role,
+    status: conn.status(),
+    connections: 1,
+    updatedAt: Math.max(fields.updatedAt, conn.lastActivity),
+  };
+  if (conn.presence.statusText !== undefined) member.statusText = conn.presence.statusText;
+  if (conn.presence.device !== undefined) member.device = conn.presence.device;
+  if (fields.location !== undefined) member.location = fields.location;
+  if (fields.activity !== undefined) member.activity = fields.activity;
+  if (fields.cursor !== undefined) member.cursor = fields.cursor;
+  return member;
+}
+
+export function aggregate(holders: Iterable<Holder>): Member | null {
+  const parts: Member[] = [];
+  for (const holder of holders) parts.push(memberOf(holder));
+  return mergeMembers(parts);
+}
+
+/** Whether anyone looking at the member would see a difference (the connection count alone is not broadcast). */
+export function visiblyDifferent(a: Member, b: Member): boolean {
+  return (
+    a.status !== b.status ||
+    a.statusText !== b.statusText ||
+    a.device !== b.device ||
+    a.role !== b.role ||
+    a.name !== b.name ||
+    a.activity !== b.activity ||
+    JSON.stringify(a.location) !== JSON.stringify(b.location) ||
+    JSON.stringify(a.cursor) !== JSON.stringify(b.cursor)
+  );
+}
