@@ -17,6 +17,8 @@ export type RealtimePort = {
     tenantId: string,
     userId: string,
   ): Promise<{ status: PresenceStatus; statusText?: string } | null>;
+  /** Re-checks a user's open subscriptions (after they left a conversation). */
+  refreshAccess(tenantId: string, userId: string): Promise<void>;
 };
 
 /** A port for code paths with no hub (unit tests of pure parts, a process with realtime disabled). */
