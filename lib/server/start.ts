@@ -9,6 +9,7 @@ import { createDb, type Database } from '../db/create-db';
 import { seedIfEmpty } from '../db/seed';
 import type { Env } from '../env';
 import { createLogger } from '../logger';
+import { registerMessaging } from '../messaging/register';
 import { createPusher } from '../pusher';
 import { createRealtime } from '../realtime/server';
 import { clearServices, registerServices, type Services } from './services';
@@ -53,6 +54,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     realtime,
   };
   registerServices(services);
+  const messaging = registerMessaging(services);
 
   const dev = env.NODE_ENV !== 'production';
   let nextHandler: http.RequestListener | undefined;
@@ -105,6 +107,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     closing ??= (async () => {
       server.close();
       await pusher.close();
+      await messaging.close();
       await realtime.close();
       server.closeAllConnections();
       await database.close();
