@@ -155,10 +155,10 @@ describe('operational-transform', () => {
       kind: 'rebase',
     },
     {
-      name: 'same position: theirs first',
+      name: 'same position: the later op goes left',
       op: [5, '!'],
       since: [[5, '?']],
-      expected: 'hello?! world',
+      expected: 'hello!? world',
       kind: 'rebase',
     },
     {
