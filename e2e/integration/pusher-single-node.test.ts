@@ -1,0 +1,3 @@
+import { pusherSuite } from './pusher-suite';
+
+pusherSuite({ redis: false, available: true });
