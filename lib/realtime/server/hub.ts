@@ -655,7 +655,9 @@ export class Hub {
     } catch (error) {
       if (!(error instanceof RealtimeError)) {
         await dedupe.release(userId, id).catch(() => {});
-        const unavailable = /redis|connection|ECONN|stream/i.test(String((error as Error)?.message));
+        const unavailable =
+          !this.deps.backends.bus.healthy() ||
+          /redis|connection|ECONN|retries/i.test(String((error as Error)?.message));
         if (!unavailable) this.deps.logger.error({ err: (error as Error)?.message }, 'handler failed');
         return this.ackError(conn, id, unavailable ? 'UNAVAILABLE' : 'INTERNAL');
       }
