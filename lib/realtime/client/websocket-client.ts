@@ -105,7 +105,7 @@ export class WebSocketClient {
   private tenantPresence: PresencePatch | undefined;
   private idCounter = 0;
   private readonly idPrefix: string;
-  private readonly stopNetwork: () => void;
+  private stopNetwork: (() => void) | null = null;
 
   constructor(options: Partial<ClientOptions> & { url: string }) {
     this.options = {
@@ -120,10 +120,6 @@ export class WebSocketClient {
     this.emitter = new Emitter((error) => this.debug('listener failed', error));
     this.outbox = new Outbox(Math.max(0, this.options.messageQueueSize));
     this.idPrefix = randomPrefix(this.options.random);
-    this.stopNetwork = this.options.network.subscribe(
-      () => this.dispatch({ type: 'network-online' }),
-      () => this.dispatch({ type: 'network-offline' }),
-    );
     if (this.options.autoConnect) this.connect();
   }
 
@@ -153,7 +149,12 @@ export class WebSocketClient {
     return this.emitter.on(type, listener);
   }
 
+  /** Starts (or restarts after disconnect) the connection; constructing a client has no side effect before this. */
   connect(): void {
+    this.stopNetwork ??= this.options.network.subscribe(
+      () => this.dispatch({ type: 'network-online' }),
+      () => this.dispatch({ type: 'network-offline' }),
+    );
     this.dispatch({ type: 'connect' });
   }
 
@@ -164,7 +165,8 @@ export class WebSocketClient {
   /** Disconnects and forgets every listener; the instance is not used again. */
   destroy(): void {
     this.disconnect();
-    this.stopNetwork();
+    this.stopNetwork?.();
+    this.stopNetwork = null;
     this.emitter.clear();
   }
 

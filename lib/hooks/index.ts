@@ -1,0 +1,19 @@
+export { useRealtime } from './realtime-context';
+export { RealtimeProvider, type RealtimeProviderProps } from './realtime-provider';
+export type { RealtimeState, RealtimeUser } from './realtime-store';
+export {
+  type CurrentUser,
+  type Location,
+  useOnlineStatus,
+  usePresence,
+  useRoomPresence,
+} from './use-presence';
+export {
+  type ChannelOptions,
+  type ChannelView,
+  useWebSocket,
+  useWebSocketChannel,
+  useWebSocketMessages,
+  useWebSocketStatus,
+  type WebSocketStatus,
+} from './use-web-socket';
