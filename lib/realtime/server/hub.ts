@@ -94,6 +94,8 @@ export class Hub {
   private readonly remoteStats = new Map<string, NodeStats>();
   private readonly presenceTracker: PresenceTracker;
   private readonly timers: NodeJS.Timeout[] = [];
+  private readonly publishHooks = new Set<(input: PublishInput, position: Position) => void>();
+  private readonly topicHandlers = new Map<string, (payload: string, from: string) => void>();
   private subscriptionCount = 0;
   private closed = false;
 
@@ -152,6 +154,21 @@ export class Hub {
     return this.presenceTracker.onChange(hook);
   }
 
+  /** Observes every event published on this node (the Pusher bridge mirrors domain events to Pusher channels). */
+  onPublish(hook: (input: PublishInput, position: Position) => void): () => void {
+    this.publishHooks.add(hook);
+    return () => this.publishHooks.delete(hook);
+  }
+
+  /** Lets an extension (the Pusher protocol) share the hub's bus under its own topic; never one of the hub's. */
+  onBusTopic(topic: string, handler: (payload: string, from: string) => void): void {
+    this.topicHandlers.set(topic, handler);
+  }
+
+  publishBusTopic(topic: string, payload: string): Promise<void> {
+    return this.deps.backends.bus.publish(topic, payload);
+  }
+
   /** Assigns the next seq of the channel, stores the event in its history and delivers it on every node. */
   async publish(input: PublishInput): Promise<Position> {
     if (!parseChannel(input.channel)) throw new RealtimeError('UNKNOWN_CHANNEL');
@@ -169,6 +186,13 @@ export class Hub {
       this.deps.logger.warn({ err: error.message, channel: key }, 'bus publish failed');
     });
     this.channels.get(key)?.offer({ epoch, seq, ts, frame });
+    for (const hook of this.publishHooks) {
+      try {
+        hook(input, { epoch, seq });
+      } catch (error) {
+        this.deps.logger.warn({ err: (error as Error).message }, 'publish hook failed');
+      }
+    }
     return { epoch, seq };
   }
 
@@ -764,8 +788,11 @@ export class Hub {
         if (conn && closeName && closeName in closeCodes) this.close(conn, closeName as CloseName);
         return;
       }
-      default:
-        this.deps.logger.debug({ topic }, 'unknown bus topic');
+      default: {
+        const handler = this.topicHandlers.get(topic);
+        if (handler) handler(payload, from);
+        else this.deps.logger.debug({ topic }, 'unknown bus topic');
+      }
     }
   }
 
