@@ -1,0 +1,63 @@
+import type { TextOp } from 'ot-text-unicode';
+import { applyChangeToDoc } from '../doc';
+import type { PushedChange } from '../protocol';
+import { composeTextOps, rebasePending } from '../strategies/operational-transform';
+import type { ChangeOp, OrderDoc } from '../types';
+
+/** One local change not yet confirmed: `op` is kept rebased onto everything the client has seen. */
+export type LocalChange = {
+  key: string;
+  field: string;
+  throttleKey: string;
+  clientChangeId: string;
+  op: ChangeOp;
+  createdAt: number;
+  /** Set once sent: the exact request, resent as is after a lost connection (the server dedupes by id). */
+  sent: PushedChange | null;
+};
+
+export function throttleKeyOf(field: string): string {
+  return field.startsWith('lines') ? 'lines' : field;
+}
+
+/** The document the user sees: the confirmed one with the unconfirmed changes applied in order. */
+export function composeView(confirmed: OrderDoc, changes: readonly LocalChange[]): OrderDoc {
+  let doc = confirmed;
+  for (const change of changes) doc = applyChangeToDoc(doc, change.field, change.op);
+  return doc;
+}
+
+/**
+ * Adds a change to the unsent tail: a set replaces an unsent set of the same field, a text op is composed into
+ * the unsent text op of the field, everything else is appended.
+ */
+export function enqueue(unsent: LocalChange[], change: LocalChange): LocalChange[] {
+  const index = unsent.findIndex((c) => c.key === change.key);
+  if (index === -1 || change.op.type === 'line.add' || change.op.type === 'line.remove')
+    return [...unsent, change];
+  const existing = unsent[index]!;
+  let op: ChangeOp = change.op;
+  if (existing.op.type === 'text' && change.op.type === 'text') {
+    op = { type: 'text', op: composeTextOps(existing.op.op, change.op.op) };
+  }
+  const next = [...unsent];
+  next[index] = { ...existing, op };
+  return next;
+}
+
+/** Rebases the text ops of the unconfirmed changes on a remote text op; returns the op to apply locally. */
+export function rebaseOnRemoteText(
+  changes: LocalChange[],
+  remote: TextOp,
+): { changes: LocalChange[]; local: TextOp } {
+  const texts = changes.filter((c) => c.op.type === 'text');
+  const rebased = rebasePending(
+    texts.map((c) => (c.op as Extract<ChangeOp, { type: 'text' }>).op),
+    remote,
+  );
+  let i = 0;
+  const next = changes.map((c) =>
+    c.op.type === 'text' ? { ...c, op: { type: 'text' as const, op: rebased.pending[i++]! } } : c,
+  );
+  return { changes: next, local: rebased.remote };
+}

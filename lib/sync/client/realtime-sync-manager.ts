@@ -1,0 +1,710 @@
+import type { TextOp } from 'ot-text-unicode';
+import * as Y from 'yjs';
+import { applyChangeToDoc, readField } from '../doc';
+import { defaultOrderPolicy, type OrderPolicy, opKindFor } from '../policy';
+import { type PushedChange, syncEvents } from '../protocol';
+import { diffToTextOp } from '../strategies/operational-transform';
+import type {
+  AppliedChange,
+  ChangeOp,
+  ChangeResult,
+  LeaseView,
+  OrderDoc,
+  OrderSection,
+  SyncLine,
+} from '../types';
+import { lineIdOfField, sectionOfField } from '../types';
+import {
+  alignYDoc,
+  fromBase64,
+  loadYDoc,
+  readYDoc,
+  removeYLine,
+  setYLineQuantity,
+  toBase64,
+} from '../yjs-doc';
+import { composeView, enqueue, type LocalChange, rebaseOnRemoteText, throttleKeyOf } from './local-changes';
+import { type SyncClientTransport, type SyncClock, systemClock } from './transport';
+
+export type SyncState = 'idle' | 'opening' | 'synced' | 'syncing' | 'offline' | 'error' | 'stopped';
+
+export type ConflictNotice = {
+  conflictId: string;
+  field: string;
+  mine: unknown;
+  theirs: unknown;
+  base?: unknown;
+  mineBy?: { userId: string; userName: string };
+  theirsBy: { userId: string; userName: string };
+  at: number;
+};
+
+export type SyncNotice =
+  | {
+      kind: 'overwritten';
+      field: string;
+      by: { userId: string; userName: string };
+      version: number;
+      at: number;
+    }
+  | { kind: 'concurrent'; section: string; users: { userId: string; userName: string }[]; at: number }
+  | { kind: 'rejected'; field: string; code: string; message: string; at: number }
+  | { kind: 'conflict'; conflict: ConflictNotice; at: number }
+  | { kind: 'resynced'; reason: string; at: number }
+  | { kind: 'lock-lost'; section: string; at: number };
+
+export type SyncSnapshot = {
+  syncState: SyncState;
+  syncing: boolean;
+  version: number;
+  lastSyncedAt: number | null;
+  doc: OrderDoc | null;
+  policy: OrderPolicy;
+  localChanges: readonly LocalChange[];
+  remoteChanges: readonly AppliedChange[];
+  conflicts: readonly ConflictNotice[];
+  locks: Readonly<Record<string, LeaseView>>;
+  notices: readonly SyncNotice[];
+  error: { code: string; message: string } | null;
+};
+
+export type RealtimeSyncManagerOptions = {
+  transport: SyncClientTransport;
+  entityId: string;
+  user: { id: string; name: string };
+  clock?: SyncClock;
+  /** At most one push per field per this many ms while typing. */
+  throttleMs?: number;
+  /** Renew held locks while the user was active within this window; idle users let their leases lapse. */
+  idleMs?: number;
+  newId?: () => string;
+  keepRemoteChanges?: number;
+};
+
+type OpenResult = {
+  version: number;
+  doc: OrderDoc;
+  policy: OrderPolicy;
+  locks: LeaseView[];
+  yjsState: string | null;
+  conflicts: ConflictNotice[];
+};
+type PushResult = { results: ChangeResult[]; changes: AppliedChange[]; complete: boolean };
+type PullResult = { version: number; changes: AppliedChange[]; complete: boolean };
+
+const defaultId = () =>
+  typeof crypto !== 'undefined' && 'randomUUID' in crypto
+    ? crypto.randomUUID()
+    : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+
+/**
+ * The client half of the sync engine for one order: optimistic local edits, pending changes rebased on remote
+ * ones, one push in flight at a time (throttled per field), offline edits replayed after reconnect, locks and
+ * conflicts surfaced. Framework-free: a React hook wraps `subscribe` + `getSnapshot`.
+ */
+export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
+  const { transport, entityId, user } = options;
+  const clock = options.clock ?? systemClock;
+  const throttleMs = options.throttleMs ?? 100;
+  const idleMs = options.idleMs ?? 60_000;
+  const newId = options.newId ?? defaultId;
+  const keepRemote = options.keepRemoteChanges ?? 50;
+  const room = `order:${entityId}`;
+
+  let state: SyncState = 'idle';
+  let confirmed: OrderDoc | null = null;
+  let version = 0;
+  let policy: OrderPolicy = defaultOrderPolicy;
+  let lastSyncedAt: number | null = null;
+  let inflight: LocalChange[] = [];
+  let unsent: LocalChange[] = [];
+  let ydoc: Y.Doc | null = null;
+  let buffered = new Map<number, AppliedChange>();
+  let remoteChanges: AppliedChange[] = [];
+  let conflicts: ConflictNotice[] = [];
+  let locks: Record<string, LeaseView> = {};
+  let notices: SyncNotice[] = [];
+  let error: SyncSnapshot['error'] = null;
+  const lastSent = new Map<string, number>();
+  let flushTimer: unknown = null;
+  let pushing = false;
+  let catchingUp = false;
+  let lastActivity = clock.now();
+  const renewTimers = new Map<string, unknown>();
+  const listeners = new Set<() => void>();
+  const textListeners = new Set<(op: TextOp) => void>();
+  const noticeListeners = new Set<(notice: SyncNotice) => void>();
+  const cleanups: (() => void)[] = [];
+  let snapshot: SyncSnapshot | null = null;
+
+  function view(): OrderDoc | null {
+    if (!confirmed) return null;
+    let doc = composeView(confirmed, [...inflight, ...unsent]);
+    if (ydoc) {
+      const values = readYDoc(ydoc);
+      if (policy.notes === 'crdt') doc = { ...doc, notes: values.notes };
+      if (policy.lines === 'crdt') doc = { ...doc, lines: values.lines };
+    }
+    return doc;
+  }
+
+  function changed() {
+    snapshot = null;
+    for (const listener of listeners) listener();
+  }
+
+  function notify(notice: SyncNotice) {
+    notices = [...notices.slice(-19), notice];
+    for (const listener of noticeListeners) listener(notice);
+  }
+
+  function setState(next: SyncState) {
+    if (state !== next) state = next;
+  }
+
+  function settledState(): SyncState {
+    if (!transport.isConnected()) return 'offline';
+    return inflight.length || unsent.length || pushing ? 'syncing' : 'synced';
+  }
+
+  // ---- opening and catching up -------------------------------------------------------------------------------
+
+  async function open(reason: string | null) {
+    setState('opening');
+    changed();
+    const reply = await transport.rpc<OpenResult>('sync.open', { entityType: 'order', entityId });
+    if (state === 'stopped') return;
+    if (!reply.ok) {
+      if (reply.error.code === 'UNAVAILABLE') setState('offline');
+      else {
+        setState('error');
+        error = { code: reply.error.code, message: reply.error.message };
+      }
+      changed();
+      return;
+    }
+    const opened = reply.result;
+    confirmed = opened.doc;
+    version = opened.version;
+    policy = opened.policy;
+    buffered = new Map();
+    if (reason !== null) {
+      inflight = [];
+      unsent = [];
+      notify({ kind: 'resynced', reason, at: clock.now() });
+    }
+    ydoc?.destroy();
+    ydoc = null;
+    if (opened.yjsState !== null) {
+      ydoc = loadYDoc(fromBase64(opened.yjsState));
+      ydoc.on('update', onYjsUpdate);
+    }
+    locks = Object.fromEntries(opened.locks.map((lease) => [lease.section, lease]));
+    conflicts = opened.conflicts;
+    lastSyncedAt = clock.now();
+    error = null;
+    setState(settledState());
+    changed();
+    scheduleFlush();
+  }
+
+  function onYjsUpdate(update: Uint8Array, origin: unknown) {
+    if (origin !== 'notes' && origin !== 'lines') return;
+    const change: LocalChange = {
+      key: `yjs:${origin}`,
+      field: origin,
+      throttleKey: throttleKeyOf(origin),
+      clientChangeId: newId(),
+      op: { type: 'yjs', update: toBase64(update) },
+      createdAt: clock.now(),
+      sent: null,
+    };
+    const index = unsent.findIndex((c) => c.key === change.key);
+    if (index === -1) unsent = [...unsent, change];
+    else {
+      const existing = unsent[index]!;
+      const merged = Y.mergeUpdates([fromBase64((existing.op as { update: string }).update), update]);
+      unsent = unsent.map((c, i) =>
+        i === index ? { ...c, op: { type: 'yjs', update: toBase64(merged) } } : c,
+      );
+    }
+  }
+
+  async function catchUp() {
+    if (catchingUp || !confirmed || state === 'stopped') return;
+    catchingUp = true;
+    try {
+      const reply = await transport.rpc<PullResult>('sync.pull', {
+        entityType: 'order',
+        entityId,
+        sinceVersion: version,
+      });
+      if (reply.ok) {
+        applyChanges(reply.result.changes);
+        if (!reply.result.complete) await open('too far behind');
+      }
+    } finally {
+      catchingUp = false;
+    }
+  }
+
+  // ---- applying confirmed changes ----------------------------------------------------------------------------
+
+  function applyChanges(changes: readonly AppliedChange[]) {
+    for (const change of changes) if (change.version > version) buffered.set(change.version, change);
+    let next = buffered.get(version + 1);
+    while (next) {
+      buffered.delete(next.version);
+      applyOne(next);
+      next = buffered.get(version + 1);
+    }
+    if (buffered.size > 0) void catchUp();
+    lastSyncedAt = clock.now();
+    changed();
+  }
+
+  function applyOne(change: AppliedChange) {
+    if (!confirmed) return;
+    const mineIndex = inflight.findIndex((c) => c.clientChangeId === change.clientChangeId);
+    version = change.version;
+    if (change.op.type === 'yjs') {
+      if (ydoc) Y.applyUpdate(ydoc, fromBase64(change.op.update), 'remote');
+    } else if (change.op.type === 'text' && mineIndex === -1) {
+      const rebased = rebaseOnRemoteText([...inflight, ...unsent], change.op.op);
+      inflight = rebased.changes.slice(0, inflight.length);
+      unsent = rebased.changes.slice(inflight.length);
+      confirmed = applyChangeToDoc(confirmed, change.field, change.op);
+      for (const listener of textListeners) listener(rebased.local);
+    } else {
+      confirmed = applyChangeToDoc(confirmed, change.field, change.op);
+    }
+    if (mineIndex !== -1) {
+      inflight = inflight.filter((_, i) => i !== mineIndex);
+      return;
+    }
+    remoteChanges = [...remoteChanges.slice(-(keepRemote - 1)), change];
+    if (change.overwrote?.userId === user.id) {
+      notify({
+        kind: 'overwritten',
+        field: change.field,
+        by: { userId: change.userId, userName: change.userName },
+        version: change.version,
+        at: change.at,
+      });
+    }
+  }
+
+  // ---- pushing ------------------------------------------------------------------------------------------------
+
+  function scheduleFlush() {
+    if (flushTimer !== null || pushing || state === 'stopped' || !confirmed || !transport.isConnected())
+      return;
+    if (inflight.length > 0) {
+      void pushBatch(inflight.map((c) => c.sent!));
+      return;
+    }
+    if (unsent.length === 0) return;
+    const now = clock.now();
+    const readyAt = Math.min(...unsent.map((c) => (lastSent.get(c.throttleKey) ?? -Infinity) + throttleMs));
+    const delay = Math.max(0, readyAt - now);
+    flushTimer = clock.setTimeout(() => {
+      flushTimer = null;
+      flush();
+    }, delay);
+  }
+
+  function flush() {
+    if (pushing || !confirmed || !transport.isConnected() || state === 'stopped') return;
+    const now = clock.now();
+    const ready = unsent.filter((c) => (lastSent.get(c.throttleKey) ?? -Infinity) + throttleMs <= now);
+    if (ready.length === 0) return scheduleFlush();
+    const readyIds = new Set(ready.map((c) => c.clientChangeId));
+    const sending = ready.map((c) => {
+      const sent: PushedChange = {
+        clientChangeId: c.clientChangeId,
+        baseVersion: version,
+        field: c.field,
+        op: c.op,
+      };
+      lastSent.set(c.throttleKey, now);
+      return { ...c, sent };
+    });
+    unsent = unsent.filter((c) => !readyIds.has(c.clientChangeId));
+    inflight = sending;
+    void pushBatch(sending.map((c) => c.sent!));
+  }
+
+  async function pushBatch(changes: PushedChange[]) {
+    pushing = true;
+    setState('syncing');
+    changed();
+    const reply = await transport.rpc<PushResult>('sync.push', { entityType: 'order', entityId, changes });
+    pushing = false;
+    if (state === 'stopped') return;
+    if (!reply.ok) {
+      if (reply.error.code === 'UNAVAILABLE') {
+        setState('offline');
+        changed();
+        return; // resent as is after reconnect
+      }
+      inflight = [];
+      notify({
+        kind: 'rejected',
+        field: '*',
+        code: reply.error.code,
+        message: reply.error.message,
+        at: clock.now(),
+      });
+      if (reply.error.code === 'FORBIDDEN') {
+        unsent = [];
+        setState(settledState());
+        changed();
+        return;
+      }
+      await open(reply.error.message);
+      return;
+    }
+    applyChanges(reply.result.changes);
+    let resync: string | null = null;
+    for (const result of reply.result.results) {
+      const local = inflight.find((c) => c.clientChangeId === result.clientChangeId);
+      if (result.status !== 'rejected' && result.concurrent.length > 0) {
+        notify({
+          kind: 'concurrent',
+          section: sectionOfField(local?.field ?? '') ?? '',
+          users: result.concurrent.map((c) => ({ userId: c.userId, userName: c.userName })),
+          at: clock.now(),
+        });
+      }
+      if (result.status === 'applied') continue;
+      inflight = inflight.filter((c) => c.clientChangeId !== result.clientChangeId);
+      if (!local) continue;
+      if (result.status === 'conflict') {
+        const conflict: ConflictNotice = {
+          conflictId: result.conflictId,
+          field: local.field,
+          mine: local.op.type === 'set' ? local.op.value : null,
+          theirs: confirmed ? readField(confirmed, local.field) : null,
+          theirsBy: { userId: result.theirs.userId, userName: result.theirs.userName },
+          mineBy: { userId: user.id, userName: user.name },
+          at: clock.now(),
+        };
+        if (!conflicts.some((c) => c.conflictId === conflict.conflictId))
+          conflicts = [...conflicts, conflict];
+        notify({ kind: 'conflict', conflict, at: clock.now() });
+      } else {
+        notify({
+          kind: 'rejected',
+          field: local.field,
+          code: result.code,
+          message: result.message,
+          at: clock.now(),
+        });
+        if (local.op.type === 'text' || local.op.type === 'yjs' || result.code === 'STALE_VERSION') {
+          resync = result.message;
+        }
+      }
+    }
+    if (resync !== null) {
+      await open(resync);
+      return;
+    }
+    if (inflight.length > 0) {
+      // Applied but not yet seen in order (more than a page behind): fetch the rest, then settle.
+      await catchUp();
+      inflight = inflight.filter(
+        (c) => !reply.result.results.some((r) => r.clientChangeId === c.clientChangeId),
+      );
+    }
+    setState(settledState());
+    changed();
+    scheduleFlush();
+  }
+
+  // ---- local edits --------------------------------------------------------------------------------------------
+
+  function localChange(field: string, op: ChangeOp, key = field) {
+    lastActivity = clock.now();
+    unsent = enqueue(unsent, {
+      key,
+      field,
+      throttleKey: throttleKeyOf(field),
+      clientChangeId: newId(),
+      op,
+      createdAt: clock.now(),
+      sent: null,
+    });
+    setState(settledState());
+    changed();
+    scheduleFlush();
+  }
+
+  /** Sets a field to a value as the user sees it; the manager turns it into the op the policy wants. */
+  function pushChange(field: string, value: unknown) {
+    const current = view();
+    if (!current) return;
+    const kind = opKindFor(policy, field);
+    if (kind === 'yjs' && ydoc) {
+      const section = sectionOfField(field) as 'notes' | 'lines';
+      lastActivity = clock.now();
+      ydoc.transact(() => {
+        if (field === 'notes') alignYDoc(ydoc!, { notes: String(value), lines: readYDoc(ydoc!).lines });
+        else {
+          const lineId = lineIdOfField(field);
+          if (lineId) setYLineQuantity(ydoc!, lineId, Number(value));
+        }
+      }, section);
+      setState(settledState());
+      changed();
+      scheduleFlush();
+      return;
+    }
+    if (kind === 'text') {
+      const op = diffToTextOp(current.notes, String(value));
+      if (op.length > 0) localChange(field, { type: 'text', op });
+      return;
+    }
+    localChange(field, { type: 'set', value });
+  }
+
+  function applyTextOp(op: TextOp) {
+    if (opKindFor(policy, 'notes') === 'text') localChange('notes', { type: 'text', op });
+    else {
+      const current = view();
+      if (current) pushChange('notes', applyChangeToDoc(current, 'notes', { type: 'text', op }).notes);
+    }
+  }
+
+  function addLine(line: SyncLine) {
+    if (opKindFor(policy, 'lines') === 'yjs' && ydoc) {
+      lastActivity = clock.now();
+      const target = readYDoc(ydoc);
+      ydoc.transact(() => alignYDoc(ydoc!, { notes: target.notes, lines: [...target.lines, line] }), 'lines');
+      changed();
+      scheduleFlush();
+      return;
+    }
+    localChange('lines', { type: 'line.add', line }, `lines:add:${line.id}`);
+  }
+
+  function removeLine(lineId: string) {
+    if (opKindFor(policy, 'lines') === 'yjs' && ydoc) {
+      lastActivity = clock.now();
+      ydoc.transact(() => removeYLine(ydoc!, lineId), 'lines');
+      changed();
+      scheduleFlush();
+      return;
+    }
+    localChange('lines', { type: 'line.remove', lineId }, `lines:remove:${lineId}`);
+  }
+
+  // ---- locks --------------------------------------------------------------------------------------------------
+
+  function scheduleRenew(section: OrderSection, lease: LeaseView) {
+    const existing = renewTimers.get(section);
+    if (existing !== undefined) clock.clearTimeout(existing);
+    const delay = Math.max(1_000, Math.floor((lease.expiresAt - clock.now()) / 3));
+    renewTimers.set(
+      section,
+      clock.setTimeout(async () => {
+        renewTimers.delete(section);
+        if (clock.now() - lastActivity > idleMs) return; // idle: let the lease lapse
+        const reply = await transport.rpc<{ lease: LeaseView }>('lock.renew', {
+          entityType: 'order',
+          entityId,
+          section,
+        });
+        if (reply.ok) {
+          locks = { ...locks, [section]: reply.result.lease };
+          scheduleRenew(section, reply.result.lease);
+        } else if (reply.error.code !== 'UNAVAILABLE')
+          notify({ kind: 'lock-lost', section, at: clock.now() });
+        changed();
+      }, delay),
+    );
+  }
+
+  async function acquireLock(section: OrderSection) {
+    lastActivity = clock.now();
+    const reply = await transport.rpc<{ lease: LeaseView }>('lock.acquire', {
+      entityType: 'order',
+      entityId,
+      section,
+    });
+    if (reply.ok) {
+      locks = { ...locks, [section]: reply.result.lease };
+      scheduleRenew(section, reply.result.lease);
+    } else {
+      const holder = (reply.error.details as { holder?: LeaseView } | undefined)?.holder;
+      if (holder) locks = { ...locks, [section]: holder };
+    }
+    changed();
+    return reply;
+  }
+
+  async function releaseLock(section: OrderSection) {
+    const timer = renewTimers.get(section);
+    if (timer !== undefined) clock.clearTimeout(timer);
+    renewTimers.delete(section);
+    const reply = await transport.rpc('lock.release', { entityType: 'order', entityId, section });
+    if (locks[section]?.userId === user.id) {
+      const { [section]: _gone, ...rest } = locks;
+      locks = rest;
+    }
+    changed();
+    return reply;
+  }
+
+  // ---- room events ----------------------------------------------------------------------------------------------
+
+  function onRoomEvent(event: string, data: unknown) {
+    if (!confirmed) return;
+    if (event === syncEvents.change) applyChanges([data as AppliedChange]);
+    else if (event === syncEvents.lock) {
+      const { section, lease } = data as { section: string; lease: LeaseView | null };
+      if (lease) locks = { ...locks, [section]: lease };
+      else {
+        const { [section]: _gone, ...rest } = locks;
+        locks = rest;
+        const timer = renewTimers.get(section);
+        if (timer !== undefined) clock.clearTimeout(timer);
+        renewTimers.delete(section);
+      }
+      changed();
+    } else if (event === syncEvents.conflict) {
+      const conflict = data as ConflictNotice;
+      if (!conflicts.some((c) => c.conflictId === conflict.conflictId)) conflicts = [...conflicts, conflict];
+      changed();
+    } else if (event === syncEvents.conflictResolved) {
+      const resolved = data as { conflictId: string };
+      conflicts = conflicts.filter((c) => c.conflictId !== resolved.conflictId);
+      changed();
+    }
+  }
+
+  function onConnection(connected: boolean) {
+    if (state === 'stopped' || state === 'idle') return;
+    if (!connected) {
+      if (flushTimer !== null) clock.clearTimeout(flushTimer);
+      flushTimer = null;
+      setState('offline');
+      changed();
+      return;
+    }
+    if (!confirmed) {
+      void open(null);
+      return;
+    }
+    void catchUp().then(() => {
+      setState(settledState());
+      changed();
+      scheduleFlush();
+    });
+  }
+
+  // ---- public API ---------------------------------------------------------------------------------------------
+
+  return {
+    async startSync() {
+      if (state !== 'idle' && state !== 'stopped') return;
+      state = 'opening';
+      cleanups.push(transport.subscribe(room, onRoomEvent), transport.onConnectionChange(onConnection));
+      if (transport.isConnected()) await open(null);
+      else setState('offline');
+      changed();
+    },
+    async stopSync() {
+      for (const section of Object.keys(locks) as OrderSection[]) {
+        if (locks[section]?.userId === user.id) await releaseLock(section);
+      }
+      for (const cleanup of cleanups.splice(0)) cleanup();
+      if (flushTimer !== null) clock.clearTimeout(flushTimer);
+      flushTimer = null;
+      for (const timer of renewTimers.values()) clock.clearTimeout(timer);
+      renewTimers.clear();
+      ydoc?.destroy();
+      ydoc = null;
+      state = 'stopped';
+      changed();
+    },
+    pushChange,
+    applyTextOp,
+    addLine,
+    removeLine,
+    acquireLock,
+    releaseLock,
+    lock: (section: OrderSection): LeaseView | null => locks[section] ?? null,
+    isLocked: (section: OrderSection) => {
+      const lease = locks[section];
+      return Boolean(lease && lease.expiresAt > clock.now() && lease.userId !== user.id);
+    },
+    lockedByMe: (section: OrderSection) => {
+      const lease = locks[section];
+      return Boolean(lease && lease.expiresAt > clock.now() && lease.userId === user.id);
+    },
+    async resolveConflict(conflictId: string, resolution: 'mine' | 'theirs' | 'merged', value?: unknown) {
+      return transport.rpc('conflict.resolve', { conflictId, resolution, value });
+    },
+    async undoChange(changeId?: string) {
+      return transport.rpc('sync.undo', { entityType: 'order', entityId, changeId });
+    },
+    async redoChange(changeId?: string) {
+      return transport.rpc('sync.redo', { entityType: 'order', entityId, changeId });
+    },
+    async loadHistory(
+      filter: {
+        field?: string;
+        section?: OrderSection;
+        userId?: string;
+        beforeVersion?: number;
+        limit?: number;
+      } = {},
+    ) {
+      return transport.rpc<{ items: AppliedChange[]; nextBeforeVersion: number | null }>('sync.history', {
+        entityType: 'order',
+        entityId,
+        ...filter,
+      });
+    },
+    /** Forces pending changes out now (ignores the throttle window), e.g. before leaving the page. */
+    flushNow() {
+      if (flushTimer !== null) clock.clearTimeout(flushTimer);
+      flushTimer = null;
+      lastSent.clear();
+      flush();
+    },
+    subscribe(listener: () => void) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    onRemoteText(listener: (op: TextOp) => void) {
+      textListeners.add(listener);
+      return () => textListeners.delete(listener);
+    },
+    onNotice(listener: (notice: SyncNotice) => void) {
+      noticeListeners.add(listener);
+      return () => noticeListeners.delete(listener);
+    },
+    getSnapshot(): SyncSnapshot {
+      snapshot ??= {
+        syncState: state,
+        syncing: state === 'syncing' || state === 'opening',
+        version,
+        lastSyncedAt,
+        doc: view(),
+        policy,
+        localChanges: [...inflight, ...unsent],
+        remoteChanges,
+        conflicts,
+        locks,
+        notices,
+        error,
+      };
+      return snapshot;
+    },
+    /** True when nothing local waits to be confirmed. */
+    isSettled: () => inflight.length === 0 && unsent.length === 0 && !pushing && buffered.size === 0,
+  };
+}
+
+export type RealtimeSyncManager = ReturnType<typeof createRealtimeSyncManager>;
