@@ -13,14 +13,18 @@ export type AppServer = {
   stop(): Promise<void>;
 };
 
+/** Where the built app lives: this checkout, or OSL_APP_DIR (a separate build of the same code). */
+export const appDirectory = (): string => process.env.OSL_APP_DIR ?? process.cwd();
+
 /**
  * Builds the production app when no build exists (under the shared build lock, so parallel runs do not write .next
  * at once). Tests that need the newest code should be run after `npm run build`.
  */
-export function ensureBuilt(): void {
-  if (existsSync('dist/server.mjs') && existsSync('.next/BUILD_ID')) return;
+export function ensureBuilt(appDir = appDirectory()): void {
+  if (existsSync(path.join(appDir, 'dist/server.mjs')) && existsSync(path.join(appDir, '.next/BUILD_ID')))
+    return;
   const lock = path.join(os.tmpdir(), 'osl-build.lock');
-  const run = spawnSync('flock', [lock, 'npm', 'run', 'build'], { stdio: 'inherit' });
+  const run = spawnSync('flock', [lock, 'npm', 'run', 'build'], { cwd: appDir, stdio: 'inherit' });
   if (run.status !== 0) throw new Error(`npm run build failed with ${run.status}`);
 }
 
@@ -53,7 +57,8 @@ function listeningUrl(child: ChildProcess): Promise<string> {
 export async function startAppServer(
   options: { databaseUrl?: string; dataDir?: string; env?: Record<string, string> } = {},
 ): Promise<AppServer> {
-  ensureBuilt();
+  const appDir = appDirectory();
+  ensureBuilt(appDir);
   const ownDir = options.dataDir ? undefined : mkdtempSync(path.join(os.tmpdir(), 'osl-app-'));
   const dataDir = options.dataDir ?? ownDir!;
   const secret = randomBytes(32).toString('hex');
@@ -70,7 +75,11 @@ export async function startAppServer(
     ...options.env,
   };
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
-  const child = spawn(process.execPath, ['dist/server.mjs'], { env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['dist/server.mjs'], {
+    cwd: appDir,
+    env: env as NodeJS.ProcessEnv,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const url = await listeningUrl(child);
   const key = sessionKey(secret);
   return {

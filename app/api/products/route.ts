@@ -1,5 +1,7 @@
 import { parseProductListParams } from '@/components/products/list-params';
 import { requireApiUser } from '@/lib/auth/current-user';
+import { getCatalog } from '@/lib/catalog';
+import { resultResponse, withApiUserAndBody } from '@/lib/catalog/http';
 import { listProducts } from '@/lib/db/queries/products';
 import { apiJson } from '@/lib/http/api-response';
 import { getServices } from '@/lib/server/services';
@@ -12,4 +14,11 @@ export async function GET(request: Request) {
   if (!auth.ok) return auth.response;
   const filter = parseProductListParams(new URL(request.url).searchParams);
   return apiJson(await listProducts(getServices().database.db, auth.user.tenantId, filter));
+}
+
+/** POST /api/products — create a product (admin, sales); see lib/catalog/API.md. */
+export function POST(request: Request): Promise<Response> {
+  return withApiUserAndBody(request, async (user, body) =>
+    resultResponse(await getCatalog().products.create(user, body), 201),
+  );
 }

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { requireApiUser } from '@/lib/auth/current-user';
+import { getCatalog } from '@/lib/catalog';
+import { resultResponse, withApiUserAndBody } from '@/lib/catalog/http';
 import { getProduct } from '@/lib/db/queries/products';
 import { apiError, apiJson } from '@/lib/http/api-response';
 import { getServices } from '@/lib/server/services';
@@ -14,4 +16,24 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   if (!id.success) return apiError('NOT_FOUND', 404);
   const product = await getProduct(getServices().database.db, auth.user.tenantId, id.data);
   return product ? apiJson(product) : apiError('NOT_FOUND', 404);
+}
+
+type Context = { params: Promise<{ id: string }> };
+
+/** PATCH /api/products/:id — `{ expectedVersion, changes }` (admin, sales); see lib/catalog/API.md. */
+export async function PATCH(request: Request, { params }: Context): Promise<Response> {
+  const { id } = await params;
+  return withApiUserAndBody(request, async (user, body) =>
+    resultResponse(await getCatalog().products.update(user, id, body)),
+  );
+}
+
+/** DELETE /api/products/:id — optional `{ expectedVersion }` body or `?expectedVersion=` (admin, sales). */
+export async function DELETE(request: Request, { params }: Context): Promise<Response> {
+  const { id } = await params;
+  return withApiUserAndBody(request, async (user, body) => {
+    const query = new URL(request.url).searchParams.get('expectedVersion');
+    const input = query === null ? body : { ...(body as object), expectedVersion: Number(query) };
+    return resultResponse(await getCatalog().products.remove(user, id, input));
+  });
 }
