@@ -5,6 +5,7 @@ import enDashboard from '../../public/locales/en/dashboard.json';
 import enMessages from '../../public/locales/en/messages.json';
 import enOrders from '../../public/locales/en/orders.json';
 import enProducts from '../../public/locales/en/products.json';
+import enRealtime from '../../public/locales/en/realtime.json';
 import thAdmin from '../../public/locales/th/admin.json';
 import thAuth from '../../public/locales/th/auth.json';
 import thCommon from '../../public/locales/th/common.json';
@@ -12,6 +13,7 @@ import thDashboard from '../../public/locales/th/dashboard.json';
 import thMessages from '../../public/locales/th/messages.json';
 import thOrders from '../../public/locales/th/orders.json';
 import thProducts from '../../public/locales/th/products.json';
+import thRealtime from '../../public/locales/th/realtime.json';
 import type { Locale } from './config';
 
 /**
@@ -27,6 +29,7 @@ export const englishResources = {
   products: enProducts,
   admin: enAdmin,
   messages: enMessages,
+  realtime: enRealtime,
 };
 
 export type Namespace = keyof typeof englishResources;
@@ -42,6 +45,7 @@ export const resources: Record<Locale, Resources> = {
     products: thProducts,
     admin: thAdmin,
     messages: thMessages,
+    realtime: thRealtime,
   },
 };
 
