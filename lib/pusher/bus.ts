@@ -1,5 +1,3 @@
-import type { Redis } from 'ioredis';
-
 /** What crosses nodes: an encoded event frame for a channel's subscribers, or a user's termination. */
 export type PusherBusMessage =
   | { kind: 'event'; appId: string; channel: string; frame: string; exceptSocketId?: string }
@@ -24,42 +22,71 @@ export class LocalPusherBus implements PusherBus {
   async close(): Promise<void> {}
 }
 
-export class RedisPusherBus implements PusherBus {
-  readonly kind = 'redis' as const;
-  readonly #topic: string;
-  #handler: (message: PusherBusMessage) => void = () => {};
+/** The subset of the hub this bus needs: its bus, under a topic of our own. */
+export type HubBusPort = {
+  onBusTopic(topic: string, handler: (payload: string, from: string) => void): void;
+  publishBusTopic(topic: string, payload: string): Promise<void>;
+};
+
+const TOPIC = 'pusher';
+
+/**
+ * Pusher fan-out over the hub's own bus (memory or Redis, with the hub's node-echo suppression and reconnects).
+ * Events are encoded without re-escaping the frame: `e\napp\nchannel\nexcept\nframe`; `t\napp\nuser` terminates.
+ */
+export class HubPusherBus implements PusherBus {
+  readonly kind = 'hub' as const;
 
   constructor(
-    private readonly publisher: Redis,
-    private readonly subscriber: Redis,
-    prefix: string,
-    private readonly nodeId: string,
+    private readonly hub: HubBusPort,
     private readonly onError: (error: unknown) => void,
-  ) {
-    this.#topic = `${prefix}:pusher:bus`;
-    subscriber.on('message', (topic: string, payload: string) => {
-      if (topic !== this.#topic) return;
-      const newline = payload.indexOf('\n');
-      if (newline === -1 || payload.slice(0, newline) === this.nodeId) return;
-      try {
-        this.#handler(JSON.parse(payload.slice(newline + 1)) as PusherBusMessage);
-      } catch (error) {
-        this.onError(error);
-      }
-    });
-    // Not awaited: a server must start (and serve its own sockets) while Redis is still unreachable.
-    subscriber.subscribe(this.#topic).catch(onError);
-  }
+  ) {}
 
   publish(message: PusherBusMessage): void {
-    this.publisher.publish(this.#topic, `${this.nodeId}\n${JSON.stringify(message)}`).catch(this.onError);
+    const payload =
+      message.kind === 'event'
+        ? `e\n${message.appId}\n${message.channel}\n${message.exceptSocketId ?? ''}\n${message.frame}`
+        : `t\n${message.appId}\n${message.userId}`;
+    this.hub.publishBusTopic(TOPIC, payload).catch(this.onError);
   }
 
   onMessage(handler: (message: PusherBusMessage) => void): void {
-    this.#handler = handler;
+    this.hub.onBusTopic(TOPIC, (payload) => {
+      const message = decode(payload);
+      if (message) handler(message);
+      else this.onError(new Error('malformed pusher bus message'));
+    });
   }
 
-  async close(): Promise<void> {
-    await this.subscriber.unsubscribe(this.#topic).catch(() => {});
+  async close(): Promise<void> {}
+}
+
+/** The first `n` newline-separated fields and the rest (a frame may itself contain newlines). */
+function split(payload: string, n: number): string[] | null {
+  const fields: string[] = [];
+  let start = 0;
+  for (let i = 0; i < n; i++) {
+    const end = payload.indexOf('\n', start);
+    if (end === -1) return null;
+    fields.push(payload.slice(start, end));
+    start = end + 1;
   }
+  fields.push(payload.slice(start));
+  return fields;
+}
+
+function decode(payload: string): PusherBusMessage | null {
+  if (payload.startsWith('e\n')) {
+    const fields = split(payload, 4);
+    if (!fields) return null;
+    const [, appId = '', channel = '', except = '', frame = ''] = fields;
+    return { kind: 'event', appId, channel, frame, ...(except ? { exceptSocketId: except } : {}) };
+  }
+  if (payload.startsWith('t\n')) {
+    const fields = split(payload, 2);
+    if (!fields) return null;
+    const [, appId = '', userId = ''] = fields;
+    return { kind: 'terminate', appId, userId };
+  }
+  return null;
 }

@@ -18,7 +18,7 @@ const webhookSchema = z.object({
 
 /** One Pusher app as operators write it (PUSHER_APPS / PUSHER_APPS_FILE), with the defaults Pusher itself uses. */
 export const pusherAppSchema = z.object({
-  id: z.string().min(1).max(64),
+  id: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - only'),
   key: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - only'),
   secret: z.string().min(1),
   enabled: z.boolean().default(true),

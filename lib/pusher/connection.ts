@@ -42,6 +42,7 @@ export type ConnectionLimits = {
 /** What a connection asks of the server: the cluster-wide side of subscribing, leaving and broadcasting. */
 export interface ConnectionHost {
   readonly now: () => number;
+  received(): void;
   join(
     connection: PusherConnection,
     channel: string,
@@ -132,6 +133,7 @@ export class PusherConnection {
 
   receive(text: string): void {
     this.activity();
+    this.host.received();
     if (this.#phase.name !== 'open') return;
     if (!this.#messages.take()) {
       this.#rejected += 1;

@@ -1,12 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { Registry } from 'prom-client';
 import type { Env } from '../env';
 import type { Logger } from '../logger';
 import { connectRedis } from '../realtime/bus/redis-connection';
-import { LocalPusherBus, type PusherBus, RedisPusherBus } from './bus';
+import type { Hub } from '../realtime/server/hub';
+import { HubPusherBus, LocalPusherBus, type PusherBus } from './bus';
 import { loadPusherConfig, PusherApps } from './config';
+import { createDomainBridge } from './domain-bridge';
 import { createPusherHttpApi } from './http-api';
-import { type PusherObserver, PusherServer } from './server';
+import { pusherMetrics } from './metrics';
+import { PusherServer } from './server';
 import { MemoryPusherState } from './state/memory-state';
 import { RedisPusherState } from './state/redis-state';
 import type { PusherState } from './state/types';
@@ -30,14 +34,13 @@ export type PusherDeps = {
   env: Env;
   logger: Logger;
   nodeId: string;
-  observer?: PusherObserver;
-  /** Fan-out between nodes; by default Redis pub/sub with REDIS_URL, nothing without. */
-  bus?: PusherBus;
+  /** The node's hub: Pusher fan-out rides its bus, domain events are bridged from its publish path. */
+  hub?: Pick<Hub, 'onBusTopic' | 'publishBusTopic' | 'onPublish'> & { metrics?: { registry: Registry } };
 };
 
 /** Builds the Pusher protocol side of one node from the environment. */
 export function createPusher(deps: PusherDeps): Pusher {
-  const { env, nodeId } = deps;
+  const { env, nodeId, hub } = deps;
   const logger = deps.logger.child({ module: 'pusher' });
   const apps = new PusherApps(loadPusherConfig(env));
   if (apps.all().some((app) => app.secret === 'app-secret'))
@@ -45,36 +48,28 @@ export function createPusher(deps: PusherDeps): Pusher {
       'serving the development Pusher app (app-id / app-key / app-secret); set PUSHER_APP_* in production',
     );
 
-  const redisClients = env.REDIS_URL
-    ? {
-        command: connectRedis(env.REDIS_URL, logger, `osl-pusher-${nodeId}`),
-        subscriber: connectRedis(env.REDIS_URL, logger, `osl-pusher-sub-${nodeId}`),
-      }
-    : null;
-  const state: PusherState = redisClients
+  const redis = env.REDIS_URL ? connectRedis(env.REDIS_URL, logger, `osl-pusher-${nodeId}`) : null;
+  const state: PusherState = redis
     ? new RedisPusherState({
-        redis: redisClients.command,
+        redis,
         prefix: env.REDIS_PREFIX,
         nodeId,
         appIds: apps.all().map((app) => app.id),
         ttlSeconds: env.PRESENCE_TTL_SECONDS,
       })
     : new MemoryPusherState();
-  const bus: PusherBus =
-    deps.bus ??
-    (redisClients
-      ? new RedisPusherBus(redisClients.command, redisClients.subscriber, env.REDIS_PREFIX, nodeId, (error) =>
-          logger.warn({ err: String(error) }, 'pusher bus error'),
-        )
-      : new LocalPusherBus());
-  const webhooks = new WebhookSender({ logger });
+  const bus: PusherBus = hub
+    ? new HubPusherBus(hub, (error) => logger.warn({ err: String(error) }, 'pusher bus error'))
+    : new LocalPusherBus();
+  const metrics = hub?.metrics ? pusherMetrics(hub.metrics.registry) : undefined;
+  const webhooks = new WebhookSender({ logger, onOutcome: metrics?.webhook });
   const server = new PusherServer({
     apps,
     state,
     bus,
     webhooks,
     logger,
-    observer: deps.observer,
+    observer: metrics,
     limits: {
       messagesPerSecond: env.WS_MESSAGES_PER_SECOND,
       burst: env.WS_BURST,
@@ -84,6 +79,8 @@ export function createPusher(deps: PusherDeps): Pusher {
   });
   const gateway = createPusherGateway({ server, logger, maxPayload: env.WS_MAX_FRAME_BYTES });
   const handleHttp = createPusherHttpApi({ server, state, logger });
+  const defaultApp = apps.defaultApp();
+  const unbridge = hub && defaultApp ? hub.onPublish(createDomainBridge(server, defaultApp.id)) : () => {};
 
   return {
     server,
@@ -91,15 +88,13 @@ export function createPusher(deps: PusherDeps): Pusher {
     handleUpgrade: gateway.handleUpgrade,
     handleHttp,
     async close() {
+      unbridge();
       await server.close();
       await gateway.close();
       await webhooks.close();
       await bus.close();
       await state.close();
-      if (redisClients) {
-        redisClients.subscriber.disconnect();
-        redisClients.command.disconnect();
-      }
+      redis?.disconnect();
     },
   };
 }

@@ -181,6 +181,10 @@ export class PusherServer implements ConnectionHost {
     });
   }
 
+  received(): void {
+    this.deps.observer?.received?.();
+  }
+
   signedIn(): void {
     // Sending to a user is an event on #server-to-user-{id}, which the signed-in socket subscribes to itself.
   }

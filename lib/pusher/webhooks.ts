@@ -22,6 +22,7 @@ export type WebhookOptions = {
   backoffMs?: number;
   timeoutMs?: number;
   fetch?: typeof fetch;
+  onOutcome?: (outcome: 'sent' | 'dropped') => void;
 };
 
 type Batch = { app: PusherApp; url: string; events: WebhookEvent[] };
@@ -93,11 +94,15 @@ export class WebhookSender {
         signal: AbortSignal.timeout(this.#timeoutMs),
       });
       await response.arrayBuffer().catch(() => undefined);
-      if (response.ok) return;
+      if (response.ok) {
+        this.options.onOutcome?.('sent');
+        return;
+      }
       throw new Error(`HTTP ${response.status}`);
     } catch (error) {
       if (this.#closed || attempt >= this.#attempts) {
         this.options.logger.warn({ url: batch.url, attempt, err: String(error) }, 'pusher webhook dropped');
+        this.options.onOutcome?.('dropped');
         return;
       }
       const delay = this.#backoffMs * 2 ** (attempt - 1);

@@ -43,7 +43,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   }
   const key = sessionKey(resolveSessionSecret(env.SESSION_SECRET, env.DATA_DIR));
   const realtime = await createRealtime({ env, database, logger, nodeId, sessionKey: key });
-  const pusher = createPusher({ env, logger, nodeId });
+  const pusher = createPusher({ env, logger, nodeId, hub: realtime.hub });
   const services: Services = {
     env,
     nodeId,
