@@ -3,3 +3,5 @@ export * from './core';
 export * from './messaging';
 export * from './notifications';
 export * from './sync';
+export * from './comments';
+export * from './activity';
