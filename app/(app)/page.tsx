@@ -83,7 +83,7 @@ export default async function DashboardPage() {
       </div>
 
       <div className="mt-6 grid gap-6 xl:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
-        <Card>
+        <Card className="self-start">
           <CardHeader
             title={t('recent.title')}
             action={

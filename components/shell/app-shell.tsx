@@ -30,32 +30,34 @@ export async function AppShell({
       >
         {t('shell.skipToContent')}
       </a>
-      <aside className="bg-slate-900 text-white lg:sticky lg:top-0 lg:flex lg:h-screen lg:flex-col">
-        <div className="flex items-center justify-between gap-3 px-4 pt-4 pb-3 lg:px-5 lg:pt-6 lg:pb-6">
-          <Link href="/" className="flex items-center gap-2.5">
-            <span
-              aria-hidden
-              className="flex size-8 items-center justify-center rounded-lg bg-brand-500 text-sm font-bold"
-            >
-              OS
-            </span>
-            <span className="leading-tight">
-              <span className="block text-sm font-semibold">{t('appName')}</span>
-              <span className="block text-[11px] text-slate-400">{t('tagline')}</span>
-            </span>
-          </Link>
-          <div className="lg:hidden">
-            <LanguageSwitch />
+      <aside className="bg-slate-900 text-white">
+        <div className="lg:sticky lg:top-0 lg:flex lg:h-screen lg:flex-col">
+          <div className="flex items-center justify-between gap-3 px-4 pt-4 pb-3 lg:px-5 lg:pt-6 lg:pb-6">
+            <Link href="/" className="flex items-center gap-2.5">
+              <span
+                aria-hidden
+                className="flex size-8 items-center justify-center rounded-lg bg-brand-500 text-sm font-bold"
+              >
+                OS
+              </span>
+              <span className="leading-tight">
+                <span className="block text-sm font-semibold">{t('appName')}</span>
+                <span className="block text-[11px] text-slate-400">{t('tagline')}</span>
+              </span>
+            </Link>
+            <div className="lg:hidden">
+              <LanguageSwitch />
+            </div>
           </div>
-        </div>
-        <div className="px-2 pb-2 lg:flex-1 lg:px-3">
-          <NavLinks items={navItemsFor(user.role)} />
-        </div>
-        <div className="hidden border-t border-white/10 p-4 lg:block">
-          <UserCard user={user} />
-          <div className="mt-4 flex items-center justify-between gap-2">
-            <LanguageSwitch />
-            <SignOutButton className="btn px-2.5 py-1 text-xs text-slate-300 ring-1 ring-white/10 hover:bg-white/10 hover:text-white" />
+          <div className="px-2 pb-2 lg:flex-1 lg:px-3">
+            <NavLinks items={navItemsFor(user.role)} />
+          </div>
+          <div className="hidden border-t border-white/10 p-4 lg:block">
+            <UserCard user={user} />
+            <div className="mt-4 flex items-center justify-between gap-2">
+              <LanguageSwitch />
+              <SignOutButton className="btn px-2.5 py-1 text-xs text-slate-300 ring-1 ring-white/10 hover:bg-white/10 hover:text-white" />
+            </div>
           </div>
         </div>
       </aside>
