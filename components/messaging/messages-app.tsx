@@ -1,0 +1,197 @@
+'use client';
+
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { RealtimeUser } from '@/lib/hooks';
+import { usePresence } from '@/lib/hooks';
+import type { EventMessage, Member } from '@/lib/realtime/protocol/messages';
+import { ApiError, messagingApi } from './api';
+import { ConversationList } from './conversation-list';
+import { EnsureRealtime } from './ensure-realtime';
+import { MessagingBridge } from './messaging-bridge';
+import { NewConversation } from './new-conversation';
+import { PresenceStatusForm } from './presence-status-form';
+import { Thread } from './thread';
+import type { ConversationItem, TenantUser } from './types';
+
+export type MessagesAppProps = {
+  me: RealtimeUser;
+  users: TenantUser[];
+  initialConversationId: string | null;
+  /** `?order=ID`: open (or create) the order's conversation. */
+  orderId: string | null;
+};
+
+function showConversation(id: string | null) {
+  const url = new URL(window.location.href);
+  url.searchParams.delete('order');
+  if (id) url.searchParams.set('c', id);
+  else url.searchParams.delete('c');
+  window.history.replaceState(null, '', url);
+}
+
+function Messages({ me, users, initialConversationId, orderId }: MessagesAppProps) {
+  const { t } = useTranslation('messages');
+  const [conversations, setConversations] = useState<ConversationItem[] | null>(null);
+  const [selectedId, setSelectedId] = useState<string | null>(initialConversationId);
+  const [creating, setCreating] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const { activeUsers } = usePresence();
+  const presence = useMemo(
+    () => new Map<string, Member>(activeUsers.map((m) => [m.userId, m])),
+    [activeUsers],
+  );
+
+  const refresh = useCallback(async () => {
+    try {
+      const { conversations: list } = await messagingApi.conversations();
+      setConversations(list);
+    } catch {
+      setError(t('errors.generic'));
+    }
+  }, [t]);
+
+  const select = useCallback((id: string | null) => {
+    setSelectedId(id);
+    showConversation(id);
+  }, []);
+
+  const opened = useRef(false);
+  useEffect(() => {
+    if (opened.current) return;
+    opened.current = true;
+    if (!orderId) {
+      void refresh();
+      return;
+    }
+    void messagingApi
+      .openOrder(orderId)
+      .then(({ conversation }) => select(conversation.id))
+      .catch((e: unknown) =>
+        setError(
+          e instanceof ApiError && e.code === 'NOT_FOUND' ? t('errors.notFound') : t('errors.generic'),
+        ),
+      )
+      .finally(() => void refresh());
+  }, [orderId, refresh, select, t]);
+
+  const onUserEvent = useCallback(
+    (event: EventMessage) => {
+      const data = event.data as { conversationId?: string; unread?: number };
+      if (event.event === 'unread' && data.conversationId) {
+        setConversations(
+          (list) =>
+            list?.map((c) => (c.id === data.conversationId ? { ...c, unread: data.unread ?? 0 } : c)) ?? list,
+        );
+        return;
+      }
+      if (['message.new', 'conversation.joined', 'conversation.left'].includes(event.event)) void refresh();
+    },
+    [refresh],
+  );
+
+  const onRead = useCallback((conversationId: string) => {
+    setConversations((list) => list?.map((c) => (c.id === conversationId ? { ...c, unread: 0 } : c)) ?? list);
+  }, []);
+
+  const selected = conversations?.find((c) => c.id === selectedId) ?? null;
+
+  return (
+    <div className="space-y-4">
+      <MessagingBridge userId={me.id} activeConversationId={selectedId} onEvent={onUserEvent} />
+      <div className="rounded-xl border border-slate-200 bg-white p-3 shadow-xs">
+        <PresenceStatusForm />
+      </div>
+      {error ? (
+        <p className="text-sm text-rose-600" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <div className="grid h-[70vh] min-h-[28rem] overflow-hidden rounded-xl border border-slate-200 bg-white shadow-xs md:grid-cols-[20rem_1fr]">
+        <aside
+          className={`flex min-h-0 flex-col border-slate-200 md:border-r ${selected ? 'hidden md:flex' : 'flex'}`}
+        >
+          <div className="flex items-center justify-between gap-2 border-b border-slate-200 px-4 py-3">
+            <h2 className="text-sm font-semibold text-slate-900">{t('list.heading')}</h2>
+            <button
+              type="button"
+              className="btn-primary px-2.5 py-1 text-xs"
+              onClick={() => setCreating((v) => !v)}
+              data-testid="new-conversation-button"
+            >
+              {t('new.button')}
+            </button>
+          </div>
+          {creating ? (
+            <NewConversation
+              users={users}
+              meId={me.id}
+              onCancel={() => setCreating(false)}
+              onCreate={async (input) => {
+                try {
+                  const { conversation } =
+                    input.kind === 'direct'
+                      ? await messagingApi.createDirect(input.userId)
+                      : await messagingApi.createGroup(input.name, input.memberIds);
+                  setCreating(false);
+                  await refresh();
+                  select(conversation.id);
+                } catch {
+                  setError(t('errors.generic'));
+                }
+              }}
+            />
+          ) : null}
+          <div className="min-h-0 flex-1 overflow-y-auto">
+            {conversations === null ? (
+              <p className="p-4 text-sm text-slate-500">{t('thread.loading')}</p>
+            ) : (
+              <ConversationList
+                conversations={conversations}
+                meId={me.id}
+                selectedId={selectedId}
+                presence={presence}
+                onSelect={select}
+              />
+            )}
+          </div>
+        </aside>
+        <div className={`min-h-0 ${selected ? 'flex flex-col' : 'hidden md:flex md:flex-col'}`}>
+          {selected ? (
+            <>
+              <button
+                type="button"
+                className="btn-ghost m-2 self-start text-xs md:hidden"
+                onClick={() => select(null)}
+              >
+                ← {t('thread.back')}
+              </button>
+              <Thread
+                key={selected.id}
+                conversation={selected}
+                meId={me.id}
+                presence={presence}
+                onRead={onRead}
+                onMembersChanged={() => void refresh()}
+              />
+            </>
+          ) : (
+            <div className="flex flex-1 flex-col items-center justify-center gap-1 text-center text-sm text-slate-500">
+              <p className="font-medium text-slate-700">{t('thread.pick')}</p>
+              <p>{t('thread.pickBody')}</p>
+            </div>
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+/** The Messages page: conversation list with unread counts and presence, the open thread, new conversations. */
+export function MessagesApp(props: MessagesAppProps) {
+  return (
+    <EnsureRealtime user={props.me}>
+      <Messages {...props} />
+    </EnsureRealtime>
+  );
+}
