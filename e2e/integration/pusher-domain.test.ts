@@ -1,0 +1,177 @@
+import { randomBytes } from 'node:crypto';
+import Echo from 'laravel-echo';
+import Pusher from 'pusher-js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { findUserForSignIn, type SessionUser } from '../../lib/db/queries/users';
+import { parseEnv } from '../../lib/env';
+import type { PusherApp } from '../../lib/pusher';
+import { defaultPusherApp } from '../../lib/pusher/auth-request';
+import { authenticateDomainUser, authorizeDomainChannel } from '../../lib/pusher/domain-auth';
+import { type RunningServer, startServer } from '../../lib/server/start';
+import { redisAvailable, TEST_REDIS_URL } from '../support/services';
+import { createTestDatabase } from '../support/test-db';
+import { deleteRedisPrefix } from './pusher-helpers';
+
+const DEFAULT_APP = { PUSHER_APP_ID: 'omni', PUSHER_APP_KEY: 'omni-key', PUSHER_APP_SECRET: 'omni-secret' };
+const useRedis = await redisAvailable();
+
+type Node = { server: RunningServer; app: PusherApp };
+
+/** A pusher-js client whose authorizer is the auth endpoint's logic, for a given signed-in user. */
+function clientFor(node: Node, user: SessionUser) {
+  return new Pusher(node.app.key, {
+    cluster: 'mt1',
+    wsHost: '127.0.0.1',
+    wsPort: node.server.port,
+    forceTLS: false,
+    enabledTransports: ['ws'],
+    disableStats: true,
+    channelAuthorization: {
+      endpoint: '/api/pusher/auth',
+      transport: 'ajax',
+      customHandler: ({ socketId, channelName }, callback) => {
+        void authorizeDomainChannel(user, node.app, { socketId, channel: channelName }).then((reply) =>
+          reply.status === 200 ? callback(null, reply.body) : callback(new Error(reply.body.error), null),
+        );
+      },
+    },
+    userAuthentication: {
+      endpoint: '/api/pusher/user-auth',
+      transport: 'ajax',
+      customHandler: ({ socketId }, callback) => {
+        const reply = authenticateDomainUser(user, node.app, socketId);
+        if (reply.status === 200) callback(null, reply.body);
+        else callback(new Error(reply.body.error), null);
+      },
+    },
+  });
+}
+
+function subscription(client: Pusher, channelName: string): Promise<'ok' | 'refused'> {
+  const channel = client.subscribe(channelName);
+  return new Promise((resolve) => {
+    channel.bind('pusher:subscription_succeeded', () => resolve('ok'));
+    channel.bind('pusher:subscription_error', () => resolve('refused'));
+  });
+}
+
+describe(`Omni-Sales domain events on Laravel-style Pusher channels (${useRedis ? 'two nodes on Redis' : 'one node'})`, () => {
+  const prefix = `osl-pusher-domain-${randomBytes(4).toString('hex')}`;
+  const nodes: Node[] = [];
+  const clients: Pusher[] = [];
+  const users: Record<string, SessionUser> = {};
+
+  beforeAll(async () => {
+    for (let i = 0; i < (useRedis ? 2 : 1); i++) {
+      const database = await createTestDatabase('pglite');
+      const env = parseEnv({
+        NODE_ENV: 'test',
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'silent',
+        ...DEFAULT_APP,
+        ...(useRedis ? { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix } : {}),
+      });
+      const server = await startServer({ env, withNext: false, database });
+      nodes.push({
+        server,
+        app: { ...(await import('../../lib/pusher/auth-request')).defaultPusherApp(env)! },
+      });
+      if (i === 0)
+        for (const email of [
+          'admin@siam.example',
+          'anna@siam.example',
+          'viewer@siam.example',
+          'olivia@northwind.example',
+        ]) {
+          const row = await findUserForSignIn(database.db, email);
+          if (!row) throw new Error(`seed user ${email} missing`);
+          const { passwordHash: _, ...user } = row;
+          users[email.split('@')[0]!] = user;
+        }
+    }
+  });
+  afterEach(() => {
+    for (const client of clients.splice(0)) client.disconnect();
+  });
+  afterAll(async () => {
+    for (const node of nodes) await node.server.close();
+    if (useRedis) await deleteRedisPrefix(prefix);
+  });
+  const track = (client: Pusher) => {
+    clients.push(client);
+    return client;
+  };
+
+  it('mirrors a hub publish on one node to private-products.{tenant} for Echo on another', async () => {
+    const publisher = nodes[0]!;
+    const listener = nodes[nodes.length - 1]!;
+    const anna = users.anna!;
+    const client = track(clientFor(listener, anna));
+    const echo = new Echo({ broadcaster: 'pusher', key: listener.app.key, cluster: 'mt1', client });
+    const received = new Promise<unknown>((resolve) => {
+      echo.private(`products.${anna.tenantId}`).listen('.product.updated', resolve);
+    });
+    await expect
+      .poll(() => client.channel(`private-products.${anna.tenantId}`)?.subscribed ?? false)
+      .toBe(true);
+    await publisher.server.services.realtime.publish({
+      tenantId: anna.tenantId,
+      channel: 'products',
+      event: 'product.updated',
+      data: { id: 'p-1', stock: 4 },
+      actor: { id: anna.id, name: anna.name },
+    });
+    expect(await received).toEqual({ id: 'p-1', stock: 4, actor: { id: anna.id, name: anna.name } });
+  });
+
+  it('signs only channels of the user’s tenant and role', async () => {
+    const node = nodes[0]!;
+    const { anna, viewer, admin, olivia } = users as Record<string, SessionUser>;
+    const tenant = anna!.tenantId;
+    expect(await subscription(track(clientFor(node, anna!)), `private-orders.${tenant}`)).toBe('ok');
+    expect(await subscription(track(clientFor(node, viewer!)), `private-products.${tenant}`)).toBe('ok');
+    expect(await subscription(track(clientFor(node, olivia!)), `private-products.${tenant}`)).toBe('refused');
+    expect(await subscription(track(clientFor(node, anna!)), `private-admin.${tenant}`)).toBe('refused');
+    expect(await subscription(track(clientFor(node, admin!)), `private-admin.${tenant}`)).toBe('ok');
+    expect(await subscription(track(clientFor(node, anna!)), `private-App.Models.User.${anna!.id}`)).toBe(
+      'ok',
+    );
+    expect(await subscription(track(clientFor(node, anna!)), `private-App.Models.User.${viewer!.id}`)).toBe(
+      'refused',
+    );
+    expect(await subscription(track(clientFor(node, anna!)), 'private-something-else')).toBe('refused');
+  });
+
+  it('joins presence-online.{tenant} with name and role, and delivers the user notification channel', async () => {
+    const node = nodes[nodes.length - 1]!;
+    const { anna, admin } = users as Record<string, SessionUser>;
+    const tenant = anna!.tenantId;
+    expect(await subscription(track(clientFor(nodes[0]!, admin!)), `presence-online.${tenant}`)).toBe('ok');
+    const annaClient = track(clientFor(node, anna!));
+    const echo = new Echo({ broadcaster: 'pusher', key: node.app.key, cluster: 'mt1', client: annaClient });
+    const here = await new Promise<unknown[]>((resolve) => {
+      echo.join(`online.${tenant}`).here((members: unknown[]) => resolve(members));
+    });
+    expect(here).toEqual(
+      expect.arrayContaining([
+        { name: anna!.name, role: 'sales' },
+        { name: admin!.name, role: 'admin' },
+      ]),
+    );
+    expect(here).toHaveLength(2);
+    const note = new Promise<unknown>((resolve) => {
+      echo.private(`App.Models.User.${anna!.id}`).listen('.notification', resolve);
+    });
+    await expect
+      .poll(() => annaClient.channel(`private-App.Models.User.${anna!.id}`)?.subscribed ?? false)
+      .toBe(true);
+    await nodes[0]!.server.services.realtime.publish({
+      tenantId: tenant,
+      channel: `user:${anna!.id}`,
+      event: 'notification',
+      data: { text: 'hello' },
+    });
+    expect(await note).toEqual({ text: 'hello' });
+  });
+});
