@@ -1,3 +1,4 @@
+import { publishWithActivity } from '../activity/catalog-activity';
 import { getServices } from '../server/services';
 import { createCustomerService } from './customer-service';
 import type { CatalogDeps } from './deps';
@@ -23,7 +24,10 @@ export function getCatalog(): Catalog {
   const services = getServices();
   return createCatalog({
     db: services.database.db,
-    publish: (input) => services.realtime.publish(input),
+    publish: publishWithActivity((input) => services.realtime.publish(input), {
+      db: services.database.db,
+      logger: services.logger,
+    }),
     logger: services.logger,
   });
 }

@@ -1,4 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import type { ActivityInput } from '../../activity/record';
+import {
+  lockActivity,
+  resolvedActivity,
+  syncCommitActivity,
+  viewedActivity,
+} from '../../activity/sync-activity';
 import type { Database, Tx } from '../../db/create-db';
 import { listConflicts } from '../../db/queries/conflicts';
 import { changesAfter, listHistory } from '../../db/queries/order-changes';
@@ -25,6 +32,8 @@ export type SyncServiceDeps = {
   publish: Publish;
   now?: () => number;
   lockTtlMs?: number;
+  /** Records a committed action in the activity feed (lib/activity recordActivity); absent in unit tests. */
+  activity?: (input: ActivityInput) => Promise<unknown>;
 };
 
 const PULL_LIMIT = 500;
@@ -69,6 +78,12 @@ export function createSyncService(deps: SyncServiceDeps) {
 
   const room = (entityId: string) => `order:${entityId}`;
   const actor = (ctx: SyncContext) => ({ id: ctx.user.id, name: ctx.user.name });
+  const record = (input: ActivityInput) => void deps.activity?.(input);
+  const who = (ctx: SyncContext, entityId: string) => ({
+    tenantId: ctx.user.tenantId,
+    actor: actor(ctx),
+    entityId,
+  });
 
   async function announce(ctx: SyncContext, ref: EntityRef, committed: CommitResult) {
     if (committed.replay) return;
@@ -93,6 +108,8 @@ export function createSyncService(deps: SyncServiceDeps) {
         });
       }
     }
+    for (const input of syncCommitActivity(who(ctx, ref.entityId), committed.applied, committed.conflict))
+      record(input);
   }
 
   function concurrentOf(result: ChangeResult) {
@@ -170,7 +187,7 @@ export function createSyncService(deps: SyncServiceDeps) {
         status: 'open',
         limit: 50,
       });
-      return ok({
+      const opened = ok({
         entityId: order.id,
         number: order.number,
         version: order.version,
@@ -181,6 +198,8 @@ export function createSyncService(deps: SyncServiceDeps) {
         conflicts: conflicts.map(toConflictView),
         serverTime: now(),
       });
+      record(viewedActivity(who(ctx, order.id), order.number));
+      return opened;
     },
 
     async push(ctx: SyncContext, params: SyncParams<'sync.push'>) {
@@ -255,6 +274,7 @@ export function createSyncService(deps: SyncServiceDeps) {
         connectionLocks.set(ctx.connectionId, held);
       }
       await publishLock(ctx, params.entityId, params.section, acquired.lease);
+      record(lockActivity(who(ctx, params.entityId), params.section, true));
       return ok({ lease: leaseView(acquired.lease) });
     },
 
@@ -269,7 +289,10 @@ export function createSyncService(deps: SyncServiceDeps) {
     async releaseLock(ctx: SyncContext, params: SyncParams<'lock.release'>) {
       const key = lockKey(ctx.user.tenantId, 'order', params.entityId, params.section);
       const released = await deps.locks.release(key, ctx.user.id);
-      if (released) await publishLock(ctx, params.entityId, params.section, null);
+      if (released) {
+        await publishLock(ctx, params.entityId, params.section, null);
+        record(lockActivity(who(ctx, params.entityId), params.section, false));
+      }
       return ok({ released });
     },
 
@@ -282,6 +305,7 @@ export function createSyncService(deps: SyncServiceDeps) {
           forcedBy: actor(ctx),
           previousHolder: leaseView(freed),
         });
+        record(lockActivity(who(ctx, params.entityId), params.section, false, { previousHolder: freed }));
       }
       return ok({ released: freed ? leaseView(freed) : null });
     },
@@ -314,7 +338,16 @@ export function createSyncService(deps: SyncServiceDeps) {
 
     async resolveConflict(ctx: SyncContext, params: SyncParams<'conflict.resolve'>) {
       if (!isAdmin(ctx.user)) return fail('FORBIDDEN', 'Only admins resolve conflicts');
-      return resolveConflictChange({ commitDeps, serialize, announce, publish: deps.publish }, ctx, params);
+      const resolved = await resolveConflictChange(
+        { commitDeps, serialize, announce, publish: deps.publish },
+        ctx,
+        params,
+      );
+      if (resolved.ok) {
+        const { conflict } = resolved.value;
+        record(resolvedActivity(who(ctx, conflict.entityId), conflict, [conflict.mineBy, conflict.theirsBy]));
+      }
+      return resolved;
     },
 
     async getPolicy(ctx: SyncContext, _params: SyncParams<'policy.get'>) {
