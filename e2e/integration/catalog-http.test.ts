@@ -22,6 +22,7 @@ type Frame = { type: string; id?: string; event?: string; data?: { id?: string }
 type Fixtures = {
   actors: Awaited<ReturnType<typeof seededActors>>;
   edited: Product;
+  live: Product;
   deletable: Product;
   used: Product;
   theirs: Product;
@@ -44,6 +45,7 @@ async function prepare(db: Db): Promise<Fixtures> {
   return {
     actors,
     edited: await insertProduct(db, tenant, { stock: 10, priceMinor: 5_000 }),
+    live: await insertProduct(db, tenant, { stock: 10 }),
     deletable: await insertProduct(db, tenant, { stock: 1 }),
     used,
     theirs: await insertProduct(db, actors.otherAdmin.tenantId, { stock: 3 }),
@@ -339,17 +341,17 @@ function catalogHttp(kind: TestDbKind) {
         await next((f) => f.type === 'welcome');
         socket.send(JSON.stringify({ type: 'subscribe', id: 'sub-1', channel: 'products' }));
         await next((f) => f.type === 'subscribed' && f.id === 'sub-1');
-        const patched = await call('PATCH', `/api/products/${fx.edited.id}`, 'admin', {
-          expectedVersion: 2,
+        const patched = await call('PATCH', `/api/products/${fx.live.id}`, 'admin', {
+          expectedVersion: 1,
           changes: { name: 'Live name' },
         });
         expect(patched.status).toBe(200);
         const event = await next(
-          (f) => f.type === 'event' && f.event === 'product.updated' && f.data?.id === fx.edited.id,
+          (f) => f.type === 'event' && f.event === 'product.updated' && f.data?.id === fx.live.id,
         );
         expect(event).toMatchObject({
           channel: 'products',
-          data: { version: 3, changes: { name: { after: 'Live name' } }, actor: { id: fx.actors.admin.id } },
+          data: { version: 2, changes: { name: { after: 'Live name' } }, actor: { id: fx.actors.admin.id } },
         });
       } finally {
         socket.close();

@@ -1,6 +1,8 @@
 import { getCatalog } from '@/lib/catalog';
 import { resultResponse, withApiUser, withApiUserAndBody } from '@/lib/catalog/http';
 
+export const dynamic = 'force-dynamic';
+
 /** The tenant's customers: `?q=&page=&pageSize=` (any signed-in role). */
 export function GET(request: Request): Promise<Response> {
   return withApiUser(request, async (user) => {

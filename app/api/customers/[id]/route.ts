@@ -1,6 +1,8 @@
 import { getCatalog } from '@/lib/catalog';
 import { resultResponse, withApiUser, withApiUserAndBody } from '@/lib/catalog/http';
 
+export const dynamic = 'force-dynamic';
+
 type Context = { params: Promise<{ id: string }> };
 
 /** One customer (any signed-in role of the tenant). */
