@@ -82,8 +82,16 @@ export class TestClient {
     return new Promise((resolve, reject) => {
       ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
       ws.once('error', reject);
+      ws.once('close', (code) => reject(new Error(`closed ${code} before welcome`)));
       client.next((m) => m.type === 'welcome').then(() => resolve(client), reject);
     });
+  }
+
+  /** The close code of a connection the server ends right after the upgrade. */
+  static closeCode(url: string, cookie?: string): Promise<number> {
+    const ws = new WebSocket(url, { headers: cookie ? { cookie } : {} });
+    ws.on('error', () => {});
+    return new Promise((resolve) => ws.once('close', (code) => resolve(code)));
   }
 
   /** The HTTP status a refused upgrade answers with. */
