@@ -1,5 +1,6 @@
 import enAdmin from '../../public/locales/en/admin.json';
 import enAuth from '../../public/locales/en/auth.json';
+import enCatalog from '../../public/locales/en/catalog.json';
 import enCommon from '../../public/locales/en/common.json';
 import enDashboard from '../../public/locales/en/dashboard.json';
 import enMessages from '../../public/locales/en/messages.json';
@@ -8,6 +9,7 @@ import enProducts from '../../public/locales/en/products.json';
 import enRealtime from '../../public/locales/en/realtime.json';
 import thAdmin from '../../public/locales/th/admin.json';
 import thAuth from '../../public/locales/th/auth.json';
+import thCatalog from '../../public/locales/th/catalog.json';
 import thCommon from '../../public/locales/th/common.json';
 import thDashboard from '../../public/locales/th/dashboard.json';
 import thMessages from '../../public/locales/th/messages.json';
@@ -30,6 +32,7 @@ export const englishResources = {
   admin: enAdmin,
   messages: enMessages,
   realtime: enRealtime,
+  catalog: enCatalog,
 };
 
 export type Namespace = keyof typeof englishResources;
@@ -46,6 +49,7 @@ export const resources: Record<Locale, Resources> = {
     admin: thAdmin,
     messages: thMessages,
     realtime: thRealtime,
+    catalog: thCatalog,
   },
 };
 
