@@ -1,0 +1,114 @@
+'use client';
+
+import { useTranslation } from 'react-i18next';
+import type { ConnectionState } from '@/lib/realtime/client';
+import { closeEntryFor } from '@/lib/realtime/protocol/codes';
+
+export type ConnectionBadgeProps = {
+  state: ConnectionState;
+  latency: number | null;
+  queued: number;
+  /** The current time, for the reconnect countdown. */
+  now: number;
+  onRetry?: () => void;
+  compact?: boolean;
+  className?: string;
+};
+
+const tones = {
+  ok: 'bg-emerald-50 text-emerald-800 ring-emerald-200',
+  wait: 'bg-amber-50 text-amber-900 ring-amber-200',
+  down: 'bg-rose-50 text-rose-800 ring-rose-200',
+  idle: 'bg-slate-100 text-slate-700 ring-slate-200',
+} as const;
+
+const dots = {
+  ok: 'bg-emerald-500',
+  wait: 'bg-amber-500 animate-pulse',
+  down: 'bg-rose-500',
+  idle: 'bg-slate-400',
+};
+
+/** The connection as a small status badge (the view; ConnectionStatus feeds it from the live store). */
+export function ConnectionBadge({
+  state,
+  latency,
+  queued,
+  now,
+  onRetry,
+  compact,
+  className = '',
+}: ConnectionBadgeProps) {
+  const { t } = useTranslation('realtime');
+  let tone: keyof typeof tones = 'idle';
+  let text = t('connection.idle');
+  let detail: string | undefined;
+  switch (state.status) {
+    case 'open':
+      tone = 'ok';
+      text = t('connection.connected');
+      if (latency !== null) detail = t('connection.latency', { ms: Math.round(latency) });
+      break;
+    case 'connecting':
+      tone = 'wait';
+      text = state.attempt === 0 ? t('connection.connecting') : t('connection.reconnectingNow');
+      break;
+    case 'reconnecting': {
+      tone = 'wait';
+      const seconds = Math.max(0, Math.ceil((state.nextAttemptAt - now) / 1000));
+      text = seconds > 0 ? t('connection.reconnectingIn', { seconds }) : t('connection.reconnectingNow');
+      break;
+    }
+    case 'offline':
+      tone = 'down';
+      text = t('connection.offline');
+      break;
+    case 'closed':
+      tone = 'down';
+      text = t('connection.closed');
+      if (state.reason.kind === 'server') {
+        const entry = state.reason.entry ?? closeEntryFor(state.reason.code);
+        if (entry) detail = t(entry.i18n as 'close.normal');
+      }
+      break;
+    case 'idle':
+      break;
+  }
+  const queuedText =
+    queued > 0 && state.status !== 'open' ? t('connection.queued', { count: queued }) : undefined;
+  const title = [
+    text,
+    detail,
+    queuedText,
+    state.status === 'offline' ? t('connection.offlineDetail') : undefined,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+  const canRetry = onRetry && (state.status === 'reconnecting' || state.status === 'closed');
+
+  return (
+    <span
+      role="status"
+      aria-live="polite"
+      title={title}
+      className={`inline-flex items-center gap-1.5 rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset ${tones[tone]} ${className}`}
+      data-status={state.status}
+    >
+      <span aria-hidden className={`size-2 rounded-full ${dots[tone]}`} />
+      <span className={compact ? 'sr-only' : undefined}>{text}</span>
+      {detail && !compact && state.status === 'open' && (
+        <span className="tabular text-emerald-700/80">{detail}</span>
+      )}
+      {queuedText && <span className="tabular">{queuedText}</span>}
+      {canRetry && (
+        <button
+          type="button"
+          onClick={onRetry}
+          className="ml-0.5 underline underline-offset-2 hover:no-underline"
+        >
+          {t('connection.retry')}
+        </button>
+      )}
+    </span>
+  );
+}
