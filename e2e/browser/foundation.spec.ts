@@ -150,6 +150,11 @@ test('switching to Thai shows Thai labels after a reload, and the choice follows
     await page.getByTestId('language-switch').getByRole('button', { name: 'ไทย' }).click();
     await expect(page.locator('[data-nav="orders"]')).toHaveText('คำสั่งซื้อ');
 
+    // The server renders Thai itself (no English first paint that JavaScript then swaps).
+    const html = await (await page.request.get(appUrl('/products'))).text();
+    expect(html).toContain('<html lang="th"');
+    expect(html).toContain('แคตตาล็อกสินค้าของ');
+
     await page.reload();
     await expect(page.locator('html')).toHaveAttribute('lang', 'th');
     await expect(page.locator('[data-nav="orders"]')).toHaveText('คำสั่งซื้อ');
