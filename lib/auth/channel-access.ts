@@ -31,6 +31,8 @@ export const channelRules: Record<ChannelKind, Rule> = {
   user: (user, ref, mode) => mode === 'read' && 'id' in ref && ref.id === user.id,
   conversation: (user, _ref, mode) => (mode === 'write' && user.role === 'viewer' ? false : 'guard'),
   admin: (user, _ref, mode) => mode === 'read' && user.role === 'admin',
+  // Internal comments of an entity: staff read them; only the server publishes (after the comment is stored).
+  internal: (user, _ref, mode) => mode === 'read' && staff(user),
 };
 
 /**

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { registerCollaboration } from '../activity/register';
 import { LoginThrottle } from '../auth/login-throttle';
 import { resolveSessionSecret } from '../auth/secret';
 import { sessionKey } from '../auth/session';
@@ -55,6 +56,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   };
   registerServices(services);
   const messaging = registerMessaging(services);
+  const collaboration = registerCollaboration(services);
 
   const dev = env.NODE_ENV !== 'production';
   let nextHandler: http.RequestListener | undefined;
@@ -107,6 +109,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     closing ??= (async () => {
       server.close();
       await pusher.close();
+      await collaboration.close();
       await messaging.close();
       await realtime.close();
       server.closeAllConnections();

@@ -4,7 +4,8 @@
  */
 export const listChannelKinds = ['orders', 'products', 'inventory', 'customers', 'pricing'] as const;
 export const singletonChannelKinds = ['activity', 'presence', 'admin'] as const;
-export const entityChannelKinds = ['order', 'product', 'user', 'conversation'] as const;
+/** `internal:{orderId}` carries an order's internal (staff-only) comments; viewers can never subscribe. */
+export const entityChannelKinds = ['order', 'product', 'user', 'conversation', 'internal'] as const;
 
 export type ListChannelKind = (typeof listChannelKinds)[number];
 export type EntityChannelKind = (typeof entityChannelKinds)[number];
