@@ -12,8 +12,9 @@ import { type RunningServer, startServer } from '../../lib/server/start';
 
 export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123456789';
 
-export function testEnv(overrides: Record<string, string> = {}) {
-  return parseEnv({
+/** The raw environment of a test server (strings, as a child process gets it). */
+export function testEnvSource(overrides: Record<string, string> = {}): Record<string, string> {
+  return {
     NODE_ENV: 'test',
     PORT: '0',
     HOST: '127.0.0.1',
@@ -22,7 +23,11 @@ export function testEnv(overrides: Record<string, string> = {}) {
     SESSION_SECRET: TEST_SECRET,
     DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'osl-rt-')),
     ...overrides,
-  });
+  };
+}
+
+export function testEnv(overrides: Record<string, string> = {}) {
+  return parseEnv(testEnvSource(overrides));
 }
 
 export function startRealtimeServer(database: Database, overrides: Record<string, string> = {}) {
