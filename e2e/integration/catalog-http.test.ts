@@ -2,7 +2,6 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { createDb, type Db } from '../../lib/db/create-db';
 import type { Order, Product } from '../../lib/db/schema';
 import { seedIfEmpty } from '../../lib/db/seed';
@@ -10,6 +9,7 @@ import { type AppServer, startAppServer } from '../support/app-server';
 import { insertOrder, insertProduct, seededActors } from '../support/catalog-fixtures';
 import { postgresAvailable } from '../support/services';
 import { createTestDatabase, type TestDatabase, type TestDbKind } from '../support/test-db';
+import { openFrames } from '../support/ws-frames';
 
 /** The parts of response bodies and frames the tests read directly (the rest is checked with toMatchObject). */
 type ResponseJson = {
@@ -17,7 +17,6 @@ type ResponseJson = {
   items?: { version: number }[];
   error: { code: string; details: { fields: Record<string, string[]>; reason?: string } };
 };
-type Frame = { type: string; id?: string; event?: string; data?: { id?: string } };
 
 type Fixtures = {
   actors: Awaited<ReturnType<typeof seededActors>>;
@@ -317,36 +316,15 @@ function catalogHttp(kind: TestDbKind) {
 
   describe.runIf(existsSync('lib/realtime/server/gateway.ts'))('through the hub', () => {
     it('delivers product.updated to a WebSocket subscriber of `products` after a PATCH', async () => {
-      const socket = new WebSocket(`${server.url.replace(/^http/, 'ws')}/ws?v=1`, {
-        headers: { cookie: cookies.viewer! },
-        origin: server.url,
-      });
-      const frames: Frame[] = [];
-      const waiters: {
-        test: (f: Frame) => boolean;
-        resolve: (f: Frame) => void;
-      }[] = [];
-      socket.on('message', (raw) => {
-        const frame = JSON.parse(String(raw)) as Frame;
-        frames.push(frame);
-        for (const w of [...waiters]) if (w.test(frame)) w.resolve(frame);
-      });
-      const next = (test: (f: Frame) => boolean) =>
-        new Promise<Frame>((resolve) => {
-          const seen = frames.find(test);
-          if (seen) resolve(seen);
-          else waiters.push({ test, resolve });
-        });
+      const viewer = await openFrames(server.url, cookies.viewer!);
       try {
-        await next((f) => f.type === 'welcome');
-        socket.send(JSON.stringify({ type: 'subscribe', id: 'sub-1', channel: 'products' }));
-        await next((f) => f.type === 'subscribed' && f.id === 'sub-1');
+        expect(await viewer.subscribe('products')).toMatchObject({ type: 'subscribed' });
         const patched = await call('PATCH', `/api/products/${fx.live.id}`, 'admin', {
           expectedVersion: 1,
           changes: { name: 'Live name' },
         });
         expect(patched.status).toBe(200);
-        const event = await next(
+        const event = await viewer.next(
           (f) => f.type === 'event' && f.event === 'product.updated' && f.data?.id === fx.live.id,
         );
         expect(event).toMatchObject({
@@ -354,7 +332,7 @@ function catalogHttp(kind: TestDbKind) {
           data: { version: 2, changes: { name: { after: 'Live name' } }, actor: { id: fx.actors.admin.id } },
         });
       } finally {
-        socket.close();
+        viewer.close();
       }
     });
   });

@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Catalog, createCatalog } from '../../lib/catalog';
 import { customers, products } from '../../lib/db/schema';
+import type { Logger } from '../../lib/logger';
 import {
   insertOrder,
   insertProduct,
@@ -202,6 +203,31 @@ function catalogServices(kind: TestDbKind) {
       await insertOrder(database.db, actors.sales.tenantId, [{ productId: used.id, quantity: 1 }], 'draft');
       const refused = await catalog.products.remove(actors.admin, used.id);
       expect(refused).toMatchObject({ ok: false, error: { status: 422, details: { reason: 'in_use' } } });
+    });
+  });
+
+  describe('publishing', () => {
+    it('keeps a committed write when the hub refuses the event, and logs it', async () => {
+      const logged: unknown[] = [];
+      const failing = createCatalog({
+        db: database.db,
+        publish: async () => {
+          throw new Error('hub down');
+        },
+        logger: { error: (entry: unknown) => logged.push(entry) } as unknown as Logger,
+      });
+      const product = await insertProduct(database.db, actors.sales.tenantId, { stock: 3 });
+      const result = await failing.products.update(actors.sales, product.id, {
+        expectedVersion: 1,
+        changes: { stock: 4 },
+      });
+      expect(result).toMatchObject({ ok: true, value: { product: { stock: 4, version: 2 } } });
+      expect(await readProduct(database.db, actors.sales.tenantId, product.id)).toMatchObject({
+        stock: 4,
+        version: 2,
+      });
+      expect(logged).toHaveLength(4);
+      expect(logged[0]).toMatchObject({ channel: 'products', event: 'product.updated' });
     });
   });
 

@@ -55,13 +55,13 @@ function listeningUrl(child: ChildProcess): Promise<string> {
  * uses PGlite in `dataDir` (prepare the folder first; nothing else may open it while the server runs).
  */
 export async function startAppServer(
-  options: { databaseUrl?: string; dataDir?: string; env?: Record<string, string> } = {},
+  options: { databaseUrl?: string; dataDir?: string; secret?: string; env?: Record<string, string> } = {},
 ): Promise<AppServer> {
   const appDir = appDirectory();
   ensureBuilt(appDir);
   const ownDir = options.dataDir ? undefined : mkdtempSync(path.join(os.tmpdir(), 'osl-app-'));
   const dataDir = options.dataDir ?? ownDir!;
-  const secret = randomBytes(32).toString('hex');
+  const secret = options.secret ?? randomBytes(32).toString('hex');
   const env: Record<string, string | undefined> = {
     ...process.env,
     NODE_ENV: 'production',
