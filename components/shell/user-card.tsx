@@ -1,14 +1,6 @@
 import type { SessionUser } from '@/lib/auth/current-user';
 import { getT } from '@/lib/i18n/server';
-
-export function initials(name: string): string {
-  const parts = name.trim().split(/\s+/).filter(Boolean);
-  const letters = parts.length > 1 ? [parts[0]!, parts.at(-1)!] : parts;
-  return letters
-    .map((part) => Array.from(part)[0] ?? '')
-    .join('')
-    .toUpperCase();
-}
+import { initials } from './initials';
 
 /** The signed-in user: avatar, name, role and tenant. */
 export async function UserCard({ user }: { user: SessionUser }) {

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { initials } from '@/components/shell/user-card';
+import { initials } from '@/components/shell/initials';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardHeader } from '@/components/ui/card';
 import { Forbidden } from '@/components/ui/forbidden';
@@ -24,7 +24,7 @@ export default async function AdminPage() {
   return (
     <>
       <PageHeader title={t('title')} subtitle={t('subtitle', { tenant: user.tenantName })} />
-      <div className="grid gap-6 xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+      <div className="space-y-6">
         <Card>
           <CardHeader title={t('users.title')} hint={t('users.count', { count: people.length })} />
           <div className="overflow-x-auto">
@@ -68,7 +68,7 @@ export default async function AdminPage() {
           </div>
         </Card>
         {/* Live statistics (connections, delivery, conflicts) are mounted here by the realtime layer. */}
-        <div data-slot="admin-live" className="space-y-6 empty:hidden" />
+        <div data-slot="admin-live" className="grid gap-6 empty:hidden lg:grid-cols-2" />
       </div>
     </>
   );
