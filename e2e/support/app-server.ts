@@ -24,7 +24,12 @@ export function ensureBuilt(appDir = appDirectory()): void {
   if (existsSync(path.join(appDir, 'dist/server.mjs')) && existsSync(path.join(appDir, '.next/BUILD_ID')))
     return;
   const lock = path.join(os.tmpdir(), 'osl-build.lock');
-  const run = spawnSync('flock', [lock, 'npm', 'run', 'build'], { cwd: appDir, stdio: 'inherit' });
+  // Checked again under the lock: a parallel test file may have built while this one waited.
+  const run = spawnSync(
+    'flock',
+    [lock, 'sh', '-c', 'test -f dist/server.mjs && test -f .next/BUILD_ID || npm run build'],
+    { cwd: appDir, stdio: 'inherit' },
+  );
   if (run.status !== 0) throw new Error(`npm run build failed with ${run.status}`);
 }
 
