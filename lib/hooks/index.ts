@@ -7,6 +7,7 @@ export {
   useOnlineStatus,
   usePresence,
   useRoomPresence,
+  useTrackLocation,
 } from './use-presence';
 export {
   type ChannelOptions,

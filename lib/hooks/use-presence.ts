@@ -142,3 +142,14 @@ export function useOnlineStatus() {
     idle: self.idle,
   };
 }
+
+/**
+ * Keeps this user's tenant-wide location in step with the page they are on (the app shell passes the pathname), so
+ * "who is online where" and page-based viewer counts stay right. Null clears it.
+ */
+export function useTrackLocation(page: string | null, section?: string) {
+  const { client } = useRealtime();
+  useEffect(() => {
+    client.updatePresence({ location: page ? { page, ...(section ? { section } : {}) } : null });
+  }, [client, page, section]);
+}
