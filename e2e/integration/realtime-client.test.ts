@@ -207,6 +207,36 @@ describe('WebSocketClient against the real server', () => {
     client.destroy();
   });
 
+  it('shares presence between two users: join with a section, move, hidden tab turns away, leave', async () => {
+    const napaCookie = await sessionCookie(database, 'napa@siam.example');
+    const connect = (c: string) =>
+      new WebSocketClient({
+        url: wsUrl(server, ''),
+        createSocket: new SocketControl(c).create,
+        network: new ManualNetwork(),
+      });
+    const anna = connect(cookie);
+    const napa = connect(napaCookie);
+    const room = 'order:client-presence';
+    await anna.subscribe(room, {}, { presence: { location: { page: '/orders/p', section: 'summary' } } })
+      .ready;
+    await napa.subscribe(room, {}, { presence: { location: { page: '/orders/p', section: 'lines' } } }).ready;
+    const seenByAnna = () => anna.presenceOf(room).map((m) => [m.name, m.status, m.location?.section]);
+    await expect.poll(seenByAnna).toEqual([
+      ['Anna Carter', 'online', 'summary'],
+      ['นภา ศรีสุข', 'online', 'lines'],
+    ]);
+    napa.updatePresence({ location: { page: '/orders/p', section: 'notes' }, activity: 'typing' }, room);
+    await expect
+      .poll(() => anna.presenceOf(room).find((m) => m.name === 'นภา ศรีสุข')?.location?.section)
+      .toBe('notes');
+    napa.updatePresence({ hidden: true });
+    await expect.poll(() => anna.presenceOf(room).find((m) => m.name === 'นภา ศรีสุข')?.status).toBe('away');
+    napa.destroy();
+    await expect.poll(() => anna.presenceOf(room).map((m) => m.name)).toEqual(['Anna Carter']);
+    anna.destroy();
+  });
+
   it('stops for good on a final close code from the catalog (unsupported protocol version)', async () => {
     const sockets = new SocketControl(cookie);
     const client = new WebSocketClient({
