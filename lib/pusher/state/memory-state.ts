@@ -29,7 +29,9 @@ export class MemoryPusherState implements PusherState {
 
   async removeSubscription(appId: string, channel: string): Promise<number> {
     const subs = this.#app(appId).subscriptions;
-    const count = Math.max(0, (subs.get(channel) ?? 0) - 1);
+    const current = subs.get(channel);
+    if (current === undefined) return -1;
+    const count = current - 1;
     if (count === 0) subs.delete(channel);
     else subs.set(channel, count);
     return count;
@@ -51,7 +53,7 @@ export class MemoryPusherState implements PusherState {
   async removeMember(appId: string, channel: string, userId: string): Promise<number> {
     const members = this.#app(appId).members.get(channel);
     const entry = members?.get(userId);
-    if (!members || !entry) return 0;
+    if (!members || !entry) return -1;
     entry.count -= 1;
     if (entry.count > 0) return entry.count;
     members.delete(userId);

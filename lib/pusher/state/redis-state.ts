@@ -82,12 +82,14 @@ export class RedisPusherState implements PusherState {
   readonly #now: () => number;
   #orphanHandler: (orphans: Orphans) => void = () => {};
   #closed = false;
+  /** Settles after the first heartbeat (and sweep) of this node. */
+  readonly ready: Promise<void>;
 
   constructor(options: RedisPusherStateOptions) {
     this.#options = options;
     this.#redis = options.redis;
     this.#now = options.now ?? Date.now;
-    void this.#tick();
+    this.ready = this.#tick();
     this.#timer = setInterval(() => void this.#tick(), Math.max(1000, (options.ttlSeconds * 1000) / 3));
     this.#timer.unref();
   }

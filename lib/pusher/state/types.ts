@@ -15,11 +15,11 @@ export interface PusherState {
   readonly kind: 'memory' | 'redis';
   /** Returns the channel's subscription count after adding one (1 means it just became occupied). */
   addSubscription(appId: string, channel: string): Promise<number>;
-  /** Returns the count after removing one (0 means it was just vacated). */
+  /** Returns the count after removing one (0 means it was just vacated; -1 that nothing was counted). */
   removeSubscription(appId: string, channel: string): Promise<number>;
   /** Returns the user's connection count on the channel after adding one (1 means member_added). */
   addMember(appId: string, channel: string, userId: string, userInfo: unknown): Promise<number>;
-  /** Returns the user's count after removing one (0 means member_removed). */
+  /** Returns the user's count after removing one (0 means member_removed; -1 that nothing was counted). */
   removeMember(appId: string, channel: string, userId: string): Promise<number>;
   /** Members of a presence channel: user id → user_info. */
   members(appId: string, channel: string): Promise<Map<string, unknown>>;

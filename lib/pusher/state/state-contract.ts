@@ -1,0 +1,48 @@
+import { expect, it } from 'vitest';
+import type { PusherState } from './types';
+
+/** What every PusherState must do; run against each implementation (state.test.ts). */
+export function pusherStateContract(create: () => Promise<{ state: PusherState; close(): Promise<void> }>) {
+  it('counts subscriptions: occupied at 1, vacated at 0, never below', async () => {
+    const { state, close } = await create();
+    expect(await state.addSubscription('a', 'news')).toBe(1);
+    expect(await state.addSubscription('a', 'news')).toBe(2);
+    expect(await state.addSubscription('b', 'news')).toBe(1);
+    expect(await state.subscriptionCount('a', 'news')).toBe(2);
+    expect([...(await state.channels('a'))]).toEqual([['news', 2]]);
+    expect(await state.removeSubscription('a', 'news')).toBe(1);
+    expect(await state.removeSubscription('a', 'news')).toBe(0);
+    expect(await state.removeSubscription('a', 'news')).toBe(-1);
+    expect(await state.channels('a')).toEqual(new Map());
+    await close();
+  });
+
+  it('counts a presence member once however many connections, keeping the first user_info', async () => {
+    const { state, close } = await create();
+    expect(await state.addMember('a', 'presence-r', 'u1', { name: 'One' })).toBe(1);
+    expect(await state.addMember('a', 'presence-r', 'u1', { name: 'Changed' })).toBe(2);
+    expect(await state.addMember('a', 'presence-r', 'u2', null)).toBe(1);
+    expect(await state.memberCount('a', 'presence-r')).toBe(2);
+    expect(await state.members('a', 'presence-r')).toEqual(
+      new Map<string, unknown>([
+        ['u1', { name: 'One' }],
+        ['u2', null],
+      ]),
+    );
+    expect(await state.removeMember('a', 'presence-r', 'u1')).toBe(1);
+    expect(await state.isMember('a', 'presence-r', 'u1')).toBe(true);
+    expect(await state.removeMember('a', 'presence-r', 'u1')).toBe(0);
+    expect(await state.isMember('a', 'presence-r', 'u1')).toBe(false);
+    expect(await state.removeMember('a', 'presence-r', 'u1')).toBe(-1);
+    expect([...(await state.members('a', 'presence-r')).keys()]).toEqual(['u2']);
+    await close();
+  });
+
+  it('counts connections per app', async () => {
+    const { state, close } = await create();
+    expect(await state.addConnection('a')).toBe(1);
+    expect(await state.addConnection('a')).toBe(2);
+    expect(await state.removeConnection('a')).toBe(1);
+    await close();
+  });
+}
