@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listNotifications } from '../../lib/db/queries/notifications';
+import type { ServerMessage } from '../../lib/realtime/protocol';
 import type { RunningServer } from '../../lib/server/start';
 import { loadSyncFixture } from '../../lib/sync/service/testing';
 import { diffToTextOp } from '../../lib/sync/strategies/operational-transform';
 import { createTestDatabase, type TestDatabase } from '../support/test-db';
 import { sessionCookie, startRealtimeServer, TestClient, wsUrl } from './realtime-helpers';
 
-type Ack = { type: 'ack'; ok: boolean; result?: unknown; error?: { code: string } };
+type Ack = Extract<ServerMessage, { type: 'ack' }>;
+type EventFrame = Extract<ServerMessage, { type: 'event' }>;
 
 let database: TestDatabase;
 let server: RunningServer;
@@ -21,17 +23,17 @@ async function connect(email: string) {
 
 async function rpc<T>(client: TestClient, method: string, params: unknown): Promise<T> {
   const ack = await client.request<Ack>({ type: 'rpc', method, params });
-  if (!ack.ok) throw new Error(`${method}: ${ack.error?.code}`);
+  if (!ack.ok) throw new Error(`${method}: ${ack.error.code}`);
   return ack.result as T;
 }
 
 async function rpcError(client: TestClient, method: string, params: unknown): Promise<string | undefined> {
   const ack = await client.request<Ack>({ type: 'rpc', method, params });
-  return ack.ok ? undefined : ack.error?.code;
+  return ack.ok ? undefined : ack.error.code;
 }
 
 async function subscribe(client: TestClient, channel: string) {
-  return client.request<{ type: string; ok?: boolean; error?: { code: string } }>({
+  return client.request({
     type: 'subscribe',
     channel,
   });
@@ -43,7 +45,7 @@ function nextEvent(
   event: string,
   match: (data: unknown) => boolean = () => true,
 ) {
-  return client.next<{ type: 'event'; data: unknown }>(
+  return client.next<EventFrame>(
     (m) => m.type === 'event' && m.channel === channel && m.event === event && match(m.data),
   );
 }

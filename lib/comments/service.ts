@@ -248,7 +248,7 @@ export function createCommentService(deps: CommentServiceDeps) {
       const all = (await directory(user.tenantId)).filter(
         (entry) => !params.internal || entry.role !== 'viewer',
       );
-      return ok({ users: matchDirectory(all, params.query, 8) });
+      return ok({ users: matchDirectory(all, params.query, params.query ? 8 : 50) });
     },
 
     async create(user: CommentUser, params: CommentParams<'comments.create'>) {

@@ -10,6 +10,14 @@ export {
   useTrackLocation,
 } from './use-presence';
 export {
+  type EntitySyncOptions,
+  type HistoryEntry,
+  type RealtimeSync,
+  useEntitySync,
+  useLock,
+  useRealtimeSync,
+} from './use-realtime-sync';
+export {
   type ChannelOptions,
   type ChannelView,
   useWebSocket,

@@ -1,5 +1,6 @@
 import enAdmin from '../../public/locales/en/admin.json';
 import enAuth from '../../public/locales/en/auth.json';
+import enCollab from '../../public/locales/en/collab.json';
 import enCatalog from '../../public/locales/en/catalog.json';
 import enCommon from '../../public/locales/en/common.json';
 import enDashboard from '../../public/locales/en/dashboard.json';
@@ -9,6 +10,7 @@ import enProducts from '../../public/locales/en/products.json';
 import enRealtime from '../../public/locales/en/realtime.json';
 import thAdmin from '../../public/locales/th/admin.json';
 import thAuth from '../../public/locales/th/auth.json';
+import thCollab from '../../public/locales/th/collab.json';
 import thCatalog from '../../public/locales/th/catalog.json';
 import thCommon from '../../public/locales/th/common.json';
 import thDashboard from '../../public/locales/th/dashboard.json';
@@ -32,6 +34,7 @@ export const englishResources = {
   admin: enAdmin,
   messages: enMessages,
   realtime: enRealtime,
+  collab: enCollab,
   catalog: enCatalog,
 };
 
@@ -49,6 +52,7 @@ export const resources: Record<Locale, Resources> = {
     admin: thAdmin,
     messages: thMessages,
     realtime: thRealtime,
+    collab: thCollab,
     catalog: thCatalog,
   },
 };

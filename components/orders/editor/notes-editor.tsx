@@ -1,0 +1,227 @@
+'use client';
+
+import type { TextOp } from 'ot-text-unicode';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { colorOf } from '@/components/collab/avatar';
+import type { Member } from '@/lib/realtime/protocol/messages';
+import { diffToTextOp, transformCaret, transformRange } from '@/lib/sync/strategies/operational-transform';
+import { type OverlayRange, overlaySegments, toCodePoint, toUtf16 } from './overlay-segments';
+
+export type NotesSelection = { start: number; end: number; quote: string } | null;
+
+type Adjusted = { start: number; end: number; stamp: number };
+
+/**
+ * The notes as one shared text: local typing becomes text ops (through the sync manager), remote ops move this
+ * user's selection and everyone's carets, commented ranges are highlighted. Positions are code points, as in OT.
+ */
+export function NotesEditor({
+  value,
+  editable,
+  members,
+  ranges,
+  activeRangeId,
+  onChangeText,
+  onRemoteText,
+  onCaret,
+  onSelection,
+  onTyping,
+  onTextOp,
+}: {
+  value: string;
+  editable: boolean;
+  /** Other people in the room (their cursor with field "notes" is their caret: x = start, y = end). */
+  members: readonly Member[];
+  /** Commented ranges, in code points. */
+  ranges: readonly OverlayRange[];
+  activeRangeId: string | null;
+  onChangeText(next: string): void;
+  onRemoteText(listener: (op: TextOp) => void): () => void;
+  onCaret(start: number, end: number): void;
+  onSelection(selection: NotesSelection): void;
+  onTyping(): void;
+  /** Every change of the text as an op (local, remote, or a diff), so anchored ranges can move with it. */
+  onTextOp(op: TextOp): void;
+}) {
+  const { t } = useTranslation('collab');
+  const area = useRef<HTMLTextAreaElement>(null);
+  const pendingSelection = useRef<{ start: number; end: number } | null>(null);
+  const [adjusted, setAdjusted] = useState<Record<string, Adjusted>>({});
+  /** The text the textarea showed last and the selection in it, for changes that come without a text op. */
+  const shown = useRef({ text: value, start: 0, end: 0 });
+
+  const carets = useMemo(
+    () =>
+      members
+        .filter((m) => m.cursor?.field === 'notes')
+        .map((m) => {
+          const own = adjusted[m.userId];
+          const base = { start: m.cursor?.x ?? 0, end: m.cursor?.y ?? m.cursor?.x ?? 0 };
+          return {
+            userId: m.userId,
+            name: m.name,
+            stamp: m.updatedAt,
+            ...(own && own.stamp === m.updatedAt ? own : base),
+          };
+        }),
+    [members, adjusted],
+  );
+  const caretsRef = useRef(carets);
+  caretsRef.current = carets;
+
+  const moveCarets = useCallback((op: TextOp) => {
+    setAdjusted(
+      Object.fromEntries(
+        caretsRef.current.map((c) => [
+          c.userId,
+          { start: transformCaret(c.start, op), end: transformCaret(c.end, op), stamp: c.stamp },
+        ]),
+      ),
+    );
+  }, []);
+
+  useEffect(
+    () =>
+      onRemoteText((op) => {
+        const el = area.current;
+        if (el && document.activeElement === el) {
+          const text = el.value;
+          pendingSelection.current = transformRange(
+            { start: toCodePoint(text, el.selectionStart), end: toCodePoint(text, el.selectionEnd) },
+            op,
+          );
+        }
+        moveCarets(op);
+        onTextOp(op);
+      }),
+    [onRemoteText, moveCarets, onTextOp],
+  );
+
+  useLayoutEffect(() => {
+    const el = area.current;
+    if (!el) return;
+    el.style.height = 'auto';
+    el.style.height = `${el.scrollHeight}px`;
+    let selection = pendingSelection.current;
+    pendingSelection.current = null;
+    const previous = shown.current;
+    if (!selection && previous.text !== value) {
+      // A remote change without a text op (Yjs, a whole-value set): move the selection through the diff.
+      const op = diffToTextOp(previous.text, value);
+      selection = transformRange({ start: previous.start, end: previous.end }, op);
+      moveCarets(op);
+      onTextOp(op);
+    }
+    shown.current = {
+      text: value,
+      start: selection?.start ?? previous.start,
+      end: selection?.end ?? previous.end,
+    };
+    if (selection && document.activeElement === el && el.value === value) {
+      el.setSelectionRange(toUtf16(value, selection.start), toUtf16(value, selection.end));
+    }
+  }, [value, moveCarets, onTextOp]);
+
+  const report = useCallback(() => {
+    const el = area.current;
+    if (!el) return;
+    const start = toCodePoint(el.value, el.selectionStart);
+    const end = toCodePoint(el.value, el.selectionEnd);
+    shown.current = { text: el.value, start, end };
+    onCaret(start, end);
+    onSelection(
+      start === end ? null : { start, end, quote: el.value.slice(el.selectionStart, el.selectionEnd) },
+    );
+  }, [onCaret, onSelection]);
+
+  const segments = useMemo(
+    () =>
+      overlaySegments(
+        value,
+        ranges.map((r) => ({ id: r.id, start: toUtf16(value, r.start), end: toUtf16(value, r.end) })),
+        carets.map((c) => ({
+          userId: c.userId,
+          name: c.name,
+          start: toUtf16(value, c.start),
+          end: toUtf16(value, c.end),
+        })),
+      ),
+    [value, ranges, carets],
+  );
+
+  const shared = 'px-3.5 py-3 text-sm leading-6 whitespace-pre-wrap break-words font-sans';
+  return (
+    <div className="relative rounded-lg border border-slate-300 bg-white shadow-xs focus-within:border-brand-500 focus-within:ring-2 focus-within:ring-brand-100 has-[textarea:read-only]:bg-slate-50">
+      <textarea
+        ref={area}
+        data-testid="notes-input"
+        aria-label={t('editor.sections.notes')}
+        value={value}
+        readOnly={!editable}
+        placeholder={editable ? t('editor.notesPlaceholder') : ''}
+        spellCheck={false}
+        rows={4}
+        className={`${shared} block min-h-32 w-full resize-none overflow-hidden rounded-lg bg-transparent text-slate-900 outline-none placeholder:text-slate-400`}
+        onChange={(event) => {
+          const next = event.target.value;
+          const before = value;
+          const op = diffToTextOp(before, next);
+          moveCarets(op);
+          onTextOp(op);
+          shown.current = { ...shown.current, text: next };
+          onChangeText(next);
+          onTyping();
+          report();
+        }}
+        onSelect={report}
+        onKeyUp={report}
+        onMouseUp={report}
+      />
+      <div aria-hidden className={`${shared} pointer-events-none absolute inset-0 text-transparent`}>
+        {segments.map((segment, i) =>
+          segment.kind === 'caret' ? (
+            <span
+              // biome-ignore lint/suspicious/noArrayIndexKey: segments are positional
+              key={`c${i}`}
+              data-testid="remote-caret"
+              data-user={segment.name}
+              className="relative inline-block h-6 w-0 align-top"
+            >
+              <span
+                className="absolute inset-y-0.5 -left-px w-0.5 rounded-full"
+                style={{ background: colorOf(segment.userId).hex }}
+              />
+              <span
+                className="absolute -top-4 -left-px rounded-sm rounded-bl-none px-1 py-px text-[10px] leading-none font-medium whitespace-nowrap text-white shadow-sm"
+                style={{ background: colorOf(segment.userId).hex }}
+              >
+                {segment.name}
+              </span>
+            </span>
+          ) : (
+            <span
+              // biome-ignore lint/suspicious/noArrayIndexKey: segments are positional
+              key={`t${i}`}
+              className={
+                segment.threadIds.length > 0
+                  ? segment.threadIds.includes(activeRangeId ?? '')
+                    ? 'rounded-xs bg-amber-300/60'
+                    : 'rounded-xs bg-amber-200/45 underline decoration-amber-500 decoration-2 underline-offset-4'
+                  : undefined
+              }
+              style={
+                segment.selectedBy.length > 0
+                  ? { background: `${colorOf(segment.selectedBy[0]!).hex}33` }
+                  : undefined
+              }
+            >
+              {segment.text}
+            </span>
+          ),
+        )}
+        {'\u200b'}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,400 @@
+'use client';
+
+import type { TextOp } from 'ot-text-unicode';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Avatar } from '@/components/collab/avatar';
+import { CollaborationPanel, type PanelTab } from '@/components/collab/collaboration-panel';
+import type { NotesRangeSelection } from '@/components/collab/comments-tab';
+import { RealtimeBoundary } from '@/components/collab/realtime-boundary';
+import { useComments } from '@/components/collab/use-comments';
+import { useRealtimeSync, useRoomPresence, useWebSocketChannel } from '@/lib/hooks';
+import type { EventMessage } from '@/lib/realtime/protocol/messages';
+import type { SyncNotice } from '@/lib/sync/client/realtime-sync-manager';
+import { syncEvents } from '@/lib/sync/protocol';
+import { transformRange } from '@/lib/sync/strategies/operational-transform';
+import type { Address, OrderDoc, OrderSection, SyncOrderStatus } from '@/lib/sync/types';
+import { CustomerField, LinesField, ShippingField, StatusField } from './fields-sections';
+import { NotesEditor } from './notes-editor';
+import { type EditorNotice, Notices } from './notices';
+import { SectionCard } from './section-card';
+import { SyncStatus } from './sync-status';
+import { type EditorProps, fieldKey } from './types';
+
+/** The live order editor (mounts its own realtime connection when the shell has none). */
+export function OrderEditor(props: EditorProps) {
+  return (
+    <RealtimeBoundary user={props.user}>
+      <Editor {...props} />
+    </RealtimeBoundary>
+  );
+}
+
+let noticeSeq = 0;
+const newLineId = () =>
+  typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now()}`;
+
+function Editor({ orderId, user, customers, products, linePrices, initial }: EditorProps) {
+  const { t } = useTranslation('collab');
+  const { t: tc } = useTranslation('common');
+  const staff = user.role !== 'viewer';
+  const room = `order:${orderId}`;
+  const sync = useRealtimeSync(orderId);
+  const presence = useRoomPresence(room, { page: 'order' });
+  const comments = useComments(orderId, staff);
+  const initialDoc: OrderDoc = useMemo(
+    () => ({ ...initial, status: initial.status as SyncOrderStatus }),
+    [initial],
+  );
+  const doc = sync.doc ?? initialDoc;
+  const ready = sync.doc !== null;
+  const [notices, setNotices] = useState<EditorNotice[]>([]);
+  const [tab, setTab] = useState<PanelTab>('people');
+  const [selection, setSelection] = useState<NotesRangeSelection>(null);
+  const [anchorRequest, setAnchorRequest] = useState(0);
+  const [activeThreadId, setActiveThreadId] = useState<string | null>(null);
+  const [directory, setDirectory] = useState<Map<string, string>>(new Map());
+
+  const fieldName = useCallback((field: string) => t(`fieldNames.${fieldKey(field)}`), [t]);
+  const sectionName = useCallback(
+    (section: string) =>
+      (['status', 'customer', 'shipping', 'notes', 'lines'] as const).includes(section as OrderSection)
+        ? t(`editor.sections.${section as OrderSection}`)
+        : section,
+    [t],
+  );
+  const addNotice = useCallback((tone: EditorNotice['tone'], text: string) => {
+    const id = `n${++noticeSeq}`;
+    setNotices((list) => [{ id, tone, text }, ...list.filter((n) => n.text !== text)].slice(0, 4));
+    setTimeout(() => setNotices((list) => list.filter((n) => n.id !== id)), 15_000);
+  }, []);
+
+  useEffect(
+    () =>
+      sync.onNotice((notice: SyncNotice) => {
+        switch (notice.kind) {
+          case 'overwritten':
+            return addNotice(
+              'warning',
+              t('notice.overwritten', { name: notice.by.userName, field: fieldName(notice.field) }),
+            );
+          case 'concurrent':
+            if (!notice.section) return;
+            return addNotice(
+              'info',
+              t('notice.concurrent', {
+                names: notice.users.map((u) => u.userName).join(', '),
+                section: sectionName(notice.section),
+              }),
+            );
+          case 'rejected':
+            return addNotice(
+              'danger',
+              t('notice.rejected', { field: fieldName(notice.field), reason: notice.message }),
+            );
+          case 'conflict':
+            return addNotice(
+              'warning',
+              t('notice.conflict', {
+                field: fieldName(notice.conflict.field),
+                name: notice.conflict.theirsBy.userName,
+              }),
+            );
+          case 'resynced':
+            return addNotice('info', t('notice.resynced', { reason: notice.reason }));
+          case 'lock-lost':
+            return addNotice('warning', t('notice.lockLost', { section: sectionName(notice.section) }));
+        }
+      }),
+    [sync.onNotice, addNotice, t, fieldName, sectionName],
+  );
+
+  const onRoomEvent = useCallback(
+    (event: EventMessage) => {
+      const data = event.data as Record<string, unknown>;
+      if (event.event === syncEvents.conflictResolved) {
+        addNotice(
+          'success',
+          t('notice.conflictResolved', {
+            name: event.actor?.name ?? '',
+            field: fieldName(String(data.field)),
+          }),
+        );
+      } else if (event.event === syncEvents.lock && data.forcedBy) {
+        addNotice(
+          'warning',
+          t('notice.lockForced', {
+            name: (data.forcedBy as { name: string }).name,
+            section: sectionName(String(data.section)),
+          }),
+        );
+      } else if (event.event === syncEvents.conflict) {
+        const theirs = data.theirsBy as { userId: string } | undefined;
+        const mine = data.mineBy as { userName: string } | undefined;
+        if (theirs?.userId === user.id && mine)
+          addNotice(
+            'warning',
+            t('notice.conflict', { field: fieldName(String(data.field)), name: mine.userName }),
+          );
+      }
+    },
+    [addNotice, t, fieldName, sectionName, user.id],
+  );
+  useWebSocketChannel(room, onRoomEvent);
+
+  // An admin switched the order policy: reopen with the new strategies.
+  const { stopSync, startSync } = sync;
+  const onOrdersEvent = useCallback(
+    (event: EventMessage) => {
+      if (event.event === syncEvents.policy) void stopSync().then(() => startSync());
+    },
+    [stopSync, startSync],
+  );
+  useWebSocketChannel('orders', onOrdersEvent);
+
+  useEffect(() => {
+    if (!staff) return;
+    void comments
+      .directory('', false)
+      .then((users) => setDirectory(new Map(users.map((u) => [u.id, u.name]))))
+      .catch(() => undefined);
+  }, [staff, comments.directory]);
+
+  // Commented ranges move with every text change until the server's next answer.
+  const rangeThreads = comments.threads.filter((th) => th.status === 'open' && th.anchor.kind === 'range');
+  const [live, setLive] = useState<Record<string, { start: number; end: number; key: string }>>({});
+  const ranges = rangeThreads.map((th) => {
+    const a = th.anchor as { start: number; end: number; version: number };
+    const key = `${a.start}:${a.end}:${a.version}`;
+    const moved = live[th.id];
+    return moved && moved.key === key
+      ? { id: th.id, start: moved.start, end: moved.end, key }
+      : { id: th.id, start: a.start, end: a.end, key };
+  });
+  const rangesRef = useRef(ranges);
+  rangesRef.current = ranges;
+  const onTextOp = useCallback((op: TextOp) => {
+    setLive(
+      Object.fromEntries(rangesRef.current.map((r) => [r.id, { ...transformRange(r, op), key: r.key }])),
+    );
+  }, []);
+
+  const { setLocation, setActivity, updateMousePosition } = presence;
+  const typingTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const onTyping = useCallback(() => {
+    if (!typingTimer.current) setActivity('typing:notes');
+    else clearTimeout(typingTimer.current);
+    typingTimer.current = setTimeout(() => {
+      typingTimer.current = null;
+      setActivity(null);
+    }, 2_500);
+  }, [setActivity]);
+  const onFocusSection = useCallback(
+    (section: OrderSection) => setLocation({ page: 'order', section }),
+    [setLocation],
+  );
+  const onCaret = useCallback(
+    (start: number, end: number) => updateMousePosition(start, end, 'notes'),
+    [updateMousePosition],
+  );
+
+  const members = presence.activeUsers;
+  const others = presence.others;
+  const hereIn = (section: OrderSection) => others.filter((m) => m.location?.section === section);
+  const editable = (section: OrderSection) =>
+    staff && ready && (sync.policy[section] !== 'lock-based' || sync.lockedByMe(section));
+  const lockProps = (section: OrderSection) => ({
+    lease: sync.lock(section),
+    mine: sync.lockedByMe(section),
+    canLock: staff && ready && sync.policy[section] === 'lock-based',
+    onTake: () => {
+      void sync.acquireLock(section)?.then((reply) => {
+        if (reply && !reply.ok)
+          addNotice('warning', t('editor.lock.busy', { name: sync.lock(section)?.userName ?? '' }));
+      });
+    },
+    onRelease: () => void sync.releaseLock(section),
+  });
+  const lastChangeBy = (field: string) => {
+    for (let i = sync.remoteChanges.length - 1; i >= 0; i--) {
+      const change = sync.remoteChanges[i]!;
+      if (change.field === field) return change.userName;
+    }
+    return null;
+  };
+  const names = useMemo(
+    () => ({
+      customer: (id: string) => customers.find((c) => c.id === id)?.name,
+      status: (s: string) => tc(`orderStatus.${s as SyncOrderStatus}`),
+    }),
+    [customers, tc],
+  );
+  const directoryNames = useMemo(() => {
+    const map = new Map(directory);
+    for (const m of members) map.set(m.userId, m.name);
+    return map;
+  }, [directory, members]);
+
+  return (
+    <div data-testid="order-editor" data-ready={ready ? 'true' : 'false'} data-role={user.role}>
+      <div className="mb-4 flex flex-wrap items-center justify-between gap-3 rounded-xl border border-slate-200 bg-white px-4 py-2.5 shadow-xs">
+        <SyncStatus
+          state={sync.syncState}
+          version={sync.version || initial.version}
+          lastSyncedAt={sync.lastSyncedAt}
+          pending={sync.localChanges.length}
+        />
+        <div className="flex items-center gap-3">
+          {!staff ? (
+            <span
+              className="rounded-full bg-slate-100 px-2.5 py-1 text-xs font-medium text-slate-600"
+              data-testid="view-only"
+            >
+              {t('editor.viewOnly')}
+            </span>
+          ) : null}
+          <span className="flex -space-x-2" data-testid="editor-presence">
+            {members.map((m) => (
+              <Avatar
+                key={m.userId}
+                userId={m.userId}
+                name={m.name}
+                title={`${m.name}${m.location?.section ? ` · ${sectionName(m.location.section)}` : ''}`}
+              />
+            ))}
+          </span>
+        </div>
+      </div>
+      <Notices notices={notices} onDismiss={(id) => setNotices((list) => list.filter((n) => n.id !== id))} />
+      <div className="grid items-start gap-6 xl:grid-cols-[minmax(0,1fr)_24rem]">
+        <div className="grid gap-5 lg:grid-cols-2">
+          <SectionCard
+            section="status"
+            strategy={sync.policy.status}
+            here={hereIn('status')}
+            lock={lockProps('status')}
+            onFocusSection={onFocusSection}
+          >
+            <StatusField
+              status={doc.status}
+              editable={editable('status')}
+              onChange={(v) => sync.pushChange('status', v)}
+            />
+          </SectionCard>
+          <SectionCard
+            section="customer"
+            strategy={sync.policy.customer}
+            here={hereIn('customer')}
+            lock={lockProps('customer')}
+            onFocusSection={onFocusSection}
+          >
+            <CustomerField
+              customerId={doc.customerId}
+              customers={customers}
+              editable={editable('customer')}
+              onChange={(v) => sync.pushChange('customerId', v)}
+            />
+          </SectionCard>
+          <SectionCard
+            section="shipping"
+            strategy={sync.policy.shipping}
+            here={hereIn('shipping')}
+            lock={lockProps('shipping')}
+            onFocusSection={onFocusSection}
+          >
+            <ShippingField
+              address={doc.shippingAddress}
+              version={sync.version}
+              editable={editable('shipping')}
+              changedBy={lastChangeBy('shippingAddress')}
+              onSave={async (value: Address, baseVersion: number) => {
+                const reply = await sync.pushDraft('shippingAddress', value, baseVersion);
+                if (!reply.ok)
+                  addNotice(
+                    'danger',
+                    t('notice.rejected', {
+                      field: fieldName('shippingAddress'),
+                      reason: reply.error.message,
+                    }),
+                  );
+                else if (reply.result.results[0]?.status === 'conflict') setTab('conflicts');
+              }}
+            />
+          </SectionCard>
+          <SectionCard
+            section="notes"
+            strategy={sync.policy.notes}
+            here={hereIn('notes')}
+            lock={lockProps('notes')}
+            onFocusSection={onFocusSection}
+            actions={
+              staff ? (
+                <button
+                  type="button"
+                  className="btn-ghost px-2 py-1 text-xs"
+                  disabled={!selection}
+                  title={selection ? undefined : t('editor.selectionHint')}
+                  data-testid="comment-selection"
+                  onClick={() => {
+                    setTab('comments');
+                    setAnchorRequest((n) => n + 1);
+                  }}
+                >
+                  {t('editor.commentSelection')}
+                </button>
+              ) : null
+            }
+          >
+            <NotesEditor
+              value={doc.notes}
+              editable={editable('notes')}
+              members={others}
+              ranges={ranges}
+              activeRangeId={activeThreadId}
+              onChangeText={(next) => sync.pushChange('notes', next)}
+              onRemoteText={sync.onRemoteText}
+              onCaret={onCaret}
+              onSelection={setSelection}
+              onTyping={onTyping}
+              onTextOp={onTextOp}
+            />
+          </SectionCard>
+          <SectionCard
+            section="lines"
+            strategy={sync.policy.lines}
+            here={hereIn('lines')}
+            lock={lockProps('lines')}
+            onFocusSection={onFocusSection}
+            className="lg:col-span-2"
+          >
+            <LinesField
+              lines={doc.lines}
+              products={products}
+              linePrices={linePrices}
+              editable={editable('lines')}
+              onQuantity={(lineId, quantity) => sync.pushChange(`lines.${lineId}.quantity`, quantity)}
+              onRemove={(lineId) => sync.removeLine(lineId)}
+              onAdd={(productId, quantity) => sync.addLine({ id: newLineId(), productId, quantity })}
+            />
+          </SectionCard>
+        </div>
+        <div className="xl:sticky xl:top-20">
+          <CollaborationPanel
+            sync={sync}
+            comments={comments}
+            members={members}
+            self={{ id: user.id, role: user.role }}
+            selection={selection}
+            anchorRequest={anchorRequest}
+            activeThreadId={activeThreadId}
+            onActivateThread={setActiveThreadId}
+            names={names}
+            directoryNames={directoryNames}
+            tab={tab}
+            onTab={setTab}
+          />
+        </div>
+      </div>
+    </div>
+  );
+}
