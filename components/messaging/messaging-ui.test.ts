@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { mergeMessage, upsertMessage } from './merge-message';
 import { applyReceipt, summarizeReceipts } from './receipt-status';
 import { createTypingEmitter, type TypingTimers } from './typing-emitter';
 import { typingSentence } from './typing-label';
@@ -94,5 +95,44 @@ describe('createTypingEmitter', () => {
     emitter.stop();
     advance(5000);
     expect(sent).toEqual([true, false]);
+  });
+});
+
+describe('mergeMessage', () => {
+  const base = {
+    id: 'm1',
+    seq: 1,
+    conversationId: 'c',
+    authorId: 'a',
+    authorName: 'A',
+    body: 'hi',
+    createdAt: '2026-01-01T00:00:00.000Z',
+    editedAt: null,
+    deletedAt: null,
+    receipts: [
+      { userId: 'b', deliveredAt: null, readAt: null },
+      { userId: 'c', deliveredAt: null, readAt: null },
+    ],
+  };
+
+  it('keeps a receipt that arrived before an older copy of the message', () => {
+    const live = { ...base, receipts: [{ userId: 'b', deliveredAt: 't1', readAt: null }, base.receipts[1]!] };
+    const merged = upsertMessage([live], base);
+    expect(merged).toHaveLength(1);
+    expect(summarizeReceipts(merged[0]!.receipts)).toMatchObject({ delivered: 1, status: 'sent' });
+  });
+
+  it('takes the later edit, and a deletion wins', () => {
+    const edited = { ...base, body: 'edited', editedAt: '2026-01-01T00:01:00.000Z' };
+    expect(mergeMessage(edited, base).body).toBe('edited');
+    expect(mergeMessage(base, edited).body).toBe('edited');
+    const deleted = { ...base, body: '', deletedAt: '2026-01-01T00:02:00.000Z' };
+    expect(mergeMessage(deleted, edited).deletedAt).not.toBeNull();
+    expect(mergeMessage(edited, deleted).deletedAt).not.toBeNull();
+  });
+
+  it('keeps seq order', () => {
+    const second = { ...base, id: 'm2', seq: 2 };
+    expect(upsertMessage([second], base).map((m) => m.id)).toEqual(['m1', 'm2']);
   });
 });

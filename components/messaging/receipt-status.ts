@@ -31,3 +31,27 @@ export function applyReceipt(
     return { ...r, deliveredAt: r.deliveredAt ?? event.at };
   });
 }
+
+const earliest = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : a < b ? a : b);
+
+/**
+ * Two copies of one message's receipts (a REST answer and live events arrive in any order): per recipient, a state
+ * once reached is kept, so a late, older copy never takes a receipt back.
+ */
+export function mergeReceipts(a: readonly Receipt[], b: readonly Receipt[]): Receipt[] {
+  const byUser = new Map<string, Receipt>();
+  for (const receipt of [...a, ...b]) {
+    const seen = byUser.get(receipt.userId);
+    byUser.set(
+      receipt.userId,
+      seen
+        ? {
+            userId: receipt.userId,
+            deliveredAt: earliest(seen.deliveredAt, receipt.deliveredAt),
+            readAt: earliest(seen.readAt, receipt.readAt),
+          }
+        : { ...receipt },
+    );
+  }
+  return [...byUser.values()];
+}

@@ -8,6 +8,7 @@ import { useWebSocketChannel } from '@/lib/hooks';
 import type { EventMessage, Member } from '@/lib/realtime/protocol/messages';
 import { ApiError, messagingApi } from './api';
 import { Composer } from './composer';
+import { upsertMessage } from './merge-message';
 import { MessageItem } from './message-item';
 import { PresenceDot } from './presence-dot';
 import { applyReceipt } from './receipt-status';
@@ -16,11 +17,6 @@ import { typingSentence } from './typing-label';
 
 /** A typist not refreshed for this long is dropped even if the server's "stopped" never arrives. */
 const TYPING_FALLBACK_MS = 12_000;
-
-function upsert(list: ChatMessage[], message: ChatMessage): ChatMessage[] {
-  const rest = list.filter((m) => m.id !== message.id);
-  return [...rest, message].sort((a, b) => a.seq - b.seq);
-}
 
 export function Thread({
   conversation,
@@ -67,12 +63,7 @@ export function Thread({
     setLoading(true);
     try {
       const page = await messagingApi.messages(id);
-      setMessages((current) =>
-        page.messages.reduce(
-          upsert,
-          current.filter((m) => m.seq > (page.messages.at(-1)?.seq ?? 0)),
-        ),
-      );
+      setMessages((current) => page.messages.reduce(upsertMessage, current));
       setNextBefore(page.nextBefore);
       setError(null);
       markRead();
@@ -115,7 +106,7 @@ export function Thread({
         case 'message.updated':
         case 'message.deleted': {
           const message = data as unknown as ChatMessage;
-          setMessages((list) => upsert(list, message));
+          setMessages((list) => upsertMessage(list, message));
           if (event.event === 'message.created' && message.authorId !== meId) {
             setTypists((current) => {
               const next = new Map(current);
@@ -196,7 +187,7 @@ export function Thread({
     if (nextBefore === null) return;
     try {
       const page = await messagingApi.messages(id, nextBefore);
-      setMessages((list) => page.messages.reduce(upsert, list));
+      setMessages((list) => page.messages.reduce(upsertMessage, list));
       setNextBefore(page.nextBefore);
     } catch (e) {
       setError(explain(e));
@@ -257,7 +248,7 @@ export function Thread({
               onEdit={async (body) => {
                 try {
                   const { message } = await messagingApi.edit(id, m.id, body);
-                  setMessages((list) => upsert(list, message));
+                  setMessages((list) => upsertMessage(list, message));
                   setError(null);
                 } catch (e) {
                   setError(explain(e));
@@ -267,7 +258,7 @@ export function Thread({
               onDelete={async () => {
                 try {
                   const { message } = await messagingApi.remove(id, m.id);
-                  setMessages((list) => upsert(list, message));
+                  setMessages((list) => upsertMessage(list, message));
                 } catch (e) {
                   setError(explain(e));
                 }
@@ -286,7 +277,7 @@ export function Thread({
         onSend={async (body) => {
           try {
             const { message } = await messagingApi.send(id, body);
-            setMessages((list) => upsert(list, message));
+            setMessages((list) => upsertMessage(list, message));
             setError(null);
             return true;
           } catch (e) {
