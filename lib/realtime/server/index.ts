@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { z } from 'zod';
-import { readCookie, SESSION_COOKIE, verifySessionToken } from '../../auth/session';
+import { readCookie, SESSION_COOKIE } from '../../auth/session';
 import type { Database } from '../../db/create-db';
 import type { Env } from '../../env';
 import type { Logger } from '../../logger';
@@ -9,6 +9,7 @@ import { createBackends, type SharedMemory } from '../bus';
 import { RealtimeError } from './errors';
 import { createGateway } from './gateway';
 import { Hub, type PublishInput } from './hub';
+import { createTokenVerifier } from './session-cache';
 import { createUserDirectory } from './user-directory';
 
 export { RealtimeError } from './errors';
@@ -40,6 +41,7 @@ export async function createRealtime(deps: RealtimeDeps): Promise<Realtime> {
   const logger = deps.logger.child({ component: 'realtime' });
   const backends = createBackends({ env, nodeId, logger, shared: deps.sharedMemory });
   const users = createUserDirectory(database);
+  const verify = createTokenVerifier(sessionKey);
   const hub = new Hub({
     nodeId,
     logger,
@@ -66,7 +68,7 @@ export async function createRealtime(deps: RealtimeDeps): Promise<Realtime> {
     hub,
     logger,
     authenticate: async (req) => {
-      const claims = await verifySessionToken(sessionKey, readCookie(req.headers.cookie, SESSION_COOKIE));
+      const claims = await verify(readCookie(req.headers.cookie, SESSION_COOKIE));
       if (!claims) return null;
       const user = await users.load(claims.tenantId, claims.userId);
       return user ? { user, expiresAt: claims.expiresAt } : null;

@@ -1,0 +1,80 @@
+// The baseline: the best plain `ws` broadcast server for this workload. Each message is parsed once (to find its
+// room), framed once, and written to every member's socket, with each socket corked for the rest of the tick.
+import http from 'node:http';
+import type { Socket } from 'node:net';
+import { WebSocketServer } from 'ws';
+import { reportMemory } from './memory';
+
+const rooms = new Map<string, Set<Socket>>();
+const server = http.createServer();
+const wss = new WebSocketServer({ noServer: true, clientTracking: false, perMessageDeflate: false });
+const corked: Socket[] = [];
+let scheduled = false;
+
+function uncorkAll(): void {
+  scheduled = false;
+  for (const socket of corked.splice(0)) socket.uncork();
+}
+
+function frame(payload: Buffer): Buffer {
+  const length = payload.length;
+  const header = length < 126 ? 2 : length < 65_536 ? 4 : 10;
+  const out = Buffer.allocUnsafe(header + length);
+  out[0] = 0x81;
+  if (length < 126) out[1] = length;
+  else if (length < 65_536) {
+    out[1] = 126;
+    out.writeUInt16BE(length, 2);
+  } else {
+    out[1] = 127;
+    out.writeUInt32BE(0, 2);
+    out.writeUInt32BE(length, 6);
+  }
+  payload.copy(out, header);
+  return out;
+}
+
+server.on('upgrade', (req, socket, head) => {
+  wss.handleUpgrade(req, socket, head, (ws) => {
+    const tcp = socket as Socket;
+    tcp.setNoDelay(true);
+    let joined: string | null = null;
+    ws.on('message', (data: Buffer) => {
+      const message = JSON.parse(data.toString()) as { sub?: string; c?: string };
+      if (message.sub) {
+        joined = message.sub;
+        let members = rooms.get(joined);
+        if (!members) {
+          members = new Set();
+          rooms.set(joined, members);
+        }
+        members.add(tcp);
+        ws.send('{"type":"subscribed"}');
+        return;
+      }
+      const members = message.c ? rooms.get(message.c) : undefined;
+      if (!members) return;
+      const bytes = frame(data);
+      for (const member of members) {
+        if (!member.writableCorked) {
+          member.cork();
+          corked.push(member);
+        }
+        member.write(bytes);
+      }
+      if (!scheduled) {
+        scheduled = true;
+        process.nextTick(uncorkAll);
+      }
+    });
+    ws.on('close', () => {
+      if (joined) rooms.get(joined)?.delete(tcp);
+    });
+  });
+});
+
+server.listen(0, '127.0.0.1', () => {
+  const { port } = server.address() as { port: number };
+  process.send?.({ op: 'ready', port });
+});
+reportMemory();
