@@ -92,15 +92,7 @@ export async function changeOrderStatus(
       if (!before) return abort({ reason: 'not_found' });
       if (expectedVersion !== undefined && before.version !== expectedVersion)
         abort({ reason: 'stale_version', currentVersion: before.version });
-      if (!canTransition(before.status, to))
-        abort({
-          reason: 'invalid_transition',
-          from: before.status,
-          to,
-          allowed: [...orderTransitions[before.status]],
-        });
-      const effect = stockEffect(before.status, to);
-      const stock = effect === 'none' ? [] : await applyStockEffect(tx, tenantId, orderId, effect);
+      const stock = await applyStatusTransition(tx, tenantId, orderId, before.status, to);
       const [after] = await tx
         .update(orders)
         .set({ status: to, version: sql`${orders.version} + 1`, updatedAt: new Date() })
@@ -114,6 +106,24 @@ export async function changeOrderStatus(
     if (pgErrorCode(error) === '23514') return { ok: false, reason: 'insufficient_stock', items: [] };
     throw error;
   }
+}
+
+/**
+ * The checked part of a status change for a caller that already holds the order's row lock in its own transaction
+ * (e.g. a collaborative edit of the status field): refuses a transition the table does not allow and applies its
+ * stock effect. Refusals are thrown as WriteAbort (roll back; `error.failure` says why).
+ */
+export async function applyStatusTransition(
+  tx: Tx,
+  tenantId: string,
+  orderId: string,
+  from: OrderStatus,
+  to: OrderStatus,
+): Promise<StockLevel[]> {
+  if (!canTransition(from, to))
+    abort({ reason: 'invalid_transition', from, to, allowed: [...orderTransitions[from]] });
+  const effect = stockEffect(from, to);
+  return effect === 'none' ? [] : applyStockEffect(tx, tenantId, orderId, effect);
 }
 
 async function applyStockEffect(
