@@ -1,12 +1,25 @@
 import Link from 'next/link';
 import { type OrderStatus, orderStatusEnum } from '@/lib/db/schema';
-import { getT } from '@/lib/i18n/server';
+import { getFormatters, getT } from '@/lib/i18n/server';
 import { queryHref } from '../ui/query-href';
 
 /** Status filter as links (the filter lives in the URL); the search term is kept, the page resets. */
-export async function StatusTabs({ current, search }: { current?: OrderStatus; search: string }) {
+export async function StatusTabs({
+  current,
+  search,
+  counts,
+}: {
+  current?: OrderStatus;
+  search: string;
+  /** Tenant-wide counts per status; shown only while no search narrows the list. */
+  counts?: Record<OrderStatus, number>;
+}) {
   const t = await getT('common');
   const to = await getT('orders');
+  const format = await getFormatters();
+  const showCounts = counts && !search;
+  const countOf = (status?: OrderStatus) =>
+    counts ? (status ? counts[status] : Object.values(counts).reduce((sum, n) => sum + n, 0)) : 0;
   const tabs: { status?: OrderStatus; label: string }[] = [
     { label: t('filter.all') },
     ...orderStatusEnum.enumValues.map((status) => ({ status, label: t(`orderStatus.${status}`) })),
@@ -29,6 +42,11 @@ export async function StatusTabs({ current, search }: { current?: OrderStatus; s
                 }`}
               >
                 {tab.label}
+                {showCounts ? (
+                  <span className={`tabular ml-1.5 text-xs ${active ? 'text-slate-300' : 'text-slate-400'}`}>
+                    {format.number(countOf(tab.status))}
+                  </span>
+                ) : null}
               </Link>
             </li>
           );

@@ -8,7 +8,7 @@ import { PageHeader } from '@/components/ui/page-header';
 import { Pagination } from '@/components/ui/pagination';
 import { SearchForm } from '@/components/ui/search-form';
 import { requireUser } from '@/lib/auth/current-user';
-import { listOrders } from '@/lib/db/queries/orders';
+import { listOrders, orderStats } from '@/lib/db/queries/orders';
 import { getT } from '@/lib/i18n/server';
 import { getServices } from '@/lib/server/services';
 
@@ -23,7 +23,11 @@ export default async function OrdersPage({
 }) {
   const user = await requireUser();
   const filter = parseOrderListParams(await searchParams);
-  const page = await listOrders(getServices().database.db, user.tenantId, filter);
+  const { db } = getServices().database;
+  const [page, stats] = await Promise.all([
+    listOrders(db, user.tenantId, filter),
+    orderStats(db, user.tenantId),
+  ]);
   const t = await getT('orders');
   const tc = await getT('common');
   const query = { status: filter.status, q: filter.search };
@@ -33,7 +37,7 @@ export default async function OrdersPage({
     <>
       <PageHeader title={t('title')} subtitle={t('subtitle', { tenant: user.tenantName })} />
       <div className="mb-4 flex flex-col gap-3 xl:flex-row xl:items-center xl:justify-between">
-        <StatusTabs current={filter.status} search={filter.search} />
+        <StatusTabs current={filter.status} search={filter.search} counts={stats.counts} />
         <SearchForm
           action="/orders"
           query={filter.search}
