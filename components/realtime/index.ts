@@ -4,5 +4,6 @@ export { ConnectionStatus } from './connection-status';
 export { PresenceAvatars, type PresenceAvatarsProps } from './presence-avatars';
 export { PresenceCursors } from './presence-cursors';
 export { PresenceIndicator, type PresenceIndicatorProps } from './presence-indicator';
+export { RealtimeNotices } from './realtime-notices';
 export * from './toasts';
 export { countOnPage, ViewerCount, type ViewerCountProps, ViewerLabel } from './viewer-count';

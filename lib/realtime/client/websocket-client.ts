@@ -40,7 +40,7 @@ export type ClientEvents = {
   channel: ChannelSnapshot;
   reset: { channel: string; epoch: string; seq: number };
   recovery: { channel: string; outcome: 'fresh' | 'recovered' | 'reset'; missed: number };
-  error: { code: RealtimeErrorCode; message: string; id?: string };
+  error: { code: RealtimeErrorCode; message: string; i18n: string; id?: string };
   message: ServerMessage;
 };
 
@@ -807,7 +807,7 @@ export class WebSocketClient {
   // ---- helpers -------------------------------------------------------------------------------------------------
 
   private reportError(error: RealtimeError, id?: string): void {
-    this.emitter.emit('error', { code: error.code, message: error.message, id });
+    this.emitter.emit('error', { code: error.code, message: error.message, i18n: error.i18n, id });
   }
 
   private emitQueue(): void {
