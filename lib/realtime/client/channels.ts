@@ -31,6 +31,8 @@ export class ChannelRecord {
   members: Member[] = [];
   /** The presence this client holds in the channel, re-sent with every (re)subscribe. */
   presence: PresencePatch | undefined;
+  /** The presence changed after the pending subscribe went out: send it once the subscription is confirmed. */
+  presenceDirty = false;
   error: RealtimeError | undefined;
   /** Whether a failure is final (forbidden, unknown channel) or worth another try after a reconnect. */
   retryOnReconnect = true;

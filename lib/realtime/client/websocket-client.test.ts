@@ -549,6 +549,26 @@ describe('WebSocketClient: presence', () => {
   });
 });
 
+describe('WebSocketClient: room presence timing', () => {
+  it('holds a room presence change until the subscription is confirmed, and never sends for unknown rooms', () => {
+    const client = makeClient();
+    last().accept();
+    client.updatePresence({ location: { page: '/x' } }, 'order:404');
+    client.subscribe('order:7', {}, { presence: { location: { page: '/orders/7', section: 'summary' } } });
+    client.updatePresence({ location: { page: '/orders/7', section: 'lines' } }, 'order:7');
+    expect(last().sentOfType('presence')).toEqual([]);
+    const [sub] = last().sentOfType('subscribe');
+    last().deliver({ type: 'subscribed', id: sub!.id, channel: 'order:7', epoch: 'e', seq: 0, presence: [] });
+    expect(
+      last()
+        .sentOfType('presence')
+        .map((m) => [m.channel, m.patch]),
+    ).toEqual([['order:7', { location: { page: '/orders/7', section: 'lines' } }]]);
+    client.updatePresence({ activity: 'typing' }, 'order:7');
+    expect(last().sentOfType('presence')).toHaveLength(2);
+  });
+});
+
 describe('WebSocketClient: events for the app', () => {
   it('reports state changes and queue figures', () => {
     const client = makeClient();

@@ -256,14 +256,21 @@ export class WebSocketClient {
   updatePresence(patch: PresencePatch, channel?: string): void {
     const { cursor, ...lasting } = patch;
     const hasLasting = Object.keys(lasting).length > 0;
-    if (channel && channel !== TENANT_PRESENCE) {
-      const record = this.channels.get(channel);
-      if (record && hasLasting) record.presence = { ...record.presence, ...lasting };
+    const target = channel && channel !== TENANT_PRESENCE ? channel : undefined;
+    if (target) {
+      // Presence in a room exists only while subscribed; until the server confirmed the subscription the change
+      // waits in the record and goes out with the confirmation (the server refuses presence before that).
+      const record = this.channels.get(target);
+      if (!record) return;
+      if (hasLasting) record.presence = { ...record.presence, ...lasting };
+      if (record.status !== 'active') {
+        if (hasLasting) record.presenceDirty = true;
+        return;
+      }
     } else if (hasLasting) {
       this.tenantPresence = { ...this.tenantPresence, ...lasting };
     }
     if (this.current.status !== 'open') return;
-    const target = channel && channel !== TENANT_PRESENCE ? channel : undefined;
     if (hasLasting) this.sendPresence(target, patch);
     else this.write({ type: 'presence', channel: target, patch });
   }
@@ -625,6 +632,7 @@ export class WebSocketClient {
 
   private sendSubscribe(record: ChannelRecord): void {
     const since = record.position;
+    record.presenceDirty = false;
     record.status = 'pending';
     record.recovering = since !== null;
     const message: IdentifiedMessage = {
@@ -695,6 +703,8 @@ export class WebSocketClient {
       });
       this.emitter.emit('reset', info);
     }
+    if (record.presenceDirty && record.presence) this.sendPresence(record.name, record.presence);
+    record.presenceDirty = false;
     record.settleReady();
     this.notifyChannel(record);
   }
