@@ -40,7 +40,15 @@ export function createRealtimeStore(user: RealtimeUser | null): RealtimeStore {
 export function bindClientToStore(client: WebSocketClient, store: RealtimeStore): () => void {
   const refreshChannels = () =>
     store.setState({ channels: Object.fromEntries(client.subscriptions().map((s) => [s.channel, s])) });
-  store.setState({ connection: client.state, latency: client.latency, queued: client.queuedMessages });
+  store.setState({
+    connection: client.state,
+    latency: client.latency,
+    queued: client.queuedMessages,
+    dropped: client.droppedMessages,
+    presence: Object.fromEntries(
+      client.subscriptions().map((s) => [s.channel, client.presenceOf(s.channel)]),
+    ),
+  });
   refreshChannels();
   const offs = [
     client.on('state', (connection) => store.setState({ connection })),
