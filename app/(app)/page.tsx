@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { DashboardLive } from '@/components/collab/dashboard-live';
 import { OrdersTable } from '@/components/orders/orders-table';
 import { Card, CardHeader } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -159,6 +160,7 @@ export default async function DashboardPage() {
           </Card>
         </div>
       </div>
+      <DashboardLive user={{ id: user.id, name: user.name, role: user.role }} />
     </>
   );
 }
