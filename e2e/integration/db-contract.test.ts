@@ -47,6 +47,22 @@ function dbContract(kind: TestDbKind) {
     expect(await findSessionUser(database.db, user!.id, other!.tenantId)).toBeNull();
   });
 
+  it('seeds reservations that match the confirmed orders exactly', async () => {
+    const reserved = await database.db
+      .select({ productId: orderLines.productId, quantity: orderLines.quantity })
+      .from(orderLines)
+      .innerJoin(orders, eq(orders.id, orderLines.orderId))
+      .where(eq(orders.status, 'confirmed'));
+    const expected = new Map<string, number>();
+    for (const line of reserved)
+      expected.set(line.productId, (expected.get(line.productId) ?? 0) + line.quantity);
+    expect(expected.size).toBeGreaterThan(0);
+    for (const product of await database.db.select().from(products)) {
+      expect(product.reserved).toBe(expected.get(product.id) ?? 0);
+      expect(product.reserved).toBeLessThanOrEqual(product.stock);
+    }
+  });
+
   it('refuses negative stock at the database level', async () => {
     const [product] = await database.db.select().from(products).limit(1);
     await expect(

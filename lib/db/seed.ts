@@ -1,4 +1,4 @@
-import { count } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 import { hashPassword } from '../auth/password';
 import type { Db } from './create-db';
 import { customers, orderLines, orders, products, tenants, users } from './schema';
@@ -40,6 +40,7 @@ export async function seedIfEmpty(db: Db): Promise<boolean> {
         )
         .returning();
       const staff = tenantUsers.filter((u) => u.role !== 'viewer');
+      const reservedByProduct = new Map<string, number>();
       for (let i = 0; i < spec.orders; i++) {
         const customer = tenantCustomers[i % tenantCustomers.length]!;
         const createdAt = new Date(
@@ -63,19 +64,36 @@ export async function seedIfEmpty(db: Db): Promise<boolean> {
         const lineCount = 1 + Math.floor(random() * 4);
         const chosen = new Set<number>();
         while (chosen.size < lineCount) chosen.add(Math.floor(random() * tenantProducts.length));
+        // A confirmed order holds a reservation on its stock, as a confirmation made in the app would.
+        const reserves = order.status === 'confirmed';
+        const lines = [...chosen].flatMap((index) => {
+          const product = tenantProducts[index]!;
+          const wanted = 1 + Math.floor(random() * 12);
+          const available = (product.stock ?? 0) - (reservedByProduct.get(product.id) ?? 0);
+          const quantity = reserves ? Math.min(wanted, available) : wanted;
+          if (quantity < 1) return [];
+          if (reserves)
+            reservedByProduct.set(product.id, (reservedByProduct.get(product.id) ?? 0) + quantity);
+          return [{ product, quantity }];
+        });
+        if (lines.length === 0) {
+          const fallback = tenantProducts.find((p) => p.stock - (reservedByProduct.get(p.id) ?? 0) >= 1)!;
+          if (reserves) reservedByProduct.set(fallback.id, (reservedByProduct.get(fallback.id) ?? 0) + 1);
+          lines.push({ product: fallback, quantity: 1 });
+        }
         await tx.insert(orderLines).values(
-          [...chosen].map((index, position) => {
-            const product = tenantProducts[index]!;
-            return {
-              tenantId: tenant.id,
-              orderId: order.id,
-              productId: product.id,
-              quantity: 1 + Math.floor(random() * 12),
-              unitPriceMinor: product.priceMinor,
-              position,
-            };
-          }),
+          lines.map(({ product, quantity }, position) => ({
+            tenantId: tenant.id,
+            orderId: order.id,
+            productId: product.id,
+            quantity,
+            unitPriceMinor: product.priceMinor,
+            position,
+          })),
         );
+      }
+      for (const [productId, reserved] of reservedByProduct) {
+        await tx.update(products).set({ reserved }).where(eq(products.id, productId));
       }
     }
   });
