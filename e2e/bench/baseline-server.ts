@@ -40,7 +40,7 @@ server.on('upgrade', (req, socket, head) => {
     tcp.setNoDelay(true);
     let joined: string | null = null;
     ws.on('message', (data: Buffer) => {
-      const message = JSON.parse(data.toString()) as { sub?: string; c?: string };
+      const message = JSON.parse(data.toString()) as { sub?: string; channel?: string };
       if (message.sub) {
         joined = message.sub;
         let members = rooms.get(joined);
@@ -52,7 +52,7 @@ server.on('upgrade', (req, socket, head) => {
         ws.send('{"type":"subscribed"}');
         return;
       }
-      const members = message.c ? rooms.get(message.c) : undefined;
+      const members = message.channel ? rooms.get(message.channel) : undefined;
       if (!members) return;
       const bytes = frame(data);
       for (const member of members) {

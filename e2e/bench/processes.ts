@@ -5,8 +5,8 @@ import type { LoadCommand, LoadReply } from './load';
 export class Child {
   private constructor(readonly process: ChildProcess) {}
 
-  static start(script: string, env: Record<string, string> = {}, gc = false): Child {
-    const child = spawn(process.execPath, [...(gc ? ['--expose-gc'] : []), '--import', 'tsx', script], {
+  static start(script: string, env: Record<string, string> = {}, flags: string[] = []): Child {
+    const child = spawn(process.execPath, [...flags, '--import', 'tsx', script], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
@@ -39,7 +39,11 @@ export class Child {
 }
 
 export async function startServerChild(script: string, env: Record<string, string>) {
-  const child = Child.start(script, env, true);
+  // BENCH_PROFILE=<dir> writes a CPU profile of each server run there.
+  const profile = process.env.BENCH_PROFILE
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
+    : [];
+  const child = Child.start(script, env, ['--expose-gc', ...profile]);
   const { port } = await child.request<{ port: number }>(null, 'ready');
   return {
     child,

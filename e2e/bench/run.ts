@@ -72,6 +72,8 @@ async function main() {
     cookies.push(`osl_session=${(await createSessionToken(key, user, 2)).token}`);
   }
   const publisherCookie = cookies[1]!;
+  const anna = (await findUserForSignIn(database.db, 'anna@siam.example'))!;
+  const actor = JSON.stringify({ id: anna.id, name: anna.name });
   if (!url) await database.close();
   const redis = await redisAvailable();
   const prefix = `osl-bench-${Date.now().toString(36)}`;
@@ -110,7 +112,7 @@ async function main() {
     const room = (i: number) => (options.rooms === 1 ? 'bench' : `r${i % options.rooms}`);
     const subscribe = Array.from({ length: Math.min(options.subscribers, options.rooms) }, (_, i) =>
       kind === 'baseline'
-        ? JSON.stringify({ sub: room(i) })
+        ? JSON.stringify({ sub: `order:${room(i)}` })
         : JSON.stringify({ type: 'subscribe', id: `s${i}`, channel: `order:${room(i)}` }),
     );
     const before = await servers[0]!.memory();
@@ -152,9 +154,12 @@ async function main() {
         while (sent < due) {
           const t = performance.timeOrigin + performance.now();
           const target = room(sent);
+          // The baseline broadcasts the very bytes our server sends (the same event envelope), so both move the
+          // same payload and the comparison measures the servers, not the frame sizes.
           publisher.send(
             kind === 'baseline'
-              ? `{"c":"${target}","n":${sent},"t":${t}}`
+              ? `{"type":"event","channel":"order:${target}","epoch":"bAsElInE","seq":${sent + 1},"event":"tick",` +
+                  `"data":{"n":${sent},"t":${t}},"actor":${actor},"ts":${Math.floor(t)}}`
               : `{"type":"publish","id":"p${sent}","channel":"order:${target}","event":"tick","data":{"n":${sent},"t":${t}}}`,
           );
           sent++;
@@ -229,7 +234,8 @@ async function main() {
 
   const log = (text: string) => process.stderr.write(`${text}\n`);
   const results: Record<string, { base: Run; ours: Run }> = {};
-  for (const subscribers of [1000, 5000]) {
+  const only = process.env.BENCH_ONLY;
+  for (const subscribers of only === 'fanout' ? [Number(process.env.BENCH_S ?? 1000)] : [1000, 5000]) {
     const rate = Math.round((subscribers === 1000 ? 500 : 100) * SCALE);
     const options = { subscribers, rooms: 1, rate };
     // Interleaved rounds; the best round of each counts (other processes on the machine only ever slow a run).
@@ -247,7 +253,7 @@ async function main() {
     results[`S${subscribers}`] = { base, ours };
     fanOutRows(`fan-out S=${fmt(subscribers)} @${rate}/s`, base, ours);
   }
-  {
+  if (!only) {
     const options = { subscribers: 5000, rooms: 1000, rate: Math.round(5000 * SCALE) };
     log('many small rooms (1000 x 5): baseline…');
     const base = await measure('baseline', options);
@@ -255,7 +261,7 @@ async function main() {
     const ours = await measure('ours', options);
     fanOutRows(`rooms 1000x5 @${options.rate}/s`, base, ours);
   }
-  for (const subscribers of [1000, 5000]) {
+  for (const subscribers of only ? [] : [1000, 5000]) {
     const { base, ours } = results[`S${subscribers}`]!;
     rows.push([
       `memory/idle conn @${fmt(subscribers)} heap+ext KB`,
@@ -279,7 +285,8 @@ async function main() {
       '>= 0.6x',
     ]);
   }
-  if (redis && url) {
+  if (only) rows.push(['(BENCH_ONLY: other scenarios skipped)', '', '', '', '']);
+  else if (redis && url) {
     const one = results.S5000!.ours;
     const rate = Math.round(100 * SCALE);
     log('two processes over Redis, S=5000: ours…');

@@ -38,10 +38,24 @@ export function memberOf(holder: Holder): Member {
   return member;
 }
 
+/** One member from a user's connections (tabs) on this node; no allocation per tab (users may have many). */
 export function aggregate(holders: Iterable<Holder>): Member | null {
-  const parts: Member[] = [];
-  for (const holder of holders) parts.push(memberOf(holder));
-  return mergeMembers(parts);
+  let newest: Holder | undefined;
+  let newestAt = -1;
+  let status: PresenceStatus = 'offline';
+  let connections = 0;
+  for (const holder of holders) {
+    connections++;
+    const own = holder.conn.status();
+    if (rank[own] > rank[status]) status = own;
+    const at = Math.max(holder.fields.updatedAt, holder.conn.lastActivity);
+    if (at > newestAt) {
+      newestAt = at;
+      newest = holder;
+    }
+  }
+  if (!newest) return null;
+  return { ...memberOf(newest), status, connections };
 }
 
 /** Whether anyone looking at the member would see a difference (the connection count alone is not broadcast). */
