@@ -13,16 +13,14 @@ function load(locale: string, file: string): unknown {
   return JSON.parse(readFileSync(path.join(root, locale, file), 'utf8'));
 }
 
-/** Every leaf as a dotted path, so a nested key missing on one side shows up by name. */
-function leafKeys(value: unknown, prefix = ''): string[] {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return [prefix];
-  return Object.entries(value).flatMap(([key, child]) => leafKeys(child, prefix ? `${prefix}.${key}` : key));
+/** Every leaf as [dotted path, value], so a nested key missing on one side shows up by name. */
+function leaves(value: unknown, prefix = ''): [string, unknown][] {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return [[prefix, value]];
+  return Object.entries(value).flatMap(([key, child]) => leaves(child, prefix ? `${prefix}.${key}` : key));
 }
 
-function leafValues(value: unknown): unknown[] {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return [value];
-  return Object.values(value).flatMap(leafValues);
-}
+const leafKeys = (value: unknown) => leaves(value).map(([key]) => key);
+const leafValues = (value: unknown) => leaves(value).map(([, leaf]) => leaf);
 
 const thaiScript = /[\u0E00-\u0E7F]/;
 
@@ -52,12 +50,10 @@ describe('locale files', () => {
   it.each(namespaceFiles)('%s: the same {{placeholders}} in both languages', (file) => {
     const placeholders = (locale: string) =>
       Object.fromEntries(
-        leafKeys(load(locale, file)).map((key) => {
-          const value = key
-            .split('.')
-            .reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], load(locale, file));
-          return [key, [...String(value).matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]).sort()];
-        }),
+        leaves(load(locale, file)).map(([key, value]) => [
+          key,
+          [...String(value).matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]).sort(),
+        ]),
       );
     expect(placeholders('th')).toEqual(placeholders('en'));
   });
