@@ -5,9 +5,11 @@ import { useTranslation } from 'react-i18next';
 import type { RealtimeUser } from '@/lib/hooks';
 import { usePresence } from '@/lib/hooks';
 import type { EventMessage, Member } from '@/lib/realtime/protocol/messages';
+import { AnnouncementForm } from './announcement-form';
 import { ApiError, messagingApi } from './api';
 import { ConversationList } from './conversation-list';
 import { EnsureRealtime } from './ensure-realtime';
+import { GroupMembers } from './group-members';
 import { MessagingBridge } from './messaging-bridge';
 import { NewConversation } from './new-conversation';
 import { PresenceStatusForm } from './presence-status-form';
@@ -101,6 +103,11 @@ function Messages({ me, users, initialConversationId, orderId }: MessagesAppProp
       <MessagingBridge userId={me.id} activeConversationId={selectedId} onEvent={onUserEvent} />
       <div className="rounded-xl border border-slate-200 bg-white p-3 shadow-xs">
         <PresenceStatusForm />
+        {me.role === 'admin' ? (
+          <div className="mt-3 border-t border-slate-100 pt-3">
+            <AnnouncementForm />
+          </div>
+        ) : null}
       </div>
       {error ? (
         <p className="text-sm text-rose-600" role="alert">
@@ -173,6 +180,20 @@ function Messages({ me, users, initialConversationId, orderId }: MessagesAppProp
                 presence={presence}
                 onRead={onRead}
                 onMembersChanged={() => void refresh()}
+                below={
+                  selected.kind === 'group' ? (
+                    <GroupMembers
+                      conversation={selected}
+                      me={me}
+                      users={users}
+                      onChanged={() => void refresh()}
+                      onLeft={() => {
+                        select(null);
+                        void refresh();
+                      }}
+                    />
+                  ) : null
+                }
               />
             </>
           ) : (

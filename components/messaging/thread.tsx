@@ -1,7 +1,7 @@
 'use client';
 
 import Link from 'next/link';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { MAX_MESSAGE_CHARS } from '@/lib/db/schema/messaging';
 import { useWebSocketChannel } from '@/lib/hooks';
@@ -24,8 +24,11 @@ export function Thread({
   presence,
   onRead,
   onMembersChanged,
+  below,
 }: {
   conversation: ConversationItem;
+  /** Shown under the header (group members). */
+  below?: ReactNode;
   meId: string;
   presence: Map<string, Member>;
   onRead(conversationId: string): void;
@@ -223,6 +226,7 @@ export function Thread({
           </Link>
         ) : null}
       </header>
+      {below}
       <div className="min-h-0 flex-1 overflow-y-auto px-4 py-3">
         {nextBefore !== null ? (
           <div className="mb-3 text-center">
