@@ -13,13 +13,15 @@ import {
   errorCodes,
   type Member,
   PROTOCOL_VERSION,
-  type PresencePatch,
   parseChannel,
 } from '../protocol';
-import { Connection, type HubUser, type ScopeFields, type Subscription } from './connection';
+import { Acknowledger } from './acks';
+import { Connection, type HubUser, type Subscription } from './connection';
+import { splitN } from './envelope';
 import { RealtimeError } from './errors';
 import { type ChannelEvent, LocalChannel } from './local-channel';
 import { createMetrics, type Metrics } from './metrics';
+import { applyConnectionFields, applyScopeFields } from './presence-fields';
 import { type PresenceChange, PresenceTracker } from './presence-tracker';
 import { type HubSocket, OutFrame } from './socket';
 
@@ -75,7 +77,6 @@ export type NodeStats = {
 const STRIKE_LIMIT = 10;
 const STRIKE_WINDOW_MS = 10_000;
 const CURSOR_THROTTLE_MS = 100;
-const PENDING_ACK_WAIT_MS = 5_000;
 
 /**
  * The realtime core as pure logic: connections, channels, ordered delivery with recovery, presence, acks with
@@ -93,6 +94,7 @@ export class Hub {
   private readonly guards = new Map<ChannelKind, ChannelGuard>();
   private readonly remoteStats = new Map<string, NodeStats>();
   private readonly presenceTracker: PresenceTracker;
+  private readonly acks: Acknowledger;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly publishHooks = new Set<(input: PublishInput, position: Position) => void>();
   private readonly topicHandlers = new Map<string, (payload: string, from: string) => void>();
@@ -114,6 +116,12 @@ export class Hub {
       ttlMs: deps.limits.presenceTtlMs,
       cursorThrottleMs: CURSOR_THROTTLE_MS,
       emit: (key, change) => this.emitPresence(key, change),
+    });
+    this.acks = new Acknowledger({
+      dedupe: deps.backends.dedupe,
+      logger: deps.logger,
+      healthy: () => bus.healthy(),
+      send: (conn, frame) => this.send(conn, frame),
     });
     bus.onMessage((topic, payload, from) => this.onBus(topic, payload, from));
     bus.onReconnect(() => this.onBusReconnect());
@@ -660,50 +668,16 @@ export class Hub {
     });
   }
 
-  /** Runs a change once per client message id (per user, across nodes): a retry gets the first answer again. */
-  private async once(conn: Connection, id: string, run: () => Promise<unknown>): Promise<void> {
-    const { dedupe } = this.deps.backends;
-    const userId = conn.user.id;
-    let claim = await dedupe.claim(userId, id).catch(() => ({ state: 'new' as const }));
-    const deadline = Date.now() + PENDING_ACK_WAIT_MS;
-    while (claim.state === 'pending' && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 25));
-      claim = await dedupe.claim(userId, id).catch(() => ({ state: 'pending' as const }));
-    }
-    if (claim.state === 'done') return void this.send(conn, new OutFrame(claim.ack));
-    if (claim.state === 'pending') return this.ackError(conn, id, 'UNAVAILABLE');
-    let ack: string;
-    try {
-      const result = await run();
-      ack = JSON.stringify({ type: 'ack', id, ok: true, ...(result === undefined ? {} : { result }) });
-    } catch (error) {
-      if (!(error instanceof RealtimeError)) {
-        await dedupe.release(userId, id).catch(() => {});
-        const unavailable =
-          !this.deps.backends.bus.healthy() ||
-          /redis|connection|ECONN|retries/i.test(String((error as Error)?.message));
-        if (!unavailable) this.deps.logger.error({ err: (error as Error)?.message }, 'handler failed');
-        return this.ackError(conn, id, unavailable ? 'UNAVAILABLE' : 'INTERNAL');
-      }
-      ack = errorAck(id, error.code, error.message, error.details);
-    }
-    await dedupe.complete(userId, id, ack).catch(() => {});
-    this.send(conn, new OutFrame(ack));
+  private once(conn: Connection, id: string, run: () => Promise<unknown>): Promise<void> {
+    return this.acks.once(conn, id, run);
   }
 
   private ack(conn: Connection, id: string, result?: unknown): void {
-    if (!id) return;
-    this.send(
-      conn,
-      new OutFrame(
-        JSON.stringify({ type: 'ack', id, ok: true, ...(result === undefined ? {} : { result }) }),
-      ),
-    );
+    this.acks.ack(conn, id, result);
   }
 
   private ackError(conn: Connection, id: string, code: ErrorCode, details?: unknown): void {
-    if (!id) return;
-    this.send(conn, new OutFrame(errorAck(id, code, errorCodes[code].reason, details)));
+    this.acks.ackError(conn, id, code, details);
   }
 
   private sendError(conn: Connection, code: ErrorCode, id?: string): void {
@@ -839,67 +813,4 @@ export class Hub {
     await presence.dropNode(this.nodeId).catch(() => {});
     await bus.publish('bye', '').catch(() => {});
   }
-}
-
-function errorAck(id: string, code: ErrorCode, message: string, details?: unknown): string {
-  return JSON.stringify({
-    type: 'ack',
-    id,
-    ok: false,
-    error: { code, message, ...(details === undefined ? {} : { details }) },
-  });
-}
-
-/** Splits off the first n newline-separated fields; the rest (which may contain newlines) is the last part. */
-function splitN(text: string, n: number): string[] | null {
-  const parts: string[] = [];
-  let start = 0;
-  for (let i = 0; i < n; i++) {
-    const at = text.indexOf('\n', start);
-    if (at === -1) return null;
-    parts.push(text.slice(start, at));
-    start = at + 1;
-  }
-  parts.push(text.slice(start));
-  return parts;
-}
-
-function applyConnectionFields(conn: Connection, patch: PresencePatch): boolean {
-  let changed = false;
-  const presence = conn.presence;
-  if (patch.status !== undefined && patch.status !== presence.status) {
-    presence.status = patch.status;
-    changed = true;
-  }
-  if (patch.statusText !== undefined && patch.statusText !== presence.statusText) {
-    presence.statusText = patch.statusText;
-    changed = true;
-  }
-  if (patch.device !== undefined && patch.device !== presence.device) {
-    presence.device = patch.device;
-    changed = true;
-  }
-  if (patch.hidden !== undefined && patch.hidden !== presence.hidden) {
-    presence.hidden = patch.hidden;
-    changed = true;
-  }
-  return changed;
-}
-
-function applyScopeFields(fields: ScopeFields, patch: PresencePatch): boolean {
-  let changed = false;
-  if (patch.location !== undefined) {
-    fields.location = patch.location;
-    changed = true;
-  }
-  if (patch.activity !== undefined) {
-    fields.activity = patch.activity;
-    changed = true;
-  }
-  if (patch.cursor !== undefined) {
-    fields.cursor = patch.cursor;
-    changed = true;
-  }
-  if (changed) fields.updatedAt = Date.now();
-  return changed;
 }

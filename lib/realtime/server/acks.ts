@@ -1,0 +1,66 @@
+import type { Logger } from '../../logger';
+import type { DedupeStore } from '../bus';
+import { type ErrorCode, errorCodes } from '../protocol';
+import type { Connection } from './connection';
+import { errorAck } from './envelope';
+import { RealtimeError } from './errors';
+import { OutFrame } from './socket';
+
+const PENDING_ACK_WAIT_MS = 5_000;
+
+/** Acks for client messages, with the dedupe that makes a retried message take effect once. */
+export class Acknowledger {
+  constructor(
+    private readonly deps: {
+      dedupe: DedupeStore;
+      logger: Logger;
+      healthy(): boolean;
+      send(conn: Connection, frame: OutFrame): boolean;
+    },
+  ) {}
+
+  /** Runs a change once per client message id (per user, across nodes): a retry gets the first answer again. */
+  async once(conn: Connection, id: string, run: () => Promise<unknown>): Promise<void> {
+    const { dedupe } = this.deps;
+    const userId = conn.user.id;
+    let claim = await dedupe.claim(userId, id).catch(() => ({ state: 'new' as const }));
+    const deadline = Date.now() + PENDING_ACK_WAIT_MS;
+    while (claim.state === 'pending' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      claim = await dedupe.claim(userId, id).catch(() => ({ state: 'pending' as const }));
+    }
+    if (claim.state === 'done') return void this.deps.send(conn, new OutFrame(claim.ack));
+    if (claim.state === 'pending') return this.ackError(conn, id, 'UNAVAILABLE');
+    let ack: string;
+    try {
+      const result = await run();
+      ack = JSON.stringify({ type: 'ack', id, ok: true, ...(result === undefined ? {} : { result }) });
+    } catch (error) {
+      if (!(error instanceof RealtimeError)) {
+        await dedupe.release(userId, id).catch(() => {});
+        const unavailable =
+          !this.deps.healthy() || /redis|connection|ECONN|retries/i.test(String((error as Error)?.message));
+        if (!unavailable) this.deps.logger.error({ err: (error as Error)?.message }, 'handler failed');
+        return this.ackError(conn, id, unavailable ? 'UNAVAILABLE' : 'INTERNAL');
+      }
+      ack = errorAck(id, error.code, error.message, error.details);
+    }
+    await dedupe.complete(userId, id, ack).catch(() => {});
+    this.deps.send(conn, new OutFrame(ack));
+  }
+
+  ack(conn: Connection, id: string, result?: unknown): void {
+    if (!id) return;
+    this.deps.send(
+      conn,
+      new OutFrame(
+        JSON.stringify({ type: 'ack', id, ok: true, ...(result === undefined ? {} : { result }) }),
+      ),
+    );
+  }
+
+  ackError(conn: Connection, id: string, code: ErrorCode, details?: unknown): void {
+    if (!id) return;
+    this.deps.send(conn, new OutFrame(errorAck(id, code, errorCodes[code].reason, details)));
+  }
+}
