@@ -13,9 +13,10 @@ export type PersonColor = (typeof palette)[number];
 
 /** A stable colour per person, so their avatar, caret and lock chip match everywhere. */
 export function colorOf(userId: string): PersonColor {
-  let hash = 0;
-  for (let i = 0; i < userId.length; i++) hash = (hash * 31 + userId.charCodeAt(i)) | 0;
-  return palette[Math.abs(hash) % palette.length]!;
+  // FNV-1a: uuids differ mostly in a few characters, so a plain sum collides too often.
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < userId.length; i++) hash = Math.imul(hash ^ userId.charCodeAt(i), 0x01000193);
+  return palette[(hash >>> 0) % palette.length]!;
 }
 
 export function initialsOf(name: string): string {

@@ -57,7 +57,7 @@ export function CollaborationPanel({
       className="rounded-xl border border-slate-200 bg-white shadow-xs"
       data-testid="collaboration-panel"
     >
-      <div role="tablist" aria-label={t('panel.title')} className="flex border-b border-slate-100 px-2">
+      <div role="tablist" aria-label={t('panel.title')} className="flex border-b border-slate-100 px-1">
         {tabs.map((name) => (
           <button
             key={name}
@@ -66,7 +66,7 @@ export function CollaborationPanel({
             aria-selected={tab === name}
             data-testid={`tab-${name}`}
             onClick={() => onTab(name)}
-            className={`relative flex items-center gap-1.5 px-3 py-3 text-sm font-medium whitespace-nowrap transition-colors ${
+            className={`relative flex flex-1 items-center justify-center gap-1 px-1.5 py-3 text-[13px] font-medium whitespace-nowrap transition-colors ${
               tab === name ? 'text-brand-700' : 'text-slate-500 hover:text-slate-900'
             }`}
           >

@@ -18,6 +18,7 @@ export type ConflictItem = {
 };
 
 type Names = Parameters<typeof formatValue>[2];
+const addressKeys = ['line1', 'line2', 'city', 'postalCode', 'country'] as const;
 
 function isRecord(value: unknown): value is Record<string, string> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -40,6 +41,10 @@ export function ConflictCard({
     isRecord(conflict.mine) ? { ...conflict.mine } : conflict.mine,
   );
   const [busy, setBusy] = useState(false);
+  const fieldLabel = (key: string) =>
+    (addressKeys as readonly string[]).includes(key)
+      ? t(`editor.fields.${key as (typeof addressKeys)[number]}`)
+      : key;
   const show = (value: unknown) =>
     formatValue(conflict.field, value, names) || t('panel.history.empty_value');
   const resolve = async (resolution: 'mine' | 'theirs' | 'merged') => {
@@ -57,7 +62,7 @@ export function ConflictCard({
         <dl className="space-y-0.5 text-xs">
           {Object.entries(value).map(([key, v]) => (
             <div key={key} className="flex gap-1.5">
-              <dt className="w-16 shrink-0 opacity-60">{key}</dt>
+              <dt className="w-20 shrink-0 opacity-60">{fieldLabel(key)}</dt>
               <dd className="min-w-0 break-words">{String(v) || '—'}</dd>
             </div>
           ))}
@@ -108,7 +113,8 @@ export function ConflictCard({
               {Object.entries(merged).map(([key, v]) => (
                 <input
                   key={key}
-                  aria-label={key}
+                  aria-label={fieldLabel(key)}
+                  placeholder={fieldLabel(key)}
                   data-testid={`merged-${key}`}
                   className="field py-1 text-xs"
                   value={String(v)}
@@ -132,7 +138,7 @@ export function ConflictCard({
               data-testid="resolve-mine"
               onClick={() => void resolve('mine')}
             >
-              {t('panel.conflicts.useMine')}
+              {t('panel.conflicts.useMine', { name: conflict.mineBy?.userName ?? '' })}
             </button>
             <button
               type="button"
@@ -141,7 +147,7 @@ export function ConflictCard({
               data-testid="resolve-theirs"
               onClick={() => void resolve('theirs')}
             >
-              {t('panel.conflicts.useTheirs')}
+              {t('panel.conflicts.useTheirs', { name: conflict.theirsBy.userName })}
             </button>
             <button
               type="button"

@@ -14,6 +14,7 @@ import {
 } from '@/lib/activity/types';
 import { useRealtime, useWebSocketChannel } from '@/lib/hooks';
 import type { EventMessage } from '@/lib/realtime/protocol/messages';
+import { type OrderSection, orderSections } from '@/lib/sync/types';
 
 type Page = { items: ActivityView[]; next: { at: number; id: string } | null };
 
@@ -204,7 +205,14 @@ export function ActivityFeed({ entityId, pageSize = 15 }: { entityId?: string; p
                     <span className="font-medium">{item.entityLabel ?? item.entityId.slice(0, 8)}</span>
                   )}
                   {section ? (
-                    <span className="text-slate-500"> · {t('activity.section', { section })}</span>
+                    <span className="text-slate-500">
+                      {' · '}
+                      {t('activity.section', {
+                        section: (orderSections as readonly string[]).includes(section)
+                          ? t(`editor.sections.${section as OrderSection}`)
+                          : section,
+                      })}
+                    </span>
                   ) : null}
                   {item.meta?.internal ? (
                     <span className="text-slate-500"> · {t('activity.internalComment')}</span>

@@ -331,7 +331,7 @@ function Editor({ orderId, user, customers, products, linePrices, initial }: Edi
               staff ? (
                 <button
                   type="button"
-                  className="btn-ghost px-2 py-1 text-xs"
+                  className="btn-ghost gap-1 px-2 py-1 text-xs"
                   disabled={!selection}
                   title={selection ? undefined : t('editor.selectionHint')}
                   data-testid="comment-selection"
@@ -340,6 +340,9 @@ function Editor({ orderId, user, customers, products, linePrices, initial }: Edi
                     setAnchorRequest((n) => n + 1);
                   }}
                 >
+                  <svg aria-hidden viewBox="0 0 16 16" fill="currentColor" className="size-3.5">
+                    <path d="M2 3.5A1.5 1.5 0 0 1 3.5 2h9A1.5 1.5 0 0 1 14 3.5v6a1.5 1.5 0 0 1-1.5 1.5H6l-3 2.5V11h0a1.5 1.5 0 0 1-1-1.5v-6Z" />
+                  </svg>
                   {t('editor.commentSelection')}
                 </button>
               ) : null

@@ -122,7 +122,14 @@ export function SectionCard({
           {actions}
         </div>
       </header>
-      <div className="px-5 py-4">{children}</div>
+      <div className="px-5 py-4">
+        {children}
+        {lock.canLock && !lock.mine && !lease ? (
+          <p className="mt-3 text-xs text-slate-500" data-testid={`need-lock-${section}`}>
+            {t('editor.lock.needLock')}
+          </p>
+        ) : null}
+      </div>
     </section>
   );
 }

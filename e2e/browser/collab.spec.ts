@@ -1,0 +1,269 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { type Browser, type BrowserContext, expect, type Page, test } from '@playwright/test';
+import { appUrl } from '../support/app-url';
+import { signIn } from '../support/auth';
+
+/**
+ * Two or three people on one order, in English and in Thai: notes typed at once converge, a lock blocks the other
+ * user and goes with its holder, a shipping conflict is resolved by the admin for everyone, undo is mine only,
+ * a mention reaches the other user's inbox live, and a viewer sees everything but edits nothing.
+ */
+type Locale = 'en' | 'th';
+type Labels = {
+  editor: { lock: { lockedBy: string }; viewOnly: string };
+  panel: { tabs: Record<'people' | 'comments' | 'history' | 'conflicts', string> };
+};
+const labels = (locale: Locale): Labels =>
+  JSON.parse(readFileSync(path.resolve(`public/locales/${locale}/collab.json`), 'utf8')) as Labels;
+const fill = (template: string, values: Record<string, string>) =>
+  template.replace(/\{\{(\w+)\}\}/g, (_, key: string) => values[key] ?? '');
+
+const ANNA = 'Anna Carter';
+const NAPA = 'นภา ศรีสุข';
+
+type Person = { context: BrowserContext; page: Page };
+const people: Person[] = [];
+
+async function person(browser: Browser, email: string, locale: Locale): Promise<Person> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+  await context.addCookies([{ name: 'osl_locale', value: locale, url: appUrl('/') }]);
+  const page = await context.newPage();
+  await signIn(page, email);
+  const entry = { context, page };
+  people.push(entry);
+  return entry;
+}
+
+async function openOrder(page: Page, orderId: string) {
+  await page.goto(appUrl(`/orders/${orderId}`));
+  await expect(page.getByTestId('order-editor')).toHaveAttribute('data-ready', 'true');
+}
+
+let orderIds: string[] = [];
+let next = 0;
+/** A fresh order per scenario (oldest first, away from the orders other spec files use). */
+const freshOrder = () => {
+  const id = orderIds[next++];
+  if (!id) throw new Error('out of seeded orders');
+  return id;
+};
+
+test.beforeEach(async ({ browser }) => {
+  if (orderIds.length > 0) return;
+  const admin = await browser.newContext();
+  const page = await admin.newPage();
+  await signIn(page, 'admin@siam.example');
+  const response = await page.request.get(appUrl('/api/orders?pageSize=100'));
+  const body = (await response.json()) as { rows: { id: string }[] };
+  orderIds = body.rows.map((r) => r.id).reverse();
+  await admin.close();
+});
+
+test.afterEach(async () => {
+  await Promise.all(people.splice(0).map((p) => p.context.close()));
+});
+
+test('simultaneous typing in the notes converges, with the other caret shown', async ({ browser }) => {
+  const orderId = freshOrder();
+  const [anna, napa] = await Promise.all([
+    person(browser, 'anna@siam.example', 'en'),
+    person(browser, 'napa@siam.example', 'en'),
+  ]);
+  await Promise.all([openOrder(anna.page, orderId), openOrder(napa.page, orderId)]);
+  const annaNotes = anna.page.getByTestId('notes-input');
+  const napaNotes = napa.page.getByTestId('notes-input');
+  const original = await annaNotes.inputValue();
+  await annaNotes.click();
+  await anna.page.keyboard.press('ControlOrMeta+Home');
+  await napaNotes.click();
+  await napa.page.keyboard.press('ControlOrMeta+End');
+  await Promise.all([
+    annaNotes.pressSequentially('Anna was here. ', { delay: 40 }),
+    napaNotes.pressSequentially(' นภาพิมพ์ตรงนี้', { delay: 40 }),
+  ]);
+  for (const notes of [annaNotes, napaNotes]) {
+    await expect(notes).toHaveValue(`Anna was here. ${original} นภาพิมพ์ตรงนี้`);
+  }
+  // Carets are zero-width bars; their name labels are what a person sees.
+  await expect(
+    napa.page.locator(`[data-testid="remote-caret"][data-user="${ANNA}"]`).getByText(ANNA),
+  ).toBeVisible();
+  await expect(
+    anna.page.locator(`[data-testid="remote-caret"][data-user="${NAPA}"]`).getByText(NAPA),
+  ).toBeVisible();
+  await napa.page.screenshot({ path: 'test-results/collab-notes.png', fullPage: true });
+  // After a reload the server's copy is the same text.
+  await openOrder(napa.page, orderId);
+  await expect(napaNotes).toHaveValue(`Anna was here. ${original} นภาพิมพ์ตรงนี้`);
+});
+
+for (const locale of ['en', 'th'] as const) {
+  const l = labels(locale);
+
+  test.describe(`in ${locale}`, () => {
+    test('a lock blocks the other user and is released when its holder leaves', async ({ browser }) => {
+      const orderId = freshOrder();
+      const [anna, napa] = await Promise.all([
+        person(browser, 'anna@siam.example', locale),
+        person(browser, 'napa@siam.example', locale),
+      ]);
+      await Promise.all([openOrder(anna.page, orderId), openOrder(napa.page, orderId)]);
+      await expect(napa.page.getByTestId('tab-people')).toHaveText(new RegExp(l.panel.tabs.people));
+      await expect(napa.page.getByTestId('status-select')).toBeDisabled();
+      await anna.page.getByTestId('take-status').click();
+      await expect(anna.page.getByTestId('status-select')).toBeEnabled();
+
+      const lockChip = napa.page.getByTestId('lock-status');
+      await expect(lockChip).toHaveText(fill(l.editor.lock.lockedBy, { name: ANNA }));
+      await expect(napa.page.getByTestId('take-status')).toBeDisabled();
+      await expect(napa.page.getByTestId('status-select')).toBeDisabled();
+
+      // Anna changes the status under her lock; Napa sees it live.
+      await anna.page.getByTestId('status-select').selectOption('pending');
+      await expect(napa.page.getByTestId('status-badge')).toHaveAttribute('data-status', 'pending');
+
+      // Anna leaves the order: her lock goes with her.
+      await anna.page.goto(appUrl('/orders'));
+      await expect(lockChip).toHaveCount(0);
+      await napa.page.getByTestId('take-status').click();
+      await expect(napa.page.getByTestId('status-select')).toBeEnabled();
+      await expect(napa.page.getByTestId('lock-status')).toBeVisible();
+    });
+
+    test('a shipping conflict is created, resolved by the admin, and everyone sees the result', async ({
+      browser,
+    }) => {
+      const orderId = freshOrder();
+      const [anna, napa, admin] = await Promise.all([
+        person(browser, 'anna@siam.example', locale),
+        person(browser, 'napa@siam.example', locale),
+        person(browser, 'admin@siam.example', locale),
+      ]);
+      await Promise.all([openOrder(anna.page, orderId), openOrder(napa.page, orderId)]);
+      // Both start a draft of the address from the same version.
+      await anna.page.getByTestId('ship-line1').fill('12 Anna Road');
+      await napa.page.getByTestId('ship-line1').fill('99 ถนนนภา');
+      await anna.page.getByTestId('ship-save').click();
+      await expect(napa.page.getByTestId('changed-meanwhile')).toContainText(ANNA);
+      await napa.page.getByTestId('ship-save').click();
+
+      // Napa's save is not applied: it waits as a conflict, and both see it.
+      await expect(napa.page.getByTestId('conflict')).toHaveCount(1);
+      await expect(napa.page.getByTestId('ship-line1')).toHaveValue('12 Anna Road');
+      await anna.page.getByTestId('tab-conflicts').click();
+      await expect(anna.page.getByTestId('conflict')).toHaveCount(1);
+      await expect(anna.page.getByTestId('conflict')).toContainText('99 ถนนนภา');
+      await expect(anna.page.getByTestId('tab-conflicts')).toContainText(l.panel.tabs.conflicts);
+      await anna.page.screenshot({ path: `test-results/collab-conflict-${locale}.png`, fullPage: true });
+
+      // The admin resolves it on the admin page with a merged value.
+      await admin.page.goto(appUrl('/admin/conflicts'));
+      const card = admin.page.locator(`[data-testid="conflict"]`).filter({ hasText: '99 ถนนนภา' });
+      await expect(card).toHaveCount(1);
+      await card.getByTestId('merged-line1').fill('12 Anna Road (gate 99)');
+      await card.getByTestId('resolve-merged').click();
+      await expect(card).toHaveCount(0);
+
+      for (const page of [anna.page, napa.page]) {
+        await expect(page.getByTestId('ship-line1')).toHaveValue('12 Anna Road (gate 99)');
+        await expect(page.getByTestId('conflict')).toHaveCount(0);
+      }
+    });
+
+    test('undo reverts my own change and cannot undo yours', async ({ browser }) => {
+      const orderId = freshOrder();
+      const [anna, napa] = await Promise.all([
+        person(browser, 'anna@siam.example', locale),
+        person(browser, 'napa@siam.example', locale),
+      ]);
+      await Promise.all([openOrder(anna.page, orderId), openOrder(napa.page, orderId)]);
+      const annaQty = anna.page.getByTestId('line-quantity').first();
+      const napaQty = napa.page.getByTestId('line-quantity').first();
+      const before = await annaQty.inputValue();
+      const changed = String(Number(before) + 5);
+      await annaQty.fill(changed);
+      await expect(napaQty).toHaveValue(changed);
+
+      await napa.page.getByTestId('tab-history').click();
+      const napaEntry = napa.page.getByTestId('history-entry').filter({ hasText: ANNA }).first();
+      await expect(napaEntry).toBeVisible();
+      await expect(napaEntry.getByTestId('history-undo')).toHaveCount(0);
+      await napa.page.getByTestId('undo-last').click();
+      await expect(napa.page.getByTestId('history-error')).toBeVisible();
+      await expect(napaQty).toHaveValue(changed);
+
+      await anna.page.getByTestId('tab-history').click();
+      await anna.page
+        .getByTestId('history-entry')
+        .filter({ hasText: ANNA })
+        .first()
+        .getByTestId('history-undo')
+        .click();
+      await expect(annaQty).toHaveValue(before);
+      await expect(napaQty).toHaveValue(before);
+    });
+
+    test('a mention reaches the other user inbox live', async ({ browser }) => {
+      const orderId = freshOrder();
+      const [anna, napa] = await Promise.all([
+        person(browser, 'anna@siam.example', locale),
+        person(browser, 'napa@siam.example', locale),
+      ]);
+      await openOrder(anna.page, orderId);
+      await napa.page.goto(appUrl('/orders'));
+      const bell = napa.page.getByTestId('notification-bell');
+      await expect(bell).toBeVisible();
+      const before = Number(
+        (await napa.page
+          .getByTestId('notification-count')
+          .textContent()
+          .catch(() => '0')) || 0,
+      );
+
+      await anna.page.getByTestId('tab-comments').click();
+      const box = anna.page.getByTestId('new-comment');
+      await box.click();
+      await box.pressSequentially('Please check @นภ');
+      await anna.page.getByTestId('mention-options').getByRole('option', { name: NAPA }).click();
+      await box.pressSequentially('the delivery window');
+      await anna.page.getByTestId('new-comment-submit').click();
+      await expect(anna.page.getByTestId('comment-body').first()).toContainText(`@${NAPA}`);
+
+      await expect(napa.page.getByTestId('notification-count')).toHaveText(String(before + 1));
+      await bell.click();
+      const item = napa.page.getByTestId('notification-item').first();
+      await expect(item).toHaveAttribute('data-kind', 'comment.mention');
+      await expect(item).toContainText(ANNA);
+      await item.click();
+      await expect(napa.page).toHaveURL(appUrl(`/orders/${orderId}`));
+    });
+
+    test('a viewer sees changes live but cannot edit', async ({ browser }) => {
+      const orderId = freshOrder();
+      const [anna, viewer] = await Promise.all([
+        person(browser, 'anna@siam.example', locale),
+        person(browser, 'viewer@siam.example', locale),
+      ]);
+      await Promise.all([openOrder(anna.page, orderId), openOrder(viewer.page, orderId)]);
+      await expect(viewer.page.getByTestId('view-only')).toHaveText(l.editor.viewOnly);
+      const viewerNotes = viewer.page.getByTestId('notes-input');
+      await expect(viewerNotes).toHaveAttribute('readonly', '');
+      await expect(viewer.page.getByTestId('status-select')).toBeDisabled();
+      await expect(viewer.page.getByTestId('ship-line1')).toHaveAttribute('readonly', '');
+      await expect(viewer.page.locator('[data-testid^="take-"]')).toHaveCount(0);
+      await viewer.page.getByTestId('tab-comments').click();
+      await expect(viewer.page.getByTestId('new-comment')).toHaveCount(0);
+
+      const notes = anna.page.getByTestId('notes-input');
+      await notes.click();
+      await anna.page.keyboard.press('ControlOrMeta+End');
+      await notes.pressSequentially(' viewer-visible');
+      await expect(viewerNotes).toHaveValue(/viewer-visible$/);
+      const value = await viewerNotes.inputValue();
+      await viewerNotes.click();
+      await viewer.page.keyboard.type('nope');
+      await expect(viewerNotes).toHaveValue(value);
+    });
+  });
+}
