@@ -49,66 +49,96 @@ function startChild(): { child: ChildProcess; ask<T>(message: object | null, op:
   return { child, ask };
 }
 
-function open(url: string, headers: Record<string, string> = {}): Promise<WebSocket> {
+type Frame = Record<string, unknown>;
+
+/**
+ * Opens a socket whose frames go to `handler` from the very first one (a server may send its greeting in the
+ * same TCP chunk as the upgrade answer, before an `open` listener could attach a message listener).
+ */
+function open(
+  url: string,
+  headers: Record<string, string>,
+  handler: (frame: Frame) => void,
+): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(url, { headers, perMessageDeflate: false });
+    socket.on('message', (data) => handler(JSON.parse(data.toString()) as Frame));
     socket.once('open', () => resolve(socket));
     socket.once('error', reject);
   });
 }
 
-function once(
-  socket: WebSocket,
-  match: (frame: Record<string, unknown>) => boolean,
-): Promise<Record<string, unknown>> {
-  return new Promise((resolve) => {
-    const onMessage = (data: WebSocket.RawData) => {
-      const frame = JSON.parse(data.toString()) as Record<string, unknown>;
-      if (!match(frame)) return;
-      socket.off('message', onMessage);
-      resolve(frame);
-    };
-    socket.on('message', onMessage);
-  });
+/** Frames until a predicate is met, then every frame to the live handler. */
+function frameRouter() {
+  let waiting: { match: (frame: Frame) => boolean; resolve: (frame: Frame) => void } | null = null;
+  const early: Frame[] = [];
+  let live: ((frame: Frame) => void) | null = null;
+  return {
+    handler(frame: Frame) {
+      if (live) return live(frame);
+      if (waiting?.match(frame)) {
+        const { resolve } = waiting;
+        waiting = null;
+        return resolve(frame);
+      }
+      early.push(frame);
+    },
+    next(match: (frame: Frame) => boolean): Promise<Frame> {
+      const index = early.findIndex(match);
+      if (index !== -1) return Promise.resolve(early.splice(index, 1)[0]!);
+      return new Promise((resolve) => {
+        waiting = { match, resolve };
+      });
+    },
+    goLive(handler: (frame: Frame) => void) {
+      live = handler;
+    },
+  };
 }
 
 async function connectWs(ready: Ready): Promise<Client> {
-  const socket = await open(`ws://127.0.0.1:${ready.port}/ws`, { cookie: `osl_session=${ready.token}` });
-  await once(socket, (f) => f.type === 'welcome');
-  const subscribed = once(socket, (f) => f.type === 'subscribed');
+  const router = frameRouter();
+  const socket = await open(
+    `ws://127.0.0.1:${ready.port}/ws`,
+    { cookie: `osl_session=${ready.token}` },
+    router.handler,
+  );
+  await router.next((f) => f.type === 'welcome');
   socket.send(JSON.stringify({ type: 'subscribe', id: 's1', channel: 'products' }));
-  await subscribed;
+  await router.next((f) => f.type === 'subscribed');
   const client: Client = { socket, received: 0, latencies: [] };
-  socket.on('message', (data) => {
-    const frame = JSON.parse(data.toString()) as { type: string; data?: { t: number } };
+  router.goLive((frame) => {
     if (frame.type === 'ping') socket.send(JSON.stringify({ type: 'pong' }));
-    if (frame.type !== 'event' || !frame.data) return;
+    if (frame.type !== 'event') return;
     client.received += 1;
-    client.latencies.push(Date.now() - frame.data.t);
+    client.latencies.push(Date.now() - (frame.data as { t: number }).t);
   });
   return client;
 }
 
 async function connectPusher(ready: Ready): Promise<Client> {
-  const socket = await open(`ws://127.0.0.1:${ready.port}/app/${APP.key}?protocol=7&client=bench&version=1`);
-  const established = await once(socket, (f) => f.event === 'pusher:connection_established');
+  const router = frameRouter();
+  const socket = await open(
+    `ws://127.0.0.1:${ready.port}/app/${APP.key}?protocol=7&client=bench&version=1`,
+    {},
+    router.handler,
+  );
+  const established = await router.next((f) => f.event === 'pusher:connection_established');
   const socketId = (JSON.parse(established.data as string) as { socket_id: string }).socket_id;
   const channel = `private-products.${ready.tenantId}`;
-  const subscribed = once(socket, (f) => f.event === 'pusher_internal:subscription_succeeded');
   socket.send(
     JSON.stringify({
       event: 'pusher:subscribe',
       data: { channel, auth: signChannel(APP, socketId, channel) },
     }),
   );
-  await subscribed;
+  await router.next((f) => f.event === 'pusher_internal:subscription_succeeded');
   const client: Client = { socket, received: 0, latencies: [] };
-  socket.on('message', (data) => {
-    const frame = JSON.parse(data.toString()) as { event: string; data?: string };
+  router.goLive((frame) => {
     if (frame.event === 'pusher:ping') socket.send('{"event":"pusher:pong","data":{}}');
-    if (frame.event !== 'product.updated' || !frame.data) return;
+    if (frame.event !== 'product.updated') return;
     client.received += 1;
-    client.latencies.push(Date.now() - (JSON.parse(frame.data) as { t: number }).t);
+    client.latencies.push(Date.now() - (JSON.parse(frame.data as string) as { t: number }).t);
   });
   return client;
 }

@@ -1,3 +1,4 @@
+import { OutFrame } from '../realtime/server/socket';
 import {
   channelType,
   isAuthenticatedChannel,
@@ -22,7 +23,8 @@ import { TokenBucket } from './token-bucket';
 
 /** The three things the connection needs from a socket; the one file that imports `ws` adapts it. */
 export type PusherSocket = {
-  send(text: string): void;
+  /** A frame encoded once and shared by every recipient (the gateway caches its wire bytes on it). */
+  send(frame: OutFrame): void;
   close(code: number, reason: string): void;
   /** Bytes queued but not yet written; a consumer that does not read is closed before it grows our memory. */
   bufferedAmount(): number;
@@ -105,10 +107,10 @@ export class PusherConnection {
   }
 
   send(message: PusherServerMessage): void {
-    this.sendRaw(JSON.stringify(message));
+    this.sendFrame(new OutFrame(JSON.stringify(message)));
   }
 
-  sendRaw(frame: string): void {
+  sendFrame(frame: OutFrame): void {
     if (this.#phase.name !== 'open') return;
     if (this.socket.bufferedAmount() > this.limits.slowConsumerBytes) {
       this.close(pusherCodes.overCapacity, 'Slow consumer');

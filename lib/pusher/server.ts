@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { Logger } from '../logger';
+import { OutFrame } from '../realtime/server/socket';
 import type { PusherBus, PusherBusMessage } from './bus';
 import type { PusherApp, PusherApps } from './config';
 import type { ConnectionHost, ConnectionLimits, JoinResult, PusherSocket, Subscription } from './connection';
@@ -73,7 +74,7 @@ export class PusherServer implements ConnectionHost {
    */
   async open(app: PusherApp, socket: PusherSocket): Promise<PusherConnection | null> {
     const refuse = (code: { code: number; message: string }) => {
-      socket.send(JSON.stringify(serverMessages.error(code.code, code.message)));
+      socket.send(new OutFrame(JSON.stringify(serverMessages.error(code.code, code.message))));
       socket.close(code.code, code.message);
       return null;
     };
@@ -222,10 +223,11 @@ export class PusherServer implements ConnectionHost {
   #deliver(appId: string, channel: string, frame: string, exceptSocketId?: string): void {
     const local = this.#subscribers.get(`${appId}\n${channel}`);
     if (!local) return;
+    const shared = new OutFrame(frame);
     let delivered = 0;
     for (const connection of local) {
       if (connection.socketId === exceptSocketId) continue;
-      connection.sendRaw(frame);
+      connection.sendFrame(shared);
       delivered += 1;
     }
     this.deps.observer?.delivered?.(delivered);

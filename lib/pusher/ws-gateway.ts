@@ -1,7 +1,10 @@
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from '../logger';
+import type { OutFrame } from '../realtime/server/socket';
+import { corkForTick, wireOf } from '../realtime/server/wire';
 import { originAllowed } from './config';
 import type { PusherConnection, PusherSocket } from './connection';
 import { type PusherCode, pusherCodes } from './errors';
@@ -13,17 +16,47 @@ export type PusherGateway = {
   close(): Promise<void>;
 };
 
-function adapt(ws: WebSocket): PusherSocket {
-  return {
-    send: (text) => {
-      if (ws.readyState === WebSocket.OPEN) ws.send(text);
-    },
-    close: (code, reason) => ws.close(code, reason),
-    bufferedAmount: () => ws.bufferedAmount,
-    ping: () => {
-      if (ws.readyState === WebSocket.OPEN) ws.ping();
-    },
-  };
+/** Writes pre-built frames straight to the TCP socket, corked per tick, as the hub's gateway does. */
+class PusherWsSocket implements PusherSocket {
+  #corked = false;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly tcp: Socket,
+  ) {}
+
+  send(frame: OutFrame): void {
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    if (!this.#corked) {
+      this.#corked = true;
+      corkForTick(this, false);
+    }
+    this.tcp.write(wireOf(frame, false));
+  }
+
+  cork(): void {
+    this.tcp.cork();
+  }
+
+  uncork(): void {
+    this.#corked = false;
+    this.tcp.uncork();
+  }
+
+  close(code: number, reason: string): void {
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    this.ws.close(code, reason);
+    // A peer that does not answer the close handshake is cut off.
+    setTimeout(() => this.ws.terminate(), 2000).unref();
+  }
+
+  bufferedAmount(): number {
+    return this.tcp.writableLength;
+  }
+
+  ping(): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.ping();
+  }
 }
 
 function text(data: RawData): string {
@@ -53,7 +86,7 @@ export function createPusherGateway(options: {
     ws.close(code.code, code.message);
   };
 
-  const attach = (ws: WebSocket, req: IncomingMessage) => {
+  const attach = (ws: WebSocket, req: IncomingMessage, tcp: Socket) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const match = /^\/app\/([^/]+)\/?$/.exec(url.pathname);
     if (!match?.[1]) return refuse(ws, pusherCodes.pathNotFound);
@@ -80,7 +113,7 @@ export function createPusherGateway(options: {
       connection?.socketClosed();
     });
     server
-      .open(app, adapt(ws))
+      .open(app, new PusherWsSocket(ws, tcp))
       .then((opened) => {
         if (!opened) return;
         connection = opened;
@@ -95,7 +128,8 @@ export function createPusherGateway(options: {
 
   return {
     handleUpgrade(req, socket, head) {
-      wss.handleUpgrade(req, socket, head, (ws) => attach(ws, req));
+      socket.on('error', () => {});
+      wss.handleUpgrade(req, socket, head, (ws) => attach(ws, req, socket as Socket));
     },
     async close() {
       for (const ws of wss.clients) ws.terminate();
