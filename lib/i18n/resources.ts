@@ -1,4 +1,5 @@
 import enAdmin from '../../public/locales/en/admin.json';
+import enAdminStats from '../../public/locales/en/admin-stats.json';
 import enAuth from '../../public/locales/en/auth.json';
 import enCatalog from '../../public/locales/en/catalog.json';
 import enCollab from '../../public/locales/en/collab.json';
@@ -9,6 +10,7 @@ import enOrders from '../../public/locales/en/orders.json';
 import enProducts from '../../public/locales/en/products.json';
 import enRealtime from '../../public/locales/en/realtime.json';
 import thAdmin from '../../public/locales/th/admin.json';
+import thAdminStats from '../../public/locales/th/admin-stats.json';
 import thAuth from '../../public/locales/th/auth.json';
 import thCatalog from '../../public/locales/th/catalog.json';
 import thCollab from '../../public/locales/th/collab.json';
@@ -32,6 +34,7 @@ export const englishResources = {
   orders: enOrders,
   products: enProducts,
   admin: enAdmin,
+  'admin-stats': enAdminStats,
   messages: enMessages,
   realtime: enRealtime,
   collab: enCollab,
@@ -50,6 +53,7 @@ export const resources: Record<Locale, Resources> = {
     orders: thOrders,
     products: thProducts,
     admin: thAdmin,
+    'admin-stats': thAdminStats,
     messages: thMessages,
     realtime: thRealtime,
     collab: thCollab,

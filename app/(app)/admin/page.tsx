@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { RealtimeStats } from '@/components/admin-stats/realtime-stats';
 import { initials } from '@/components/shell/initials';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardHeader } from '@/components/ui/card';
@@ -68,7 +69,9 @@ export default async function AdminPage() {
           </div>
         </Card>
         {/* Live statistics (connections, delivery, conflicts) are mounted here by the realtime layer. */}
-        <div data-slot="admin-live" className="grid gap-6 empty:hidden lg:grid-cols-2" />
+        <div data-slot="admin-live" className="grid gap-6 empty:hidden lg:grid-cols-2">
+          <RealtimeStats />
+        </div>
       </div>
     </>
   );

@@ -20,7 +20,7 @@ import { Connection, type HubUser, type Subscription } from './connection';
 import { splitN } from './envelope';
 import { RealtimeError } from './errors';
 import { type ChannelEvent, LocalChannel } from './local-channel';
-import { createMetrics, type Metrics } from './metrics';
+import { type DeliveryFigures, HubMetrics } from './metrics';
 import { applyConnectionFields, applyScopeFields } from './presence-fields';
 import { type PresenceChange, PresenceTracker } from './presence-tracker';
 import { type HubSocket, OutFrame } from './socket';
@@ -72,6 +72,18 @@ export type NodeStats = {
   channels: number;
   users: number;
   at: number;
+  delivery: DeliveryFigures;
+};
+
+/** Users are counted per node (a user on two nodes counts twice). */
+export type StatsTotals = {
+  connections: number;
+  subscriptions: number;
+  channels: number;
+  users: number;
+  published: number;
+  messagesOut: number;
+  dropped: number;
 };
 
 const STRIKE_LIMIT = 10;
@@ -84,7 +96,7 @@ const CURSOR_THROTTLE_MS = 100;
  */
 export class Hub {
   readonly nodeId: string;
-  readonly metrics: Metrics;
+  readonly metrics: HubMetrics;
   private readonly conns = new Map<string, Connection>();
   private readonly connectedAt = new Map<string, number>();
   private readonly byUser = new Map<string, Set<Connection>>();
@@ -103,7 +115,7 @@ export class Hub {
 
   constructor(private readonly deps: HubDeps) {
     this.nodeId = deps.nodeId;
-    this.metrics = createMetrics(deps.nodeId, {
+    this.metrics = new HubMetrics(deps.nodeId, {
       connections: () => this.conns.size,
       subscriptions: () => this.subscriptionCount,
     });
@@ -188,7 +200,7 @@ export class Hub {
       : '';
     const tail = `,"event":${JSON.stringify(input.event)},"data":${JSON.stringify(input.data ?? null)}${actor},"ts":${ts}}`;
     const { epoch, seq, frame } = await this.deps.backends.history.append(key, { head, tail }, ts);
-    this.metrics.published.inc();
+    this.metrics.published();
     this.deps.backends.bus.publish('e', `${key}\n${epoch}\n${seq}\n${ts}\n${frame}`).catch((error: Error) => {
       // Other nodes fill the gap from the history when the next event or the bus reconnect shows it.
       this.deps.logger.warn({ err: error.message, channel: key }, 'bus publish failed');
@@ -259,19 +271,31 @@ export class Hub {
       channels: this.channels.size,
       users: users.size,
       at: Date.now(),
+      delivery: this.metrics.figures(),
     };
   }
 
   /** Totals and per node (other nodes as of their last heartbeat). */
-  stats(): { totals: Omit<NodeStats, 'nodeId' | 'at'>; nodes: NodeStats[] } {
+  stats(): { totals: StatsTotals; nodes: NodeStats[] } {
     const live = new Set(this.presenceTracker.remoteNodes());
     const nodes = [this.localStats(), ...[...this.remoteStats.values()].filter((s) => live.has(s.nodeId))];
-    const totals = { connections: 0, subscriptions: 0, channels: 0, users: 0 };
+    const totals: StatsTotals = {
+      connections: 0,
+      subscriptions: 0,
+      channels: 0,
+      users: 0,
+      published: 0,
+      messagesOut: 0,
+      dropped: 0,
+    };
     for (const node of nodes) {
       totals.connections += node.connections;
       totals.subscriptions += node.subscriptions;
       totals.channels += node.channels;
       totals.users += node.users;
+      totals.published += node.delivery.published;
+      totals.messagesOut += node.delivery.messagesOut;
+      totals.dropped += Object.values(node.delivery.dropped).reduce((a, b) => a + b, 0);
     }
     return { totals, nodes };
   }
@@ -374,7 +398,7 @@ export class Hub {
     if (conn.phase !== 'open') return;
     const now = Date.now();
     conn.lastSeen = now;
-    this.metrics.messagesIn.inc();
+    this.metrics.messageIn();
     let raw: unknown;
     try {
       raw = JSON.parse(text);
@@ -403,7 +427,7 @@ export class Hub {
     if (message.type === 'pong') return;
     if (!conn.bucket.take(now)) {
       conn.refused++;
-      this.metrics.dropped.inc({ reason: 'rate_limited' });
+      this.metrics.dropped('rate_limited');
       if (conn.refused > this.deps.limits.burst) this.close(conn, 'floods');
       else this.sendError(conn, 'RATE_LIMITED', 'id' in message ? message.id : undefined);
       return;
@@ -527,8 +551,8 @@ export class Hub {
         recovered = events !== null;
         replay = events ?? [];
       } else recovered = since.epoch === position.epoch;
-      this.metrics.recoveries.inc({ outcome: recovered ? 'recovered' : 'not_recovered' });
-    } else this.metrics.recoveries.inc({ outcome: 'fresh' });
+      this.metrics.recovery(recovered ? 'recovered' : 'not_recovered');
+    } else this.metrics.recovery('fresh');
     if (conn.subs.get(name) !== sub || conn.phase !== 'open') return;
     const answer = {
       type: 'subscribed',
@@ -561,7 +585,7 @@ export class Hub {
   private deliver(channel: LocalChannel, event: ChannelEvent): void {
     const frame = new OutFrame(event.frame);
     this.fanOut(channel, frame);
-    this.metrics.latency.observe((Date.now() - event.ts) / 1000);
+    this.metrics.latency((Date.now() - event.ts) / 1000);
   }
 
   private fanOut(channel: LocalChannel, frame: OutFrame): void {
@@ -571,11 +595,11 @@ export class Hub {
         if (this.send(sub.conn, frame)) sent++;
       } else sub.pending.push(frame);
     }
-    this.metrics.messagesOut.inc(sent);
+    this.metrics.messagesOut(sent);
   }
 
   private resync(channel: LocalChannel): void {
-    this.metrics.recoveries.inc({ outcome: 'resync' });
+    this.metrics.recovery('resync');
     const frame = {
       type: 'subscribed',
       id: '',
@@ -686,7 +710,7 @@ export class Hub {
   }
 
   private invalid(conn: Connection, code: ErrorCode, id: string | undefined, now: number): void {
-    this.metrics.dropped.inc({ reason: 'invalid' });
+    this.metrics.dropped('invalid');
     if (conn.strike(now, STRIKE_LIMIT, STRIKE_WINDOW_MS)) this.close(conn, 'policyViolation');
     else this.sendError(conn, code, id);
   }
@@ -694,11 +718,11 @@ export class Hub {
   /** Sends unless the peer stopped reading: past the bound it is closed as a slow consumer. */
   private send(conn: Connection, frame: OutFrame): boolean {
     if (conn.phase !== 'open') {
-      this.metrics.dropped.inc({ reason: 'closed' });
+      this.metrics.dropped('closed');
       return false;
     }
     if (conn.socket.bufferedAmount > this.deps.limits.slowConsumerBytes) {
-      this.metrics.dropped.inc({ reason: 'slow_consumer' });
+      this.metrics.dropped('slow_consumer');
       this.close(conn, 'slowConsumer');
       return false;
     }

@@ -3,63 +3,148 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 export type DropReason = 'slow_consumer' | 'rate_limited' | 'invalid' | 'closed';
 export type RecoveryOutcome = 'recovered' | 'not_recovered' | 'fresh' | 'resync';
 
-/** One registry per hub (several servers may run in one test process). */
-export function createMetrics(nodeId: string, gauges: { connections(): number; subscriptions(): number }) {
-  const registry = new Registry();
-  registry.setDefaultLabels({ node: nodeId });
-  collectDefaultMetrics({ register: registry, prefix: 'osl_' });
-  new Gauge({
-    name: 'osl_ws_connections',
-    help: 'Open WebSocket connections',
-    registers: [registry],
-    collect() {
-      this.set(gauges.connections());
-    },
-  });
-  new Gauge({
-    name: 'osl_ws_subscriptions',
-    help: 'Channel subscriptions of open connections',
-    registers: [registry],
-    collect() {
-      this.set(gauges.subscriptions());
-    },
-  });
-  return {
-    registry,
-    messagesIn: new Counter({
+const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
+/** This node's delivery figures as plain numbers (sent to other nodes with the heartbeat, shown to admins). */
+export type DeliveryFigures = {
+  published: number;
+  messagesIn: number;
+  messagesOut: number;
+  dropped: Record<DropReason, number>;
+  recoveries: Record<RecoveryOutcome, number>;
+  /** Upper bounds of the histogram buckets holding the median and the 99th percentile, in ms (null: no data). */
+  latencyP50Ms: number | null;
+  latencyP99Ms: number | null;
+};
+
+/**
+ * Prometheus metrics (one registry per hub: several servers may run in one test process) and the same figures as
+ * plain numbers for the admin view.
+ */
+export class HubMetrics {
+  readonly registry = new Registry();
+  private readonly messagesInCounter: Counter;
+  private readonly messagesOutCounter: Counter;
+  private readonly publishedCounter: Counter;
+  private readonly droppedCounter: Counter<'reason'>;
+  private readonly recoveriesCounter: Counter<'outcome'>;
+  private readonly latencyHistogram: Histogram;
+  private readonly latencyCounts = new Array<number>(LATENCY_BUCKETS.length + 1).fill(0);
+  private readonly plain: Omit<DeliveryFigures, 'latencyP50Ms' | 'latencyP99Ms'> = {
+    published: 0,
+    messagesIn: 0,
+    messagesOut: 0,
+    dropped: { slow_consumer: 0, rate_limited: 0, invalid: 0, closed: 0 },
+    recoveries: { recovered: 0, not_recovered: 0, fresh: 0, resync: 0 },
+  };
+
+  constructor(nodeId: string, gauges: { connections(): number; subscriptions(): number }) {
+    const registers = [this.registry];
+    this.registry.setDefaultLabels({ node: nodeId });
+    collectDefaultMetrics({ register: this.registry, prefix: 'osl_' });
+    new Gauge({
+      name: 'osl_ws_connections',
+      help: 'Open WebSocket connections',
+      registers,
+      collect() {
+        this.set(gauges.connections());
+      },
+    });
+    new Gauge({
+      name: 'osl_ws_subscriptions',
+      help: 'Channel subscriptions of open connections',
+      registers,
+      collect() {
+        this.set(gauges.subscriptions());
+      },
+    });
+    this.messagesInCounter = new Counter({
       name: 'osl_ws_messages_in_total',
       help: 'Frames received',
-      registers: [registry],
-    }),
-    messagesOut: new Counter({
+      registers,
+    });
+    this.messagesOutCounter = new Counter({
       name: 'osl_ws_messages_out_total',
       help: 'Frames sent',
-      registers: [registry],
-    }),
-    published: new Counter({
+      registers,
+    });
+    this.publishedCounter = new Counter({
       name: 'osl_realtime_published_total',
       help: 'Events published on this node',
-      registers: [registry],
-    }),
-    dropped: new Counter({
+      registers,
+    });
+    this.droppedCounter = new Counter({
       name: 'osl_ws_dropped_total',
       help: 'Frames or connections dropped',
-      labelNames: ['reason'] as const,
-      registers: [registry],
-    }),
-    recoveries: new Counter({
+      labelNames: ['reason'],
+      registers,
+    });
+    this.recoveriesCounter = new Counter({
       name: 'osl_ws_recoveries_total',
       help: 'Subscription answers by recovery outcome',
-      labelNames: ['outcome'] as const,
-      registers: [registry],
-    }),
-    latency: new Histogram({
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.latencyHistogram = new Histogram({
       name: 'osl_realtime_delivery_latency_seconds',
       help: 'From publish to hand-off to local subscribers',
-      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-      registers: [registry],
-    }),
-  };
-}
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+  }
 
-export type Metrics = ReturnType<typeof createMetrics>;
+  messageIn(): void {
+    this.messagesInCounter.inc();
+    this.plain.messagesIn++;
+  }
+
+  messagesOut(count: number): void {
+    if (count === 0) return;
+    this.messagesOutCounter.inc(count);
+    this.plain.messagesOut += count;
+  }
+
+  published(): void {
+    this.publishedCounter.inc();
+    this.plain.published++;
+  }
+
+  dropped(reason: DropReason): void {
+    this.droppedCounter.inc({ reason });
+    this.plain.dropped[reason]++;
+  }
+
+  recovery(outcome: RecoveryOutcome): void {
+    this.recoveriesCounter.inc({ outcome });
+    this.plain.recoveries[outcome]++;
+  }
+
+  latency(seconds: number): void {
+    this.latencyHistogram.observe(seconds);
+    let bucket = LATENCY_BUCKETS.findIndex((bound) => seconds <= bound);
+    if (bucket === -1) bucket = LATENCY_BUCKETS.length;
+    this.latencyCounts[bucket]!++;
+  }
+
+  figures(): DeliveryFigures {
+    return {
+      ...this.plain,
+      dropped: { ...this.plain.dropped },
+      recoveries: { ...this.plain.recoveries },
+      latencyP50Ms: this.percentile(0.5),
+      latencyP99Ms: this.percentile(0.99),
+    };
+  }
+
+  private percentile(q: number): number | null {
+    const total = this.latencyCounts.reduce((a, b) => a + b, 0);
+    if (total === 0) return null;
+    let seen = 0;
+    for (let i = 0; i < this.latencyCounts.length; i++) {
+      seen += this.latencyCounts[i]!;
+      if (seen >= total * q)
+        return i < LATENCY_BUCKETS.length ? LATENCY_BUCKETS[i]! * 1000 : Number.POSITIVE_INFINITY;
+    }
+    return null;
+  }
+}
