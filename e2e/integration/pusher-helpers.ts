@@ -14,6 +14,7 @@ import { createTestDatabase } from '../support/test-db';
 
 export const APP = { id: 'test-app', key: 'test-key', secret: 'test-secret' };
 export const SMALL_APP = { id: 'small-app', key: 'small-key', secret: 'small-secret' };
+export const ORIGIN_APP = { id: 'origin-app', key: 'origin-key', secret: 'origin-secret' };
 
 export type WebhookCall = { headers: http.IncomingHttpHeaders; rawBody: string };
 
@@ -75,6 +76,7 @@ export async function startCluster(options: {
       ...options.appOverrides,
     },
     { ...SMALL_APP, maxPresenceMembers: 2, clientEvents: false, maxConnections: 3 },
+    { ...ORIGIN_APP, allowedOrigins: ['https://shop.example'] },
   ];
   const nodes: Node[] = [];
   for (let i = 0; i < (options.redis ? 2 : 1); i++) {

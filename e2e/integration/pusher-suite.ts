@@ -6,6 +6,7 @@ import {
   type Cluster,
   connected,
   echoClient,
+  ORIGIN_APP,
   pusherClient,
   rawSocket,
   SMALL_APP,
@@ -452,6 +453,27 @@ export function pusherSuite(options: { redis: boolean; available: boolean }) {
         expect(third).toMatchObject({ type: 'LimitReached' });
         const overQuota = await rawSocket(cluster.a, `/app/${SMALL_APP.key}?protocol=7`);
         expect((await overQuota.closed).code).toBe(4004);
+      });
+
+      it('checks the Origin of browsers against the app’s allowed origins', async () => {
+        const evil = await rawSocket(cluster.a, `/app/${ORIGIN_APP.key}?protocol=7`, {
+          origin: 'https://evil.example',
+        });
+        expect((await evil.next()).data).toMatchObject({ code: 4009 });
+        expect((await evil.closed).code).toBe(4009);
+        const shop = await rawSocket(cluster.b, `/app/${ORIGIN_APP.key}?protocol=7`, {
+          origin: 'https://shop.example',
+        });
+        expect((await shop.next()).event).toBe('pusher:connection_established');
+        shop.ws.close();
+      });
+
+      it('counts Pusher connections and frames in the hub’s /metrics', async () => {
+        const client = track(pusherClient(cluster.b));
+        await subscribed(client, 'metered');
+        const metrics = await (await fetch(`http://${cluster.b.host}:${cluster.b.port}/metrics`)).text();
+        expect(metrics).toMatch(/osl_pusher_connections\{[^}]*app="test-app"[^}]*\} [1-9]/);
+        expect(metrics).toMatch(/osl_pusher_messages_in_total\{[^}]*\} [1-9]/);
       });
 
       it('pings an idle client and closes it with 4201 when no pong comes', async () => {
