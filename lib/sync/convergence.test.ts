@@ -5,7 +5,6 @@ import { entityChanges, syncConflicts } from '../db/schema';
 import { seededRandom } from '../db/seed-data';
 import { createRealtimeSyncManager, type RealtimeSyncManager } from './client/realtime-sync-manager';
 import { defaultOrderPolicy, type OrderPolicy } from './policy';
-import type { SyncContext } from './service/context';
 import { createMemoryLockStore } from './service/locks/memory-lock-store';
 import { syncHandlers } from './service/register';
 import { createSyncService } from './service/sync-service';

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../e2e/support/test-db';
+import { postgresAvailable } from '../../../e2e/support/services';
+import { createTestDatabase, type TestDatabase, type TestDbKind } from '../../../e2e/support/test-db';
 import { diffToTextOp } from '../strategies/operational-transform';
 import type { ChangeResult } from '../types';
 import type { SyncContext } from './context';
@@ -7,323 +8,383 @@ import { createMemoryLockStore } from './locks/memory-lock-store';
 import { createSyncService, type SyncService } from './sync-service';
 import { createEventSink, loadSyncFixture } from './testing';
 
-let database: TestDatabase;
-let service: SyncService;
-let fixture: Awaited<ReturnType<typeof loadSyncFixture>>;
-let clock = 1_700_000_000_000;
-const sink = createEventSink();
-let anna: SyncContext;
-let napa: SyncContext;
-let admin: SyncContext;
-let viewer: SyncContext;
-let seq = 0;
-const cid = () => `c-${++seq}`;
+const kinds: TestDbKind[] = ['pglite'];
+if (await postgresAvailable()) kinds.push('postgres');
 
-beforeAll(async () => {
-  database = await createTestDatabase('pglite');
-  service = createSyncService({
-    database,
-    locks: createMemoryLockStore(() => clock),
-    publish: sink.publish,
-    now: () => clock,
+/** The service contract, run on every database backend. */
+function syncServiceSuite(kind: TestDbKind) {
+  let database: TestDatabase;
+  let service: SyncService;
+  let fixture: Awaited<ReturnType<typeof loadSyncFixture>>;
+  let clock = 1_700_000_000_000;
+  const sink = createEventSink();
+  let anna: SyncContext;
+  let napa: SyncContext;
+  let admin: SyncContext;
+  let viewer: SyncContext;
+  let seq = 0;
+  const cid = () => `c-${++seq}`;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    service = createSyncService({
+      database,
+      locks: createMemoryLockStore(() => clock),
+      publish: sink.publish,
+      now: () => clock,
+    });
+    fixture = await loadSyncFixture(database);
+    anna = fixture.ctx(fixture.user('anna@siam.example'), 'conn-anna');
+    napa = fixture.ctx(fixture.user('napa@siam.example'), 'conn-napa');
+    admin = fixture.ctx(fixture.user('admin@siam.example'), 'conn-admin');
+    viewer = fixture.ctx(fixture.user('viewer@siam.example'));
   });
-  fixture = await loadSyncFixture(database);
-  anna = fixture.ctx(fixture.user('anna@siam.example'), 'conn-anna');
-  napa = fixture.ctx(fixture.user('napa@siam.example'), 'conn-napa');
-  admin = fixture.ctx(fixture.user('admin@siam.example'), 'conn-admin');
-  viewer = fixture.ctx(fixture.user('viewer@siam.example'));
-});
-afterAll(() => database.drop());
+  afterAll(() => database.drop());
 
-async function open(ctx: SyncContext, entityId: string) {
-  const opened = await service.open(ctx, { entityType: 'order', entityId });
-  if (!opened.ok) throw new Error(opened.error.message);
-  return opened.value;
-}
+  async function open(ctx: SyncContext, entityId: string) {
+    const opened = await service.open(ctx, { entityType: 'order', entityId });
+    if (!opened.ok) throw new Error(opened.error.message);
+    return opened.value;
+  }
 
-async function push(
-  ctx: SyncContext,
-  entityId: string,
-  change: Record<string, unknown>,
-): Promise<ChangeResult> {
-  const pushed = await service.push(ctx, {
-    entityType: 'order',
-    entityId,
-    changes: [{ clientChangeId: cid(), ...change } as never],
-  });
-  if (!pushed.ok) throw new Error(pushed.error.code);
-  return pushed.value.results[0]!;
-}
-
-describe('sync service', () => {
-  it('refuses writes from viewers', async () => {
-    const id = fixture.orderIds[0]!;
-    const { version } = await open(viewer, id);
-    const pushed = await service.push(viewer, {
+  async function push(
+    ctx: SyncContext,
+    entityId: string,
+    change: Record<string, unknown>,
+  ): Promise<ChangeResult> {
+    const pushed = await service.push(ctx, {
       entityType: 'order',
-      entityId: id,
-      changes: [
-        { clientChangeId: cid(), baseVersion: version, field: 'notes', op: { type: 'text', op: ['x'] } },
-      ],
+      entityId,
+      changes: [{ clientChangeId: cid(), ...change } as never],
     });
-    expect(pushed).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-  });
+    if (!pushed.ok) throw new Error(pushed.error.code);
+    return pushed.value.results[0]!;
+  }
 
-  it('transforms concurrent notes edits and applies a retry once', async () => {
-    const id = fixture.orderIds[1]!;
-    const start = await open(anna, id);
-    const notes = start.doc.notes;
-    const mine = await push(anna, id, {
-      baseVersion: start.version,
-      field: 'notes',
-      op: { type: 'text', op: diffToTextOp(notes, `A${notes}`) },
+  describe(`sync service on ${kind}`, () => {
+    it('refuses writes from viewers', async () => {
+      const id = fixture.orderIds[0]!;
+      const { version } = await open(viewer, id);
+      const pushed = await service.push(viewer, {
+        entityType: 'order',
+        entityId: id,
+        changes: [
+          { clientChangeId: cid(), baseVersion: version, field: 'notes', op: { type: 'text', op: ['x'] } },
+        ],
+      });
+      expect(pushed).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     });
-    expect(mine).toMatchObject({ status: 'applied', outcome: 'commit' });
-    const theirs = await push(napa, id, {
-      baseVersion: start.version,
-      field: 'notes',
-      op: { type: 'text', op: diffToTextOp(notes, `${notes}B`) },
-    });
-    expect(theirs).toMatchObject({ status: 'applied', outcome: 'rebase' });
-    expect(theirs.status === 'applied' && theirs.concurrent.map((c) => c.userId)).toEqual([anna.user.id]);
-    const retry = await service.push(anna, {
-      entityType: 'order',
-      entityId: id,
-      changes: [
-        {
-          clientChangeId: mine.clientChangeId,
-          baseVersion: start.version,
-          field: 'notes',
-          op: { type: 'text', op: ['A'] },
-        },
-      ],
-    });
-    expect(retry.ok && retry.value.results[0]).toEqual(mine);
-    const after = await open(anna, id);
-    expect(after.doc.notes).toBe(`A${notes}B`);
-    expect(after.version).toBe(start.version + 2);
-  });
 
-  it('records who a last-write-wins overwrite overwrote', async () => {
-    const id = fixture.orderIds[2]!;
-    const start = await open(anna, id);
-    const line = start.doc.lines[0]!;
-    await push(anna, id, {
-      baseVersion: start.version,
-      field: `lines.${line.id}.quantity`,
-      op: { type: 'set', value: 7 },
-    });
-    const second = await push(napa, id, {
-      baseVersion: start.version,
-      field: `lines.${line.id}.quantity`,
-      op: { type: 'set', value: 9 },
-    });
-    expect(second).toMatchObject({
-      status: 'applied',
-      overwrote: { userId: anna.user.id, field: `lines.${line.id}.quantity` },
-    });
-    expect((await open(anna, id)).doc.lines[0]!.quantity).toBe(9);
-    const negative = await push(napa, id, {
-      baseVersion: start.version + 2,
-      field: `lines.${line.id}.quantity`,
-      op: { type: 'set', value: -1 },
-    });
-    expect(negative).toMatchObject({ status: 'rejected', code: 'VALIDATION' });
-  });
-
-  it('queues a manual conflict and applies the admin resolution', async () => {
-    const id = fixture.orderIds[3]!;
-    const start = await open(anna, id);
-    const address = start.doc.shippingAddress;
-    await push(anna, id, {
-      baseVersion: start.version,
-      field: 'shippingAddress',
-      op: { type: 'set', value: { ...address, city: 'Anna' } },
-    });
-    const conflict = await push(napa, id, {
-      baseVersion: start.version,
-      field: 'shippingAddress',
-      op: { type: 'set', value: { ...address, city: 'Napa' } },
-    });
-    expect(conflict).toMatchObject({ status: 'conflict', theirs: { userId: anna.user.id } });
-    expect((await open(anna, id)).doc.shippingAddress.city).toBe('Anna');
-    const listed = await service.listConflicts(admin, {
-      entityType: 'order',
-      entityId: id,
-      status: 'open',
-      limit: 10,
-    });
-    expect(listed.ok && listed.value.items).toHaveLength(1);
-    expect(listed.ok && listed.value.items[0]).toMatchObject({
-      base: address,
-      mine: { city: 'Napa' },
-      theirs: { city: 'Anna' },
-    });
-    const denied = await service.resolveConflict(anna, {
-      conflictId: conflict.status === 'conflict' ? conflict.conflictId : '',
-      resolution: 'mine',
-    });
-    expect(denied).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-    const resolved = await service.resolveConflict(admin, {
-      conflictId: conflict.status === 'conflict' ? conflict.conflictId : '',
-      resolution: 'mine',
-    });
-    expect(resolved).toMatchObject({
-      ok: true,
-      value: { conflict: { status: 'resolved', resolution: 'mine' } },
-    });
-    expect((await open(anna, id)).doc.shippingAddress.city).toBe('Napa');
-    expect(sink.events.some((e) => e.event === 'sync.conflict.resolved' && e.channel === 'admin')).toBe(true);
-  });
-
-  it('refuses a lock-based write without the lock and accepts it from the holder', async () => {
-    const id = fixture.orderIds[4]!;
-    const start = await open(anna, id);
-    const refused = await push(anna, id, {
-      baseVersion: start.version,
-      field: 'status',
-      op: { type: 'set', value: 'pending' },
-    });
-    expect(refused).toMatchObject({ status: 'rejected', code: 'LOCKED' });
-    expect(
-      await service.acquireLock(anna, { entityType: 'order', entityId: id, section: 'status' }),
-    ).toMatchObject({ ok: true });
-    expect(
-      await service.acquireLock(napa, { entityType: 'order', entityId: id, section: 'status' }),
-    ).toMatchObject({
-      ok: false,
-      error: { code: 'LOCKED', details: { holder: { userId: anna.user.id } } },
-    });
-    expect(
-      await push(napa, id, {
-        baseVersion: start.version,
-        field: 'status',
-        op: { type: 'set', value: 'pending' },
-      }),
-    ).toMatchObject({
-      status: 'rejected',
-      code: 'LOCKED',
-    });
-    expect(
-      await push(anna, id, {
-        baseVersion: start.version,
-        field: 'status',
-        op: { type: 'set', value: 'pending' },
-      }),
-    ).toMatchObject({
-      status: 'applied',
-    });
-    await service.releaseConnection('conn-anna', anna.user);
-    expect((await open(napa, id)).locks).toEqual([]);
-    await service.acquireLock(napa, { entityType: 'order', entityId: id, section: 'status' });
-    clock += 31_000;
-    expect((await open(anna, id)).locks).toEqual([]);
-    await service.acquireLock(anna, { entityType: 'order', entityId: id, section: 'customer' });
-    expect(
-      await service.forceReleaseLock(napa, { entityType: 'order', entityId: id, section: 'customer' }),
-    ).toMatchObject({
-      ok: false,
-    });
-    expect(
-      await service.forceReleaseLock(admin, { entityType: 'order', entityId: id, section: 'customer' }),
-    ).toMatchObject({
-      ok: true,
-      value: { released: { userId: anna.user.id } },
-    });
-  });
-
-  it('undoes and redoes only the caller’s own changes', async () => {
-    const id = fixture.orderIds[5]!;
-    const start = await open(anna, id);
-    const notes = start.doc.notes;
-    await push(anna, id, {
-      baseVersion: start.version,
-      field: 'notes',
-      op: { type: 'text', op: diffToTextOp(notes, `${notes} one`) },
-    });
-    await push(napa, id, {
-      baseVersion: start.version + 1,
-      field: 'notes',
-      op: { type: 'text', op: ['two '] },
-    });
-    const napaUndo = await service.undo(napa, { entityType: 'order', entityId: id });
-    expect(napaUndo, JSON.stringify(napaUndo)).toMatchObject({ ok: true });
-    expect((await open(anna, id)).doc.notes).toBe(`${notes} one`);
-    const history = await service.history(anna, { entityType: 'order', entityId: id, limit: 2 });
-    const napaChange = history.ok
-      ? history.value.items.find((c) => c.userId === napa.user.id && c.kind === 'undo')
-      : undefined;
-    expect(napaChange).toBeDefined();
-    expect(
-      await service.undo(anna, { entityType: 'order', entityId: id, changeId: napaChange!.changeId }),
-    ).toMatchObject({
-      ok: false,
-      error: { code: 'FORBIDDEN' },
-    });
-    expect(await service.undo(anna, { entityType: 'order', entityId: id })).toMatchObject({ ok: true });
-    expect((await open(anna, id)).doc.notes).toBe(notes);
-    expect(await service.redo(anna, { entityType: 'order', entityId: id })).toMatchObject({ ok: true });
-    expect((await open(anna, id)).doc.notes).toBe(`${notes} one`);
-    const page = await service.history(anna, { entityType: 'order', entityId: id, limit: 2 });
-    expect(page.ok && page.value.items).toHaveLength(2);
-    expect(page.ok && page.value.nextBeforeVersion).not.toBeNull();
-  });
-
-  it('merges Yjs updates when an admin switches the notes and lines to crdt', async () => {
-    const id = fixture.orderIds[6]!;
-    expect(await service.setPolicy(anna, { entityType: 'order', sections: {} as never })).toMatchObject({
-      ok: false,
-    });
-    const set = await service.setPolicy(admin, {
-      entityType: 'order',
-      sections: {
-        status: 'lock-based',
-        customer: 'lock-based',
-        shipping: 'manual',
-        notes: 'crdt',
-        lines: 'crdt',
-      },
-    });
-    expect(set.ok).toBe(true);
-    try {
-      const { applyUpdate, Doc, encodeStateAsUpdate, encodeStateVector } = await import('yjs');
-      const { fromBase64, toBase64 } = await import('../yjs-doc');
+    it('transforms concurrent notes edits and applies a retry once', async () => {
+      const id = fixture.orderIds[1]!;
       const start = await open(anna, id);
-      expect(start.yjsState).not.toBeNull();
-      const a = new Doc();
-      const b = new Doc();
-      applyUpdate(a, fromBase64(start.yjsState!));
-      applyUpdate(b, fromBase64(start.yjsState!));
-      const va = encodeStateVector(a);
-      const vb = encodeStateVector(b);
-      a.getText('notes').insert(0, 'AAA ');
-      b.getText('notes').insert(b.getText('notes').length, ' BBB');
-      const ua = toBase64(encodeStateAsUpdate(a, va));
-      const ub = toBase64(encodeStateAsUpdate(b, vb));
-      expect(
-        await push(napa, id, { baseVersion: start.version, field: 'notes', op: { type: 'yjs', update: ub } }),
-      ).toMatchObject({ status: 'applied' });
-      expect(
-        await push(anna, id, { baseVersion: start.version, field: 'notes', op: { type: 'yjs', update: ua } }),
-      ).toMatchObject({ status: 'applied' });
-      expect((await open(anna, id)).doc.notes).toBe(`AAA ${start.doc.notes} BBB`);
-      const text = await push(anna, id, {
+      const notes = start.doc.notes;
+      const mine = await push(anna, id, {
         baseVersion: start.version,
         field: 'notes',
-        op: { type: 'text', op: ['x'] },
+        op: { type: 'text', op: diffToTextOp(notes, `A${notes}`) },
       });
-      expect(text).toMatchObject({ status: 'rejected', code: 'STALE_VERSION' });
-    } finally {
-      await service.setPolicy(admin, {
+      expect(mine).toMatchObject({ status: 'applied', outcome: 'commit' });
+      const theirs = await push(napa, id, {
+        baseVersion: start.version,
+        field: 'notes',
+        op: { type: 'text', op: diffToTextOp(notes, `${notes}B`) },
+      });
+      expect(theirs).toMatchObject({ status: 'applied', outcome: 'rebase' });
+      expect(theirs.status === 'applied' && theirs.concurrent.map((c) => c.userId)).toEqual([anna.user.id]);
+      const retry = await service.push(anna, {
+        entityType: 'order',
+        entityId: id,
+        changes: [
+          {
+            clientChangeId: mine.clientChangeId,
+            baseVersion: start.version,
+            field: 'notes',
+            op: { type: 'text', op: ['A'] },
+          },
+        ],
+      });
+      expect(retry.ok && retry.value.results[0]).toEqual(mine);
+      const after = await open(anna, id);
+      expect(after.doc.notes).toBe(`A${notes}B`);
+      expect(after.version).toBe(start.version + 2);
+    });
+
+    it('records who a last-write-wins overwrite overwrote', async () => {
+      const id = fixture.orderIds[2]!;
+      const start = await open(anna, id);
+      const line = start.doc.lines[0]!;
+      await push(anna, id, {
+        baseVersion: start.version,
+        field: `lines.${line.id}.quantity`,
+        op: { type: 'set', value: 7 },
+      });
+      const second = await push(napa, id, {
+        baseVersion: start.version,
+        field: `lines.${line.id}.quantity`,
+        op: { type: 'set', value: 9 },
+      });
+      expect(second).toMatchObject({
+        status: 'applied',
+        overwrote: { userId: anna.user.id, field: `lines.${line.id}.quantity` },
+      });
+      expect((await open(anna, id)).doc.lines[0]!.quantity).toBe(9);
+      const negative = await push(napa, id, {
+        baseVersion: start.version + 2,
+        field: `lines.${line.id}.quantity`,
+        op: { type: 'set', value: -1 },
+      });
+      expect(negative).toMatchObject({ status: 'rejected', code: 'VALIDATION' });
+    });
+
+    it('queues a manual conflict and applies the admin resolution', async () => {
+      const id = fixture.orderIds[3]!;
+      const start = await open(anna, id);
+      const address = start.doc.shippingAddress;
+      await push(anna, id, {
+        baseVersion: start.version,
+        field: 'shippingAddress',
+        op: { type: 'set', value: { ...address, city: 'Anna' } },
+      });
+      const conflict = await push(napa, id, {
+        baseVersion: start.version,
+        field: 'shippingAddress',
+        op: { type: 'set', value: { ...address, city: 'Napa' } },
+      });
+      expect(conflict).toMatchObject({ status: 'conflict', theirs: { userId: anna.user.id } });
+      expect((await open(anna, id)).doc.shippingAddress.city).toBe('Anna');
+      const listed = await service.listConflicts(admin, {
+        entityType: 'order',
+        entityId: id,
+        status: 'open',
+        limit: 10,
+      });
+      expect(listed.ok && listed.value.items).toHaveLength(1);
+      expect(listed.ok && listed.value.items[0]).toMatchObject({
+        base: address,
+        mine: { city: 'Napa' },
+        theirs: { city: 'Anna' },
+      });
+      const denied = await service.resolveConflict(anna, {
+        conflictId: conflict.status === 'conflict' ? conflict.conflictId : '',
+        resolution: 'mine',
+      });
+      expect(denied).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+      const resolved = await service.resolveConflict(admin, {
+        conflictId: conflict.status === 'conflict' ? conflict.conflictId : '',
+        resolution: 'mine',
+      });
+      expect(resolved).toMatchObject({
+        ok: true,
+        value: { conflict: { status: 'resolved', resolution: 'mine' } },
+      });
+      expect((await open(anna, id)).doc.shippingAddress.city).toBe('Napa');
+      expect(sink.events.some((e) => e.event === 'sync.conflict.resolved' && e.channel === 'admin')).toBe(
+        true,
+      );
+    });
+
+    it('refuses a lock-based write without the lock and accepts it from the holder', async () => {
+      const id = fixture.orderIds[4]!;
+      const start = await open(anna, id);
+      const refused = await push(anna, id, {
+        baseVersion: start.version,
+        field: 'status',
+        op: { type: 'set', value: 'pending' },
+      });
+      expect(refused).toMatchObject({ status: 'rejected', code: 'LOCKED' });
+      expect(
+        await service.acquireLock(anna, { entityType: 'order', entityId: id, section: 'status' }),
+      ).toMatchObject({ ok: true });
+      expect(
+        await service.acquireLock(napa, { entityType: 'order', entityId: id, section: 'status' }),
+      ).toMatchObject({
+        ok: false,
+        error: { code: 'LOCKED', details: { holder: { userId: anna.user.id } } },
+      });
+      expect(
+        await push(napa, id, {
+          baseVersion: start.version,
+          field: 'status',
+          op: { type: 'set', value: 'pending' },
+        }),
+      ).toMatchObject({
+        status: 'rejected',
+        code: 'LOCKED',
+      });
+      expect(
+        await push(anna, id, {
+          baseVersion: start.version,
+          field: 'status',
+          op: { type: 'set', value: 'pending' },
+        }),
+      ).toMatchObject({
+        status: 'applied',
+      });
+      await service.releaseConnection('conn-anna', anna.user);
+      expect((await open(napa, id)).locks).toEqual([]);
+      await service.acquireLock(napa, { entityType: 'order', entityId: id, section: 'status' });
+      clock += 31_000;
+      expect((await open(anna, id)).locks).toEqual([]);
+      await service.acquireLock(anna, { entityType: 'order', entityId: id, section: 'customer' });
+      expect(
+        await service.forceReleaseLock(napa, { entityType: 'order', entityId: id, section: 'customer' }),
+      ).toMatchObject({
+        ok: false,
+      });
+      expect(
+        await service.forceReleaseLock(admin, { entityType: 'order', entityId: id, section: 'customer' }),
+      ).toMatchObject({
+        ok: true,
+        value: { released: { userId: anna.user.id } },
+      });
+    });
+
+    it('undoes and redoes only the caller’s own changes', async () => {
+      const id = fixture.orderIds[5]!;
+      const start = await open(anna, id);
+      const notes = start.doc.notes;
+      await push(anna, id, {
+        baseVersion: start.version,
+        field: 'notes',
+        op: { type: 'text', op: diffToTextOp(notes, `${notes} one`) },
+      });
+      await push(napa, id, {
+        baseVersion: start.version + 1,
+        field: 'notes',
+        op: { type: 'text', op: ['two '] },
+      });
+      const napaUndo = await service.undo(napa, { entityType: 'order', entityId: id });
+      expect(napaUndo, JSON.stringify(napaUndo)).toMatchObject({ ok: true });
+      expect((await open(anna, id)).doc.notes).toBe(`${notes} one`);
+      const history = await service.history(anna, { entityType: 'order', entityId: id, limit: 2 });
+      const napaChange = history.ok
+        ? history.value.items.find((c) => c.userId === napa.user.id && c.kind === 'undo')
+        : undefined;
+      expect(napaChange).toBeDefined();
+      expect(
+        await service.undo(anna, { entityType: 'order', entityId: id, changeId: napaChange!.changeId }),
+      ).toMatchObject({
+        ok: false,
+        error: { code: 'FORBIDDEN' },
+      });
+      expect(await service.undo(anna, { entityType: 'order', entityId: id })).toMatchObject({ ok: true });
+      expect((await open(anna, id)).doc.notes).toBe(notes);
+      expect(await service.redo(anna, { entityType: 'order', entityId: id })).toMatchObject({ ok: true });
+      expect((await open(anna, id)).doc.notes).toBe(`${notes} one`);
+      const page = await service.history(anna, { entityType: 'order', entityId: id, limit: 2 });
+      expect(page.ok && page.value.items).toHaveLength(2);
+      expect(page.ok && page.value.nextBeforeVersion).not.toBeNull();
+    });
+
+    it('merges Yjs updates when an admin switches the notes and lines to crdt', async () => {
+      const id = fixture.orderIds[6]!;
+      expect(await service.setPolicy(anna, { entityType: 'order', sections: {} as never })).toMatchObject({
+        ok: false,
+      });
+      const set = await service.setPolicy(admin, {
         entityType: 'order',
         sections: {
           status: 'lock-based',
           customer: 'lock-based',
           shipping: 'manual',
-          notes: 'operational-transform',
-          lines: 'last-write-wins',
+          notes: 'crdt',
+          lines: 'crdt',
         },
       });
-    }
+      expect(set.ok).toBe(true);
+      try {
+        const { applyUpdate, Doc, encodeStateAsUpdate, encodeStateVector } = await import('yjs');
+        const { fromBase64, toBase64 } = await import('../yjs-doc');
+        const start = await open(anna, id);
+        expect(start.yjsState).not.toBeNull();
+        const a = new Doc();
+        const b = new Doc();
+        applyUpdate(a, fromBase64(start.yjsState!));
+        applyUpdate(b, fromBase64(start.yjsState!));
+        const va = encodeStateVector(a);
+        const vb = encodeStateVector(b);
+        a.getText('notes').insert(0, 'AAA ');
+        b.getText('notes').insert(b.getText('notes').length, ' BBB');
+        const ua = toBase64(encodeStateAsUpdate(a, va));
+        const ub = toBase64(encodeStateAsUpdate(b, vb));
+        expect(
+          await push(napa, id, {
+            baseVersion: start.version,
+            field: 'notes',
+            op: { type: 'yjs', update: ub },
+          }),
+        ).toMatchObject({ status: 'applied' });
+        expect(
+          await push(anna, id, {
+            baseVersion: start.version,
+            field: 'notes',
+            op: { type: 'yjs', update: ua },
+          }),
+        ).toMatchObject({ status: 'applied' });
+        expect((await open(anna, id)).doc.notes).toBe(`AAA ${start.doc.notes} BBB`);
+        const text = await push(anna, id, {
+          baseVersion: start.version,
+          field: 'notes',
+          op: { type: 'text', op: ['x'] },
+        });
+        expect(text).toMatchObject({ status: 'rejected', code: 'STALE_VERSION' });
+      } finally {
+        await service.setPolicy(admin, {
+          entityType: 'order',
+          sections: {
+            status: 'lock-based',
+            customer: 'lock-based',
+            shipping: 'manual',
+            notes: 'operational-transform',
+            lines: 'last-write-wins',
+          },
+        });
+      }
+    });
+
+    it('keeps versions gapless when two nodes push to one order at once', async () => {
+      const id = fixture.orderIds[7]!;
+      const other = createSyncService({
+        database,
+        locks: createMemoryLockStore(() => clock),
+        publish: sink.publish,
+        now: () => clock,
+      });
+      const start = await open(anna, id);
+      const line = start.doc.lines[0]!;
+      const pushes = Array.from({ length: 12 }, (_, i) =>
+        (i % 2 ? service : other).push(i % 3 ? anna : napa, {
+          entityType: 'order',
+          entityId: id,
+          changes: [
+            {
+              clientChangeId: cid(),
+              baseVersion: start.version,
+              field: 'notes',
+              op: { type: 'text', op: [`${i};`] },
+            },
+            {
+              clientChangeId: cid(),
+              baseVersion: start.version,
+              field: `lines.${line.id}.quantity`,
+              op: { type: 'set', value: i + 1 },
+            },
+          ],
+        }),
+      );
+      const results = await Promise.all(pushes);
+      const versions = results
+        .flatMap((r) => (r.ok ? r.value.results : []))
+        .map((r) => (r.status === 'applied' ? r.version : -1));
+      expect(versions.sort((a, b) => a - b)).toEqual(
+        Array.from({ length: 24 }, (_, i) => start.version + 1 + i),
+      );
+      const end = await open(anna, id);
+      expect(end.version).toBe(start.version + 24);
+      for (let i = 0; i < 12; i++) expect(end.doc.notes).toContain(`${i};`);
+    });
   });
-});
+}
+
+for (const kind of kinds) syncServiceSuite(kind);
