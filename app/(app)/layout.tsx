@@ -1,9 +1,25 @@
 import type { ReactNode } from 'react';
 import { AppShell } from '@/components/shell/app-shell';
 import { requireUser } from '@/lib/auth/current-user';
+import { LiveProvider } from '@/lib/live/live-provider';
+import { getServices } from '@/lib/server/services';
+
+/** Seconds between refetches while live updates are unavailable. */
+const POLL_SECONDS = 5;
 
 /** Every page in this group needs a signed-in user; the shell shows who it is. */
 export default async function SignedInLayout({ children }: { children: ReactNode }) {
   const user = await requireUser();
-  return <AppShell user={user}>{children}</AppShell>;
+  // Read at request time, so the running server's REALTIME_ENABLED decides (not a build-time variable).
+  const realtimeEnabled = getServices().env.REALTIME_ENABLED;
+  return (
+    <AppShell user={user}>
+      <LiveProvider
+        settings={{ realtimeEnabled, pollSeconds: POLL_SECONDS }}
+        user={{ id: user.id, name: user.name, role: user.role }}
+      >
+        {children}
+      </LiveProvider>
+    </AppShell>
+  );
 }

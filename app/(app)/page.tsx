@@ -1,26 +1,15 @@
 import Link from 'next/link';
 import { DashboardLive } from '@/components/collab/dashboard-live';
+import { LiveStatusCounts } from '@/components/orders/live-status-counts';
 import { OrdersTable } from '@/components/orders/orders-table';
 import { Card, CardHeader } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
-import { statusTones } from '@/components/ui/status-badge';
 import { requireUser } from '@/lib/auth/current-user';
 import { orderStats, recentOrders } from '@/lib/db/queries/orders';
 import { lowStockProducts } from '@/lib/db/queries/products';
-import { orderStatusEnum } from '@/lib/db/schema';
 import { getFormatters, getT } from '@/lib/i18n/server';
 import { getServices } from '@/lib/server/services';
-
-const barColors = {
-  neutral: 'bg-slate-400',
-  amber: 'bg-amber-400',
-  blue: 'bg-blue-500',
-  violet: 'bg-violet-500',
-  green: 'bg-emerald-500',
-  red: 'bg-rose-400',
-  teal: 'bg-teal-500',
-} as const;
 
 function Stat({
   label,
@@ -47,16 +36,15 @@ function Stat({
 export default async function DashboardPage() {
   const user = await requireUser();
   const { db } = getServices().database;
+  const renderedAt = Date.now();
   const [stats, recent, lowStock] = await Promise.all([
     orderStats(db, user.tenantId),
     recentOrders(db, user.tenantId, 6),
     lowStockProducts(db, user.tenantId, 6),
   ]);
   const t = await getT('dashboard');
-  const tc = await getT('common');
   const format = await getFormatters();
   const open = stats.counts.draft + stats.counts.pending;
-  const max = Math.max(1, ...Object.values(stats.counts));
 
   return (
     <>
@@ -99,28 +87,7 @@ export default async function DashboardPage() {
         <div className="space-y-6">
           <Card>
             <CardHeader title={t('byStatus')} />
-            <ul className="space-y-3 px-5 py-4" data-testid="status-counts">
-              {orderStatusEnum.enumValues.map((status) => (
-                <li key={status} data-status={status}>
-                  <Link href={`/orders?status=${status}`} className="group block">
-                    <div className="flex items-center justify-between text-sm">
-                      <span className="text-slate-700 group-hover:text-slate-900">
-                        {tc(`orderStatus.${status}`)}
-                      </span>
-                      <span className="tabular font-medium text-slate-900" data-testid="status-count">
-                        {format.number(stats.counts[status])}
-                      </span>
-                    </div>
-                    <div className="mt-1.5 h-1.5 rounded-full bg-slate-100">
-                      <div
-                        className={`h-1.5 rounded-full ${barColors[statusTones[status]]}`}
-                        style={{ width: `${(stats.counts[status] / max) * 100}%` }}
-                      />
-                    </div>
-                  </Link>
-                </li>
-              ))}
-            </ul>
+            <LiveStatusCounts initial={stats.counts} renderedAt={renderedAt} />
           </Card>
 
           <Card>

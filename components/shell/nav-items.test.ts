@@ -9,6 +9,7 @@ describe('navItemsFor', () => {
       '/',
       '/orders',
       '/products',
+      '/customers',
       '/messages',
     ]);
   });

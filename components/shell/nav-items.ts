@@ -1,6 +1,6 @@
 import type { Role } from '@/lib/db/schema';
 
-export type NavIcon = 'dashboard' | 'orders' | 'products' | 'messages' | 'admin';
+export type NavIcon = 'dashboard' | 'orders' | 'products' | 'customers' | 'messages' | 'admin';
 
 export type NavItem = {
   href: string;
@@ -16,6 +16,7 @@ export const navItems: readonly NavItem[] = [
   { href: '/', labelKey: 'nav.dashboard', icon: 'dashboard' },
   { href: '/orders', labelKey: 'nav.orders', icon: 'orders' },
   { href: '/products', labelKey: 'nav.products', icon: 'products' },
+  { href: '/customers', labelKey: 'nav.customers', icon: 'customers' },
   { href: '/messages', labelKey: 'nav.messages', icon: 'messages' },
   { href: '/admin', labelKey: 'nav.admin', icon: 'admin', roles: ['admin'] },
 ];

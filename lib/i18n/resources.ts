@@ -5,6 +5,7 @@ import enCatalog from '../../public/locales/en/catalog.json';
 import enCollab from '../../public/locales/en/collab.json';
 import enCommon from '../../public/locales/en/common.json';
 import enDashboard from '../../public/locales/en/dashboard.json';
+import enLive from '../../public/locales/en/live.json';
 import enMessages from '../../public/locales/en/messages.json';
 import enOrders from '../../public/locales/en/orders.json';
 import enProducts from '../../public/locales/en/products.json';
@@ -16,6 +17,7 @@ import thCatalog from '../../public/locales/th/catalog.json';
 import thCollab from '../../public/locales/th/collab.json';
 import thCommon from '../../public/locales/th/common.json';
 import thDashboard from '../../public/locales/th/dashboard.json';
+import thLive from '../../public/locales/th/live.json';
 import thMessages from '../../public/locales/th/messages.json';
 import thOrders from '../../public/locales/th/orders.json';
 import thProducts from '../../public/locales/th/products.json';
@@ -39,6 +41,7 @@ export const englishResources = {
   realtime: enRealtime,
   collab: enCollab,
   catalog: enCatalog,
+  live: enLive,
 };
 
 export type Namespace = keyof typeof englishResources;
@@ -58,6 +61,7 @@ export const resources: Record<Locale, Resources> = {
     realtime: thRealtime,
     collab: thCollab,
     catalog: thCatalog,
+    live: thLive,
   },
 };
 

@@ -87,6 +87,12 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   });
   server.on('upgrade', (req, socket, head) => {
     const pathname = (req.url ?? '/').split('?')[0] ?? '/';
+    const realtimePath = pathname === '/ws' || pathname.startsWith('/app/');
+    // REALTIME_ENABLED=false: no sockets at all; the pages fall back to polling (lib/live).
+    if (realtimePath && !env.REALTIME_ENABLED) {
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n');
+      return;
+    }
     if (pathname.startsWith('/app/')) return pusher.handleUpgrade(req, socket, head);
     if (pathname === '/ws') return realtime.handleUpgrade(req, socket, head);
     if (dev && options.withNext && pathname.startsWith('/_next/')) {

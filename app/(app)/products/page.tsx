@@ -1,15 +1,16 @@
 import type { Metadata } from 'next';
 import { parseProductListParams } from '@/components/products/list-params';
+import { NewProductButton } from '@/components/products/new-product-button';
 import { ProductFilters } from '@/components/products/product-filters';
-import { ProductsTable } from '@/components/products/products-table';
+import { ProductsLive } from '@/components/products/products-live';
 import { Card } from '@/components/ui/card';
-import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { Pagination } from '@/components/ui/pagination';
 import { SearchForm } from '@/components/ui/search-form';
 import { requireUser } from '@/lib/auth/current-user';
 import { listCategories, listProducts } from '@/lib/db/queries/products';
 import { getT } from '@/lib/i18n/server';
+import { LiveNotice } from '@/lib/live/live-notice';
 import { getServices } from '@/lib/server/services';
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -24,18 +25,24 @@ export default async function ProductsPage({
   const user = await requireUser();
   const filter = parseProductListParams(await searchParams);
   const { db } = getServices().database;
+  const renderedAt = Date.now();
   const [page, categories] = await Promise.all([
     listProducts(db, user.tenantId, filter),
     listCategories(db, user.tenantId),
   ]);
   const t = await getT('products');
-  const tc = await getT('common');
   const query = { q: filter.search, category: filter.category, low: filter.lowStock };
   const filtered = Boolean(filter.search || filter.category || filter.lowStock);
+  const canWrite = user.role !== 'viewer';
 
   return (
     <>
-      <PageHeader title={t('title')} subtitle={t('subtitle', { tenant: user.tenantName })} />
+      <PageHeader
+        title={t('title')}
+        subtitle={t('subtitle', { tenant: user.tenantName })}
+        actions={canWrite ? <NewProductButton categories={categories} /> : null}
+      />
+      <LiveNotice />
       <div className="mb-4">
         <SearchForm
           action="/products"
@@ -47,14 +54,16 @@ export default async function ProductsPage({
         </SearchForm>
       </div>
       <Card>
-        {page.rows.length ? (
-          <>
-            <ProductsTable rows={page.rows} />
-            <Pagination path="/products" query={query} {...page} />
-          </>
-        ) : (
-          <EmptyState title={tc('empty.noResults')} body={filtered ? tc('empty.tryAgain') : undefined} />
-        )}
+        <ProductsLive
+          initial={{
+            ...page,
+            rows: page.rows.map((row) => ({ ...row, updatedAt: row.updatedAt.toISOString() })),
+          }}
+          filter={{ ...filter, category: filter.category }}
+          renderedAt={renderedAt}
+          canWrite={canWrite}
+        />
+        {page.total > 0 ? <Pagination path="/products" query={query} {...page} /> : null}
       </Card>
     </>
   );

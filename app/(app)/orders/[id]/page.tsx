@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { z } from 'zod';
 import { OrderEditor } from '@/components/orders/editor/order-editor';
+import { OrderStatusActions } from '@/components/orders/order-status-actions';
 import { PageHeader } from '@/components/ui/page-header';
 import { requireUser } from '@/lib/auth/current-user';
 import { listCustomers } from '@/lib/db/queries/customers';
@@ -59,6 +60,7 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
             {t('detail.updatedAt', { date: format.dateTime(order.updatedAt) })}
           </>
         }
+        actions={<OrderStatusActions orderId={order.id} number={order.number} status={order.status} />}
       />
       {/* The live editor: every section carries data-section (status, customer, shipping, notes, lines). */}
       <OrderEditor

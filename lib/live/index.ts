@@ -1,0 +1,13 @@
+export { applyToCustomerList } from './apply-customers';
+export { applyToOrderList, applyToStatusCounts } from './apply-orders';
+export { applyToProduct, applyToProductList } from './apply-products';
+export { customerMatches, isLowStock, orderMatches, productMatches } from './filters';
+export { type LiveMode, useLive } from './live-context';
+export { LiveNotice } from './live-notice';
+export { LiveProvider, type LiveSettings } from './live-provider';
+export { liveKeys, liveUrls } from './query-keys';
+export type * from './types';
+export { useCustomersLive } from './use-customers-live';
+export { FetchError, fetchJson, useLiveQuery } from './use-live-query';
+export { useOrdersLive } from './use-orders-live';
+export { applyProductEvent, useProductLive, useProductsLive } from './use-products-live';

@@ -1,0 +1,39 @@
+'use client';
+
+import { type QueryKey, useQuery } from '@tanstack/react-query';
+import { useLive } from './live-context';
+
+export class FetchError extends Error {
+  constructor(readonly status: number) {
+    super(`request failed with ${status}`);
+  }
+}
+
+export async function fetchJson<T>(url: string): Promise<T> {
+  const response = await fetch(url, { headers: { accept: 'application/json' }, cache: 'no-store' });
+  if (!response.ok) throw new FetchError(response.status);
+  return (await response.json()) as T;
+}
+
+/**
+ * A list (or entity) the server page rendered and events keep true: starts from the server's data (no flicker),
+ * and refetches on an interval only while live updates are unavailable.
+ */
+export function useLiveQuery<T>(options: {
+  queryKey: QueryKey;
+  queryFn: () => Promise<T>;
+  initialData: T;
+  /** When the server read `initialData` (ms since epoch). */
+  initialDataUpdatedAt: number;
+}) {
+  const { mode } = useLive();
+  const query = useQuery({
+    queryKey: options.queryKey,
+    queryFn: options.queryFn,
+    initialData: options.initialData,
+    initialDataUpdatedAt: options.initialDataUpdatedAt,
+    refetchInterval: mode.polling ? mode.pollMs : false,
+    refetchIntervalInBackground: true,
+  });
+  return { ...query, data: query.data ?? options.initialData };
+}
