@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { findUserForSignIn } from '../../lib/db/queries/users';
+import { createRpcTransport } from '../../lib/realtime/client';
+import type { SocketLike } from '../../lib/realtime/client/environment';
+import { WebSocketClient } from '../../lib/realtime/client/websocket-client';
+import type { RunningServer } from '../../lib/server/start';
+import {
+  createRealtimeSyncManager,
+  type RealtimeSyncManager,
+} from '../../lib/sync/client/realtime-sync-manager';
+import { loadSyncFixture } from '../../lib/sync/service/testing';
+import { createTestDatabase, type TestDatabase } from '../support/test-db';
+import { sessionCookie, startRealtimeServer, wsUrl } from './realtime-helpers';
+
+// The sync engine end to end over the real server, hub and WebSocketClient (no browser).
+describe('sync through the real server', () => {
+  let database: TestDatabase;
+  let server: RunningServer;
+  let fixture: Awaited<ReturnType<typeof loadSyncFixture>>;
+  const clients: WebSocketClient[] = [];
+  const managers: RealtimeSyncManager[] = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase('pglite');
+    server = await startRealtimeServer(database);
+    fixture = await loadSyncFixture(database);
+  });
+
+  afterAll(async () => {
+    for (const manager of managers) await manager.stopSync().catch(() => undefined);
+    for (const client of clients) client.destroy();
+    await server?.close();
+  });
+
+  async function editor(email: string, orderId: string) {
+    const cookie = await sessionCookie(database, email);
+    const user = (await findUserForSignIn(database.db, email))!;
+    const client = new WebSocketClient({
+      url: wsUrl(server),
+      createSocket: (url) => new WebSocket(url, { headers: { cookie } }) as unknown as SocketLike,
+    });
+    clients.push(client);
+    client.connect();
+    const manager = createRealtimeSyncManager({
+      transport: createRpcTransport(client),
+      entityId: orderId,
+      user: { id: user.id, name: user.name },
+    });
+    managers.push(manager);
+    await expect.poll(() => client.state.status).toBe('open');
+    await manager.startSync();
+    await expect.poll(() => manager.getSnapshot().syncState).toBe('synced');
+    return manager;
+  }
+
+  it('converges when two people type in the notes at the same time', async () => {
+    const orderId = fixture.orderIds[10]!;
+    const anna = await editor('anna@siam.example', orderId);
+    const napa = await editor('napa@siam.example', orderId);
+    for (let i = 0; i < 15; i++) {
+      anna.pushChange('notes', `${anna.getSnapshot().doc!.notes}a${i}`);
+      napa.pushChange('notes', `n${i}${napa.getSnapshot().doc!.notes}`);
+    }
+    await expect
+      .poll(
+        () =>
+          anna.isSettled() && napa.isSettled() && anna.getSnapshot().version === napa.getSnapshot().version,
+        {
+          timeout: 15_000,
+        },
+      )
+      .toBe(true);
+    const notes = anna.getSnapshot().doc!.notes;
+    expect(napa.getSnapshot().doc!.notes).toBe(notes);
+    for (let i = 0; i < 15; i++) {
+      expect(notes).toContain(`a${i}`);
+      expect(notes).toContain(`n${i}`);
+    }
+    const opened = await server.services.database.db.query.orders.findFirst({
+      where: (o, { eq }) => eq(o.id, orderId),
+    });
+    expect(opened?.notes).toBe(notes);
+  });
+
+  it('a lock blocks the other user and is released when its holder leaves', async () => {
+    const orderId = fixture.orderIds[11]!;
+    const anna = await editor('anna@siam.example', orderId);
+    const napa = await editor('napa@siam.example', orderId);
+    expect((await anna.acquireLock('status')).ok).toBe(true);
+    await expect.poll(() => napa.isLocked('status')).toBe(true);
+    expect(await napa.acquireLock('status')).toMatchObject({ ok: false, error: { code: 'LOCKED' } });
+    napa.pushChange('status', 'pending');
+    await expect
+      .poll(() => napa.getSnapshot().notices.some((n) => n.kind === 'rejected' && n.code === 'LOCKED'))
+      .toBe(true);
+    anna.pushChange('status', 'pending');
+    await expect.poll(() => napa.getSnapshot().doc?.status).toBe('pending');
+    await anna.stopSync();
+    await expect.poll(() => napa.isLocked('status')).toBe(false);
+    expect((await napa.acquireLock('status')).ok).toBe(true);
+    // Disconnect (the tab dies): the hub's presence leave frees the holder's leases.
+    const admin = await editor('admin@siam.example', orderId);
+    await expect.poll(() => admin.isLocked('status')).toBe(true);
+    clients[managers.indexOf(napa)]!.destroy();
+    await expect.poll(() => admin.isLocked('status'), { timeout: 15_000 }).toBe(false);
+    expect((await admin.acquireLock('status')).ok).toBe(true);
+  });
+
+  it('a viewer sees changes live but cannot edit', async () => {
+    const orderId = fixture.orderIds[12]!;
+    const anna = await editor('anna@siam.example', orderId);
+    const viewer = await editor('viewer@siam.example', orderId);
+    const before = viewer.getSnapshot().doc!.notes;
+    viewer.pushChange('notes', `${before} viewer`);
+    await expect
+      .poll(() => viewer.getSnapshot().notices.some((n) => n.kind === 'rejected' && n.code === 'FORBIDDEN'))
+      .toBe(true);
+    anna.pushChange('notes', `${before} anna`);
+    await expect.poll(() => viewer.getSnapshot().doc?.notes).toBe(`${before} anna`);
+  });
+});
