@@ -92,6 +92,18 @@ test('simultaneous typing in the notes converges, with the other caret shown', a
   await expect(
     anna.page.locator(`[data-testid="remote-caret"][data-user="${NAPA}"]`).getByText(NAPA),
   ).toBeVisible();
+  // Anna's caret sits right after what she typed on Napa's screen (not moved twice by her own edits).
+  const textBeforeCaret = (page: Page, name: string) =>
+    page.locator(`[data-testid="remote-caret"][data-user="${name}"]`).evaluate((caret) => {
+      let text = '';
+      for (let node = caret.previousSibling; node; node = node.previousSibling) {
+        if (node instanceof HTMLElement && node.dataset.testid === 'remote-caret') continue;
+        text = (node.textContent ?? '') + text;
+      }
+      return text;
+    });
+  await expect.poll(() => textBeforeCaret(napa.page, ANNA)).toBe('Anna was here. ');
+  await expect.poll(() => textBeforeCaret(anna.page, NAPA)).toBe(`Anna was here. ${original} นภาพิมพ์ตรงนี้`);
   await napa.page.screenshot({ path: 'test-results/collab-notes.png', fullPage: true });
   // After a reload the server's copy is the same text.
   await openOrder(napa.page, orderId);

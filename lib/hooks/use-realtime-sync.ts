@@ -175,7 +175,8 @@ export function useRealtimeSync(entityId: string | null, options: EntitySyncOpti
         manager?.resolveConflict(conflictId, resolution, value),
       undoChange: (changeId?: string) => manager?.undoChange(changeId),
       redoChange: (changeId?: string) => manager?.redoChange(changeId),
-      onRemoteText: (listener: (op: TextOp) => void) => manager?.onRemoteText(listener) ?? (() => {}),
+      onRemoteText: (listener: (op: TextOp, change: AppliedChange) => void) =>
+        manager?.onRemoteText(listener) ?? (() => {}),
       onNotice: (listener: (notice: SyncNotice) => void) => manager?.onNotice(listener) ?? (() => {}),
       flushNow: () => manager?.flushNow(),
     }),

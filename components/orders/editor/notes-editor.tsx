@@ -28,6 +28,7 @@ export function NotesEditor({
   onSelection,
   onTyping,
   onTextOp,
+  remoteAuthor,
 }: {
   value: string;
   editable: boolean;
@@ -37,7 +38,9 @@ export function NotesEditor({
   ranges: readonly OverlayRange[];
   activeRangeId: string | null;
   onChangeText(next: string): void;
-  onRemoteText(listener: (op: TextOp) => void): () => void;
+  onRemoteText(listener: (op: TextOp, change: { userId: string }) => void): () => void;
+  /** Who made the latest remote change (their own caret already accounts for it). */
+  remoteAuthor: string | null;
   onCaret(start: number, end: number): void;
   onSelection(selection: NotesSelection): void;
   onTyping(): void;
@@ -70,20 +73,28 @@ export function NotesEditor({
   const caretsRef = useRef(carets);
   caretsRef.current = carets;
 
-  const moveCarets = useCallback((op: TextOp) => {
+  /**
+   * Moves everyone's caret through an op, except its author's: their presence reports where their caret is after
+   * their own edit, and may arrive before the op itself.
+   */
+  const moveCarets = useCallback((op: TextOp, author: string | null = null) => {
     setAdjusted(
       Object.fromEntries(
         caretsRef.current.map((c) => [
           c.userId,
-          { start: transformCaret(c.start, op), end: transformCaret(c.end, op), stamp: c.stamp },
+          c.userId === author
+            ? { start: c.start, end: c.end, stamp: c.stamp }
+            : { start: transformCaret(c.start, op), end: transformCaret(c.end, op), stamp: c.stamp },
         ]),
       ),
     );
   }, []);
+  const authorRef = useRef(remoteAuthor);
+  authorRef.current = remoteAuthor;
 
   useEffect(
     () =>
-      onRemoteText((op) => {
+      onRemoteText((op, change) => {
         const el = area.current;
         if (el && document.activeElement === el) {
           const text = el.value;
@@ -92,7 +103,7 @@ export function NotesEditor({
             op,
           );
         }
-        moveCarets(op);
+        moveCarets(op, change.userId);
         onTextOp(op);
       }),
     [onRemoteText, moveCarets, onTextOp],
@@ -110,7 +121,7 @@ export function NotesEditor({
       // A remote change without a text op (Yjs, a whole-value set): move the selection through the diff.
       const op = diffToTextOp(previous.text, value);
       selection = transformRange({ start: previous.start, end: previous.end }, op);
-      moveCarets(op);
+      moveCarets(op, authorRef.current);
       onTextOp(op);
     }
     shown.current = {

@@ -360,6 +360,7 @@ function Editor({ orderId, user, customers, products, linePrices, initial }: Edi
               onSelection={setSelection}
               onTyping={onTyping}
               onTextOp={onTextOp}
+              remoteAuthor={sync.remoteChanges.at(-1)?.userId ?? null}
             />
           </SectionCard>
           <SectionCard

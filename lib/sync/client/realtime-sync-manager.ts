@@ -132,7 +132,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
   let lastActivity = clock.now();
   const renewTimers = new Map<string, unknown>();
   const listeners = new Set<() => void>();
-  const textListeners = new Set<(op: TextOp) => void>();
+  const textListeners = new Set<(op: TextOp, change: AppliedChange) => void>();
   const noticeListeners = new Set<(notice: SyncNotice) => void>();
   const cleanups: (() => void)[] = [];
   let snapshot: SyncSnapshot | null = null;
@@ -274,7 +274,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       inflight = rebased.changes.slice(0, inflight.length);
       unsent = rebased.changes.slice(inflight.length);
       confirmed = applyChangeToDoc(confirmed, change.field, change.op);
-      for (const listener of textListeners) listener(rebased.local);
+      for (const listener of textListeners) listener(rebased.local, change);
     } else {
       confirmed = applyChangeToDoc(confirmed, change.field, change.op);
     }
@@ -677,7 +677,8 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    onRemoteText(listener: (op: TextOp) => void) {
+    /** A remote text op as it applies to the local view, with the change it came from (who, version). */
+    onRemoteText(listener: (op: TextOp, change: AppliedChange) => void) {
       textListeners.add(listener);
       return () => textListeners.delete(listener);
     },
