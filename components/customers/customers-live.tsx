@@ -28,7 +28,7 @@ export function CustomersLive({
   const { t } = useTranslation('live');
   const { push } = useToast();
   const queryClient = useQueryClient();
-  useCustomersLive();
+  const live = useCustomersLive();
   const { data } = useLiveQuery({
     queryKey: liveKeys.customerList(filter),
     queryFn: async () => {
@@ -63,7 +63,12 @@ export function CustomersLive({
         <p className="px-6 py-14 text-center font-medium text-slate-700">{t('list.empty')}</p>
       ) : (
         <div className="overflow-x-auto">
-          <table className="data-table" data-testid="customers-table" data-total={data.total}>
+          <table
+            className="data-table"
+            data-testid="customers-table"
+            data-total={data.total}
+            data-live={live}
+          >
             <thead>
               <tr>
                 <th scope="col">{t('customers.columns.name')}</th>

@@ -123,7 +123,7 @@ export function OrdersLive({
 }) {
   const { t } = useTranslation(['orders', 'live']);
   const { format } = useLocale();
-  useOrdersLive();
+  const live = useOrdersLive();
   const { data } = useLiveQuery({
     queryKey: liveKeys.orderList(filter),
     queryFn: () => fetchJson<ListPage<OrderRow>>(liveUrls.orderList(filter)),
@@ -138,7 +138,7 @@ export function OrdersLive({
     );
   return (
     <div className="overflow-x-auto">
-      <table className="data-table" data-testid="orders-table" data-total={data.total}>
+      <table className="data-table" data-testid="orders-table" data-total={data.total} data-live={live}>
         <thead>
           <tr>
             <th scope="col">{t('columns.number')}</th>

@@ -75,7 +75,7 @@ export function ProductLive({
   const { t } = useTranslation(['products', 'live']);
   const { format } = useLocale();
   const id = initial.id;
-  useProductLive(id);
+  const live = useProductLive(id);
   const key = liveKeys.product(id);
   const { data: entry, refetch } = useLiveQuery<ProductEntry>({
     queryKey: key,
@@ -93,7 +93,7 @@ export function ProductLive({
     : product.category;
 
   return (
-    <article data-product-id={product.id} data-product-version={product.version}>
+    <article data-product-id={product.id} data-product-version={product.version} data-live={live}>
       <PageHeader
         eyebrow={
           <Link href="/products" className="hover:text-slate-900 hover:underline">

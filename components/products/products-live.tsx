@@ -32,7 +32,7 @@ export function ProductsLive({
 }) {
   const { t } = useTranslation(['products', 'live', 'common']);
   const { format } = useLocale();
-  useProductsLive();
+  const live = useProductsLive();
   const { data } = useLiveQuery({
     queryKey: liveKeys.productList(filter),
     queryFn: () => fetchJson<ListPage<ProductRow>>(liveUrls.productList(filter)),
@@ -57,7 +57,11 @@ export function ProductsLive({
 
   if (rows.length === 0)
     return (
-      <p className="px-6 py-14 text-center font-medium text-slate-700" data-testid="products-empty">
+      <p
+        className="px-6 py-14 text-center font-medium text-slate-700"
+        data-testid="products-empty"
+        data-live={live}
+      >
         {t('live:list.empty')}
       </p>
     );
@@ -68,7 +72,7 @@ export function ProductsLive({
         <BulkToolbar ids={selected} onClear={() => setPicked(new Set())} />
       ) : null}
       <div className="overflow-x-auto">
-        <table className="data-table" data-testid="products-table" data-total={data.total}>
+        <table className="data-table" data-testid="products-table" data-total={data.total} data-live={live}>
           <thead>
             <tr>
               {canWrite ? (

@@ -5,13 +5,13 @@ import { applyToCustomerList } from './apply-customers';
 import { useLive } from './live-context';
 import { liveKeys } from './query-keys';
 import type { CustomerFilter, CustomerRow, ListPage } from './types';
-import { applyToCached, useLiveChannel } from './use-live-channel';
+import { applyToCached, type LiveChannelState, useLiveChannel } from './use-live-channel';
 
 /** The customer lists' live feed (`customers`). */
-export function useCustomersLive(): void {
+export function useCustomersLive(): LiveChannelState {
   const { note } = useLive();
   const { t } = useTranslation('live');
-  useLiveChannel('customers', [liveKeys.customers], (event, queryClient) => {
+  return useLiveChannel('customers', [liveKeys.customers], (event, queryClient) => {
     applyToCached<ListPage<CustomerRow>, CustomerFilter>(
       queryClient,
       liveKeys.customerLists,

@@ -15,10 +15,10 @@ export function useLiveChannel(
   channel: string | null,
   resetKeys: readonly QueryKey[],
   onEvent: (event: LiveEvent, queryClient: QueryClient) => void,
-): void {
+): LiveChannelState {
   const { mode } = useLive();
   const queryClient = useQueryClient();
-  useWebSocketChannel(
+  const view = useWebSocketChannel(
     mode.realtime ? channel : null,
     (message: EventMessage) =>
       onEvent({ event: message.event, data: message.data, actor: message.actor ?? undefined }, queryClient),
@@ -28,7 +28,11 @@ export function useLiveChannel(
       },
     },
   );
+  return mode.polling ? 'polling' : view.status === 'active' ? 'live' : 'connecting';
 }
+
+/** What a live list shows in `data-live`: events flowing, waiting for the subscription, or polling. */
+export type LiveChannelState = 'live' | 'connecting' | 'polling';
 
 /**
  * Runs `apply` over every cached query under `prefix` (each list key ends with its filter): writes the patched

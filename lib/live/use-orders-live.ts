@@ -6,13 +6,13 @@ import { applyToOrderList, applyToStatusCounts } from './apply-orders';
 import { useLive } from './live-context';
 import { liveKeys } from './query-keys';
 import type { ListPage, OrderFilter, OrderRow, StatusCounts } from './types';
-import { applyToCached, useLiveChannel } from './use-live-channel';
+import { applyToCached, type LiveChannelState, useLiveChannel } from './use-live-channel';
 
 /** The order lists' and status counts' live feed (`orders`), with "Anna moved SO-1042 to Confirmed" toasts. */
-export function useOrdersLive(): void {
+export function useOrdersLive(): LiveChannelState {
   const { note } = useLive();
   const { t } = useTranslation(['live', 'common']);
-  useLiveChannel('orders', [liveKeys.orders], (event, queryClient) => {
+  return useLiveChannel('orders', [liveKeys.orders], (event, queryClient) => {
     applyToCached<ListPage<OrderRow>, OrderFilter>(queryClient, liveKeys.orderLists, (page, filter) =>
       applyToOrderList(page, filter, event),
     );

@@ -7,7 +7,7 @@ import { useLive } from './live-context';
 import { liveKeys } from './query-keys';
 import type { ChangeNote } from './toast-grouper';
 import type { ListPage, LiveEvent, ProductEntry, ProductFilter, ProductRow } from './types';
-import { applyToCached, useLiveChannel } from './use-live-channel';
+import { applyToCached, type LiveChannelState, useLiveChannel } from './use-live-channel';
 
 /** Patches every cached product list and product page with one event. */
 export function applyProductEvent(queryClient: QueryClient, event: LiveEvent): void {
@@ -55,24 +55,25 @@ export function useDescribeProductEvent(): Describe {
 }
 
 /** The product lists' live feed: `products` (rows, toasts) and `inventory` (stock moved by orders). */
-export function useProductsLive(): void {
+export function useProductsLive(): LiveChannelState {
   const { note } = useLive();
   const toNote = useDescribeProductEvent();
-  useLiveChannel('products', [liveKeys.products], (event, queryClient) => {
+  const state = useLiveChannel('products', [liveKeys.products], (event, queryClient) => {
     applyProductEvent(queryClient, event);
     const change = toNote(event);
     if (change) note(change);
   });
-  useLiveChannel('inventory', [liveKeys.products], (event, queryClient) =>
+  const inventory = useLiveChannel('inventory', [liveKeys.products], (event, queryClient) =>
     applyProductEvent(queryClient, event),
   );
+  return state === 'live' ? inventory : state;
 }
 
 /** The product page's feed: its room carries its updates, its deletion and its stock moves. */
-export function useProductLive(id: string): void {
+export function useProductLive(id: string): LiveChannelState {
   const { note } = useLive();
   const toNote = useDescribeProductEvent();
-  useLiveChannel(`product:${id}`, [liveKeys.product(id)], (event, queryClient) => {
+  return useLiveChannel(`product:${id}`, [liveKeys.product(id)], (event, queryClient) => {
     applyProductEvent(queryClient, event);
     const change = event.event === 'product.deleted' ? null : toNote(event);
     if (change) note(change);
