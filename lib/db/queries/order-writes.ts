@@ -14,7 +14,7 @@ export type SyncedOrder = {
   lines: { id: string; productId: string; quantity: number }[];
 };
 
-async function linesOf(db: Executor, orderId: string) {
+export async function loadOrderLines(db: Executor, orderId: string) {
   return db
     .select({ id: orderLines.id, productId: orderLines.productId, quantity: orderLines.quantity })
     .from(orderLines)
@@ -33,12 +33,13 @@ const orderColumns = {
   notes: orders.notes,
 };
 
-/** The order and its lines; inside a transaction `forUpdate` holds the row until commit (writes serialize). */
+/** The order and (unless told otherwise) its lines; inside a transaction `forUpdate` holds the row until commit (writes serialize). */
 export async function loadSyncedOrder(
   db: Executor,
   tenantId: string,
   orderId: string,
   forUpdate = false,
+  withLines = true,
 ): Promise<SyncedOrder | null> {
   const query = db
     .select(orderColumns)
@@ -47,7 +48,7 @@ export async function loadSyncedOrder(
     .limit(1);
   const [row] = forUpdate ? await query.for('update') : await query;
   if (!row) return null;
-  return { ...row, lines: await linesOf(db, orderId) };
+  return { ...row, lines: withLines ? await loadOrderLines(db, orderId) : [] };
 }
 
 export type OrderFieldPatch = Partial<{

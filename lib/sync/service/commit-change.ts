@@ -13,7 +13,7 @@ import {
   recordAppliedClientChange,
   writeYjsState,
 } from '../../db/queries/order-changes';
-import { loadSyncedOrder, type SyncedOrder } from '../../db/queries/order-writes';
+import { loadOrderLines, loadSyncedOrder, type SyncedOrder } from '../../db/queries/order-writes';
 import type { EntityChangeRow, SyncConflictRow } from '../../db/schema';
 import { readField } from '../doc';
 import { type OrderPolicy, opKindFor } from '../policy';
@@ -96,7 +96,8 @@ export async function commitChange(
       const [prior] = await findAppliedClientChanges(tx, user.id, [options.dedupeId]);
       if (prior) return { result: prior.result as ChangeResult, applied: null, conflict: null, replay: true };
     }
-    const order = await loadSyncedOrder(tx, user.tenantId, ref.entityId, true);
+    // Lines are loaded only when the change needs them (most edits touch one field of the order row).
+    const order = await loadSyncedOrder(tx, user.tenantId, ref.entityId, true, false);
     if (!order) return rejected(options.dedupeId ?? '', { code: 'NOT_FOUND', message: 'Order not found' });
     const prepared = await prepare(tx, order);
     if ('code' in prepared) return rejected(options.dedupeId ?? '', prepared);
@@ -119,6 +120,7 @@ export async function commitChange(
         message: 'The policy changed: reopen the order',
       });
     }
+    if (section === 'lines' || strategyName === 'crdt') order.lines = await loadOrderLines(tx, order.id);
     const doc = toDoc(order);
     const invalid = await validateOrderChange(tx, user.tenantId, doc, field, op);
     if (invalid) return rejected(clientChangeId, invalid);

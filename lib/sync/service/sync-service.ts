@@ -37,6 +37,7 @@ export type SyncServiceDeps = {
 };
 
 const PULL_LIMIT = 500;
+const POLICY_CACHE_MS = 1_000;
 
 export function leaseView(lease: Lease): LeaseView {
   return {
@@ -55,8 +56,15 @@ export function createSyncService(deps: SyncServiceDeps) {
   const now = deps.now ?? Date.now;
   const lockTtlMs = deps.lockTtlMs ?? 30_000;
   const db = deps.database.db;
-  const policyOf = async (tx: Tx | Database['db'], tenantId: string): Promise<OrderPolicy> =>
-    parsePolicy(await readEntityPolicy(tx, tenantId, 'order'));
+  // A policy read per change costs a round trip; other nodes see an admin's switch within a second.
+  const policies = new Map<string, { policy: OrderPolicy; at: number }>();
+  const policyOf = async (tx: Tx | Database['db'], tenantId: string): Promise<OrderPolicy> => {
+    const cached = policies.get(tenantId);
+    if (cached && Date.now() - cached.at < POLICY_CACHE_MS) return cached.policy;
+    const policy = parsePolicy(await readEntityPolicy(tx, tenantId, 'order'));
+    policies.set(tenantId, { policy, at: Date.now() });
+    return policy;
+  };
   const commitDeps: CommitDeps = { database: deps.database, locks: deps.locks, now, policyOf };
   const queues = new Map<string, Promise<unknown>>();
   const connectionLocks = new Map<
@@ -139,7 +147,7 @@ export function createSyncService(deps: SyncServiceDeps) {
     return leases.map(leaseView);
   }
 
-  async function pushOne(ctx: SyncContext, ref: EntityRef, change: PushedChange): Promise<ChangeResult> {
+  async function pushOne(ctx: SyncContext, ref: EntityRef, change: PushedChange): Promise<CommitResult> {
     return serialize(ref.entityId, async () => {
       const committed = await commitChange(
         commitDeps,
@@ -149,7 +157,7 @@ export function createSyncService(deps: SyncServiceDeps) {
         { dedupeId: change.clientChangeId },
       );
       await announce(ctx, ref, committed);
-      return committed.result;
+      return committed;
     });
   }
 
@@ -205,10 +213,16 @@ export function createSyncService(deps: SyncServiceDeps) {
     async push(ctx: SyncContext, params: SyncParams<'sync.push'>) {
       if (!canWrite(ctx.user)) return fail('FORBIDDEN', 'Viewers cannot edit');
       const ref: EntityRef = { entityType: 'order', entityId: params.entityId };
-      const results: ChangeResult[] = [];
-      for (const change of params.changes) results.push(await pushOne(ctx, ref, change));
+      const committed: CommitResult[] = [];
+      for (const change of params.changes) committed.push(await pushOne(ctx, ref, change));
+      const results = committed.map((c) => c.result);
       const since = Math.min(...params.changes.map((c) => c.baseVersion));
-      const rows = await changesAfter(db, ref, since, PULL_LIMIT);
+      // When the batch's own commits are exactly the versions after the base, they are the whole answer.
+      const own = committed.map((c) => c.applied);
+      const contiguous = own.every((row, i) => row !== null && row.version === since + 1 + i);
+      const rows = contiguous
+        ? own.filter((row) => row !== null)
+        : await changesAfter(db, ref, since, PULL_LIMIT);
       return ok({ results, changes: rows.map(toAppliedChange), complete: rows.length < PULL_LIMIT });
     },
 
@@ -362,6 +376,7 @@ export function createSyncService(deps: SyncServiceDeps) {
         sections: params.sections,
         updatedBy: ctx.user.id,
       });
+      policies.delete(ctx.user.tenantId);
       await deps.publish({
         tenantId: ctx.user.tenantId,
         channel: 'orders',
