@@ -431,8 +431,10 @@ export class WebSocketClient {
     }
     for (const entry of this.outbox.requeueAll()) this.drop(entry.id, entry.message);
     for (const record of this.channels.values()) {
+      if (record.status !== 'active' && !record.recovering) continue;
       record.recovering = false;
       if (record.status === 'active') record.status = 'pending';
+      this.notifyChannel(record);
     }
   }
 
