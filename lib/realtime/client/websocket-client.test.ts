@@ -446,6 +446,20 @@ describe('WebSocketClient: subscriptions, ordering and recovery', () => {
     expect(seen).toEqual([1, 2]);
   });
 
+  it('a server-initiated resync (subscribed without a request id, recovered:false) resets the channel', () => {
+    const client = makeClient();
+    last().accept();
+    const resets: unknown[] = [];
+    const seen: number[] = [];
+    client.subscribe('inventory', { onEvent: (e) => seen.push(e.seq), onReset: (info) => resets.push(info) });
+    last().deliver(subscribed('inventory', 'm1', 'e1', 3));
+    last().deliver(subscribed('inventory', '', 'e2', 0, false));
+    expect(resets).toEqual([{ channel: 'inventory', epoch: 'e2', seq: 0 }]);
+    last().deliver(event('inventory', 'e2', 1));
+    expect(seen).toEqual([1]);
+    expect(last().sentOfType('recover')).toEqual([]);
+  });
+
   it('a channel the server closes is not resubscribed; the last listener leaving unsubscribes', () => {
     const client = makeClient();
     last().accept();
