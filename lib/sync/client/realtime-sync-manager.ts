@@ -608,7 +608,14 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
     async startSync() {
       if (state !== 'idle' && state !== 'stopped') return;
       state = 'opening';
-      cleanups.push(transport.subscribe(room, onRoomEvent), transport.onConnectionChange(onConnection));
+      cleanups.push(
+        transport.subscribe(room, onRoomEvent),
+        // An admin switching the order policy: reopen, so edits take the form the new strategies expect.
+        transport.subscribe('orders', (event) => {
+          if (event === syncEvents.policy && confirmed) void open('policy changed');
+        }),
+        transport.onConnectionChange(onConnection),
+      );
       if (transport.isConnected()) await open(null);
       else setState('offline');
       changed();
