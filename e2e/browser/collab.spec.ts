@@ -11,7 +11,12 @@ import { signIn } from '../support/auth';
  */
 type Locale = 'en' | 'th';
 type Labels = {
-  editor: { lock: { lockedBy: string }; viewOnly: string };
+  editor: {
+    lock: { lockedBy: string };
+    viewOnly: string;
+    strategy: Record<'crdt' | 'operational-transform', string>;
+  };
+  admin: { saved: string };
   panel: { tabs: Record<'people' | 'comments' | 'history' | 'conflicts', string> };
 };
 const labels = (locale: Locale): Labels =>
@@ -247,6 +252,8 @@ for (const locale of ['en', 'th'] as const) {
       const item = napa.page.getByTestId('notification-item').first();
       await expect(item).toHaveAttribute('data-kind', 'comment.mention');
       await expect(item).toContainText(ANNA);
+      await napa.page.screenshot({ path: `test-results/collab-inbox-${locale}.png` });
+      await anna.page.screenshot({ path: `test-results/collab-comments-${locale}.png`, fullPage: true });
       await item.click();
       await expect(napa.page).toHaveURL(appUrl(`/orders/${orderId}`));
     });
@@ -276,6 +283,121 @@ for (const locale of ['en', 'th'] as const) {
       await viewerNotes.click();
       await viewer.page.keyboard.type('nope');
       await expect(viewerNotes).toHaveValue(value);
+
+      // An internal comment never reaches the viewer; the public one after it arrives live.
+      await anna.page.getByTestId('tab-comments').click();
+      const box = anna.page.getByTestId('new-comment');
+      await anna.page.getByTestId('comment-internal').check();
+      await box.fill(`staff only ${locale}`);
+      await anna.page.getByTestId('new-comment-submit').click();
+      await expect(anna.page.locator('[data-testid="comment-thread"][data-internal="true"]')).toHaveCount(1);
+      await anna.page.getByTestId('comment-internal').uncheck();
+      await box.fill(`for everyone ${locale}`);
+      await anna.page.getByTestId('new-comment-submit').click();
+      const threads = viewer.page.getByTestId('comment-thread');
+      await expect(threads.filter({ hasText: `for everyone ${locale}` })).toHaveCount(1);
+      await expect(threads.filter({ hasText: `staff only ${locale}` })).toHaveCount(0);
+      await expect(viewer.page.locator('[data-testid="comment-thread"][data-internal="true"]')).toHaveCount(
+        0,
+      );
     });
   });
 }
+
+test('the dashboard shows activity live, with details, filters and who is online', async ({ browser }) => {
+  const orderId = freshOrder();
+  const [anna, napa] = await Promise.all([
+    person(browser, 'anna@siam.example', 'en'),
+    person(browser, 'napa@siam.example', 'th'),
+  ]);
+  const feed = anna.page.getByTestId('activity-feed');
+  await expect(feed).toBeVisible();
+  await expect(anna.page.getByTestId('online-now').locator(`[data-user="${NAPA}"]`)).toBeVisible();
+
+  await openOrder(napa.page, orderId);
+  const quantity = napa.page.getByTestId('line-quantity').first();
+  const next = String(Number(await quantity.inputValue()) + 3);
+  await quantity.fill(next);
+
+  const updated = feed
+    .locator('[data-testid="activity-item"][data-action="updated"]')
+    .filter({ hasText: NAPA })
+    .first();
+  await expect(updated).toBeVisible();
+  await updated.getByTestId('activity-toggle').click();
+  await expect(updated.getByTestId('activity-changes')).toContainText(next);
+  await expect(
+    feed.locator('[data-testid="activity-item"][data-action="viewed"]').filter({ hasText: NAPA }).first(),
+  ).toBeVisible();
+
+  await anna.page.getByTestId('activity-action-filter').selectOption('viewed');
+  await expect(feed.locator('[data-testid="activity-item"]').first()).toHaveAttribute(
+    'data-action',
+    'viewed',
+  );
+  await expect(feed.locator('[data-testid="activity-item"][data-action="updated"]')).toHaveCount(0);
+  await anna.page.screenshot({ path: 'test-results/collab-dashboard.png', fullPage: true });
+});
+
+test('an admin switches the notes to CRDT for everyone and force-releases a stuck lock', async ({
+  browser,
+}) => {
+  const orderId = freshOrder();
+  const [anna, napa, admin] = await Promise.all([
+    person(browser, 'anna@siam.example', 'en'),
+    person(browser, 'napa@siam.example', 'en'),
+    person(browser, 'admin@siam.example', 'en'),
+  ]);
+  await Promise.all([openOrder(anna.page, orderId), openOrder(napa.page, orderId)]);
+  await admin.page.goto(appUrl('/admin/conflicts'));
+  const setNotes = async (strategy: string) => {
+    await admin.page.getByTestId('policy-notes').selectOption(strategy);
+    await admin.page.getByTestId('policy-save').click();
+    await expect(admin.page.getByTestId('admin-policy')).toContainText(labels('en').admin.saved);
+  };
+  try {
+    await setNotes('crdt');
+    for (const page of [anna.page, napa.page]) {
+      await expect(page.getByTestId('strategy-notes')).toHaveText(labels('en').editor.strategy.crdt);
+      await expect(page.getByTestId('order-editor')).toHaveAttribute('data-ready', 'true');
+    }
+    const annaNotes = anna.page.getByTestId('notes-input');
+    const napaNotes = napa.page.getByTestId('notes-input');
+    const original = await annaNotes.inputValue();
+    await annaNotes.click();
+    await anna.page.keyboard.press('ControlOrMeta+Home');
+    await napaNotes.click();
+    await napa.page.keyboard.press('ControlOrMeta+End');
+    await Promise.all([
+      annaNotes.pressSequentially('CRDT first. ', { delay: 30 }),
+      napaNotes.pressSequentially(' CRDT last.', { delay: 30 }),
+    ]);
+    for (const notes of [annaNotes, napaNotes])
+      await expect(notes).toHaveValue(`CRDT first. ${original} CRDT last.`);
+  } finally {
+    await setNotes('operational-transform');
+  }
+  await expect(anna.page.getByTestId('strategy-notes')).toHaveText(
+    labels('en').editor.strategy['operational-transform'],
+  );
+
+  // Anna holds the status lock; the admin frees it from the admin page and Anna is told.
+  await anna.page.getByTestId('take-status').click();
+  await expect(anna.page.getByTestId('release-status')).toBeVisible();
+  const unread = async () =>
+    Number(
+      (await anna.page
+        .getByTestId('notification-count')
+        .textContent({ timeout: 1000 })
+        .catch(() => '0')) || 0,
+    );
+  const unreadBefore = await unread();
+  await admin.page.reload();
+  const row = admin.page.getByTestId('admin-lock').filter({ hasText: ANNA });
+  await expect(row).toHaveCount(1);
+  await row.getByTestId('force-release').click();
+  await expect(row).toHaveCount(0);
+  await expect(anna.page.getByTestId('lock-status')).toHaveCount(0);
+  await expect(anna.page.getByTestId('editor-notice').filter({ hasText: 'force-released' })).toBeVisible();
+  await expect.poll(unread).toBe(unreadBefore + 1);
+});

@@ -8,7 +8,7 @@ import { CollaborationPanel, type PanelTab } from '@/components/collab/collabora
 import type { NotesRangeSelection } from '@/components/collab/comments-tab';
 import { RealtimeBoundary } from '@/components/collab/realtime-boundary';
 import { useComments } from '@/components/collab/use-comments';
-import { useRealtimeSync, useRoomPresence, useWebSocketChannel } from '@/lib/hooks';
+import { useRealtime, useRealtimeSync, useRoomPresence, useWebSocketChannel } from '@/lib/hooks';
 import type { EventMessage } from '@/lib/realtime/protocol/messages';
 import type { SyncNotice } from '@/lib/sync/client/realtime-sync-manager';
 import { syncEvents } from '@/lib/sync/protocol';
@@ -34,13 +34,19 @@ let noticeSeq = 0;
 const newLineId = () =>
   typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now()}`;
 
-function Editor({ orderId, user, customers, products, linePrices, initial }: EditorProps) {
+function Editor({ orderId, number, user, customers, products, linePrices, initial }: EditorProps) {
   const { t } = useTranslation('collab');
   const { t: tc } = useTranslation('common');
   const staff = user.role !== 'viewer';
   const room = `order:${orderId}`;
   const sync = useRealtimeSync(orderId);
   const presence = useRoomPresence(room, { page: 'order' });
+  // Tenant-wide "where": the dashboard's who-is-online shows this order's number.
+  const { client } = useRealtime();
+  useEffect(() => {
+    client.updatePresence({ location: { page: number } });
+    return () => client.updatePresence({ location: null });
+  }, [client, number]);
   const comments = useComments(orderId, staff);
   const initialDoc: OrderDoc = useMemo(
     () => ({ ...initial, status: initial.status as SyncOrderStatus }),
