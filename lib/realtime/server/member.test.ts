@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Member } from '../protocol';
-import { mergeMembers, visiblyDifferent } from './member';
+import { Connection } from './connection';
+import { aggregate, type Holder, mergeMembers, visiblyDifferent, withHolder } from './member';
 
 const base: Member = {
   userId: 'u',
@@ -38,5 +39,35 @@ describe('mergeMembers', () => {
   it('ignores a connection count change when comparing', () => {
     expect(visiblyDifferent(base, { ...base, connections: 4, updatedAt: 8 })).toBe(false);
     expect(visiblyDifferent(base, { ...base, cursor: { x: 1, y: 2 } })).toBe(true);
+  });
+});
+
+describe('withHolder', () => {
+  const socket = { send() {}, close() {}, bufferedAmount: 0 };
+  const user = { id: 'u', tenantId: 't', role: 'sales' as const, name: 'U' };
+  const holder = (at: number, hidden: boolean): Holder => {
+    const conn = new Connection(
+      `c${at}`,
+      user,
+      socket,
+      Number.MAX_SAFE_INTEGER,
+      { messagesPerSecond: 1, burst: 1 },
+      at,
+    );
+    conn.presence.hidden = hidden;
+    return { conn, fields: { updatedAt: at, location: { page: `/p${at}` } } };
+  };
+
+  it.each([
+    [[true, true, false], 'online'],
+    [[false, true, true], 'online'],
+    [[true, true, true], 'away'],
+  ])('matches the full aggregate for tabs hidden %j', (hidden, status) => {
+    const holders = hidden.map((h, i) => holder(i + 1, h));
+    let member = aggregate(holders.slice(0, 1))!;
+    for (const next of holders.slice(1)) member = withHolder(member, next);
+    expect(member).toEqual(aggregate(holders));
+    expect(member.status).toBe(status);
+    expect(member.connections).toBe(3);
   });
 });

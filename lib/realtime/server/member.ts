@@ -58,6 +58,13 @@ export function aggregate(holders: Iterable<Holder>): Member | null {
   return { ...memberOf(newest), status, connections };
 }
 
+/** The aggregate after one more (newest) tab joined: O(1) where `aggregate` walks every tab of the user. */
+export function withHolder(current: Member, holder: Holder): Member {
+  const own = memberOf(holder);
+  const status = rank[own.status] > rank[current.status] ? own.status : current.status;
+  return { ...own, status, connections: current.connections + 1 };
+}
+
 /** Whether anyone looking at the member would see a difference (the connection count alone is not broadcast). */
 export function visiblyDifferent(a: Member, b: Member): boolean {
   return (

@@ -1,7 +1,7 @@
 import type { Logger } from '../../logger';
 import type { Bus, PresenceStore } from '../bus';
 import type { Member } from '../protocol';
-import { aggregate, type Holder, mergeMembers, visiblyDifferent } from './member';
+import { aggregate, type Holder, mergeMembers, visiblyDifferent, withHolder } from './member';
 
 export type PresenceAction = 'join' | 'leave' | 'update';
 export type PresenceChange = { tenantId: string; channel?: string; action: PresenceAction; member: Member };
@@ -14,6 +14,8 @@ class Scope {
   /** userId -> nodeId -> that node's entry; null while nobody on this node listens to the scope. */
   remote: Map<string, Map<string, RemoteEntry>> | null = null;
   readonly merged = new Map<string, Member>();
+  /** This node's aggregate per user, as last published. */
+  readonly localAggregate = new Map<string, Member>();
   listeners = 0;
   loading = false;
   ready: Promise<void> = Promise.resolve();
@@ -85,7 +87,9 @@ export class PresenceTracker {
       scope.local.set(userId, holders);
     }
     holders.add(holder);
-    this.publishLocal(scope, userId);
+    // A new tab is the user's newest: its aggregate follows from the previous one without walking every tab.
+    const previous = scope.localAggregate.get(userId);
+    this.publishLocal(scope, userId, previous && holders.size > 1 ? withHolder(previous, holder) : undefined);
   }
 
   leave(key: string, holder: Holder): void {
@@ -121,9 +125,11 @@ export class PresenceTracker {
     scope.timers.set(userId, timer);
   }
 
-  private publishLocal(scope: Scope, userId: string): void {
+  private publishLocal(scope: Scope, userId: string, known?: Member): void {
     const holders = scope.local.get(userId);
-    const member = holders ? aggregate(holders) : null;
+    const member = known ?? (holders ? aggregate(holders) : null);
+    if (member) scope.localAggregate.set(userId, member);
+    else scope.localAggregate.delete(userId);
     const v = ++this.version;
     scope.lastSent.set(userId, Date.now());
     if (!member) scope.lastSent.delete(userId);
@@ -244,8 +250,7 @@ export class PresenceTracker {
 
   private recompute(scope: Scope, userId: string, emit = !scope.loading): void {
     const parts: Member[] = [];
-    const holders = scope.local.get(userId);
-    const local = holders ? aggregate(holders) : null;
+    const local = scope.localAggregate.get(userId);
     if (local) parts.push(local);
     for (const entry of scope.remote?.get(userId)?.values() ?? []) parts.push(entry.member);
     const next = mergeMembers(parts);
