@@ -1,9 +1,10 @@
-import { eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../e2e/support/test-db';
 import { entityChanges, syncConflicts } from '../db/schema';
 import { seededRandom } from '../db/seed-data';
 import { createRealtimeSyncManager, type RealtimeSyncManager } from './client/realtime-sync-manager';
+import { applyChangeToDoc } from './doc';
 import { defaultOrderPolicy, type OrderPolicy } from './policy';
 import { createMemoryLockStore } from './service/locks/memory-lock-store';
 import { syncHandlers } from './service/register';
@@ -11,7 +12,7 @@ import { createSyncService } from './service/sync-service';
 import { loadSyncFixture } from './service/testing';
 import { createFakeClock } from './testing/fake-clock';
 import { createFakeNetwork, settle } from './testing/fake-network';
-import type { ChangeResult, OrderSection } from './types';
+import type { ChangeOp, ChangeResult, OrderDoc, OrderSection } from './types';
 
 /**
  * Randomized convergence (issue 4, point 10): several clients edit one order through the REAL sync service on a
@@ -58,6 +59,10 @@ async function runScenario(seed: number, policy: OrderPolicy, orderId: string, t
   network.onConnectionClosed((ctx) => service.releaseConnection(ctx.connectionId!, ctx.user));
   const admin = fixture.ctx(fixture.user('admin@siam.example'));
   await handlers['policy.set'](admin, { entityType: 'order', sections: policy });
+  const initial = await handlers['sync.open'](admin, { entityType: 'order', entityId: orderId });
+  if (!initial.ok) throw new Error(initial.error.message);
+  const initialDoc = (initial.value as { doc: OrderDoc; version: number }).doc;
+  const initialVersion = (initial.value as { version: number }).version;
 
   const people = [
     fixture.user('anna@siam.example'),
@@ -178,9 +183,28 @@ async function runScenario(seed: number, policy: OrderPolicy, orderId: string, t
   }
 
   const rows = await database.db
-    .select({ clientChangeId: entityChanges.clientChangeId, version: entityChanges.version })
+    .select({
+      clientChangeId: entityChanges.clientChangeId,
+      version: entityChanges.version,
+      field: entityChanges.field,
+      op: entityChanges.op,
+    })
     .from(entityChanges)
-    .where(eq(entityChanges.entityId, orderId));
+    .where(eq(entityChanges.entityId, orderId))
+    .orderBy(asc(entityChanges.version));
+  // The history replayed from the opening state gives the final state: every change is in it exactly once.
+  let replayed = initialDoc;
+  for (const row of rows.filter((r) => r.version > initialVersion)) {
+    replayed = applyChangeToDoc(replayed, row.field, row.op as ChangeOp);
+  }
+  const comparable = (doc: OrderDoc) => ({
+    ...doc,
+    notes: policy.notes === 'crdt' ? '' : doc.notes,
+    lines: policy.lines === 'crdt' ? [] : doc.lines,
+  });
+  expect(comparable(replayed), 'history replays to the final state').toEqual(
+    comparable(server.doc as OrderDoc),
+  );
   const ids = rows.map((r) => r.clientChangeId);
   expect(new Set(ids).size, 'no change applied twice').toBe(ids.length);
   const conflictIds = new Set(
