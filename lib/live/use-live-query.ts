@@ -1,6 +1,7 @@
 'use client';
 
-import { type QueryKey, useQuery } from '@tanstack/react-query';
+import { type QueryKey, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useLive } from './live-context';
 
 export class FetchError extends Error {
@@ -27,6 +28,15 @@ export function useLiveQuery<T>(options: {
   initialDataUpdatedAt: number;
 }) {
   const { mode } = useLive();
+  const queryClient = useQueryClient();
+  // Coming back to a page whose cache went stale while nothing was listening: the server's fresher render wins.
+  useState(() => {
+    const state = queryClient.getQueryState(options.queryKey);
+    if (state && state.dataUpdatedAt < options.initialDataUpdatedAt)
+      queryClient.setQueryData(options.queryKey, options.initialData, {
+        updatedAt: options.initialDataUpdatedAt,
+      });
+  });
   const query = useQuery({
     queryKey: options.queryKey,
     queryFn: options.queryFn,
