@@ -2,6 +2,9 @@ import type { EventMessage, Member, PresencePatch } from '../protocol/messages';
 import type { RealtimeError } from './errors';
 import type { Position } from './position';
 
+/** The tenant-wide presence arrives on frames without a channel; the client files it under this name. */
+export const TENANT_PRESENCE = 'presence';
+
 export type ChannelStatus = 'pending' | 'active' | 'failed';
 
 /** What the app sees of one subscription. */

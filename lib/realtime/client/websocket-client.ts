@@ -1,4 +1,3 @@
-import { parseChannel } from '../protocol/channels';
 import {
   type ClientMessage,
   type EventMessage,
@@ -8,7 +7,8 @@ import {
   serverMessage,
 } from '../protocol/messages';
 import { backoffDelay } from './backoff';
-import { type ChannelListener, ChannelRecord, type ChannelSnapshot } from './channels';
+import { ChannelSync, type Subscription } from './channel-sync';
+import { type ChannelListener, type ChannelSnapshot, TENANT_PRESENCE } from './channels';
 import { Emitter } from './emitter';
 import {
   browserNetworkMonitor,
@@ -19,15 +19,17 @@ import {
   type SocketLike,
 } from './environment';
 import { RealtimeError, type RealtimeErrorCode } from './errors';
+import { Heartbeat } from './heartbeat';
 import { type ClientOptions, defaultClientOptions } from './options';
-import { type IdentifiedMessage, Outbox } from './outbox';
-import { classifyEvent, type Position, resolveSubscribed } from './position';
-import { applyPresence, presenceSnapshot } from './presence-merge';
+import type { IdentifiedMessage } from './outbox';
+import { RequestTracker } from './requests';
 import { type ConnectionState, type StateInput, transition } from './state';
 import { resolveSocketUrl } from './url';
 
+export type { Subscription } from './channel-sync';
+export { TENANT_PRESENCE } from './channels';
+
 export type WelcomeMessage = Extract<ServerMessage, { type: 'welcome' }>;
-type SubscribedMessage = Extract<ServerMessage, { type: 'subscribed' }>;
 
 export type ClientEvents = {
   state: ConnectionState;
@@ -57,28 +59,6 @@ export type OutgoingInput =
   | Omit<Extract<ClientMessage, { type: 'rpc' }>, 'id'>
   | Omit<Extract<ClientMessage, { type: 'presence' }>, 'id'>;
 
-export type Subscription = {
-  channel: string;
-  /** Resolves once the server confirmed the subscription. */
-  ready: Promise<void>;
-  unsubscribe(): void;
-};
-
-type Reply = { kind: 'ack'; result: unknown } | { kind: 'subscribed'; message: SubscribedMessage };
-
-type PendingRequest = {
-  message: IdentifiedMessage;
-  durable: boolean;
-  retriesLeft: number;
-  timeout: number;
-  timer: unknown;
-  resolve(reply: Reply): void;
-  reject(error: RealtimeError): void;
-};
-
-/** The tenant-wide presence arrives on frames without a channel; the client files it under this name. */
-export const TENANT_PRESENCE = 'presence';
-
 /**
  * One realtime connection: an explicit state machine (see state.ts) plus the things that must survive a reconnect —
  * subscriptions with their last (epoch, seq), the offline queue of unacknowledged writes, and presence.
@@ -86,10 +66,9 @@ export const TENANT_PRESENCE = 'presence';
 export class WebSocketClient {
   private readonly options: ClientOptions;
   private readonly emitter: Emitter<ClientEvents>;
-  private readonly outbox: Outbox;
-  private readonly pending = new Map<string, PendingRequest>();
-  private readonly channels = new Map<string, ChannelRecord>();
-  private readonly members = new Map<string, Member[]>();
+  private readonly requests: RequestTracker;
+  private readonly heartbeat: Heartbeat;
+  private readonly channels: ChannelSync;
   private current: ConnectionState = { status: 'idle' };
   private socket: SocketLike | null = null;
   private welcomeMessage: WelcomeMessage | null = null;
@@ -97,11 +76,7 @@ export class WebSocketClient {
   private dispatching = false;
   private retryTimer: unknown = null;
   private connectTimer: unknown = null;
-  private pingTimer: unknown = null;
-  private watchdogTimer: unknown = null;
-  private lastReceivedAt = 0;
   private latencyMs: number | null = null;
-  private droppedTotal = 0;
   private tenantPresence: PresencePatch | undefined;
   private idCounter = 0;
   private readonly idPrefix: string;
@@ -118,7 +93,35 @@ export class WebSocketClient {
       ...options,
     };
     this.emitter = new Emitter((error) => this.debug('listener failed', error));
-    this.outbox = new Outbox(Math.max(0, this.options.messageQueueSize));
+    this.requests = new RequestTracker({
+      timers: this.options.timers,
+      queueSize: this.options.messageQueueSize,
+      ackTimeout: this.options.ackTimeout,
+      ackRetries: this.options.ackRetries,
+      isOpen: () => this.current.status === 'open',
+      write: (message) => this.write(message),
+      onDropped: (message, total) => this.emitter.emit('dropped', { message, total }),
+      onQueueChange: () => this.emitQueue(),
+      debug: (message, details) => this.debug(message, details),
+    });
+    this.channels = new ChannelSync({
+      requests: this.requests,
+      isOpen: () => this.current.status === 'open',
+      nextId: () => this.nextId(),
+      emit: (type, payload) => this.emitter.emit(type, payload as ClientEvents[typeof type]),
+      sendPresence: (channel, patch) => this.sendPresence(channel, patch),
+      reportError: (error) => this.reportError(error),
+      debug: (message, details) => this.debug(message, details),
+    });
+    this.heartbeat = new Heartbeat({
+      timers: this.options.timers,
+      interval: this.options.heartbeatInterval,
+      sendPing: (t) => this.write({ type: 'ping', t }),
+      onDead: (silentFor) => {
+        this.debug('heartbeat: peer silent, dropping the connection', { silentFor });
+        this.dispatch({ type: 'socket-lost', code: 4011 });
+      },
+    });
     this.idPrefix = randomPrefix(this.options.random);
     if (this.options.autoConnect) this.connect();
   }
@@ -138,11 +141,11 @@ export class WebSocketClient {
   }
 
   get queuedMessages(): number {
-    return this.outbox.queued;
+    return this.requests.queued;
   }
 
   get droppedMessages(): number {
-    return this.droppedTotal;
+    return this.requests.dropped;
   }
 
   on<K extends keyof ClientEvents>(type: K, listener: (payload: ClientEvents[K]) => void): () => void {
@@ -171,15 +174,15 @@ export class WebSocketClient {
   }
 
   subscriptions(): ChannelSnapshot[] {
-    return [...this.channels.values()].map((record) => record.snapshot());
+    return this.channels.snapshots();
   }
 
   channel(name: string): ChannelSnapshot | undefined {
-    return this.channels.get(name)?.snapshot();
+    return this.channels.snapshot(name);
   }
 
   presenceOf(channel: string): Member[] {
-    return this.members.get(channel) ?? [];
+    return this.channels.presenceOf(channel);
   }
 
   /**
@@ -191,41 +194,12 @@ export class WebSocketClient {
     listener: ChannelListener = {},
     options: { presence?: PresencePatch } = {},
   ): Subscription {
-    if (!parseChannel(channel)) {
-      const error = new RealtimeError('INVALID_CHANNEL', `Channel name is not valid: ${channel}`);
-      const ready = Promise.reject(error);
-      ready.catch(() => {});
-      return { channel, ready, unsubscribe: () => {} };
-    }
-    let record = this.channels.get(channel);
-    const isNew = !record;
-    if (!record) {
-      record = new ChannelRecord(channel);
-      this.channels.set(channel, record);
-    }
-    if (options.presence) record.presence = { ...record.presence, ...options.presence };
-    record.listeners.add(listener);
-    if (isNew && this.current.status === 'open') this.sendSubscribe(record);
-    const ready = record.ready();
-    ready.catch(() => {});
-    let active = true;
-    return {
-      channel,
-      ready,
-      unsubscribe: () => {
-        if (!active) return;
-        active = false;
-        this.removeListener(channel, listener);
-      },
-    };
+    return this.channels.subscribe(channel, listener, options.presence);
   }
 
   /** Drops every listener of the channel and unsubscribes on the wire. */
   unsubscribe(channel: string): void {
-    const record = this.channels.get(channel);
-    if (!record) return;
-    record.listeners.clear();
-    this.dropChannel(record);
+    this.channels.unsubscribe(channel);
   }
 
   publish(channel: string, event: string, data: unknown, options?: RequestOptions): Promise<unknown> {
@@ -244,9 +218,9 @@ export class WebSocketClient {
       return Promise.resolve(undefined);
     }
     const message = { ...input, id: this.nextId() } as IdentifiedMessage;
-    return this.request(message, { durable: options.queue !== false, timeout: options.timeout }).then(
-      (reply) => (reply.kind === 'ack' ? reply.result : reply.message),
-    );
+    return this.requests
+      .request(message, { durable: options.queue !== false, timeout: options.timeout })
+      .then((reply) => (reply.kind === 'ack' ? reply.result : reply.message));
   }
 
   /**
@@ -258,15 +232,7 @@ export class WebSocketClient {
     const hasLasting = Object.keys(lasting).length > 0;
     const target = channel && channel !== TENANT_PRESENCE ? channel : undefined;
     if (target) {
-      // Presence in a room exists only while subscribed; until the server confirmed the subscription the change
-      // waits in the record and goes out with the confirmation (the server refuses presence before that).
-      const record = this.channels.get(target);
-      if (!record) return;
-      if (hasLasting) record.presence = { ...record.presence, ...lasting };
-      if (record.status !== 'active') {
-        if (hasLasting) record.presenceDirty = true;
-        return;
-      }
+      if (!this.channels.holdPresence(target, hasLasting ? lasting : undefined)) return;
     } else if (hasLasting) {
       this.tenantPresence = { ...this.tenantPresence, ...lasting };
     }
@@ -275,9 +241,10 @@ export class WebSocketClient {
     else this.write({ type: 'presence', channel: target, patch });
   }
 
+  /** Sends a lasting presence change with an id (acked); failures other than a lost connection are reported. */
   private sendPresence(channel: string | undefined, patch: PresencePatch): void {
     const message: IdentifiedMessage = { type: 'presence', id: this.nextId(), channel, patch };
-    this.track(
+    this.requests.track(
       message,
       { durable: false, retries: 0 },
       () => {},
@@ -290,10 +257,7 @@ export class WebSocketClient {
 
   /** Empties the offline queue; each removed request rejects with QUEUE_CLEARED. */
   clearQueue(): number {
-    const removed = this.outbox.clearQueued();
-    for (const entry of removed) this.settle(entry.id, new RealtimeError('QUEUE_CLEARED'));
-    this.emitQueue();
-    return removed.length;
+    return this.requests.clearQueue();
   }
 
   // ---- state machine -------------------------------------------------------------------------------------------
@@ -346,7 +310,7 @@ export class WebSocketClient {
         return;
       case 'open':
         this.clearTimer('connectTimer');
-        this.startHeartbeat();
+        this.heartbeat.start();
         this.resume();
         return;
       case 'reconnecting':
@@ -382,7 +346,7 @@ export class WebSocketClient {
       return;
     }
     this.socket = socket;
-    this.lastReceivedAt = this.options.timers.now();
+    this.heartbeat.heard();
     socket.onmessage = (event) => {
       if (this.socket === socket) this.receive(event.data);
     };
@@ -403,7 +367,7 @@ export class WebSocketClient {
   /** Leaves the current socket behind: after this nothing it does reaches the client. */
   private dropSocket(): void {
     this.clearTimer('connectTimer');
-    this.stopHeartbeat();
+    this.heartbeat.stop();
     const socket = this.socket;
     if (!socket) return;
     this.socket = null;
@@ -421,21 +385,8 @@ export class WebSocketClient {
   }
 
   private afterSocketLost(): void {
-    for (const [id, request] of this.pending) {
-      this.options.timers.clearTimeout(request.timer);
-      request.timer = null;
-      if (!request.durable) {
-        this.pending.delete(id);
-        request.reject(new RealtimeError('NOT_CONNECTED'));
-      }
-    }
-    for (const entry of this.outbox.requeueAll()) this.drop(entry.id, entry.message);
-    for (const record of this.channels.values()) {
-      if (record.status !== 'active' && !record.recovering) continue;
-      record.recovering = false;
-      if (record.status === 'active') record.status = 'pending';
-      this.notifyChannel(record);
-    }
+    this.requests.socketLost();
+    this.channels.socketLost();
   }
 
   private write(message: ClientMessage): boolean {
@@ -447,7 +398,7 @@ export class WebSocketClient {
   }
 
   private receive(data: unknown): void {
-    this.lastReceivedAt = this.options.timers.now();
+    this.heartbeat.heard();
     const text = frameText(data);
     let parsed: ReturnType<typeof serverMessage.safeParse> | null = null;
     try {
@@ -481,27 +432,23 @@ export class WebSocketClient {
         this.emitter.emit('latency', this.latencyMs);
         return;
       case 'ack':
-        if (message.ok) this.settle(message.id, { kind: 'ack', result: message.result });
-        else this.settle(message.id, RealtimeError.fromBody(message.error));
+        if (message.ok) this.requests.settle(message.id, { kind: 'ack', result: message.result });
+        else this.requests.settle(message.id, RealtimeError.fromBody(message.error));
         return;
       case 'subscribed':
-        if (!this.settle(message.id, { kind: 'subscribed', message }))
-          this.applySubscribed(message, this.channels.get(message.channel)?.position ?? null);
+        if (!this.requests.settle(message.id, { kind: 'subscribed', message })) this.channels.resync(message);
         return;
-      case 'unsubscribed': {
-        const record = this.channels.get(message.channel);
-        if (!record) return;
-        this.fail(record, new RealtimeError(message.reason ?? 'FORBIDDEN'), false);
+      case 'unsubscribed':
+        this.channels.closedByServer(message.channel, new RealtimeError(message.reason ?? 'FORBIDDEN'));
         return;
-      }
       case 'event':
-        this.onEvent(message);
+        this.channels.onEvent(message);
         return;
       case 'presence':
-        this.onPresence(message.channel ?? TENANT_PRESENCE, message.action, message.member);
+        this.channels.onPresence(message.channel ?? TENANT_PRESENCE, message.action, message.member);
         return;
       case 'error':
-        if (message.id && this.settle(message.id, RealtimeError.fromBody(message.error))) return;
+        if (message.id && this.requests.settle(message.id, RealtimeError.fromBody(message.error))) return;
         this.reportError(RealtimeError.fromBody(message.error), message.id);
         return;
       default: {
@@ -511,309 +458,13 @@ export class WebSocketClient {
     }
   }
 
-  // ---- heartbeat -----------------------------------------------------------------------------------------------
-
-  private startHeartbeat(): void {
-    const { timers, heartbeatInterval } = this.options;
-    this.lastReceivedAt = timers.now();
-    const ping = () => {
-      this.write({ type: 'ping', t: timers.now() });
-      this.pingTimer = timers.setTimeout(ping, heartbeatInterval);
-    };
-    ping();
-    const watch = () => {
-      const silentFor = timers.now() - this.lastReceivedAt;
-      if (silentFor >= 2 * heartbeatInterval) {
-        this.debug('heartbeat: peer silent, dropping the connection', { silentFor });
-        this.dispatch({ type: 'socket-lost', code: 4011 });
-        return;
-      }
-      this.watchdogTimer = timers.setTimeout(watch, 2 * heartbeatInterval - silentFor);
-    };
-    this.watchdogTimer = timers.setTimeout(watch, 2 * heartbeatInterval);
-  }
-
-  private stopHeartbeat(): void {
-    this.clearTimer('pingTimer');
-    this.clearTimer('watchdogTimer');
-  }
-
-  // ---- requests and the offline queue --------------------------------------------------------------------------
-
-  private request(
-    message: IdentifiedMessage,
-    options: { durable: boolean; timeout?: number; retries?: number },
-  ): Promise<Reply> {
-    return new Promise<Reply>((resolve, reject) => this.track(message, options, resolve, reject));
-  }
-
-  /**
-   * Registers a request and sends it when connected. The callbacks run synchronously with the answer frame, so a
-   * replay that follows a `subscribed` in the same read is classified against the position it set.
-   */
-  private track(
-    message: IdentifiedMessage,
-    options: { durable: boolean; timeout?: number; retries?: number },
-    resolve: (reply: Reply) => void,
-    reject: (error: RealtimeError) => void,
-  ): void {
-    const open = this.current.status === 'open';
-    if (!open && !options.durable) {
-      reject(new RealtimeError('NOT_CONNECTED'));
-      return;
-    }
-    this.pending.set(message.id, {
-      message,
-      durable: options.durable,
-      retriesLeft: options.retries ?? this.options.ackRetries,
-      timeout: options.timeout ?? this.options.ackTimeout,
-      timer: null,
-      resolve,
-      reject,
-    });
-    if (options.durable) {
-      for (const entry of this.outbox.enqueue(message)) this.drop(entry.id, entry.message);
-      if (!this.pending.has(message.id)) return;
-    }
-    if (open) this.transmit(message.id);
-    this.emitQueue();
-  }
-
-  private transmit(id: string): void {
-    const request = this.pending.get(id);
-    if (!request || !this.write(request.message)) return;
-    if (request.durable) this.outbox.markSent(id);
-    this.options.timers.clearTimeout(request.timer);
-    request.timer = this.options.timers.setTimeout(() => this.onAckTimeout(id), request.timeout);
-  }
-
-  private onAckTimeout(id: string): void {
-    const request = this.pending.get(id);
-    if (!request) return;
-    request.timer = null;
-    if (request.retriesLeft > 0 && this.current.status === 'open') {
-      request.retriesLeft--;
-      this.debug('no ack yet, resending with the same id', id);
-      this.transmit(id);
-      return;
-    }
-    this.settle(id, new RealtimeError('ACK_TIMEOUT'));
-  }
-
-  /** Resolves or rejects a request by id; false when no request had that id. */
-  private settle(id: string, outcome: Reply | RealtimeError): boolean {
-    const request = this.pending.get(id);
-    if (!request) return false;
-    this.pending.delete(id);
-    this.options.timers.clearTimeout(request.timer);
-    if (request.durable) this.outbox.remove(id);
-    if (outcome instanceof RealtimeError) request.reject(outcome);
-    else request.resolve(outcome);
-    if (request.durable) this.emitQueue();
-    return true;
-  }
-
-  private drop(id: string, message: IdentifiedMessage): void {
-    this.droppedTotal++;
-    this.settle(id, new RealtimeError('QUEUE_OVERFLOW'));
-    this.debug('offline queue full: dropped the oldest message', { id, total: this.droppedTotal });
-    this.emitter.emit('dropped', { message, total: this.droppedTotal });
-  }
+  // ---- resume --------------------------------------------------------------------------------------------------
 
   /** After a welcome: resubscribe with positions, restore presence, then flush the queue in order. */
   private resume(): void {
-    for (const record of this.channels.values()) {
-      if (record.status === 'failed' && !record.retryOnReconnect) continue;
-      this.sendSubscribe(record);
-    }
+    this.channels.resubscribeAll();
     if (this.tenantPresence) this.sendPresence(undefined, this.tenantPresence);
-    for (const entry of this.outbox.unsent()) this.transmit(entry.id);
-  }
-
-  // ---- channels ------------------------------------------------------------------------------------------------
-
-  private sendSubscribe(record: ChannelRecord): void {
-    const since = record.position;
-    record.presenceDirty = false;
-    record.status = 'pending';
-    record.recovering = since !== null;
-    const message: IdentifiedMessage = {
-      type: 'subscribe',
-      id: this.nextId(),
-      channel: record.name,
-      since: since ?? undefined,
-      presence: record.presence,
-    };
-    this.track(
-      message,
-      { durable: false },
-      (reply) => {
-        if (this.channels.get(record.name) !== record) return;
-        if (reply.kind === 'subscribed') this.applySubscribed(reply.message, since);
-        else this.applyAckedPosition(record, since, reply.result);
-      },
-      (error) => {
-        if (error.code === 'NOT_CONNECTED' || this.channels.get(record.name) !== record) return;
-        const transient =
-          error.code === 'UNAVAILABLE' || error.code === 'INTERNAL' || error.code === 'ACK_TIMEOUT';
-        this.fail(record, error, transient);
-      },
-    );
-  }
-
-  private applySubscribed(message: SubscribedMessage, since: Position | null): void {
-    const record = this.channels.get(message.channel);
-    if (!record) return;
-    this.applyPosition(record, since, message);
-    this.setMembers(record.name, presenceSnapshot(message.presence));
-  }
-
-  /** A server that answers subscribe or recover with a plain ack carrying the position. */
-  private applyAckedPosition(record: ChannelRecord, since: Position | null, result: unknown): void {
-    const answer = result as { epoch?: unknown; seq?: unknown; recovered?: unknown } | undefined;
-    if (typeof answer?.epoch !== 'string' || typeof answer.seq !== 'number') {
-      record.status = 'active';
-      record.recovering = false;
-      record.settleReady();
-      return;
-    }
-    this.applyPosition(record, since, {
-      epoch: answer.epoch,
-      seq: answer.seq,
-      recovered: typeof answer.recovered === 'boolean' ? answer.recovered : undefined,
-    });
-  }
-
-  private applyPosition(
-    record: ChannelRecord,
-    since: Position | null,
-    answer: { epoch: string; seq: number; recovered?: boolean },
-  ): void {
-    const outcome = resolveSubscribed(since, answer);
-    record.position = outcome.position;
-    record.status = 'active';
-    record.recovering = false;
-    record.error = undefined;
-    record.retryOnReconnect = true;
-    const missed = outcome.kind === 'recovered' ? outcome.missed : 0;
-    this.emitter.emit('recovery', { channel: record.name, outcome: outcome.kind, missed });
-    if (outcome.kind === 'reset' && since) {
-      const info = { channel: record.name, epoch: outcome.position.epoch, seq: outcome.position.seq };
-      this.debug('recovery failed: the app must refetch', info);
-      record.notify((listener) => {
-        listener.onReset?.(info);
-      });
-      this.emitter.emit('reset', info);
-    }
-    if (record.presenceDirty && record.presence) this.sendPresence(record.name, record.presence);
-    record.presenceDirty = false;
-    record.settleReady();
-    this.notifyChannel(record);
-  }
-
-  private fail(record: ChannelRecord, error: RealtimeError, retryOnReconnect: boolean): void {
-    record.status = 'failed';
-    record.recovering = false;
-    record.error = error;
-    record.retryOnReconnect = retryOnReconnect;
-    this.setMembers(record.name, []);
-    record.settleReady(error);
-    this.reportError(error);
-    this.notifyChannel(record);
-  }
-
-  private onEvent(event: EventMessage): void {
-    const record = this.channels.get(event.channel);
-    if (!record || record.status === 'failed') return;
-    const verdict = classifyEvent(record.position, event);
-    if (verdict === 'deliver') {
-      record.position = { epoch: event.epoch, seq: event.seq };
-      record.notify((listener) => {
-        listener.onEvent?.(event);
-      });
-      this.emitter.emit('event', event);
-      return;
-    }
-    if (verdict === 'duplicate') {
-      this.debug('duplicate event ignored', { channel: event.channel, seq: event.seq });
-      return;
-    }
-    if (record.recovering || !record.position || record.status !== 'active') return;
-    this.recover(record, record.position);
-  }
-
-  /** A gap: ask the server to replay from the last delivered position. */
-  private recover(record: ChannelRecord, since: Position): void {
-    record.recovering = true;
-    this.debug('gap detected, recovering', { channel: record.name, since });
-    this.notifyChannel(record);
-    const message: IdentifiedMessage = { type: 'recover', id: this.nextId(), channel: record.name, since };
-    this.track(
-      message,
-      { durable: false },
-      (reply) => {
-        if (this.channels.get(record.name) !== record) return;
-        if (reply.kind === 'subscribed') this.applySubscribed(reply.message, since);
-        else this.applyAckedPosition(record, since, reply.result);
-      },
-      (error) => {
-        if (error.code === 'NOT_CONNECTED' || this.channels.get(record.name) !== record) return;
-        // Recovery as a request failed: a resubscribe with the same position recovers too.
-        this.sendSubscribe(record);
-      },
-    );
-  }
-
-  private onPresence(channel: string, action: 'join' | 'leave' | 'update', member: Member): void {
-    const known = this.members.get(channel);
-    if (!known && channel !== TENANT_PRESENCE && !this.channels.has(channel)) return;
-    const next = applyPresence(known ?? [], action, member);
-    if (next !== known) this.setMembers(channel, next);
-  }
-
-  private setMembers(channel: string, members: Member[]): void {
-    this.members.set(channel, members);
-    const record = this.channels.get(channel);
-    if (record) {
-      record.members = members;
-      record.notify((listener) => {
-        listener.onPresence?.(members);
-      });
-    }
-    this.emitter.emit('presence', { channel, members });
-  }
-
-  private removeListener(channel: string, listener: ChannelListener): void {
-    const record = this.channels.get(channel);
-    if (!record) return;
-    record.listeners.delete(listener);
-    if (record.listeners.size === 0) this.dropChannel(record);
-  }
-
-  private dropChannel(record: ChannelRecord): void {
-    this.channels.delete(record.name);
-    if (record.name !== TENANT_PRESENCE) this.members.delete(record.name);
-    if (this.current.status === 'open' && record.status !== 'failed') {
-      const message: IdentifiedMessage = { type: 'unsubscribe', id: this.nextId(), channel: record.name };
-      this.track(
-        message,
-        { durable: false, retries: 0 },
-        () => {},
-        () => {},
-      );
-    }
-    record.settleReady(
-      new RealtimeError('NOT_CONNECTED', 'Unsubscribed before the subscription was confirmed'),
-    );
-    this.emitter.emit('channel', { ...record.snapshot(), members: [] });
-  }
-
-  private notifyChannel(record: ChannelRecord): void {
-    const snapshot = record.snapshot();
-    record.notify((listener) => {
-      listener.onStatus?.(snapshot);
-    });
-    this.emitter.emit('channel', snapshot);
+    this.requests.flush();
   }
 
   // ---- helpers -------------------------------------------------------------------------------------------------
@@ -823,10 +474,10 @@ export class WebSocketClient {
   }
 
   private emitQueue(): void {
-    this.emitter.emit('queue', { queued: this.queuedMessages, dropped: this.droppedTotal });
+    this.emitter.emit('queue', { queued: this.queuedMessages, dropped: this.droppedMessages });
   }
 
-  private clearTimer(name: 'retryTimer' | 'connectTimer' | 'pingTimer' | 'watchdogTimer'): void {
+  private clearTimer(name: 'retryTimer' | 'connectTimer'): void {
     if (this[name] !== null) this.options.timers.clearTimeout(this[name]);
     this[name] = null;
   }
