@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Member } from '../protocol';
 import { Connection } from './connection';
-import { aggregate, type Holder, mergeMembers, visiblyDifferent, withHolder } from './member';
+import { aggregate, type Holder, mergeMembers, UserAggregate, visiblyDifferent } from './member';
 
 const base: Member = {
   userId: 'u',
@@ -42,7 +42,7 @@ describe('mergeMembers', () => {
   });
 });
 
-describe('withHolder', () => {
+describe('UserAggregate', () => {
   const socket = { send() {}, close() {}, bufferedAmount: 0 };
   const user = { id: 'u', tenantId: 't', role: 'sales' as const, name: 'U' };
   const holder = (at: number, hidden: boolean): Holder => {
@@ -64,10 +64,22 @@ describe('withHolder', () => {
     [[true, true, true], 'away'],
   ])('matches the full aggregate for tabs hidden %j', (hidden, status) => {
     const holders = hidden.map((h, i) => holder(i + 1, h));
-    let member = aggregate(holders.slice(0, 1))!;
-    for (const next of holders.slice(1)) member = withHolder(member, next);
+    const tally = new UserAggregate();
+    for (const next of holders) tally.add(next);
+    const member = tally.member()!;
     expect(member).toEqual(aggregate(holders));
     expect(member.status).toBe(status);
     expect(member.connections).toBe(3);
+  });
+
+  it('follows tabs leaving, and asks for a rebuild when the newest leaves', () => {
+    const [a, b, c] = [holder(1, true), holder(2, false), holder(3, true)];
+    const tally = new UserAggregate();
+    for (const h of [a!, b!, c!]) tally.add(h);
+    expect(tally.remove(b!)).toBe(true);
+    expect(tally.member()).toEqual(aggregate([a!, c!]));
+    expect(tally.remove(c!)).toBe(false);
+    tally.rebuild([a!]);
+    expect(tally.member()).toEqual(aggregate([a!]));
   });
 });

@@ -58,13 +58,6 @@ export function aggregate(holders: Iterable<Holder>): Member | null {
   return { ...memberOf(newest), status, connections };
 }
 
-/** The aggregate after one more (newest) tab joined: O(1) where `aggregate` walks every tab of the user. */
-export function withHolder(current: Member, holder: Holder): Member {
-  const own = memberOf(holder);
-  const status = rank[own.status] > rank[current.status] ? own.status : current.status;
-  return { ...own, status, connections: current.connections + 1 };
-}
-
 /** Whether anyone looking at the member would see a difference (the connection count alone is not broadcast). */
 export function visiblyDifferent(a: Member, b: Member): boolean {
   return (
@@ -77,4 +70,54 @@ export function visiblyDifferent(a: Member, b: Member): boolean {
     JSON.stringify(a.location) !== JSON.stringify(b.location) ||
     JSON.stringify(a.cursor) !== JSON.stringify(b.cursor)
   );
+}
+
+/**
+ * A user's aggregate over their tabs on this node, kept incrementally: a tab joining or leaving costs O(1) unless
+ * the newest tab leaves (then the tabs are walked once). Statuses are counted as they were at the last add or
+ * rebuild; a status change on a connection rebuilds.
+ */
+export class UserAggregate {
+  private readonly counts = [0, 0, 0, 0];
+  private newest: Holder | undefined;
+  private newestAt = -1;
+  private size = 0;
+
+  rebuild(holders: Iterable<Holder>): void {
+    this.counts.fill(0);
+    this.newest = undefined;
+    this.newestAt = -1;
+    this.size = 0;
+    for (const holder of holders) this.add(holder);
+  }
+
+  add(holder: Holder): void {
+    this.counts[rank[holder.conn.status()]]!++;
+    this.size++;
+    const at = Math.max(holder.fields.updatedAt, holder.conn.lastActivity);
+    if (at >= this.newestAt) {
+      this.newestAt = at;
+      this.newest = holder;
+    }
+  }
+
+  /** False when the aggregate must be rebuilt from the remaining tabs. */
+  remove(holder: Holder): boolean {
+    if (holder === this.newest) return false;
+    const r = rank[holder.conn.status()];
+    if (this.counts[r]! > 0) this.counts[r]!--;
+    this.size--;
+    return true;
+  }
+
+  member(): Member | null {
+    if (!this.newest || this.size === 0) return null;
+    let status: PresenceStatus = 'offline';
+    for (const candidate of ['busy', 'online', 'away'] as const)
+      if (this.counts[rank[candidate]]! > 0) {
+        status = candidate;
+        break;
+      }
+    return { ...memberOf(this.newest), status, connections: this.size };
+  }
 }

@@ -1,7 +1,7 @@
 import type { Logger } from '../../logger';
 import type { Bus, PresenceStore } from '../bus';
 import type { Member } from '../protocol';
-import { aggregate, type Holder, mergeMembers, visiblyDifferent, withHolder } from './member';
+import { aggregate, type Holder, mergeMembers, UserAggregate, visiblyDifferent } from './member';
 
 export type PresenceAction = 'join' | 'leave' | 'update';
 export type PresenceChange = { tenantId: string; channel?: string; action: PresenceAction; member: Member };
@@ -14,8 +14,9 @@ class Scope {
   /** userId -> nodeId -> that node's entry; null while nobody on this node listens to the scope. */
   remote: Map<string, Map<string, RemoteEntry>> | null = null;
   readonly merged = new Map<string, Member>();
-  /** This node's aggregate per user, as last published. */
+  /** This node's aggregate per user, as last published, and the running tally it is made from. */
   readonly localAggregate = new Map<string, Member>();
+  readonly tallies = new Map<string, UserAggregate>();
   listeners = 0;
   loading = false;
   ready: Promise<void> = Promise.resolve();
@@ -87,9 +88,13 @@ export class PresenceTracker {
       scope.local.set(userId, holders);
     }
     holders.add(holder);
-    // A new tab is the user's newest: its aggregate follows from the previous one without walking every tab.
-    const previous = scope.localAggregate.get(userId);
-    this.publishLocal(scope, userId, previous && holders.size > 1 ? withHolder(previous, holder) : undefined);
+    let tally = scope.tallies.get(userId);
+    if (!tally) {
+      tally = new UserAggregate();
+      scope.tallies.set(userId, tally);
+    }
+    tally.add(holder);
+    this.publishLocal(scope, userId, tally.member() ?? undefined);
   }
 
   leave(key: string, holder: Holder): void {
@@ -99,6 +104,13 @@ export class PresenceTracker {
     const holders = scope.local.get(userId);
     if (!holders?.delete(holder)) return;
     if (holders.size === 0) scope.local.delete(userId);
+    const tally = scope.tallies.get(userId);
+    if (holders.size === 0) scope.tallies.delete(userId);
+    else if (tally?.remove(holder)) {
+      this.publishLocal(scope, userId, tally.member() ?? undefined);
+      this.forget(scope);
+      return;
+    }
     this.publishLocal(scope, userId);
     this.forget(scope);
   }
@@ -127,7 +139,16 @@ export class PresenceTracker {
 
   private publishLocal(scope: Scope, userId: string, known?: Member): void {
     const holders = scope.local.get(userId);
-    const member = known ?? (holders ? aggregate(holders) : null);
+    let member = known ?? null;
+    if (!known && holders) {
+      let tally = scope.tallies.get(userId);
+      if (!tally) {
+        tally = new UserAggregate();
+        scope.tallies.set(userId, tally);
+      }
+      tally.rebuild(holders);
+      member = tally.member();
+    }
     if (member) scope.localAggregate.set(userId, member);
     else scope.localAggregate.delete(userId);
     const v = ++this.version;
