@@ -59,17 +59,19 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const collaboration = registerCollaboration(services);
 
   const dev = env.NODE_ENV !== 'production';
-  let nextHandler: http.RequestListener | undefined;
   // Next attaches its own upgrade listener to the server it is given; a decoy that never listens keeps it away
-  // from /ws while dev hot reload upgrades are re-emitted on it.
+  // from /ws while dev hot reload upgrades are re-emitted on it. Next is created once the real port is known
+  // (PORT=0 picks one), because it uses the port for its own internal requests.
   const decoy = http.createServer();
-  if (options.withNext) {
-    const { default: next } = await import('next');
-    const app = next({ dev, dir: process.cwd(), hostname: 'localhost', port: env.PORT, httpServer: decoy });
-    await app.prepare();
-    const handle = app.getRequestHandler();
-    nextHandler = (req, res) => void handle(req, res);
-  }
+  let nextHandler: http.RequestListener | undefined;
+  let markNextReady: () => void = () => {};
+  const nextReady = new Promise<void>((resolve) => {
+    markNextReady = resolve;
+  });
+  const handleWithNext: http.RequestListener = (req, res) => {
+    if (nextHandler) return nextHandler(req, res);
+    void nextReady.then(() => nextHandler?.(req, res));
+  };
 
   const server = http.createServer((req, res) => {
     const pathname = (req.url ?? '/').split('?')[0];
@@ -81,7 +83,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       return;
     }
     if (pathname?.startsWith('/apps/')) return pusher.handleHttp(req, res);
-    if (nextHandler) return nextHandler(req, res);
+    if (options.withNext) return handleWithNext(req, res);
     res.writeHead(404, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ error: { code: 'NOT_FOUND', message: 'Not found' } }));
   });
@@ -107,7 +109,16 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     server.listen(env.PORT, env.HOST, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const url = `http://${env.HOST === '0.0.0.0' || env.HOST === '::' ? 'localhost' : env.HOST}:${port}`;
+  const hostname = env.HOST === '0.0.0.0' || env.HOST === '::' ? 'localhost' : env.HOST;
+  const url = `http://${hostname}:${port}`;
+  if (options.withNext) {
+    const { default: next } = await import('next');
+    const app = next({ dev, dir: process.cwd(), hostname, port, httpServer: decoy });
+    await app.prepare();
+    const handle = app.getRequestHandler();
+    nextHandler = (req, res) => void handle(req, res);
+    markNextReady();
+  }
   logger.info({ port, url, database: database.kind, dev }, 'listening');
 
   let closing: Promise<void> | undefined;
