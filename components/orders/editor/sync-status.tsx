@@ -46,6 +46,30 @@ export function SyncStatus({
           {t('sync.lastSynced', { time: '' }).trim()} <RelativeTime at={lastSyncedAt} />
         </span>
       ) : null}
+      <span
+        className="inline-flex items-center gap-1.5 text-slate-500"
+        data-testid="connection-badge"
+        data-status={connection.connected ? 'connected' : connection.connecting ? 'connecting' : 'offline'}
+      >
+        <svg
+          aria-hidden
+          viewBox="0 0 16 16"
+          fill="currentColor"
+          className={`size-3.5 ${connection.connected ? 'text-emerald-600' : connection.connecting ? 'animate-pulse text-amber-500' : 'text-rose-500'}`}
+        >
+          <path d="M8 12.5a1.25 1.25 0 1 1 0 2.5 1.25 1.25 0 0 1 0-2.5Zm-3.3-2.2a4.7 4.7 0 0 1 6.6 0l-1.1 1.1a3.1 3.1 0 0 0-4.4 0l-1.1-1.1ZM2.3 7.9a8 8 0 0 1 11.4 0l-1.1 1.1a6.4 6.4 0 0 0-9.2 0L2.3 7.9ZM0 5.5a11.3 11.3 0 0 1 16 0l-1.1 1.1a9.7 9.7 0 0 0-13.8 0L0 5.5Z" />
+        </svg>
+        {connection.connected
+          ? t('sync.connection.connected')
+          : connection.connecting
+            ? t('sync.connection.connecting')
+            : t('sync.connection.offline')}
+        {connection.connected && connection.latency !== null ? (
+          <span className="tabular text-slate-400">
+            · {t('sync.connection.latency', { ms: String(Math.round(connection.latency)) })}
+          </span>
+        ) : null}
+      </span>
       <span className="tabular font-mono text-slate-400" data-testid="sync-version">
         {t('editor.version', { version })}
       </span>
