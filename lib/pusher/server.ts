@@ -99,16 +99,19 @@ export class PusherServer implements ConnectionHost {
   ): Promise<JoinResult> {
     const { app } = connection;
     const { state } = this.deps;
-    if (subscription.type === 'presence' && subscription.userId !== undefined) {
-      const known = await state.isMember(app.id, channel, subscription.userId);
-      if (!known && (await state.memberCount(app.id, channel)) >= app.maxPresenceMembers)
-        return {
-          ok: false,
-          type: 'LimitReached',
-          error: 'The maximum number of members was reached',
-          status: 4100,
-        };
-    }
+    const userId = subscription.type === 'presence' ? subscription.userId : undefined;
+    // The member limit is checked and the member added in one atomic step, so nodes cannot overshoot it together.
+    const members =
+      userId === undefined
+        ? null
+        : await state.addMember(app.id, channel, userId, userInfo, app.maxPresenceMembers);
+    if (members === 'full')
+      return {
+        ok: false,
+        type: 'LimitReached',
+        error: 'The maximum number of members was reached',
+        status: 4100,
+      };
     const key = `${app.id}\n${channel}`;
     let local = this.#subscribers.get(key);
     if (!local) {
@@ -118,16 +121,10 @@ export class PusherServer implements ConnectionHost {
     local.add(connection);
     if ((await state.addSubscription(app.id, channel)) === 1)
       this.deps.webhooks.emit(app, { name: 'channel_occupied', channel });
-    if (subscription.type !== 'presence' || subscription.userId === undefined) return { ok: true };
-
-    const userId = subscription.userId;
-    if ((await state.addMember(app.id, channel, userId, userInfo)) === 1) {
-      this.broadcast(
-        app.id,
-        channel,
-        JSON.stringify(serverMessages.memberAdded(channel, userId, userInfo)),
-        connection.socketId,
-      );
+    if (userId === undefined) return { ok: true };
+    if (members === 1) {
+      const frame = JSON.stringify(serverMessages.memberAdded(channel, userId, userInfo));
+      this.broadcast(app.id, channel, frame, connection.socketId);
       this.deps.webhooks.emit(app, { name: 'member_added', channel, user_id: userId });
     }
     return { ok: true, presence: await this.presence(connection, channel) };

@@ -37,9 +37,16 @@ export class MemoryPusherState implements PusherState {
     return count;
   }
 
-  async addMember(appId: string, channel: string, userId: string, userInfo: unknown): Promise<number> {
+  async addMember(
+    appId: string,
+    channel: string,
+    userId: string,
+    userInfo: unknown,
+    maxMembers = Number.POSITIVE_INFINITY,
+  ): Promise<number | 'full'> {
     const all = this.#app(appId).members;
     let members = all.get(channel);
+    if (!members?.has(userId) && (members?.size ?? 0) >= maxMembers) return 'full';
     if (!members) {
       members = new Map();
       all.set(channel, members);

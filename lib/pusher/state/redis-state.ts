@@ -13,8 +13,15 @@ import type { Orphans, PusherState } from './types';
  */
 const ADD = `
 redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
+return redis.call('HINCRBY', KEYS[1], ARGV[1], 1)`;
+
+const ADD_MEMBER = `
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 and redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[4]) then
+  return -2
+end
+redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
 local c = redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
-if c == 1 and KEYS[3] then redis.call('HSET', KEYS[3], ARGV[1], ARGV[3]) end
+if c == 1 then redis.call('HSET', KEYS[3], ARGV[1], ARGV[3]) end
 return c`;
 
 const REMOVE = `
@@ -169,11 +176,17 @@ export class RedisPusherState implements PusherState {
     );
   }
 
-  async addMember(appId: string, channel: string, userId: string, userInfo: unknown): Promise<number> {
+  async addMember(
+    appId: string,
+    channel: string,
+    userId: string,
+    userInfo: unknown,
+    maxMembers = Number.MAX_SAFE_INTEGER,
+  ): Promise<number | 'full'> {
     const app = this.#app(appId);
-    return Number(
+    const count = Number(
       await this.#redis.eval(
-        ADD,
+        ADD_MEMBER,
         3,
         `${app}:m:${channel}`,
         `${this.#node(appId)}:m`,
@@ -181,8 +194,10 @@ export class RedisPusherState implements PusherState {
         userId,
         `${channel}\n${userId}`,
         JSON.stringify(userInfo ?? null),
+        maxMembers,
       ),
     );
+    return count === -2 ? 'full' : count;
   }
 
   async removeMember(appId: string, channel: string, userId: string): Promise<number> {

@@ -38,6 +38,20 @@ export function pusherStateContract(create: () => Promise<{ state: PusherState; 
     await close();
   });
 
+  it('refuses a new member atomically when the channel is full, never an existing one', async () => {
+    const { state, close } = await create();
+    expect(await state.addMember('a', 'presence-f', 'u1', {}, 2)).toBe(1);
+    expect(await state.addMember('a', 'presence-f', 'u2', {}, 2)).toBe(1);
+    expect(await state.addMember('a', 'presence-f', 'u3', {}, 2)).toBe('full');
+    expect(await state.addMember('a', 'presence-f', 'u1', {}, 2)).toBe(2);
+    expect(await state.memberCount('a', 'presence-f')).toBe(2);
+    const racing = await Promise.all(
+      ['x1', 'x2', 'x3'].map((u) => state.addMember('a', 'presence-g', u, {}, 2)),
+    );
+    expect(racing.filter((r) => r === 'full')).toHaveLength(1);
+    await close();
+  });
+
   it('counts connections per app', async () => {
     const { state, close } = await create();
     expect(await state.addConnection('a')).toBe(1);

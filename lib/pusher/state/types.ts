@@ -17,8 +17,17 @@ export interface PusherState {
   addSubscription(appId: string, channel: string): Promise<number>;
   /** Returns the count after removing one (0 means it was just vacated; -1 that nothing was counted). */
   removeSubscription(appId: string, channel: string): Promise<number>;
-  /** Returns the user's connection count on the channel after adding one (1 means member_added). */
-  addMember(appId: string, channel: string, userId: string, userInfo: unknown): Promise<number>;
+  /**
+   * Returns the user's connection count on the channel after adding one (1 means member_added), or 'full' (and
+   * changes nothing) when the user is not a member yet and the channel already has `maxMembers` members.
+   */
+  addMember(
+    appId: string,
+    channel: string,
+    userId: string,
+    userInfo: unknown,
+    maxMembers?: number,
+  ): Promise<number | 'full'>;
   /** Returns the user's count after removing one (0 means member_removed; -1 that nothing was counted). */
   removeMember(appId: string, channel: string, userId: string): Promise<number>;
   /** Members of a presence channel: user id → user_info. */
