@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../logger';
+import type { OutFrame } from '../realtime/server/socket';
+import { LocalPusherBus } from './bus';
+import { loadPusherConfig, PusherApps } from './config';
+import type { PusherSocket } from './connection';
+import { PusherServer } from './server';
+import { signChannel } from './signatures';
+import { MemoryPusherState } from './state/memory-state';
+import { WebhookSender } from './webhooks';
+
+/** A socket that keeps what the server sent: no network, the server is pure logic behind PusherSocket. */
+class FakeSocket implements PusherSocket {
+  readonly sent: { event: string; channel?: string; data?: unknown }[] = [];
+  closed: { code: number; reason: string } | null = null;
+  send(frame: OutFrame): void {
+    this.sent.push(JSON.parse(frame.text));
+  }
+  close(code: number, reason: string): void {
+    this.closed = { code, reason };
+  }
+  bufferedAmount(): number {
+    return 0;
+  }
+  ping(): void {}
+  events(name: string) {
+    return this.sent.filter((frame) => frame.event === name);
+  }
+}
+
+function setup(limits: Partial<{ messagesPerSecond: number; burst: number; maxSubscriptions: number }> = {}) {
+  const config = loadPusherConfig({
+    NODE_ENV: 'test',
+    PUSHER_APPS: JSON.stringify([{ id: 'a', key: 'k', secret: 's' }]),
+  });
+  const apps = new PusherApps(config);
+  const state = new MemoryPusherState();
+  const logger = createLogger('silent');
+  const server = new PusherServer({
+    apps,
+    state,
+    bus: new LocalPusherBus(),
+    webhooks: new WebhookSender({ logger }),
+    logger,
+    limits: {
+      messagesPerSecond: 100,
+      burst: 100,
+      maxSubscriptions: 10,
+      slowConsumerBytes: 1 << 20,
+      ...limits,
+    },
+  });
+  const app = apps.byId('a')!;
+  const connect = async () => {
+    const socket = new FakeSocket();
+    const connection = (await server.open(app, socket))!;
+    return { socket, connection };
+  };
+  return { server, state, app, connect };
+}
+
+describe('PusherServer with fake sockets', () => {
+  it('confirms a repeated subscribe without counting it twice', async () => {
+    const { state, connect } = await setup();
+    const { socket, connection } = await connect();
+    for (let i = 0; i < 3; i++)
+      connection.receive(JSON.stringify({ event: 'pusher:subscribe', data: { channel: 'news' } }));
+    await connection.settled();
+    expect(socket.events('pusher_internal:subscription_succeeded')).toHaveLength(3);
+    expect(await state.subscriptionCount('a', 'news')).toBe(1);
+    connection.socketClosed();
+    await connection.settled();
+    expect(await state.subscriptionCount('a', 'news')).toBe(0);
+  });
+
+  it('re-joins a presence channel as another user: the old member leaves, the new one joins', async () => {
+    const { state, app, connect } = await setup();
+    const { connection } = await connect();
+    const join = (userId: string) => {
+      const channelData = JSON.stringify({ user_id: userId });
+      const auth = signChannel(app, connection.socketId, 'presence-r', channelData);
+      connection.receive(
+        JSON.stringify({
+          event: 'pusher:subscribe',
+          data: { channel: 'presence-r', auth, channel_data: channelData },
+        }),
+      );
+    };
+    join('u1');
+    join('u2');
+    await connection.settled();
+    expect([...(await state.members('a', 'presence-r')).keys()]).toEqual(['u2']);
+  });
+
+  it('refuses subscriptions past the limit and closes a flood with 4100', async () => {
+    const { connect } = await setup({ maxSubscriptions: 2, messagesPerSecond: 1, burst: 3 });
+    const { socket, connection } = await connect();
+    for (const channel of ['a', 'b', 'c'])
+      connection.receive(JSON.stringify({ event: 'pusher:subscribe', data: { channel } }));
+    await connection.settled();
+    expect(socket.events('pusher:subscription_error')).toEqual([
+      expect.objectContaining({ channel: 'c', data: expect.objectContaining({ type: 'SubscriptionLimit' }) }),
+    ]);
+    for (let i = 0; i < 10; i++) connection.receive('{"event":"pusher:ping","data":{}}');
+    expect(socket.events('pusher:error').some((f) => (f.data as { code: number }).code === 4301)).toBe(true);
+    expect(socket.closed?.code).toBe(4100);
+  });
+
+  it('delivers a server event to subscribers except the excluded socket', async () => {
+    const { server, connect } = await setup();
+    const first = await connect();
+    const second = await connect();
+    for (const { connection } of [first, second])
+      connection.receive(JSON.stringify({ event: 'pusher:subscribe', data: { channel: 'news' } }));
+    await Promise.all([first.connection.settled(), second.connection.settled()]);
+    server.publish({
+      appId: 'a',
+      channels: ['news'],
+      event: 'e',
+      data: '{"n":1}',
+      exceptSocketId: second.connection.socketId,
+    });
+    expect(first.socket.events('e')).toEqual([{ event: 'e', channel: 'news', data: '{"n":1}' }]);
+    expect(second.socket.events('e')).toEqual([]);
+  });
+});
