@@ -55,7 +55,7 @@ describe('sync through the real server', () => {
   }
 
   it('converges when two people type in the notes at the same time', async () => {
-    const orderId = fixture.orderIds[10]!;
+    const orderId = fixture.editableOrderIds[5]!;
     const anna = await editor('anna@siam.example', orderId);
     const napa = await editor('napa@siam.example', orderId);
     for (let i = 0; i < 15; i++) {
@@ -84,7 +84,7 @@ describe('sync through the real server', () => {
   });
 
   it('a lock blocks the other user and is released when its holder leaves', async () => {
-    const orderId = fixture.orderIds[11]!;
+    const orderId = fixture.draftOrderIds[2]!;
     const anna = await editor('anna@siam.example', orderId);
     const napa = await editor('napa@siam.example', orderId);
     expect((await anna.acquireLock('status')).ok).toBe(true);
@@ -108,7 +108,7 @@ describe('sync through the real server', () => {
   });
 
   it('a viewer sees changes live but cannot edit', async () => {
-    const orderId = fixture.orderIds[12]!;
+    const orderId = fixture.editableOrderIds[6]!;
     const anna = await editor('anna@siam.example', orderId);
     const viewer = await editor('viewer@siam.example', orderId);
     const before = viewer.getSnapshot().doc!.notes;

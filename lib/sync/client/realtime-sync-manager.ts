@@ -315,6 +315,8 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
 
   function flush() {
     if (pushing || !confirmed || !transport.isConnected() || state === 'stopped') return;
+    // Unconfirmed changes go out again first, exactly as sent (never replaced by newer ones).
+    if (inflight.length > 0) return void pushBatch(inflight.map((c) => c.sent!));
     const now = clock.now();
     const ready = unsent.filter((c) => (lastSent.get(c.throttleKey) ?? -Infinity) + throttleMs <= now);
     if (ready.length === 0) return scheduleFlush();
@@ -334,12 +336,25 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
     void pushBatch(sending.map((c) => c.sent!));
   }
 
+  /** One push at a time: `pushing` holds until its answer is fully processed. */
   async function pushBatch(changes: PushedChange[]) {
+    if (pushing) return;
     pushing = true;
+    try {
+      await pushAndSettle(changes);
+    } finally {
+      pushing = false;
+    }
+    if (state === 'stopped') return;
+    setState(settledState());
+    changed();
+    scheduleFlush();
+  }
+
+  async function pushAndSettle(changes: PushedChange[]) {
     setState('syncing');
     changed();
     const reply = await transport.rpc<PushResult>('sync.push', { entityType: 'order', entityId, changes });
-    pushing = false;
     if (state === 'stopped') return;
     if (!reply.ok) {
       if (reply.error.code === 'UNAVAILABLE') {
@@ -357,8 +372,6 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       });
       if (reply.error.code === 'FORBIDDEN') {
         unsent = [];
-        setState(settledState());
-        changed();
         return;
       }
       await open(reply.error.message);

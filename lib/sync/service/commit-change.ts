@@ -24,7 +24,15 @@ import { fromBase64, loadYDoc, readYDoc, toBase64 } from '../yjs-doc';
 import type { SyncContext, SyncError } from './context';
 import type { LockStore } from './locks/lock-store';
 import { lockKey } from './locks/lock-store';
-import { nextDoc, toDoc, validateLines, validateOrderChange, writeOrderChange } from './order-entity';
+import {
+  linesEditable,
+  linesFrozen,
+  nextDoc,
+  toDoc,
+  validateLines,
+  validateOrderChange,
+  writeOrderChange,
+} from './order-entity';
 import { ensureYjsState } from './yjs-state';
 
 export type EntityRef = { entityType: 'order'; entityId: string };
@@ -235,7 +243,12 @@ export async function commitChange(
         notes: policy.notes === 'crdt' ? values.notes : doc.notes,
         lines: policy.lines === 'crdt' ? values.lines : doc.lines,
       };
-      const badLines = policy.lines === 'crdt' ? await validateLines(tx, user.tenantId, after.lines) : null;
+      const linesChanged = JSON.stringify(after.lines) !== JSON.stringify(doc.lines);
+      const badLines = !linesChanged
+        ? null
+        : !linesEditable(doc.status)
+          ? linesFrozen
+          : await validateLines(tx, user.tenantId, after.lines);
       if (badLines) return rejected(clientChangeId, { code: 'STALE_VERSION', message: badLines.message });
       if (yjs?.alignment) {
         appliedOp = {
@@ -250,7 +263,8 @@ export async function commitChange(
       after = nextDoc(doc, field, appliedOp);
     }
     const version = order.version + 1;
-    await writeOrderChange(tx, order, field, appliedOp, after, version);
+    const refused = await writeOrderChange(tx, order, field, appliedOp, after, version);
+    if (refused) return rejected(clientChangeId, refused);
     const before = appliedOp.type === 'yjs' ? readField(doc, section) : current;
     const afterValue = appliedOp.type === 'yjs' ? readField(after, section) : readField(after, field);
     const overwrote = decision.kind === 'commit' ? decision.overwrote : null;

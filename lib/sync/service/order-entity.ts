@@ -1,4 +1,5 @@
 import type { Tx } from '../../db/create-db';
+import { applyStatusTransition } from '../../db/queries/order-status';
 import {
   deleteLine,
   insertLine,
@@ -10,6 +11,7 @@ import {
   tenantProductPrices,
   writeOrderFields,
 } from '../../db/queries/order-writes';
+import { WriteAbort } from '../../db/queries/write-outcome';
 import { applyChangeToDoc, readField } from '../doc';
 import { fieldValueSchemas } from '../protocol';
 import type { ChangeOp, OrderDoc, SyncLine } from '../types';
@@ -28,6 +30,13 @@ export function toDoc(order: SyncedOrder): OrderDoc {
 
 const invalid = (message: string): SyncError => ({ code: 'VALIDATION', message });
 
+/** Lines hold stock once an order is confirmed, so they change only before that. */
+export const linesEditable = (status: OrderDoc['status']) => status === 'draft' || status === 'pending';
+export const linesFrozen: SyncError = {
+  code: 'VALIDATION',
+  message: 'Lines can change only while the order is a draft or pending',
+};
+
 /** Business rules a set/line change must pass before any strategy sees it. */
 export async function validateOrderChange(
   tx: Tx,
@@ -37,6 +46,9 @@ export async function validateOrderChange(
   op: ChangeOp,
 ): Promise<SyncError | null> {
   const lineId = lineIdOfField(field);
+  if ((lineId || op.type === 'line.add' || op.type === 'line.remove') && !linesEditable(doc.status)) {
+    return linesFrozen;
+  }
   if (op.type === 'set') {
     if (lineId) {
       if (!doc.lines.some((line) => line.id === lineId))
@@ -91,7 +103,35 @@ export async function validateLines(tx: Tx, tenantId: string, lines: SyncLine[])
   return productIds.every((id) => prices.has(id)) ? null : { code: 'NOT_FOUND', message: 'Unknown product' };
 }
 
-/** Writes a committed change to the order tables and stamps the new version. */
+/**
+ * A status change follows the order's transitions and moves stock like every other status change (reserve on
+ * confirm, ship, release on cancel), in a savepoint so a refusal leaves nothing behind.
+ */
+async function transitionStatus(
+  tx: Tx,
+  order: SyncedOrder,
+  to: OrderDoc['status'],
+): Promise<SyncError | null> {
+  if (order.status === to) return null;
+  try {
+    await tx.transaction((savepoint) =>
+      applyStatusTransition(savepoint, order.tenantId, order.id, order.status, to),
+    );
+    return null;
+  } catch (error) {
+    if (!(error instanceof WriteAbort)) throw error;
+    const failure = error.failure;
+    if (failure.reason === 'invalid_transition') {
+      return { code: 'VALIDATION', message: `${failure.from} cannot become ${failure.to}`, details: failure };
+    }
+    if (failure.reason === 'insufficient_stock') {
+      return { code: 'CONFLICT', message: 'Not enough stock to confirm', details: failure };
+    }
+    return { code: 'VALIDATION', message: failure.reason, details: failure };
+  }
+}
+
+/** Writes a committed change to the order tables and stamps the new version (or says why it cannot). */
 export async function writeOrderChange(
   tx: Tx,
   order: SyncedOrder,
@@ -99,7 +139,11 @@ export async function writeOrderChange(
   op: ChangeOp,
   next: OrderDoc,
   version: number,
-): Promise<void> {
+): Promise<SyncError | null> {
+  if (field === 'status' && op.type === 'set') {
+    const refused = await transitionStatus(tx, order, op.value as OrderDoc['status']);
+    if (refused) return refused;
+  }
   const patch: OrderFieldPatch = {};
   const lineId = lineIdOfField(field);
   if (op.type === 'set' && lineId) await setLineQuantity(tx, order.id, lineId, op.value as number);
@@ -120,6 +164,7 @@ export async function writeOrderChange(
     }
   }
   await writeOrderFields(tx, order.id, patch, version);
+  return null;
 }
 
 export function nextDoc(doc: OrderDoc, field: string, op: ChangeOp): OrderDoc {

@@ -63,7 +63,7 @@ function syncServiceSuite(kind: TestDbKind) {
 
   describe(`sync service on ${kind}`, () => {
     it('refuses writes from viewers', async () => {
-      const id = fixture.orderIds[0]!;
+      const id = fixture.editableOrderIds[0]!;
       const { version } = await open(viewer, id);
       const pushed = await service.push(viewer, {
         entityType: 'order',
@@ -76,7 +76,7 @@ function syncServiceSuite(kind: TestDbKind) {
     });
 
     it('transforms concurrent notes edits and applies a retry once', async () => {
-      const id = fixture.orderIds[1]!;
+      const id = fixture.editableOrderIds[1]!;
       const start = await open(anna, id);
       const notes = start.doc.notes;
       const mine = await push(anna, id, {
@@ -111,7 +111,7 @@ function syncServiceSuite(kind: TestDbKind) {
     });
 
     it('records who a last-write-wins overwrite overwrote', async () => {
-      const id = fixture.orderIds[2]!;
+      const id = fixture.editableOrderIds[2]!;
       const start = await open(anna, id);
       const line = start.doc.lines[0]!;
       await push(anna, id, {
@@ -138,7 +138,7 @@ function syncServiceSuite(kind: TestDbKind) {
     });
 
     it('queues a manual conflict and applies the admin resolution', async () => {
-      const id = fixture.orderIds[3]!;
+      const id = fixture.editableOrderIds[3]!;
       const start = await open(anna, id);
       const address = start.doc.shippingAddress;
       await push(anna, id, {
@@ -185,7 +185,7 @@ function syncServiceSuite(kind: TestDbKind) {
     });
 
     it('refuses a lock-based write without the lock and accepts it from the holder', async () => {
-      const id = fixture.orderIds[4]!;
+      const id = fixture.editableOrderIds[4]!;
       const start = await open(anna, id);
       const refused = await push(anna, id, {
         baseVersion: start.version,
@@ -241,7 +241,7 @@ function syncServiceSuite(kind: TestDbKind) {
     });
 
     it('undoes and redoes only the caller’s own changes', async () => {
-      const id = fixture.orderIds[5]!;
+      const id = fixture.editableOrderIds[5]!;
       const start = await open(anna, id);
       const notes = start.doc.notes;
       await push(anna, id, {
@@ -278,7 +278,7 @@ function syncServiceSuite(kind: TestDbKind) {
     });
 
     it('merges Yjs updates when an admin switches the notes and lines to crdt', async () => {
-      const id = fixture.orderIds[6]!;
+      const id = fixture.editableOrderIds[6]!;
       expect(await service.setPolicy(anna, { entityType: 'order', sections: {} as never })).toMatchObject({
         ok: false,
       });
@@ -344,7 +344,7 @@ function syncServiceSuite(kind: TestDbKind) {
     });
 
     it('keeps versions gapless when two nodes push to one order at once', async () => {
-      const id = fixture.orderIds[7]!;
+      const id = fixture.editableOrderIds[7]!;
       const other = createSyncService({
         database,
         locks: createMemoryLockStore(() => clock),
@@ -383,6 +383,44 @@ function syncServiceSuite(kind: TestDbKind) {
       const end = await open(anna, id);
       expect(end.version).toBe(start.version + 24);
       for (let i = 0; i < 12; i++) expect(end.doc.notes).toContain(`${i};`);
+    });
+
+    it('follows the order status transitions, moves stock, and freezes lines once confirmed', async () => {
+      const id = fixture.draftOrderIds[3]!;
+      const start = await open(anna, id);
+      await service.acquireLock(anna, { entityType: 'order', entityId: id, section: 'status' });
+      const skip = await push(anna, id, {
+        baseVersion: start.version,
+        field: 'status',
+        op: { type: 'set', value: 'shipped' },
+      });
+      expect(skip).toMatchObject({ status: 'rejected', code: 'VALIDATION' });
+      expect(
+        await push(anna, id, {
+          baseVersion: start.version,
+          field: 'status',
+          op: { type: 'set', value: 'pending' },
+        }),
+      ).toMatchObject({
+        status: 'applied',
+      });
+      const confirm = await push(anna, id, {
+        baseVersion: start.version + 1,
+        field: 'status',
+        op: { type: 'set', value: 'confirmed' },
+      });
+      if (confirm.status === 'rejected') {
+        expect(confirm.code).toBe('CONFLICT'); // not enough stock for the lines: nothing moved
+        return;
+      }
+      expect(confirm.status).toBe('applied');
+      const line = start.doc.lines[0]!;
+      const frozen = await push(anna, id, {
+        baseVersion: start.version + 2,
+        field: `lines.${line.id}.quantity`,
+        op: { type: 'set', value: 2 },
+      });
+      expect(frozen).toMatchObject({ status: 'rejected', code: 'VALIDATION' });
     });
   });
 }

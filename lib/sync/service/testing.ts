@@ -15,7 +15,7 @@ export async function loadSyncFixture(database: Database, tenantSlug = 'siam-sup
     return { id: row.id, name: row.name, role: row.role, tenantId: tenant.id };
   };
   const orderRows = await db
-    .select({ id: orders.id })
+    .select({ id: orders.id, status: orders.status })
     .from(orders)
     .where(eq(orders.tenantId, tenant.id))
     .orderBy(asc(orders.number));
@@ -31,6 +31,11 @@ export async function loadSyncFixture(database: Database, tenantSlug = 'siam-sup
     user,
     ctx,
     orderIds: orderRows.map((o) => o.id),
+    /** Orders whose lines may still change (draft or pending), for tests that edit lines and status. */
+    editableOrderIds: orderRows
+      .filter((o) => o.status === 'draft' || o.status === 'pending')
+      .map((o) => o.id),
+    draftOrderIds: orderRows.filter((o) => o.status === 'draft').map((o) => o.id),
     productIds: productRows.map((p) => p.id),
   };
 }
