@@ -15,6 +15,7 @@ import { createTestDatabase } from '../support/test-db';
 export const APP = { id: 'test-app', key: 'test-key', secret: 'test-secret' };
 export const SMALL_APP = { id: 'small-app', key: 'small-key', secret: 'small-secret' };
 export const ORIGIN_APP = { id: 'origin-app', key: 'origin-key', secret: 'origin-secret' };
+export const DISABLED_APP = { id: 'disabled-app', key: 'disabled-key', secret: 'disabled-secret' };
 
 export type WebhookCall = { headers: http.IncomingHttpHeaders; rawBody: string };
 
@@ -77,6 +78,7 @@ export async function startCluster(options: {
     },
     { ...SMALL_APP, maxPresenceMembers: 2, clientEvents: false, maxConnections: 3 },
     { ...ORIGIN_APP, allowedOrigins: ['https://shop.example'] },
+    { ...DISABLED_APP, enabled: false },
   ];
   const nodes: Node[] = [];
   for (let i = 0; i < (options.redis ? 2 : 1); i++) {

@@ -5,6 +5,7 @@ import {
   APP,
   type Cluster,
   connected,
+  DISABLED_APP,
   echoClient,
   ORIGIN_APP,
   pusherClient,
