@@ -45,23 +45,34 @@ async function openOrder(page: Page, orderId: string) {
   await expect(page.getByTestId('order-editor')).toHaveAttribute('data-ready', 'true');
 }
 
-let orderIds: string[] = [];
-let next = 0;
-/** A fresh order per scenario (oldest first, away from the orders other spec files use). */
-const freshOrder = () => {
-  const id = orderIds[next++];
-  if (!id) throw new Error('out of seeded orders');
-  return id;
+type Row = { id: string; status: string };
+let rows: Row[] = [];
+const used = new Set<string>();
+/**
+ * A fresh order per scenario, oldest first (away from the orders other spec files use). `open`: draft or pending,
+ * whose lines and status may still change.
+ */
+const freshOrder = (kind: 'any' | 'open' = 'any') => {
+  const row = rows.find(
+    (r) =>
+      !used.has(r.id) &&
+      (kind === 'any'
+        ? r.status !== 'draft' && r.status !== 'pending'
+        : r.status === 'draft' || r.status === 'pending'),
+  );
+  if (!row) throw new Error(`out of seeded ${kind} orders`);
+  used.add(row.id);
+  return row.id;
 };
 
 test.beforeEach(async ({ browser }) => {
-  if (orderIds.length > 0) return;
+  if (rows.length > 0) return;
   const admin = await browser.newContext();
   const page = await admin.newPage();
   await signIn(page, 'admin@siam.example');
   const response = await page.request.get(appUrl('/api/orders?pageSize=100'));
-  const body = (await response.json()) as { rows: { id: string }[] };
-  orderIds = body.rows.map((r) => r.id).reverse();
+  const body = (await response.json()) as { rows: Row[] };
+  rows = body.rows.reverse();
   await admin.close();
 });
 
@@ -120,7 +131,7 @@ for (const locale of ['en', 'th'] as const) {
 
   test.describe(`in ${locale}`, () => {
     test('a lock blocks the other user and is released when its holder leaves', async ({ browser }) => {
-      const orderId = freshOrder();
+      const orderId = freshOrder('open');
       const [anna, napa] = await Promise.all([
         person(browser, 'anna@siam.example', locale),
         person(browser, 'napa@siam.example', locale),
@@ -136,9 +147,11 @@ for (const locale of ['en', 'th'] as const) {
       await expect(napa.page.getByTestId('take-status')).toBeDisabled();
       await expect(napa.page.getByTestId('status-select')).toBeDisabled();
 
-      // Anna changes the status under her lock; Napa sees it live.
-      await anna.page.getByTestId('status-select').selectOption('pending');
-      await expect(napa.page.getByTestId('status-badge')).toHaveAttribute('data-status', 'pending');
+      // Anna moves the status on under her lock (a transition the order allows); Napa sees it live.
+      const current = await napa.page.getByTestId('status-badge').getAttribute('data-status');
+      const target = current === 'draft' ? 'pending' : 'cancelled';
+      await anna.page.getByTestId('status-select').selectOption(target);
+      await expect(napa.page.getByTestId('status-badge')).toHaveAttribute('data-status', target);
 
       // Anna leaves the order: her lock goes with her.
       await anna.page.goto(appUrl('/orders'));
@@ -189,7 +202,7 @@ for (const locale of ['en', 'th'] as const) {
     });
 
     test('undo reverts my own change and cannot undo yours', async ({ browser }) => {
-      const orderId = freshOrder();
+      const orderId = freshOrder('open');
       const [anna, napa] = await Promise.all([
         person(browser, 'anna@siam.example', locale),
         person(browser, 'napa@siam.example', locale),
@@ -305,7 +318,7 @@ for (const locale of ['en', 'th'] as const) {
 }
 
 test('the dashboard shows activity live, with details, filters and who is online', async ({ browser }) => {
-  const orderId = freshOrder();
+  const orderId = freshOrder('open');
   const [anna, napa] = await Promise.all([
     person(browser, 'anna@siam.example', 'en'),
     person(browser, 'napa@siam.example', 'th'),

@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Badge, type BadgeTone } from '@/components/ui/badge';
+import { orderTransitions } from '@/lib/catalog/order-transitions';
 import { useLocale } from '@/lib/i18n/use-locale';
 import { type Address, orderStatuses, type SyncLine, type SyncOrderStatus } from '@/lib/sync/types';
 import type { EditorCustomer, EditorProduct } from './types';
@@ -45,11 +46,13 @@ export function StatusField({
         disabled={!editable}
         onChange={(e) => onChange(e.target.value as SyncOrderStatus)}
       >
-        {orderStatuses.map((s) => (
-          <option key={s} value={s}>
-            {tc(`orderStatus.${s}`)}
-          </option>
-        ))}
+        {orderStatuses
+          .filter((s) => s === status || orderTransitions[status].includes(s))
+          .map((s) => (
+            <option key={s} value={s}>
+              {tc(`orderStatus.${s}`)}
+            </option>
+          ))}
       </select>
     </div>
   );

@@ -10,7 +10,7 @@ import { type OverlayRange, overlaySegments, toCodePoint, toUtf16 } from './over
 
 export type NotesSelection = { start: number; end: number; quote: string } | null;
 
-type Adjusted = { start: number; end: number; stamp: number };
+type Adjusted = { start: number; end: number; stamp: string };
 
 /**
  * The notes as one shared text: local typing becomes text ops (through the sync manager), remote ops move this
@@ -61,12 +61,9 @@ export function NotesEditor({
         .map((m) => {
           const own = adjusted[m.userId];
           const base = { start: m.cursor?.x ?? 0, end: m.cursor?.y ?? m.cursor?.x ?? 0 };
-          return {
-            userId: m.userId,
-            name: m.name,
-            stamp: m.updatedAt,
-            ...(own && own.stamp === m.updatedAt ? own : base),
-          };
+          // A new caret report from its owner replaces what local transforms made of the previous one.
+          const stamp = `${base.start}:${base.end}:${m.updatedAt}`;
+          return { userId: m.userId, name: m.name, stamp, ...(own && own.stamp === stamp ? own : base) };
         }),
     [members, adjusted],
   );

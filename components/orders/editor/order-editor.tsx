@@ -31,6 +31,8 @@ export function OrderEditor(props: EditorProps) {
 }
 
 let noticeSeq = 0;
+/** Lines hold stock once an order is confirmed, so the service takes line changes only before that. */
+const linesOpen = (status: SyncOrderStatus) => status === 'draft' || status === 'pending';
 const newLineId = () =>
   typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now()}`;
 
@@ -148,15 +150,7 @@ function Editor({ orderId, number, user, customers, products, linePrices, initia
   );
   useWebSocketChannel(room, onRoomEvent);
 
-  // An admin switched the order policy: reopen with the new strategies.
-  const { stopSync, startSync } = sync;
-  const onOrdersEvent = useCallback(
-    (event: EventMessage) => {
-      if (event.event === syncEvents.policy) void stopSync().then(() => startSync());
-    },
-    [stopSync, startSync],
-  );
-  useWebSocketChannel('orders', onOrdersEvent);
+  // An admin switching the order policy makes the sync manager reopen by itself (a 'resynced' notice).
 
   useEffect(() => {
     if (!staff) return;
@@ -381,7 +375,7 @@ function Editor({ orderId, number, user, customers, products, linePrices, initia
               lines={doc.lines}
               products={products}
               linePrices={linePrices}
-              editable={editable('lines')}
+              editable={editable('lines') && linesOpen(doc.status)}
               onQuantity={(lineId, quantity) => sync.pushChange(`lines.${lineId}.quantity`, quantity)}
               onRemove={(lineId) => sync.removeLine(lineId)}
               onAdd={(productId, quantity) => sync.addLine({ id: newLineId(), productId, quantity })}
