@@ -103,4 +103,38 @@ describe.skipIf(!available)('realtime across a Redis restart', () => {
     expect(missing).toEqual([]);
     reader.close();
   });
+
+  it('a node started while Redis is down joins the bus once Redis is up', async () => {
+    const port = await freePort();
+    const late = new ScratchRedis(port);
+    const env = { REDIS_URL: late.url, REDIS_PREFIX: uniquePrefix(), DATABASE_URL: database.databaseUrl! };
+    const early = await startNode(database.databaseUrl!, env);
+    servers.push(early);
+    try {
+      const tenant = (await findUserForSignIn(database.db, 'anna@siam.example'))!.tenantId;
+      // Redis is down: commands fail after their retries (the bus subscription attempt failed the same way).
+      await expect(
+        early.services.realtime.publish({ tenantId: tenant, channel: 'products', event: 'n', data: 'lost' }),
+      ).rejects.toThrow();
+      await late.start();
+      const other = await startNode(database.databaseUrl!, env);
+      servers.push(other);
+      await expect
+        .poll(async () => (await early.services.realtime.health()).ok, { timeout: 10_000 })
+        .toBe(true);
+      const tenantId = (await findUserForSignIn(database.db, 'anna@siam.example'))!.tenantId;
+      const reader = await TestClient.connect(
+        wsUrl(early),
+        await sessionCookie(database, 'napa@siam.example'),
+      );
+      await reader.request({ type: 'subscribe', channel: 'products' });
+      await other.services.realtime.publish({ tenantId, channel: 'products', event: 'n', data: 'across' });
+      await expect
+        .poll(() => reader.events('products').map((e) => e.data), { timeout: 10_000 })
+        .toEqual(['across']);
+      reader.close();
+    } finally {
+      await late.kill();
+    }
+  });
 });

@@ -24,12 +24,14 @@ export class RedisBus implements Bus {
     this.pub = connectRedis(url, logger, `osl-pub-${nodeId}`);
     this.sub = connectRedis(url, logger, `osl-sub-${nodeId}`);
     this.sub.on('message', (_channel: string, message: string) => this.receive(message));
+    // Subscribe on every (re)connection: a subscription that failed while Redis was down at start is not one the
+    // client would restore by itself. Subscribing twice is harmless.
     this.sub.on('ready', () => {
+      this.sub.subscribe(this.channel).catch((error: Error) => {
+        logger.warn({ err: error.message }, 'redis bus subscribe failed; retried on reconnect');
+      });
       if (this.everReady && !this.closed) for (const handler of this.reconnectHandlers) handler();
       this.everReady = true;
-    });
-    this.sub.subscribe(this.channel).catch((error: Error) => {
-      logger.warn({ err: error.message }, 'redis bus subscribe failed; retried on reconnect');
     });
   }
 
