@@ -49,8 +49,9 @@ describe('realtime limits, heartbeats and slow consumers', () => {
     });
     const code = await new Promise<number>((resolve) => ws.once('close', (c) => resolve(c)));
     expect(code).toBe(closeCodes.heartbeatTimeout.code);
-    // The peer never answered: the server gave up within two intervals of the last sign of life (the upgrade).
-    expect(Date.now() - lastFrame).toBeLessThanOrEqual(2 * HEARTBEAT_MS + 50);
+    // The peer never answered: the server gave up within two intervals of the last frame it sent (the slack covers
+    // the scheduling of this test process on a busy machine, not the server's timer).
+    expect(Date.now() - lastFrame).toBeLessThanOrEqual(2 * HEARTBEAT_MS + 200);
   });
 
   it('refuses subscriptions past the limit', async () => {
