@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
 import { useOnlineStatus, useRealtime, useWebSocketChannel, useWebSocketStatus } from '@/lib/hooks';
 import type { EventMessage, PresencePatch } from '@/lib/realtime/protocol/messages';
+import { shouldToast } from './toast-rule';
 
 type Toast = { id: string; text: string };
 type NotificationData = { id: string; kind: string; payload: Record<string, unknown>; silent: boolean };
@@ -66,8 +67,10 @@ export function MessagingBridge({
         const note = data as unknown as NotificationData;
         void client.rpc('notifications.delivered', { ids: [note.id] }).catch(() => {});
         const { status: mine, activeConversationId: open } = live.current;
-        if (note.silent || mine === 'busy') return;
-        if (note.kind === 'message' && note.payload.conversationId === open) return;
+        if (!shouldToast(note, mine, open)) {
+          live.current.onEvent?.(event);
+          return;
+        }
         if (note.kind === 'message') {
           toast(
             t('notification.message', {

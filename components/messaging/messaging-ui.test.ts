@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mergeMessage, upsertMessage } from './merge-message';
 import { applyReceipt, summarizeReceipts } from './receipt-status';
+import { shouldToast } from './toast-rule';
 import { createTypingEmitter, type TypingTimers } from './typing-emitter';
 import { typingSentence } from './typing-label';
 
@@ -134,5 +135,21 @@ describe('mergeMessage', () => {
   it('keeps seq order', () => {
     const second = { ...base, id: 'm2', seq: 2 };
     expect(upsertMessage([second], base).map((m) => m.id)).toEqual(['m1', 'm2']);
+  });
+});
+
+describe('shouldToast', () => {
+  const message = { kind: 'message', payload: { conversationId: 'c1' }, silent: false };
+  it.each([
+    ['a message while online', message, 'online', null, true],
+    ['a message while away', message, 'away', 'c2', true],
+    ['a message while busy', message, 'busy', null, false],
+    ['a message the server marked silent', { ...message, silent: true }, 'online', null, false],
+    ['a message of the open thread', message, 'online', 'c1', false],
+    ['an announcement', { kind: 'announcement', payload: {}, silent: false }, 'online', 'c1', true],
+    ['an announcement while busy', { kind: 'announcement', payload: {}, silent: false }, 'busy', null, false],
+    ['an unknown kind', { kind: 'other', payload: {}, silent: false }, 'online', null, false],
+  ] as const)('%s', (_name, note, status, open, expected) => {
+    expect(shouldToast(note, status, open)).toBe(expected);
   });
 });

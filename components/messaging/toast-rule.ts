@@ -1,0 +1,15 @@
+import type { PresenceStatus } from '@/lib/realtime/protocol/messages';
+
+export type IncomingNotification = { kind: string; payload: Record<string, unknown>; silent: boolean };
+
+/** A notification pops up unless the server marked it silent, I am busy, or it is about the thread I am reading. */
+export function shouldToast(
+  note: IncomingNotification,
+  myStatus: PresenceStatus,
+  openConversationId: string | null | undefined,
+): boolean {
+  if (note.silent || myStatus === 'busy') return false;
+  if (note.kind === 'message' && openConversationId && note.payload.conversationId === openConversationId)
+    return false;
+  return note.kind === 'message' || note.kind === 'announcement';
+}
