@@ -1,6 +1,6 @@
 'use client';
 
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
 import { useOnlineStatus, useRealtime, useWebSocketChannel, useWebSocketStatus } from '@/lib/hooks';
@@ -8,9 +8,15 @@ import type { EventMessage, PresencePatch } from '@/lib/realtime/protocol/messag
 import { shouldToast } from './toast-rule';
 
 type Toast = { id: string; text: string };
+
+/** True below a mounted bridge: a second bridge (the Messages page under the shell's) only forwards events. */
+const BridgeContext = createContext(false);
 type NotificationData = { id: string; kind: string; payload: Record<string, unknown>; silent: boolean };
 
 /**
+ * Mount it once app-wide (around the signed-in pages, inside the realtime provider) so deliveries are acknowledged
+ * on every page; the Messages page mounts its own, which then only forwards events.
+ *
  * The app-wide side of messaging for one tab: listens on `user:{me}`, acknowledges every message that reaches this
  * device (delivered receipts), catches up on what arrived while offline, applies presence changes requested through
  * the REST API, and shows notification toasts — none while the user is busy. Mount once (shell or Messages page).
@@ -19,11 +25,14 @@ export function MessagingBridge({
   userId,
   activeConversationId,
   onEvent,
+  children,
 }: {
   userId: string;
   activeConversationId?: string | null;
   onEvent?: (event: EventMessage) => void;
+  children?: ReactNode;
 }) {
+  const primary = !useContext(BridgeContext);
   const { t } = useTranslation('messages');
   const { client, store, setSelf } = useRealtime();
   const { connected } = useWebSocketStatus();
@@ -43,8 +52,8 @@ export function MessagingBridge({
   // Every (re)connection: whatever reached no device of mine while I was away is delivered now.
   const connectionId = welcome?.connectionId;
   useEffect(() => {
-    if (connected && connectionId) acknowledge();
-  }, [connected, connectionId, acknowledge]);
+    if (primary && connected && connectionId) acknowledge();
+  }, [primary, connected, connectionId, acknowledge]);
 
   const toast = useCallback((text: string) => {
     const id = `${Date.now()}-${Math.random()}`;
@@ -55,6 +64,10 @@ export function MessagingBridge({
   const handle = useCallback(
     (event: EventMessage) => {
       const data = event.data as Record<string, unknown>;
+      if (!primary) {
+        live.current.onEvent?.(event);
+        return;
+      }
       if (event.event === 'message.new') {
         const message = data.message as { id: string } | undefined;
         if (message) acknowledge([message.id]);
@@ -89,11 +102,19 @@ export function MessagingBridge({
       }
       live.current.onEvent?.(event);
     },
-    [acknowledge, client, setSelf, t, toast],
+    [primary, acknowledge, client, setSelf, t, toast],
   );
   useWebSocketChannel(`user:${userId}`, handle);
 
-  if (toasts.length === 0) return null;
+  return (
+    <BridgeContext.Provider value={true}>
+      {children}
+      {toasts.length > 0 ? <Toasts toasts={toasts} /> : null}
+    </BridgeContext.Provider>
+  );
+}
+
+function Toasts({ toasts }: { toasts: Toast[] }) {
   return (
     <div
       className="pointer-events-none fixed right-4 bottom-4 z-50 flex w-80 flex-col gap-2"
