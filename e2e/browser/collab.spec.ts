@@ -120,7 +120,7 @@ test('simultaneous typing in the notes converges, with the other caret shown', a
     });
   await expect.poll(() => textBeforeCaret(napa.page, ANNA)).toBe('Anna was here. ');
   await expect.poll(() => textBeforeCaret(anna.page, NAPA)).toBe(`Anna was here. ${original} นภาพิมพ์ตรงนี้`);
-  await napa.page.screenshot({ path: 'test-results/collab-notes.png', fullPage: true });
+  await napa.page.screenshot({ path: test.info().outputPath('collab-notes.png'), fullPage: true });
   // After a reload the server's copy is the same text.
   await openOrder(napa.page, orderId);
   await expect(napaNotes).toHaveValue(`Anna was here. ${original} นภาพิมพ์ตรงนี้`);
@@ -185,7 +185,10 @@ for (const locale of ['en', 'th'] as const) {
       await expect(anna.page.getByTestId('conflict')).toHaveCount(1);
       await expect(anna.page.getByTestId('conflict')).toContainText('99 ถนนนภา');
       await expect(anna.page.getByTestId('tab-conflicts')).toContainText(l.panel.tabs.conflicts);
-      await anna.page.screenshot({ path: `test-results/collab-conflict-${locale}.png`, fullPage: true });
+      await anna.page.screenshot({
+        path: test.info().outputPath(`collab-conflict-${locale}.png`),
+        fullPage: true,
+      });
 
       // The admin resolves it on the admin page with a merged value.
       await admin.page.goto(appUrl('/admin/conflicts'));
@@ -265,8 +268,11 @@ for (const locale of ['en', 'th'] as const) {
       const item = napa.page.getByTestId('notification-item').first();
       await expect(item).toHaveAttribute('data-kind', 'comment.mention');
       await expect(item).toContainText(ANNA);
-      await napa.page.screenshot({ path: `test-results/collab-inbox-${locale}.png` });
-      await anna.page.screenshot({ path: `test-results/collab-comments-${locale}.png`, fullPage: true });
+      await napa.page.screenshot({ path: test.info().outputPath(`collab-inbox-${locale}.png`) });
+      await anna.page.screenshot({
+        path: test.info().outputPath(`collab-comments-${locale}.png`),
+        fullPage: true,
+      });
       await item.click();
       await expect(napa.page).toHaveURL(appUrl(`/orders/${orderId}`));
     });
@@ -349,7 +355,7 @@ test('the dashboard shows activity live, with details, filters and who is online
     'viewed',
   );
   await expect(feed.locator('[data-testid="activity-item"][data-action="updated"]')).toHaveCount(0);
-  await anna.page.screenshot({ path: 'test-results/collab-dashboard.png', fullPage: true });
+  await anna.page.screenshot({ path: test.info().outputPath('collab-dashboard.png'), fullPage: true });
 });
 
 test('an admin switches the notes to CRDT for everyone and force-releases a stuck lock', async ({

@@ -252,11 +252,23 @@ describe('comments', () => {
 
 describe('activity and locks', () => {
   it('records sync changes and locks on the activity channel, filterable by action', async () => {
-    const orderId = fixture.orderIds[4]!;
     const anna = await connect('anna@siam.example');
     const admin = await connect('admin@siam.example');
     await subscribe(admin, 'activity');
-    const opened = await rpc<{ version: number }>(anna, 'sync.open', { entityId: orderId });
+    // Lines change only while an order is a draft or pending: take the first such order not used above.
+    let orderId = '';
+    let opened = { version: 0 };
+    for (const id of fixture.orderIds.slice(6)) {
+      const candidate = await rpc<{ version: number; doc: { status: string } }>(anna, 'sync.open', {
+        entityId: id,
+      });
+      if (candidate.doc.status === 'draft' || candidate.doc.status === 'pending') {
+        orderId = id;
+        opened = candidate;
+        break;
+      }
+    }
+    expect(orderId).not.toBe('');
     const updated = nextEvent(
       admin,
       'activity',
