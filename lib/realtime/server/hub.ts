@@ -16,10 +16,10 @@ import {
   parseChannel,
 } from '../protocol';
 import { Acknowledger } from './acks';
-import { Connection, type HubUser, type Subscription } from './connection';
+import { ChannelRouter } from './channel-router';
+import { Connection, type HubUser } from './connection';
 import { splitN } from './envelope';
 import { RealtimeError } from './errors';
-import { type ChannelEvent, LocalChannel } from './local-channel';
 import { type DeliveryFigures, HubMetrics } from './metrics';
 import { applyConnectionFields, applyScopeFields } from './presence-fields';
 import { type PresenceChange, PresenceTracker } from './presence-tracker';
@@ -101,23 +101,22 @@ export class Hub {
   private readonly connectedAt = new Map<string, number>();
   private readonly byUser = new Map<string, Set<Connection>>();
   private readonly tenantConns = new Map<string, number>();
-  private readonly channels = new Map<string, LocalChannel>();
   private readonly rpcs = new Map<string, RpcEntry>();
   private readonly guards = new Map<ChannelKind, ChannelGuard>();
   private readonly remoteStats = new Map<string, NodeStats>();
   private readonly presenceTracker: PresenceTracker;
   private readonly acks: Acknowledger;
+  private readonly router: ChannelRouter;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly publishHooks = new Set<(input: PublishInput, position: Position) => void>();
   private readonly topicHandlers = new Map<string, (payload: string, from: string) => void>();
-  private subscriptionCount = 0;
   private closed = false;
 
   constructor(private readonly deps: HubDeps) {
     this.nodeId = deps.nodeId;
     this.metrics = new HubMetrics(deps.nodeId, {
       connections: () => this.conns.size,
-      subscriptions: () => this.subscriptionCount,
+      subscriptions: () => this.router.subscriptions,
     });
     const { bus, presence } = deps.backends;
     this.presenceTracker = new PresenceTracker({
@@ -127,7 +126,17 @@ export class Hub {
       logger: deps.logger,
       ttlMs: deps.limits.presenceTtlMs,
       cursorThrottleMs: CURSOR_THROTTLE_MS,
-      emit: (key, change) => this.emitPresence(key, change),
+      emit: (key, change) => this.router.emitPresence(key, change),
+    });
+    this.router = new ChannelRouter({
+      history: deps.backends.history,
+      presence: this.presenceTracker,
+      metrics: this.metrics,
+      maxSubscriptions: deps.limits.maxSubscriptions,
+      authorize: (user, channel, mode) => this.authorize(user, channel, mode),
+      send: (conn, frame) => this.send(conn, frame),
+      ackError: (conn, id, code) => this.ackError(conn, id, code),
+      connectionChanged: (conn) => this.connectionChanged(conn),
     });
     this.acks = new Acknowledger({
       dedupe: deps.backends.dedupe,
@@ -205,7 +214,7 @@ export class Hub {
       // Other nodes fill the gap from the history when the next event or the bus reconnect shows it.
       this.deps.logger.warn({ err: error.message, channel: key }, 'bus publish failed');
     });
-    this.channels.get(key)?.offer({ epoch, seq, ts, frame });
+    this.router.offer(key, { epoch, seq, ts, frame });
     for (const hook of this.publishHooks) {
       try {
         hook(input, { epoch, seq });
@@ -242,7 +251,7 @@ export class Hub {
   async subscribeConnection(connectionId: string, channel: string): Promise<boolean> {
     const conn = this.conns.get(connectionId);
     if (!conn) return false;
-    await this.subscribe(conn, { type: 'subscribe', id: '', channel });
+    await this.router.subscribe(conn, { type: 'subscribe', id: '', channel });
     return conn.subs.has(channel);
   }
 
@@ -250,7 +259,7 @@ export class Hub {
     const conn = this.conns.get(connectionId);
     const sub = conn?.subs.get(channel);
     if (!conn || !sub) return false;
-    this.detach(sub);
+    this.router.detach(sub);
     this.send(conn, new OutFrame(JSON.stringify({ type: 'unsubscribed', channel, reason })));
     return true;
   }
@@ -267,8 +276,8 @@ export class Hub {
     return {
       nodeId: this.nodeId,
       connections: this.conns.size,
-      subscriptions: this.subscriptionCount,
-      channels: this.channels.size,
+      subscriptions: this.router.subscriptions,
+      channels: this.router.size,
       users: users.size,
       at: Date.now(),
       delivery: this.metrics.figures(),
@@ -368,7 +377,7 @@ export class Hub {
     if (!this.conns.delete(conn.id)) return;
     conn.phase = 'closed';
     this.connectedAt.delete(conn.id);
-    for (const sub of [...conn.subs.values()]) this.detach(sub);
+    for (const sub of [...conn.subs.values()]) this.router.detach(sub);
     const { tenantId, id } = conn.user;
     const tenantKey = `${tenantId}:presence`;
     this.presenceTracker.leave(tenantKey, conn.tenantHolder);
@@ -451,9 +460,9 @@ export class Hub {
       case 'pong':
         return;
       case 'subscribe':
-        return this.subscribe(conn, message);
+        return this.router.subscribe(conn, message);
       case 'recover':
-        return this.subscribe(conn, {
+        return this.router.subscribe(conn, {
           type: 'subscribe',
           id: message.id,
           channel: message.channel,
@@ -461,7 +470,7 @@ export class Hub {
         });
       case 'unsubscribe': {
         const sub = conn.subs.get(message.channel);
-        if (sub) this.detach(sub);
+        if (sub) this.router.detach(sub);
         this.ack(conn, message.id, { channel: message.channel });
         return;
       }
@@ -486,132 +495,6 @@ export class Hub {
     return (await canAccessChannel(user, ref, mode, this.guards)) ? null : 'FORBIDDEN';
   }
 
-  private channelFor(key: string, name: string, tenantId: string): LocalChannel {
-    let channel = this.channels.get(key);
-    if (channel) return channel;
-    channel = new LocalChannel(key, name, tenantId, {
-      history: this.deps.backends.history,
-      deliver: (ch, event) => this.deliver(ch, event),
-      resync: (ch) => this.resync(ch),
-    });
-    channel.ready.catch(() => {});
-    channel.presenceReady = this.presenceTracker.listen(
-      key,
-      tenantId,
-      name === 'presence' ? undefined : name,
-    );
-    this.channels.set(key, channel);
-    return channel;
-  }
-
-  private async subscribe(
-    conn: Connection,
-    message: Extract<ClientMessage, { type: 'subscribe' }>,
-  ): Promise<void> {
-    const { id, channel: name, since } = message;
-    const denied = await this.authorize(conn.user, name, 'read');
-    if (denied) return this.ackError(conn, id, denied);
-    if (conn.phase !== 'open') return;
-    let sub = conn.subs.get(name);
-    if (!sub && conn.subs.size >= this.deps.limits.maxSubscriptions)
-      return this.ackError(conn, id, 'TOO_MANY_SUBSCRIPTIONS');
-    const { tenantId } = conn.user;
-    const key = `${tenantId}:${name}`;
-    if (sub) {
-      sub.phase = 'syncing';
-      sub.pending = [];
-    } else {
-      const channel = this.channelFor(key, name, tenantId);
-      sub = { conn, channel, phase: 'syncing', pending: [], fields: { updatedAt: Date.now() } };
-      if (message.presence) applyScopeFields(sub.fields, message.presence);
-      channel.subs.add(sub);
-      conn.subs.set(name, sub);
-      this.subscriptionCount++;
-      if (name !== 'presence') this.presenceTracker.join(key, tenantId, name, sub);
-    }
-    if (message.presence && applyConnectionFields(conn, message.presence)) this.connectionChanged(conn);
-    const channel = sub.channel;
-    try {
-      await channel.ready;
-      await channel.presenceReady;
-    } catch {
-      this.detach(sub);
-      return this.ackError(conn, id, 'UNAVAILABLE');
-    }
-    if (conn.subs.get(name) !== sub) return;
-    const position = { epoch: channel.epoch, seq: channel.seq };
-    sub.pending = [];
-    let recovered: boolean | undefined;
-    let replay: Array<{ frame: string }> = [];
-    if (since) {
-      if (since.epoch === position.epoch && since.seq <= position.seq) {
-        const events = await this.deps.backends.history
-          .range(key, position.epoch, since.seq, position.seq)
-          .catch(() => null);
-        recovered = events !== null;
-        replay = events ?? [];
-      } else recovered = since.epoch === position.epoch;
-      this.metrics.recovery(recovered ? 'recovered' : 'not_recovered');
-    } else this.metrics.recovery('fresh');
-    if (conn.subs.get(name) !== sub || conn.phase !== 'open') return;
-    const answer = {
-      type: 'subscribed',
-      id,
-      channel: name,
-      epoch: position.epoch,
-      seq: position.seq,
-      ...(recovered === undefined ? {} : { recovered }),
-      presence: this.presenceTracker.members(key),
-    };
-    this.send(conn, new OutFrame(JSON.stringify(answer)));
-    for (const event of replay) this.send(conn, new OutFrame(event.frame));
-    for (const frame of sub.pending) this.send(conn, frame);
-    sub.pending = [];
-    sub.phase = 'live';
-  }
-
-  private detach(sub: Subscription): void {
-    const { conn, channel } = sub;
-    if (conn.subs.get(channel.name) === sub) conn.subs.delete(channel.name);
-    if (!channel.subs.delete(sub)) return;
-    this.subscriptionCount--;
-    if (channel.name !== 'presence') this.presenceTracker.leave(channel.key, sub);
-    if (channel.subs.size === 0 && this.channels.get(channel.key) === channel) {
-      this.channels.delete(channel.key);
-      this.presenceTracker.unlisten(channel.key);
-    }
-  }
-
-  private deliver(channel: LocalChannel, event: ChannelEvent): void {
-    const frame = new OutFrame(event.frame);
-    this.fanOut(channel, frame);
-    this.metrics.latency((Date.now() - event.ts) / 1000);
-  }
-
-  private fanOut(channel: LocalChannel, frame: OutFrame): void {
-    let sent = 0;
-    for (const sub of channel.subs) {
-      if (sub.phase === 'live') {
-        if (this.send(sub.conn, frame)) sent++;
-      } else sub.pending.push(frame);
-    }
-    this.metrics.messagesOut(sent);
-  }
-
-  private resync(channel: LocalChannel): void {
-    this.metrics.recovery('resync');
-    const frame = {
-      type: 'subscribed',
-      id: '',
-      channel: channel.name,
-      epoch: channel.epoch,
-      seq: channel.seq,
-      recovered: false,
-      presence: this.presenceTracker.members(channel.key),
-    };
-    this.fanOut(channel, new OutFrame(JSON.stringify(frame)));
-  }
-
   private async clientPublish(
     conn: Connection,
     message: Extract<ClientMessage, { type: 'publish' }>,
@@ -631,19 +514,6 @@ export class Hub {
   }
 
   // ---- presence -----------------------------------------------------------------------------------------------
-
-  private emitPresence(key: string, change: PresenceChange): void {
-    const channel = this.channels.get(key);
-    if (!channel) return;
-    const { action, member } = change;
-    const frame = {
-      type: 'presence',
-      ...(change.channel ? { channel: change.channel } : {}),
-      action,
-      member,
-    };
-    this.fanOut(channel, new OutFrame(JSON.stringify(frame)));
-  }
 
   private presenceUpdate(conn: Connection, message: Extract<ClientMessage, { type: 'presence' }>): void {
     const { patch, channel } = message;
@@ -762,7 +632,7 @@ export class Hub {
         const parts = splitN(payload, 4);
         if (!parts) return;
         const [key = '', epoch = '', seq, ts, frame = ''] = parts;
-        this.channels.get(key)?.offer({ epoch, seq: Number(seq), ts: Number(ts), frame });
+        this.router.offer(key, { epoch, seq: Number(seq), ts: Number(ts), frame });
         return;
       }
       case 'p':
@@ -795,10 +665,10 @@ export class Hub {
   }
 
   private onBusReconnect(): void {
-    this.deps.logger.info({ channels: this.channels.size }, 'bus reconnected; catching up');
+    this.deps.logger.info({ channels: this.router.size }, 'bus reconnected; catching up');
     this.deps.backends.presence.heartbeat(this.nodeId).catch(() => {});
     this.presenceTracker.republish();
-    for (const channel of this.channels.values())
+    for (const channel of this.router.all())
       channel.catchUp().catch((error: Error) => {
         this.deps.logger.warn({ err: error.message, channel: channel.key }, 'catch-up failed');
       });
@@ -817,7 +687,7 @@ export class Hub {
       for (const [name, sub] of [...conn.subs]) {
         if ((await this.authorize(conn.user, name, 'read')) === null) continue;
         if (conn.subs.get(name) !== sub) continue;
-        this.detach(sub);
+        this.router.detach(sub);
         this.send(
           conn,
           new OutFrame(JSON.stringify({ type: 'unsubscribed', channel: name, reason: 'FORBIDDEN' })),
