@@ -70,7 +70,9 @@ export type JoinResult =
 
 type Phase = { name: 'open' } | { name: 'closed' };
 
-const MAX_INVALID_FRAMES = 50;
+/** Invalid frames tolerated per window (as the hub's strike limit); more close the socket. */
+const INVALID_FRAME_LIMIT = 10;
+const INVALID_FRAME_WINDOW_MS = 10_000;
 
 /**
  * One Pusher protocol 7 connection: pure logic behind PusherSocket. Frames are handled one after another (a
@@ -87,6 +89,7 @@ export class PusherConnection {
   readonly #messages: TokenBucket;
   readonly #clientEvents: TokenBucket;
   #rejected = 0;
+  #invalid = { count: 0, since: 0 };
 
   constructor(
     readonly socketId: string,
@@ -199,8 +202,10 @@ export class PusherConnection {
   async #handle(parsed: ParsedFrame): Promise<void> {
     if (this.#phase.name !== 'open') return;
     if (!parsed.ok) {
-      this.#rejected += 1;
-      if (this.#rejected > MAX_INVALID_FRAMES)
+      const now = this.host.now();
+      if (now - this.#invalid.since > INVALID_FRAME_WINDOW_MS) this.#invalid = { count: 0, since: now };
+      this.#invalid.count += 1;
+      if (this.#invalid.count > INVALID_FRAME_LIMIT)
         this.close(pusherCodes.overCapacity, 'Too many invalid frames');
       else this.send(serverMessages.error(null, parsed.reason));
       return;

@@ -106,6 +106,18 @@ describe('PusherServer with fake sockets', () => {
     expect(socket.closed?.code).toBe(4100);
   });
 
+  it('answers invalid frames with pusher:error and closes a socket that keeps sending them', async () => {
+    const { connect } = await setup();
+    const { socket, connection } = await connect();
+    for (let i = 0; i < 10; i++) connection.receive('{"event":"pusher:subscribe","data":{}}');
+    await connection.settled();
+    expect(socket.events('pusher:error')).toHaveLength(10);
+    expect(socket.closed).toBeNull();
+    connection.receive('not json');
+    await connection.settled();
+    expect(socket.closed?.code).toBe(4100);
+  });
+
   it('delivers a server event to subscribers except the excluded socket', async () => {
     const { server, connect } = await setup();
     const first = await connect();
