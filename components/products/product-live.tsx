@@ -117,7 +117,7 @@ export function ProductLive({
         actions={
           <>
             <span
-              className="inline-flex items-center rounded-full bg-brand-50 px-2.5 py-1 ring-1 ring-brand-100"
+              className="inline-flex items-center rounded-full bg-brand-50 px-2.5 py-1 ring-1 ring-brand-100 empty:hidden"
               data-testid="product-viewers"
             >
               <ViewerCount channel={`product:${product.id}`} className="text-brand-800" />

@@ -16,6 +16,8 @@ import { createTestDatabase, type TestDatabase } from '../support/test-db';
  */
 
 const ANNA = 'Anna Carter';
+/** Where the screenshots go (other runs clean test-results/, so a run can point this elsewhere). */
+const shots = process.env.LIVE_SHOTS_DIR ?? 'test-results';
 const run = randomBytes(3).toString('hex');
 let counter = 0;
 const prefix = (label: string) => `LV${run}-${label}-${++counter}`;
@@ -229,7 +231,7 @@ test.describe('live product lists', () => {
     const [product] = await createProducts(appUrl(), cookie, sku, 1);
     const blockedContext = await browser.newContext({ storageState: await victor.context.storageState() });
     let blocked = true;
-    await blockedContext.routeWebSocket(/\/ws$/, (ws) => {
+    await blockedContext.routeWebSocket(/\/ws(\?|$)/, (ws) => {
       if (blocked) ws.close({ code: 1011, reason: 'blocked by test proxy' });
       else ws.connectToServer();
     });
@@ -288,7 +290,7 @@ test('screenshots: the live list and product page in English and Thai', async ({
         'data-viewers',
         '3',
       );
-      await who.page.screenshot({ path: `test-results/live-product-${locale}.png`, fullPage: true });
+      await who.page.screenshot({ path: `${shots}/live-product-${locale}.png`, fullPage: true });
     }
     await victor.page.close();
     victor.page = await victor.context.newPage();
@@ -297,8 +299,8 @@ test('screenshots: the live list and product page in English and Thai', async ({
     await napa.page.getByTestId('select-row').nth(1).check();
     await napa.page.getByTestId('select-row').nth(2).check();
     await expect(napa.page.getByTestId('bulk-toolbar')).toBeVisible();
-    await victor.page.screenshot({ path: 'test-results/live-list-en.png', fullPage: true });
-    await napa.page.screenshot({ path: 'test-results/live-list-th.png', fullPage: true });
+    await victor.page.screenshot({ path: `${shots}/live-list-en.png`, fullPage: true });
+    await napa.page.screenshot({ path: `${shots}/live-list-th.png`, fullPage: true });
   } finally {
     for (const who of [anna, victor, napa]) await who.context.close();
   }
