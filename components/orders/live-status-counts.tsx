@@ -21,11 +21,11 @@ const barColors: Record<OrderStatus, string> = {
 export function LiveStatusCounts({ initial, renderedAt }: { initial: StatusCounts; renderedAt: number }) {
   const { t } = useTranslation('common');
   const { format } = useLocale();
-  useOrdersLive();
+  const live = useOrdersLive();
   const counts = useLiveStatusCounts(initial, renderedAt);
   const max = Math.max(1, ...Object.values(counts));
   return (
-    <ul className="space-y-3 px-5 py-4" data-testid="status-counts">
+    <ul className="space-y-3 px-5 py-4" data-testid="status-counts" data-live={live}>
       {(Object.keys(barColors) as OrderStatus[]).map((status) => (
         <li key={status} data-status={status}>
           <Link href={`/orders?status=${status}`} className="group block">

@@ -267,6 +267,47 @@ test.describe('live product lists', () => {
   });
 });
 
+test('an order status change from the list moves the row and the dashboard counts live', async ({
+  browser,
+}) => {
+  const anna = await signedInContext(browser, 'anna@siam.example');
+  const victor = await signedInContext(browser, 'viewer@siam.example');
+  try {
+    const cookie = await cookieHeader(anna.context);
+    const drafts = await api<{ rows: { id: string; number: string }[] }>(
+      appUrl(),
+      cookie,
+      'GET',
+      '/api/orders?status=draft&pageSize=1',
+    );
+    test.skip(drafts.rows.length === 0, 'no draft order left in the seed');
+    const order = drafts.rows[0]!;
+    const counts = await api<Record<string, number>>(appUrl(), cookie, 'GET', '/api/orders/stats');
+
+    await victor.page.goto(appUrl('/'));
+    const board = victor.page.getByTestId('status-counts');
+    await expect(board).toHaveAttribute('data-live', 'live');
+    const countOf = (status: string) =>
+      board.locator(`li[data-status="${status}"]`).getByTestId('status-count');
+    await expect(countOf('draft')).toHaveText(String(counts.draft));
+
+    await anna.page.goto(appUrl('/orders?status=draft'));
+    await expect(anna.page.getByTestId('orders-table')).toHaveAttribute('data-live', 'live');
+    const line = anna.page.locator(`tr[data-order-id="${order.id}"]`);
+    await line.getByTestId('status-control').locator('[data-to="pending"]').click();
+    await expect(line).toHaveCount(0); // no longer a draft: leaves the filtered list
+
+    await expect(countOf('draft')).toHaveText(String(counts.draft! - 1));
+    await expect(countOf('pending')).toHaveText(String(counts.pending! + 1));
+    await expect(
+      toasts(victor.page).filter({ hasText: `${ANNA} moved ${order.number} to Pending` }),
+    ).toHaveCount(1);
+  } finally {
+    await anna.context.close();
+    await victor.context.close();
+  }
+});
+
 test('screenshots: the live list and product page in English and Thai', async ({ browser }) => {
   const anna = await signedInContext(browser, 'anna@siam.example');
   const victor = await signedInContext(browser, 'viewer@siam.example');
