@@ -454,6 +454,10 @@ export function pusherSuite(options: { redis: boolean; available: boolean }) {
         expect(third).toMatchObject({ type: 'LimitReached' });
         const overQuota = await rawSocket(cluster.a, `/app/${SMALL_APP.key}?protocol=7`);
         expect((await overQuota.closed).code).toBe(4004);
+
+        const disabled = await rawSocket(cluster.b, `/app/${DISABLED_APP.key}?protocol=7`);
+        expect((await disabled.closed).code).toBe(4003);
+        expect(await statusOf(serverLib(cluster.a, DISABLED_APP).trigger('news', 'x', {}))).toBe(403);
       });
 
       it('checks the Origin of browsers against the app’s allowed origins', async () => {
