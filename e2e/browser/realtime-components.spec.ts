@@ -49,6 +49,8 @@ test('two users see each other in the room and the tenant, move, go away, get bu
   await expect(avatar(anna.page, 'tenant', 'นภา ศรีสุข')).toBeVisible();
   await expect(anna.page.getByTestId('room-count')).toHaveText('2');
   await expect(anna.page.getByTestId('viewers')).toHaveText('2 people viewing');
+  // Both are on the same path (the provider reports it as their location), counted without joining a room.
+  await expect(anna.page.getByTestId('page-viewers')).toHaveText('2 people viewing');
 
   await napa.page.getByRole('button', { name: 'to lines' }).click();
   await expect(avatar(anna.page, 'room', 'นภา ศรีสุข')).toHaveAttribute('aria-label', /in lines/);

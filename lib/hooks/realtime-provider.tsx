@@ -16,6 +16,11 @@ export type RealtimeProviderProps = {
   options?: Partial<Omit<ClientOptions, 'url' | 'autoConnect'>>;
   /** No input for this long turns the user away (default 5 minutes). */
   idleMs?: number;
+  /**
+   * Report the page's pathname as this user's tenant-wide location whenever it changes (default true), so "who is
+   * where" and page-based viewer counts work without every page doing it.
+   */
+  trackPathname?: boolean;
   children: ReactNode;
 };
 
@@ -23,7 +28,14 @@ export type RealtimeProviderProps = {
  * One WebSocket connection per tab, shared by every realtime hook below it. Also tells the server when the tab is
  * hidden or the user idle, so presence shows them as away.
  */
-export function RealtimeProvider({ user, url = '/ws', options, idleMs, children }: RealtimeProviderProps) {
+export function RealtimeProvider({
+  user,
+  url = '/ws',
+  options,
+  idleMs,
+  trackPathname = true,
+  children,
+}: RealtimeProviderProps) {
   const [client] = useState(() => new WebSocketClient({ ...options, url, autoConnect: false }));
   const [store] = useState(() => createRealtimeStore(user));
   const userId = user?.id ?? null;
@@ -49,6 +61,25 @@ export function RealtimeProvider({ user, url = '/ws', options, idleMs, children 
       onBeacon: () => client.updatePresence({}),
     });
   }, [client, store, userId, idleMs]);
+
+  useEffect(() => {
+    if (!trackPathname || typeof window === 'undefined' || !userId) return;
+    let last = '';
+    const check = () => {
+      const page = window.location.pathname;
+      if (page === last) return;
+      last = page;
+      client.updatePresence({ location: { page } });
+    };
+    check();
+    // Client-side navigation changes the path without an event every router emits: a cheap look once a second.
+    const timer = setInterval(check, 1000);
+    window.addEventListener('popstate', check);
+    return () => {
+      clearInterval(timer);
+      window.removeEventListener('popstate', check);
+    };
+  }, [client, userId, trackPathname]);
 
   useEffect(() => {
     if (user) store.setState((state) => ({ user: state.welcome ? state.user : user }));

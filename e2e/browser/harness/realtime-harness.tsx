@@ -72,6 +72,9 @@ function App() {
           <div data-testid="viewers">
             <ViewerCount channel={window.harness.product} />
           </div>
+          <div data-testid="page-viewers">
+            <ViewerCount page={window.location.pathname} />
+          </div>
           <RealtimeNotices />
           <Toaster />
         </ToastProvider>
