@@ -117,6 +117,23 @@ async function main() {
         ? JSON.stringify({ sub: `order:${room(i)}` })
         : JSON.stringify({ type: 'subscribe', id: `s${i}`, channel: `order:${room(i)}` }),
     );
+    // Warm-up (JIT, caches, database pool) on every server, so the measured connections are not the first ones.
+    for (const server of servers) {
+      await load.send(
+        {
+          op: 'connect',
+          port: server.port,
+          path: kind === 'baseline' ? '/' : '/ws?v=1',
+          cookies: kind === 'baseline' ? [''] : cookies,
+          count: 200,
+          concurrency: 20,
+          subscribe,
+          awaitAnswer: true,
+        },
+        'connected',
+      );
+      await load.send({ op: 'close' }, 'closed');
+    }
     const before = await servers[0]!.memory();
     let connectMs = 0;
     for (const server of servers) {
