@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { ConnectionStatus, PresenceIndicator } from '@/components/realtime';
 import { AppShell } from '@/components/shell/app-shell';
 import { requireUser } from '@/lib/auth/current-user';
 import { LiveProvider } from '@/lib/live/live-provider';
@@ -13,7 +14,17 @@ export default async function SignedInLayout({ children }: { children: ReactNode
   // Read at request time, so the running server's REALTIME_ENABLED decides (not a build-time variable).
   const realtimeEnabled = getServices().env.REALTIME_ENABLED;
   return (
-    <AppShell user={user}>
+    <AppShell
+      user={user}
+      realtimeSlot={
+        realtimeEnabled ? (
+          <>
+            <PresenceIndicator maxDisplay={5} compact />
+            <ConnectionStatus />
+          </>
+        ) : null
+      }
+    >
       <LiveProvider
         settings={{ realtimeEnabled, pollSeconds: POLL_SECONDS }}
         user={{ id: user.id, name: user.name, role: user.role }}
