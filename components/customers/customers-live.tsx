@@ -55,7 +55,10 @@ export function CustomersLive({
             onClick={() => setEditing('new')}
             data-testid="new-customer"
           >
-            <span aria-hidden>＋</span> {t('customers.new')}
+            <svg aria-hidden viewBox="0 0 20 20" className="size-4 fill-current">
+              <path d="M10 4a1 1 0 0 1 1 1v4h4a1 1 0 1 1 0 2h-4v4a1 1 0 1 1-2 0v-4H5a1 1 0 1 1 0-2h4V5a1 1 0 0 1 1-1Z" />
+            </svg>{' '}
+            {t('customers.new')}
           </button>
         </div>
       ) : null}

@@ -16,7 +16,10 @@ export function NewProductButton({ categories }: { categories: string[] }) {
   return (
     <>
       <button type="button" className="btn-primary" onClick={() => setOpen(true)} data-testid="new-product">
-        <span aria-hidden>＋</span> {t('products.new')}
+        <svg aria-hidden viewBox="0 0 20 20" className="size-4 fill-current">
+          <path d="M10 4a1 1 0 0 1 1 1v4h4a1 1 0 1 1 0 2h-4v4a1 1 0 1 1-2 0v-4H5a1 1 0 1 1 0-2h4V5a1 1 0 0 1 1-1Z" />
+        </svg>{' '}
+        {t('products.new')}
       </button>
       <Modal open={open} title={t('form.createTitle')} onClose={() => setOpen(false)}>
         <ProductForm

@@ -241,6 +241,7 @@ test.describe('live product lists', () => {
       const notice = page.getByTestId('live-polling-notice');
       await expect(notice).toContainText('Live updates unavailable — refreshing every 5 s');
       await expect(page.getByTestId('products-table')).toHaveAttribute('data-live', 'polling');
+      await page.screenshot({ path: `${shots}/live-polling-en.png` });
 
       await api(appUrl(), cookie, 'PATCH', `/api/products/${product!.id}`, {
         expectedVersion: 1,
@@ -337,11 +338,29 @@ test('screenshots: the live list and product page in English and Thai', async ({
     victor.page = await victor.context.newPage();
     await openList(victor.page, '');
     await openList(napa.page, '');
+    // Anna opens the second product of the list: both lists show her on it.
+    const second = await victor.page.locator('tbody tr').nth(1).getAttribute('data-product-id');
+    await openProduct(anna.page, second!);
+    for (const page of [victor.page, napa.page])
+      await expect(row(page, second!).getByTestId('row-viewers').locator('[data-viewers]')).toHaveAttribute(
+        'data-viewers',
+        '1',
+      );
     await napa.page.getByTestId('select-row').nth(1).check();
     await napa.page.getByTestId('select-row').nth(2).check();
     await expect(napa.page.getByTestId('bulk-toolbar')).toBeVisible();
+    await napa.page.getByTestId('bulk-value').fill('10');
     await victor.page.screenshot({ path: `${shots}/live-list-en.png`, fullPage: true });
     await napa.page.screenshot({ path: `${shots}/live-list-th.png`, fullPage: true });
+    await anna.page.getByTestId('edit-product').click();
+    await expect(anna.page.getByTestId('product-form')).toBeVisible();
+    await anna.page.screenshot({ path: `${shots}/live-product-edit-en.png` });
+    await anna.page.goto(appUrl('/orders'));
+    await expect(anna.page.getByTestId('orders-table')).toHaveAttribute('data-live', 'live');
+    await anna.page.screenshot({ path: `${shots}/live-orders-en.png`, fullPage: true });
+    await napa.page.goto(appUrl('/customers'));
+    await expect(napa.page.getByTestId('customers-table')).toHaveAttribute('data-live', 'live');
+    await napa.page.screenshot({ path: `${shots}/live-customers-th.png`, fullPage: true });
   } finally {
     for (const who of [anna, victor, napa]) await who.context.close();
   }
