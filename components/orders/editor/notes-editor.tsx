@@ -6,11 +6,17 @@ import { useTranslation } from 'react-i18next';
 import { colorOf } from '@/components/collab/avatar';
 import type { Member } from '@/lib/realtime/protocol/messages';
 import { diffToTextOp, transformCaret, transformRange } from '@/lib/sync/strategies/operational-transform';
-import { type OverlayRange, overlaySegments, toCodePoint, toUtf16 } from './overlay-segments';
+import { caretAfterOp, type OverlayRange, overlaySegments, toCodePoint, toUtf16 } from './overlay-segments';
 
 export type NotesSelection = { start: number; end: number; quote: string } | null;
 
 type Adjusted = { start: number; end: number; stamp: string };
+
+/** The author's own op puts their caret just past it (their caret report may come before or after the op). */
+function authorCaret(c: Adjusted, op: TextOp): Adjusted {
+  const at = caretAfterOp(op);
+  return at === null ? c : { start: at, end: at, stamp: c.stamp };
+}
 
 /**
  * The notes as one shared text: local typing becomes text ops (through the sync manager), remote ops move this
@@ -80,7 +86,7 @@ export function NotesEditor({
         caretsRef.current.map((c) => [
           c.userId,
           c.userId === author
-            ? { start: c.start, end: c.end, stamp: c.stamp }
+            ? authorCaret(c, op)
             : { start: transformCaret(c.start, op), end: transformCaret(c.end, op), stamp: c.stamp },
         ]),
       ),

@@ -60,3 +60,20 @@ export function toUtf16(text: string, codePoint: number): number {
   }
   return units;
 }
+
+/**
+ * Where its author's caret is right after a text op: just past the last insert (or where the last delete was).
+ * Used to move a remote caret with the author's own typing even when their caret report is late or lost.
+ */
+export function caretAfterOp(op: readonly (number | string | { d: number | string })[]): number | null {
+  let at = 0;
+  let caret: number | null = null;
+  for (const component of op) {
+    if (typeof component === 'number') at += component;
+    else if (typeof component === 'string') {
+      at += Array.from(component).length;
+      caret = at;
+    } else caret = at;
+  }
+  return caret;
+}
