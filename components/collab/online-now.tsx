@@ -11,10 +11,23 @@ const statusDot: Record<string, string> = {
   offline: 'bg-slate-300',
 };
 
+const sections = ['orders', 'products', 'customers', 'messages', 'admin'] as const;
+
 /** Who is online in the tenant and where (their page), live from tenant presence. */
 export function OnlineNow() {
   const { t } = useTranslation('collab');
   const { t: tc } = useTranslation('common');
+  /** A page as people say it: a path becomes its section ("an order" when it is one), an order number stays. */
+  const where = (page: string) => {
+    if (!page.startsWith('/')) return `${t('activity.entities.order')} ${page}`;
+    const [first = '', second] = page.split('/').filter(Boolean);
+    if (first === '') return tc('nav.dashboard');
+    const section = sections.find((s) => s === first);
+    if (!section) return page;
+    if (second && section === 'orders') return t('activity.entities.order');
+    if (second && section === 'products') return t('activity.entities.product');
+    return tc(`nav.${section}`);
+  };
   const { activeUsers, currentUser } = usePresence();
   const sorted = [...activeUsers].sort((a, b) => a.name.localeCompare(b.name));
   return (
@@ -47,7 +60,7 @@ export function OnlineNow() {
               </span>
               <span className="block truncate text-xs text-slate-500">
                 {tc(`roles.${m.role}`)}
-                {m.location?.page ? ` · ${t('activity.onPage', { page: m.location.page })}` : ''}
+                {m.location?.page ? ` · ${t('activity.onPage', { page: where(m.location.page) })}` : ''}
               </span>
             </span>
           </li>
