@@ -8,7 +8,13 @@ import { CollaborationPanel, type PanelTab } from '@/components/collab/collabora
 import type { NotesRangeSelection } from '@/components/collab/comments-tab';
 import { RealtimeBoundary } from '@/components/collab/realtime-boundary';
 import { useComments } from '@/components/collab/use-comments';
-import { useRealtime, useRealtimeSync, useRoomPresence, useWebSocketChannel } from '@/lib/hooks';
+import {
+  useRealtime,
+  useRealtimeSync,
+  useRoomPresence,
+  useWebSocketChannel,
+  useWebSocketStatus,
+} from '@/lib/hooks';
 import type { EventMessage } from '@/lib/realtime/protocol/messages';
 import type { SyncNotice } from '@/lib/sync/client/realtime-sync-manager';
 import { syncEvents } from '@/lib/sync/protocol';
@@ -152,13 +158,14 @@ function Editor({ orderId, number, user, customers, products, linePrices, initia
 
   // An admin switching the order policy makes the sync manager reopen by itself (a 'resynced' notice).
 
+  const { connected } = useWebSocketStatus();
   useEffect(() => {
-    if (!staff) return;
+    if (!staff || !connected) return;
     void comments
       .directory('', false)
       .then((users) => setDirectory(new Map(users.map((u) => [u.id, u.name]))))
       .catch(() => undefined);
-  }, [staff, comments.directory]);
+  }, [staff, connected, comments.directory]);
 
   // Commented ranges move with every text change until the server's next answer.
   const rangeThreads = comments.threads.filter((th) => th.status === 'open' && th.anchor.kind === 'range');
