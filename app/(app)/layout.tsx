@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { MessagingBridge } from '@/components/messaging/messaging-bridge';
 import { ConnectionStatus, PresenceIndicator } from '@/components/realtime';
 import { AppShell } from '@/components/shell/app-shell';
 import { requireUser } from '@/lib/auth/current-user';
@@ -29,7 +30,8 @@ export default async function SignedInLayout({ children }: { children: ReactNode
         settings={{ realtimeEnabled, pollSeconds: POLL_SECONDS }}
         user={{ id: user.id, name: user.name, role: user.role }}
       >
-        {children}
+        {/* App-wide: acknowledges delivery of messages and toasts new ones on every page, not only Messages. */}
+        <MessagingBridge userId={user.id}>{children}</MessagingBridge>
       </LiveProvider>
     </AppShell>
   );

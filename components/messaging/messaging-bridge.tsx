@@ -1,6 +1,15 @@
 'use client';
 
-import { createContext, type ReactNode, useCallback, useContext, useEffect, useRef, useState } from 'react';
+import {
+  createContext,
+  type ReactNode,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
 import { useOnlineStatus, useRealtime, useWebSocketChannel, useWebSocketStatus } from '@/lib/hooks';
@@ -9,38 +18,77 @@ import { shouldToast } from './toast-rule';
 
 type Toast = { id: string; text: string };
 
-/** True below a mounted bridge: a second bridge (the Messages page under the shell's) only forwards events. */
-const BridgeContext = createContext(false);
+type Listener = { activeConversationId?: string | null; onEvent?: (event: EventMessage) => void };
+type ListenerRef = { current: Listener };
+/** Below a mounted bridge: a nested bridge (the Messages page under the app-wide one) attaches to it instead. */
+const BridgeContext = createContext<{ attach(listener: ListenerRef): () => void } | null>(null);
 type NotificationData = { id: string; kind: string; payload: Record<string, unknown>; silent: boolean };
 
-/**
- * Mount it once app-wide (around the signed-in pages, inside the realtime provider) so deliveries are acknowledged
- * on every page; the Messages page mounts its own, which then only forwards events.
- *
- * The app-wide side of messaging for one tab: listens on `user:{me}`, acknowledges every message that reaches this
- * device (delivered receipts), catches up on what arrived while offline, applies presence changes requested through
- * the REST API, and shows notification toasts — none while the user is busy. Mount once (shell or Messages page).
- */
-export function MessagingBridge({
-  userId,
-  activeConversationId,
-  onEvent,
-  children,
-}: {
+type BridgeProps = {
   userId: string;
   activeConversationId?: string | null;
   onEvent?: (event: EventMessage) => void;
   children?: ReactNode;
+};
+
+/**
+ * The app-wide side of messaging for one tab: listens on `user:{me}`, acknowledges every message that reaches this
+ * device (delivered receipts), catches up on what arrived while offline, applies presence changes requested through
+ * the REST API, and shows notification toasts — none while the user is busy, none for the thread on screen.
+ * Mounted once around the signed-in pages (inside the realtime provider); a bridge mounted below it (the Messages
+ * page) only tells it which thread is open and receives the events.
+ */
+export function MessagingBridge({ userId, activeConversationId, onEvent, children }: BridgeProps) {
+  const parent = useContext(BridgeContext);
+  const own = useRef<Listener>({});
+  own.current = { activeConversationId, onEvent };
+  useEffect(() => parent?.attach(own), [parent]);
+  if (parent) return <>{children}</>;
+  return (
+    <PrimaryBridge userId={userId} own={own}>
+      {children}
+    </PrimaryBridge>
+  );
+}
+
+function PrimaryBridge({
+  userId,
+  own,
+  children,
+}: {
+  userId: string;
+  own: ListenerRef;
+  children?: ReactNode;
 }) {
-  const primary = !useContext(BridgeContext);
   const { t } = useTranslation('messages');
   const { client, store, setSelf } = useRealtime();
   const { connected } = useWebSocketStatus();
   const { status } = useOnlineStatus();
   const welcome = useStore(store, (s) => s.welcome);
   const [toasts, setToasts] = useState<Toast[]>([]);
-  const live = useRef({ status, activeConversationId, onEvent });
-  live.current = { status, activeConversationId, onEvent };
+  const listeners = useRef(new Set<ListenerRef>([own]));
+  const handleForNested = useMemo(
+    () => ({
+      attach(listener: ListenerRef) {
+        listeners.current.add(listener);
+        return () => void listeners.current.delete(listener);
+      },
+    }),
+    [],
+  );
+  const statusRef = useRef(status);
+  statusRef.current = status;
+  // Read at event time: the open thread and the listeners of every attached bridge.
+  const current = useCallback(() => {
+    const all = [...listeners.current].map((l) => l.current);
+    return {
+      status: statusRef.current,
+      activeConversationId: all.find((l) => l.activeConversationId)?.activeConversationId ?? null,
+      forward: (event: EventMessage) => {
+        for (const l of all) l.onEvent?.(event);
+      },
+    };
+  }, []);
 
   const acknowledge = useCallback(
     (messageIds?: string[]) => {
@@ -52,8 +100,8 @@ export function MessagingBridge({
   // Every (re)connection: whatever reached no device of mine while I was away is delivered now.
   const connectionId = welcome?.connectionId;
   useEffect(() => {
-    if (primary && connected && connectionId) acknowledge();
-  }, [primary, connected, connectionId, acknowledge]);
+    if (connected && connectionId) acknowledge();
+  }, [connected, connectionId, acknowledge]);
 
   const toast = useCallback((text: string) => {
     const id = `${Date.now()}-${Math.random()}`;
@@ -64,10 +112,7 @@ export function MessagingBridge({
   const handle = useCallback(
     (event: EventMessage) => {
       const data = event.data as Record<string, unknown>;
-      if (!primary) {
-        live.current.onEvent?.(event);
-        return;
-      }
+      const { status: mine, activeConversationId: open, forward } = current();
       if (event.event === 'message.new') {
         const message = data.message as { id: string } | undefined;
         if (message) acknowledge([message.id]);
@@ -79,9 +124,8 @@ export function MessagingBridge({
       } else if (event.event === 'notification') {
         const note = data as unknown as NotificationData;
         void client.rpc('notifications.delivered', { ids: [note.id] }).catch(() => {});
-        const { status: mine, activeConversationId: open } = live.current;
         if (!shouldToast(note, mine, open)) {
-          live.current.onEvent?.(event);
+          forward(event);
           return;
         }
         if (note.kind === 'message') {
@@ -100,14 +144,14 @@ export function MessagingBridge({
           );
         }
       }
-      live.current.onEvent?.(event);
+      forward(event);
     },
-    [primary, acknowledge, client, setSelf, t, toast],
+    [current, acknowledge, client, setSelf, t, toast],
   );
   useWebSocketChannel(`user:${userId}`, handle);
 
   return (
-    <BridgeContext.Provider value={true}>
+    <BridgeContext.Provider value={handleForNested}>
       {children}
       {toasts.length > 0 ? <Toasts toasts={toasts} /> : null}
     </BridgeContext.Provider>

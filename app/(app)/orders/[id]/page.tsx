@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { z } from 'zod';
+import { OrderConversationLink } from '@/components/messaging/order-conversation-link';
 import { OrderEditor } from '@/components/orders/editor/order-editor';
 import { OrderStatusActions } from '@/components/orders/order-status-actions';
 import { PageHeader } from '@/components/ui/page-header';
@@ -60,7 +61,12 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
             {t('detail.updatedAt', { date: format.dateTime(order.updatedAt) })}
           </>
         }
-        actions={<OrderStatusActions orderId={order.id} number={order.number} status={order.status} />}
+        actions={
+          <div className="flex flex-wrap items-center gap-2">
+            <OrderConversationLink orderId={order.id} />
+            <OrderStatusActions orderId={order.id} number={order.number} status={order.status} />
+          </div>
+        }
       />
       {/* The live editor: every section carries data-section (status, customer, shipping, notes, lines). */}
       <OrderEditor
