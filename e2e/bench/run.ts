@@ -257,7 +257,13 @@ async function main() {
   const results: Record<string, { base: Run; ours: Run }> = {};
   const only = process.env.BENCH_ONLY;
   const fanOutSizes =
-    only === 'fanout' ? [Number(process.env.BENCH_S ?? 1000)] : only === 'cluster' ? [5000] : [1000, 5000];
+    only === 'fanout'
+      ? [Number(process.env.BENCH_S ?? 1000)]
+      : only === 'cluster'
+        ? [5000]
+        : only === 'rooms'
+          ? []
+          : [1000, 5000];
   for (const subscribers of fanOutSizes) {
     const rate = Math.round((subscribers === 1000 ? 500 : 100) * SCALE);
     const options = { subscribers, rooms: 1, rate };
@@ -275,7 +281,7 @@ async function main() {
     results[`S${subscribers}`] = { base, ours };
     fanOutRows(`fan-out S=${fmt(subscribers)} @${rate}/s`, base, ours);
   }
-  if (!only) {
+  if (!only || only === 'rooms') {
     const options = { subscribers: 5000, rooms: 1000, rate: Math.round(5000 * SCALE) };
     log('many small rooms (1000 x 5): baseline…');
     const base = await measure('baseline', options);
