@@ -121,9 +121,11 @@ export function createGateway(deps: GatewayDeps) {
     ws.on('error', (error: Error) =>
       logger.debug({ err: error.message, connection: conn.id }, 'socket error'),
     );
-    ws.on('close', () => {
+    logger.debug({ connection: conn.id, user: auth.user.id, tenant: auth.user.tenantId }, 'connected');
+    ws.on('close', (code: number) => {
       socket.markClosed();
       hub.disconnected(conn);
+      logger.debug({ connection: conn.id, code }, 'disconnected');
     });
   }
 
