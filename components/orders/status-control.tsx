@@ -79,7 +79,7 @@ export function StatusControl({
           className={`btn border border-slate-200 bg-white ${compact ? 'px-2 py-0.5 text-xs' : 'px-3 py-1.5'} ${tones[to] ?? 'text-slate-700 hover:bg-slate-50'}`}
         >
           {compact
-            ? t(`common:orderStatus.${to}`)
+            ? `→ ${t(`common:orderStatus.${to}`)}`
             : t('live:orders.moveTo', { status: t(`common:orderStatus.${to}`) })}
         </button>
       ))}

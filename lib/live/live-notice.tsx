@@ -22,7 +22,7 @@ export function LiveNotice({ className = '' }: { className?: string }) {
         <span className="font-medium">
           {t('polling.notice', { seconds: Math.round(mode.pollMs / 1000) })}
         </span>
-        <span className="ml-1 text-amber-800">
+        <span className="block text-xs text-amber-800">
           {mode.reason === 'disabled' ? t('polling.disabled') : t('polling.unreachable')}
         </span>
       </p>

@@ -35,7 +35,7 @@ export default async function OrdersPage({
     <>
       <PageHeader title={t('title')} subtitle={t('subtitle', { tenant: user.tenantName })} />
       <LiveNotice />
-      <div className="mb-4 flex flex-col gap-3 xl:flex-row xl:items-center xl:justify-between">
+      <div className="mb-4 flex flex-col gap-3">
         <LiveStatusTabs
           current={filter.status}
           search={filter.search}
