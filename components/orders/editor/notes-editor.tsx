@@ -134,12 +134,25 @@ export function NotesEditor({
     };
     if (selection && document.activeElement === el && el.value === value) {
       el.setSelectionRange(toUtf16(value, selection.start), toUtf16(value, selection.end));
+      reportRef.current();
     }
   }, [value, moveCarets, onTextOp]);
 
+  /**
+   * Tells the others where this caret is. A report is relative to the text as this tab sees it, so it is sent
+   * again once typing pauses and after remote edits moved the caret: the last word is always the current one.
+   */
+  const resend = useRef<ReturnType<typeof setTimeout> | null>(null);
   const report = useCallback(() => {
     const el = area.current;
-    if (!el) return;
+    if (!el || document.activeElement !== el) return;
+    if (resend.current) clearTimeout(resend.current);
+    resend.current = setTimeout(() => {
+      resend.current = null;
+      const now = area.current;
+      if (now && document.activeElement === now)
+        onCaret(toCodePoint(now.value, now.selectionStart), toCodePoint(now.value, now.selectionEnd));
+    }, 600);
     const start = toCodePoint(el.value, el.selectionStart);
     const end = toCodePoint(el.value, el.selectionEnd);
     shown.current = { text: el.value, start, end };
@@ -148,6 +161,15 @@ export function NotesEditor({
       start === end ? null : { start, end, quote: el.value.slice(el.selectionStart, el.selectionEnd) },
     );
   }, [onCaret, onSelection]);
+
+  const reportRef = useRef(report);
+  reportRef.current = report;
+  useEffect(
+    () => () => {
+      if (resend.current) clearTimeout(resend.current);
+    },
+    [],
+  );
 
   const segments = useMemo(
     () =>

@@ -200,22 +200,9 @@ function Editor({ orderId, number, user, customers, products, linePrices, initia
     (section: OrderSection) => setLocation({ page: 'order', section }),
     [setLocation],
   );
-  // The realtime client drops a cursor move while the room channel is re-syncing; the caret is sent once more
-  // when typing pauses, so the others never keep a stale one.
-  const caretResend = useRef<ReturnType<typeof setTimeout> | null>(null);
   const onCaret = useCallback(
-    (start: number, end: number) => {
-      updateMousePosition(start, end, 'notes');
-      if (caretResend.current) clearTimeout(caretResend.current);
-      caretResend.current = setTimeout(() => updateMousePosition(start, end, 'notes'), 700);
-    },
+    (start: number, end: number) => updateMousePosition(start, end, 'notes'),
     [updateMousePosition],
-  );
-  useEffect(
-    () => () => {
-      if (caretResend.current) clearTimeout(caretResend.current);
-    },
-    [],
   );
 
   const members = presence.activeUsers;
