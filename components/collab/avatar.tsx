@@ -1,22 +1,23 @@
-const palette = [
-  { bg: 'bg-sky-500', text: 'text-sky-700', ring: 'ring-sky-400', hex: '#0ea5e9' },
-  { bg: 'bg-violet-500', text: 'text-violet-700', ring: 'ring-violet-400', hex: '#8b5cf6' },
-  { bg: 'bg-amber-500', text: 'text-amber-700', ring: 'ring-amber-400', hex: '#f59e0b' },
-  { bg: 'bg-emerald-500', text: 'text-emerald-700', ring: 'ring-emerald-400', hex: '#10b981' },
-  { bg: 'bg-rose-500', text: 'text-rose-700', ring: 'ring-rose-400', hex: '#f43f5e' },
-  { bg: 'bg-teal-500', text: 'text-teal-700', ring: 'ring-teal-400', hex: '#14b8a6' },
-  { bg: 'bg-fuchsia-500', text: 'text-fuchsia-700', ring: 'ring-fuchsia-400', hex: '#d946ef' },
-  { bg: 'bg-orange-500', text: 'text-orange-700', ring: 'ring-orange-400', hex: '#f97316' },
-] as const;
+import { colorFor } from '@/components/realtime/avatar-style';
 
-export type PersonColor = (typeof palette)[number];
+/** The shell's avatar colours (components/realtime), with the hex the carets and lock icons need. */
+const hexOf: Record<string, string> = {
+  'bg-sky-600': '#0284c7',
+  'bg-emerald-600': '#059669',
+  'bg-violet-600': '#7c3aed',
+  'bg-amber-600': '#d97706',
+  'bg-rose-600': '#e11d48',
+  'bg-teal-600': '#0d9488',
+  'bg-indigo-600': '#4f46e5',
+  'bg-fuchsia-600': '#c026d3',
+};
 
-/** A stable colour per person, so their avatar, caret and lock chip match everywhere. */
+export type PersonColor = { bg: string; hex: string };
+
+/** A stable colour per person, the same as the shell's presence avatars, so avatar, caret and lock chip match. */
 export function colorOf(userId: string): PersonColor {
-  // FNV-1a: uuids differ mostly in a few characters, so a plain sum collides too often.
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < userId.length; i++) hash = Math.imul(hash ^ userId.charCodeAt(i), 0x01000193);
-  return palette[(hash >>> 0) % palette.length]!;
+  const bg = colorFor(userId);
+  return { bg, hex: hexOf[bg] ?? '#475569' };
 }
 
 export function initialsOf(name: string): string {
