@@ -59,11 +59,11 @@ export function ConflictCard({
     <div className={`rounded-lg border p-2.5 ${tone}`} data-testid={testId}>
       <p className="mb-1 text-[11px] font-semibold tracking-wide uppercase opacity-80">{title}</p>
       {isRecord(value) ? (
-        <dl className="space-y-0.5 text-xs">
+        <dl className="space-y-1 text-xs">
           {Object.entries(value).map(([key, v]) => (
-            <div key={key} className="flex gap-1.5">
-              <dt className="w-20 shrink-0 opacity-60">{fieldLabel(key)}</dt>
-              <dd className="min-w-0 break-words">{String(v) || '—'}</dd>
+            <div key={key}>
+              <dt className="text-[10px] leading-tight opacity-60">{fieldLabel(key)}</dt>
+              <dd className="min-w-0 font-medium break-words">{String(v) || '—'}</dd>
             </div>
           ))}
         </dl>
