@@ -97,12 +97,17 @@ export class ChannelSync {
    * server confirmed the subscription the change waits and goes out with the confirmation (the server refuses
    * presence before that). True when it may be sent now.
    */
-  holdPresence(channel: string, lasting: PresencePatch | undefined): boolean {
+  holdPresence(
+    channel: string,
+    lasting: PresencePatch | undefined,
+    cursor?: PresencePatch['cursor'],
+  ): boolean {
     const record = this.records.get(channel);
     if (!record) return false;
     if (lasting) record.presence = { ...record.presence, ...lasting };
     if (record.status === 'active') return true;
     if (lasting) record.presenceDirty = true;
+    if (cursor !== undefined) record.pendingCursor = cursor;
     return false;
   }
 
@@ -207,8 +212,12 @@ export class ChannelSync {
       });
       this.deps.emit('reset', info);
     }
-    if (record.presenceDirty && record.presence) this.deps.sendPresence(record.name, record.presence);
+    const dirty = record.presenceDirty && record.presence ? record.presence : undefined;
+    const cursor = record.pendingCursor;
+    if (dirty || cursor !== undefined)
+      this.deps.sendPresence(record.name, { ...dirty, ...(cursor !== undefined ? { cursor } : {}) });
     record.presenceDirty = false;
+    record.pendingCursor = undefined;
     record.settleReady();
     this.notifyChannel(record);
   }

@@ -36,6 +36,8 @@ export class ChannelRecord {
   presence: PresencePatch | undefined;
   /** The presence changed after the pending subscribe went out: send it once the subscription is confirmed. */
   presenceDirty = false;
+  /** The newest cursor given while the subscription was pending: sent once it is confirmed, not dropped. */
+  pendingCursor: PresencePatch['cursor'] | undefined;
   error: RealtimeError | undefined;
   /** Whether a failure is final (forbidden, unknown channel) or worth another try after a reconnect. */
   retryOnReconnect = true;

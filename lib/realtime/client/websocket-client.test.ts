@@ -581,6 +581,21 @@ describe('WebSocketClient: room presence timing', () => {
     client.updatePresence({ activity: 'typing' }, 'order:7');
     expect(last().sentOfType('presence')).toHaveLength(2);
   });
+  it('sends the newest cursor given while a room subscription was pending once it is confirmed', () => {
+    const client = makeClient();
+    last().accept();
+    client.subscribe('order:9', {});
+    client.updatePresence({ cursor: { x: 1, y: 1, field: 'notes' } }, 'order:9');
+    client.updatePresence({ cursor: { x: 4, y: 0, field: 'notes' } }, 'order:9');
+    expect(last().sentOfType('presence')).toEqual([]);
+    const [sub] = last().sentOfType('subscribe');
+    last().deliver({ type: 'subscribed', id: sub!.id, channel: 'order:9', epoch: 'e', seq: 0, presence: [] });
+    expect(
+      last()
+        .sentOfType('presence')
+        .map((m) => [m.channel, m.patch]),
+    ).toEqual([['order:9', { cursor: { x: 4, y: 0, field: 'notes' } }]]);
+  });
 });
 
 describe('WebSocketClient: events for the app', () => {

@@ -225,14 +225,15 @@ export class WebSocketClient {
 
   /**
    * Changes this client's presence, tenant-wide (no channel) or in a channel. Remembered and re-sent after a
-   * reconnect; cursor moves are ephemeral (sent only while connected, never queued).
+   * reconnect; cursor moves are ephemeral (never queued offline), but the newest one given while a room's
+   * subscription is pending is sent when it is confirmed.
    */
   updatePresence(patch: PresencePatch, channel?: string): void {
     const { cursor, ...lasting } = patch;
     const hasLasting = Object.keys(lasting).length > 0;
     const target = channel && channel !== TENANT_PRESENCE ? channel : undefined;
     if (target) {
-      if (!this.channels.holdPresence(target, hasLasting ? lasting : undefined)) return;
+      if (!this.channels.holdPresence(target, hasLasting ? lasting : undefined, cursor)) return;
     } else if (hasLasting) {
       this.tenantPresence = { ...this.tenantPresence, ...lasting };
     }
