@@ -21,20 +21,24 @@ export function realtimePortOf(hub: Hub): RealtimePort {
 }
 
 /**
- * The realtime REST API's view of the hub. Connections are the ones this node holds (the hub lists local
- * connections); presence and statistics are tenant-wide.
+ * The realtime REST API's view of the hub. Connections are listed and closed on every node (the hub's cluster
+ * registry; a close travels over the bus to the owning node); server-side subscribe/unsubscribe reach this
+ * node's connections only. Presence and statistics are tenant-wide.
  */
 export function hubAdminPortOf(hub: Hub): HubAdminPort {
   const connectionsOf = async (tenantId: string, userId: string) =>
-    hub.connections(tenantId, userId).map((c) => ({
+    (await hub.connections(tenantId, userId)).map((c) => ({
       id: c.connectionId,
       userId: c.userId,
       nodeId: c.nodeId,
       connectedAt: new Date(c.connectedAt).toISOString(),
+      ...(c.device !== undefined ? { device: c.device } : {}),
       channels: c.channels,
     }));
   const owns = async (tenantId: string, userId: string, connectionId: string) =>
     (await connectionsOf(tenantId, userId)).some((c) => c.id === connectionId);
+  const ownsHere = async (tenantId: string, userId: string, connectionId: string) =>
+    (await connectionsOf(tenantId, userId)).some((c) => c.id === connectionId && c.nodeId === hub.nodeId);
 
   return {
     connectionsOf,
@@ -45,7 +49,7 @@ export function hubAdminPortOf(hub: Hub): HubAdminPort {
     },
     async subscribe(tenantId, userId, connectionId, channel) {
       if (!parseChannel(channel)) return fail('UNKNOWN_CHANNEL', 'Channel name is not valid');
-      if (!(await owns(tenantId, userId, connectionId)))
+      if (!(await ownsHere(tenantId, userId, connectionId)))
         return fail('NOT_FOUND', 'No such connection of yours');
       return (await hub.subscribeConnection(connectionId, channel))
         ? ok({ subscribed: true })
@@ -53,7 +57,7 @@ export function hubAdminPortOf(hub: Hub): HubAdminPort {
     },
     async unsubscribe(tenantId, userId, connectionId, channel) {
       if (!parseChannel(channel)) return fail('UNKNOWN_CHANNEL', 'Channel name is not valid');
-      if (!(await owns(tenantId, userId, connectionId)))
+      if (!(await ownsHere(tenantId, userId, connectionId)))
         return fail('NOT_FOUND', 'No such connection of yours');
       return hub.unsubscribeConnection(connectionId, channel)
         ? ok({ subscribed: false })

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Member } from '../protocol';
-import type { Bus, DedupeStore, HistoryStore, PresenceStore } from './types';
+import type { Bus, ConnectionRegistry, DedupeStore, HistoryStore, PresenceStore } from './types';
 
 /**
  * One contract per backend interface, run against every implementation (memory and Redis). Each factory gives
@@ -11,6 +11,8 @@ export type ContractFactories = {
   history(options: { size: number; ttlSeconds: number }): HistoryStore;
   presence(ttlSeconds: number): PresenceStore;
   dedupe(ttlMs: number): DedupeStore;
+  /** A registry over the same backend, whose node liveness is the given presence store's. */
+  connections(presence: PresenceStore): ConnectionRegistry;
 };
 
 const template = (n: number) => ({
@@ -120,6 +122,43 @@ export function runBackendContracts(name: string, factories: () => ContractFacto
       expect(await store.isAlive('n1')).toBe(true);
       await expect.poll(() => store.isAlive('n1'), { timeout: 3000 }).toBe(false);
       expect(await store.list('t:order:1')).toEqual([]);
+    });
+  });
+
+  describe(`${name}: connections`, () => {
+    it("lists a user's connections of every live node and forgets a node that stops heartbeating", async () => {
+      const f = factories();
+      const presence = track(f.presence(1));
+      const onA = track(f.connections(presence));
+      const onB = track(f.connections(presence));
+      await presence.heartbeat('n1');
+      await presence.heartbeat('n2');
+      await onA.add('t1:u1', { connectionId: 'c1', nodeId: 'n1', userId: 'u1', connectedAt: 10 });
+      await onB.add('t1:u1', { connectionId: 'c2', nodeId: 'n2', userId: 'u1', connectedAt: 20 });
+      await onB.add('t1:u1', {
+        connectionId: 'c2',
+        nodeId: 'n2',
+        userId: 'u1',
+        connectedAt: 20,
+        device: 'mobile',
+      });
+      await onB.add('t1:u2', { connectionId: 'c3', nodeId: 'n2', userId: 'u2', connectedAt: 30 });
+      await onB.add('t2:u1', { connectionId: 'c4', nodeId: 'n2', userId: 'u1', connectedAt: 40 });
+      const listed = await onA.list('t1:u1');
+      expect(listed.sort((x, y) => x.connectedAt - y.connectedAt)).toEqual([
+        { connectionId: 'c1', nodeId: 'n1', userId: 'u1', connectedAt: 10 },
+        { connectionId: 'c2', nodeId: 'n2', userId: 'u1', connectedAt: 20, device: 'mobile' },
+      ]);
+      expect((await onA.list('t2:u1')).map((e) => e.connectionId)).toEqual(['c4']);
+      await onB.remove('t1:u1', 'c2');
+      expect((await onA.list('t1:u1')).map((e) => e.connectionId)).toEqual(['c1']);
+      await presence.dropNode('n2');
+      expect(await onA.list('t1:u2')).toEqual([]);
+      expect(await onA.list('t2:u1')).toEqual([]);
+      expect((await onB.list('t1:u1')).map((e) => e.connectionId)).toEqual(['c1']);
+      // n1 stops heartbeating: its entries vanish with the presence TTL, nobody removes them.
+      await expect.poll(() => onB.list('t1:u1'), { timeout: 3000 }).toEqual([]);
+      expect(await onA.list('nobody')).toEqual([]);
     });
   });
 

@@ -1,11 +1,13 @@
 import type { Env } from '../../env';
 import type { Logger } from '../../logger';
 import { type MemoryBroker, MemoryBus } from './memory-bus';
+import { MemoryConnections } from './memory-connections';
 import { MemoryDedupe } from './memory-dedupe';
 import { MemoryHistory } from './memory-history';
 import { MemoryPresence } from './memory-presence';
 import { RedisBus } from './redis-bus';
 import { connectRedis } from './redis-connection';
+import { RedisConnections } from './redis-connections';
 import { RedisDedupe } from './redis-dedupe';
 import { RedisHistory } from './redis-history';
 import { RedisPresence } from './redis-presence';
@@ -23,6 +25,9 @@ export type SharedMemory = {
   presence: PresenceStore;
   dedupe: DedupeStore;
 };
+
+/** One connection registry per SharedMemory, so the hubs sharing it see each other's connections. */
+const sharedConnections = new WeakMap<SharedMemory, MemoryConnections>();
 
 export type BackendOptions = {
   env: Pick<
@@ -45,6 +50,7 @@ export function createBackends({ env, nodeId, logger, shared }: BackendOptions):
       history: new RedisHistory(redis, env.REDIS_PREFIX, historyOptions),
       presence: new RedisPresence(redis, env.REDIS_PREFIX, env.PRESENCE_TTL_SECONDS),
       dedupe: new RedisDedupe(redis, env.REDIS_PREFIX, DEDUPE_TTL_MS),
+      connections: new RedisConnections(redis, env.REDIS_PREFIX),
       close: async () => {
         await bus.close();
         redis.disconnect();
@@ -53,26 +59,34 @@ export function createBackends({ env, nodeId, logger, shared }: BackendOptions):
   }
   if (shared) {
     const bus = new MemoryBus(nodeId, shared.broker);
+    let connections = sharedConnections.get(shared);
+    if (!connections) {
+      connections = new MemoryConnections(shared.presence);
+      sharedConnections.set(shared, connections);
+    }
     return {
       bus,
       history: shared.history,
       presence: shared.presence,
       dedupe: shared.dedupe,
+      connections,
       close: () => bus.close(),
     };
   }
   const history = new MemoryHistory(historyOptions);
   const presence = new MemoryPresence(env.PRESENCE_TTL_SECONDS);
   const dedupe = new MemoryDedupe(DEDUPE_TTL_MS);
+  const connections = new MemoryConnections(presence);
   const bus = new MemoryBus(nodeId);
   return {
     bus,
     history,
     presence,
     dedupe,
+    connections,
     close: async () => {
       await bus.close();
-      await Promise.all([history.close(), presence.close(), dedupe.close()]);
+      await Promise.all([history.close(), presence.close(), dedupe.close(), connections.close()]);
     },
   };
 }

@@ -4,6 +4,11 @@ import type { PresenceEntry, PresenceStore } from './types';
 
 const SCOPE_TTL_MS = 24 * 3600_000;
 
+/** The key that exists while a node heartbeats (other stores read it to ignore a dead node's entries). */
+export function redisNodeKey(prefix: string, nodeId: string): string {
+  return `${prefix}:node:${nodeId}`;
+}
+
 /**
  * One hash per scope (field "node|user" -> entry JSON) and one expiring key per node: a node that stops
  * heartbeating expires after the TTL and its entries are ignored (and deleted) by every reader.
@@ -20,7 +25,7 @@ export class RedisPresence implements PresenceStore {
   }
 
   private nodeKey(nodeId: string): string {
-    return `${this.prefix}:node:${nodeId}`;
+    return redisNodeKey(this.prefix, nodeId);
   }
 
   async set(

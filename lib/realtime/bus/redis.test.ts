@@ -4,6 +4,7 @@ import { afterAll, describe } from 'vitest';
 import { redisAvailable, TEST_REDIS_URL } from '../../../e2e/support/services';
 import { runBackendContracts } from './contract';
 import { RedisBus } from './redis-bus';
+import { RedisConnections } from './redis-connections';
 import { RedisDedupe } from './redis-dedupe';
 import { RedisHistory } from './redis-history';
 import { RedisPresence } from './redis-presence';
@@ -35,6 +36,7 @@ describe.skipIf(!available)('redis backends', () => {
       history: (options) => new RedisHistory(client(), run, options),
       presence: (ttl) => new RedisPresence(client(), run, ttl),
       dedupe: (ttl) => new RedisDedupe(client(), run, ttl),
+      connections: () => new RedisConnections(client(), run),
     };
   });
 });

@@ -76,10 +76,33 @@ export interface DedupeStore {
   close(): Promise<void>;
 }
 
+/** One open WebSocket connection as the cluster-wide registry knows it. */
+export type ConnectionEntry = {
+  connectionId: string;
+  nodeId: string;
+  userId: string;
+  connectedAt: number;
+  device?: string;
+};
+
+/**
+ * Per user (key "tenant:user"), the open connections of every node. Entries of a node that stopped heartbeating
+ * (the presence store's node TTL) are ignored and deleted by readers, as presence entries are.
+ */
+export interface ConnectionRegistry {
+  /** Writes (or overwrites) a connection's entry. */
+  add(userKey: string, entry: ConnectionEntry): Promise<void>;
+  remove(userKey: string, connectionId: string): Promise<void>;
+  /** The entries whose node is alive. */
+  list(userKey: string): Promise<ConnectionEntry[]>;
+  close(): Promise<void>;
+}
+
 export type Backends = {
   bus: Bus;
   history: HistoryStore;
   presence: PresenceStore;
   dedupe: DedupeStore;
+  connections: ConnectionRegistry;
   close(): Promise<void>;
 };

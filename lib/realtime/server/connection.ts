@@ -45,6 +45,8 @@ export class Connection {
   /** Messages refused by the rate limit since the last refill; a flood closes the socket. */
   refused = 0;
   readonly presence: ConnectionPresence = { status: 'online', hidden: false, idle: false };
+  /** The device written to the cluster connection registry (rewritten when presence.device changes). */
+  registeredDevice: string | undefined;
   /** Tenant-wide presence (location in the app). */
   readonly tenantFields: ScopeFields;
   readonly tenantHolder: { conn: Connection; fields: ScopeFields };

@@ -62,6 +62,8 @@ export type ConnectionInfo = {
   nodeId: string;
   userId: string;
   connectedAt: number;
+  device?: string;
+  /** Known for this node's connections only (another node's are listed with none). */
   channels: string[];
 };
 
@@ -229,15 +231,26 @@ export class Hub {
     return this.presenceTracker.query(`${tenantId}:${channel ?? 'presence'}`);
   }
 
-  /** This node's connections of a user. */
-  connections(tenantId: string, userId: string): ConnectionInfo[] {
-    return [...(this.byUser.get(`${tenantId}:${userId}`) ?? [])].map((conn) => ({
+  /** A user's connections on every live node (this node's from memory, the others' from the registry). */
+  async connections(tenantId: string, userId: string): Promise<ConnectionInfo[]> {
+    const local: ConnectionInfo[] = [...(this.byUser.get(`${tenantId}:${userId}`) ?? [])].map((conn) => ({
       connectionId: conn.id,
       nodeId: this.nodeId,
       userId: conn.user.id,
       connectedAt: this.connectedAt.get(conn.id) ?? 0,
+      ...(conn.presence.device !== undefined ? { device: conn.presence.device } : {}),
       channels: [...conn.subs.keys()],
     }));
+    const remote = await this.deps.backends.connections
+      .list(`${tenantId}:${userId}`)
+      .catch((error: Error) => {
+        this.deps.logger.warn({ err: error.message }, 'connection registry read failed');
+        return [];
+      });
+    const others = remote
+      .filter((entry) => entry.nodeId !== this.nodeId)
+      .map((entry) => ({ ...entry, channels: [] }));
+    return [...local, ...others];
   }
 
   /** Closes a connection on whichever node holds it. */
@@ -346,6 +359,7 @@ export class Hub {
       this.byUser.set(userKey, set);
     }
     set.add(conn);
+    this.register(conn);
     const tenantKey = `${user.tenantId}:presence`;
     const count = (this.tenantConns.get(user.tenantId) ?? 0) + 1;
     this.tenantConns.set(user.tenantId, count);
@@ -386,6 +400,9 @@ export class Hub {
       this.tenantConns.delete(tenantId);
       this.presenceTracker.unlisten(tenantKey);
     } else this.tenantConns.set(tenantId, count);
+    this.deps.backends.connections.remove(`${tenantId}:${id}`, conn.id).catch((error: Error) => {
+      this.deps.logger.warn({ err: error.message }, 'connection registry remove failed');
+    });
     const set = this.byUser.get(`${tenantId}:${id}`);
     set?.delete(conn);
     if (set?.size === 0) this.byUser.delete(`${tenantId}:${id}`);
@@ -534,7 +551,25 @@ export class Hub {
     if (message.id) this.ack(conn, message.id);
   }
 
+  /** Writes the connection's registry entry (on connect, and again when its device changes). */
+  private register(conn: Connection): void {
+    conn.registeredDevice = conn.presence.device;
+    const { tenantId, id } = conn.user;
+    this.deps.backends.connections
+      .add(`${tenantId}:${id}`, {
+        connectionId: conn.id,
+        nodeId: this.nodeId,
+        userId: id,
+        connectedAt: this.connectedAt.get(conn.id) ?? Date.now(),
+        ...(conn.presence.device !== undefined ? { device: conn.presence.device } : {}),
+      })
+      .catch((error: Error) => {
+        this.deps.logger.warn({ err: error.message }, 'connection registry write failed');
+      });
+  }
+
   private connectionChanged(conn: Connection): void {
+    if (conn.phase !== 'closed' && conn.presence.device !== conn.registeredDevice) this.register(conn);
     const { tenantId, id } = conn.user;
     this.presenceTracker.changed(`${tenantId}:presence`, id, false);
     for (const sub of conn.subs.values())
@@ -668,6 +703,8 @@ export class Hub {
     this.deps.logger.info({ channels: this.router.size }, 'bus reconnected; catching up');
     this.deps.backends.presence.heartbeat(this.nodeId).catch(() => {});
     this.presenceTracker.republish();
+    // The registry may have lost this node's entries with the backend (a Redis restart): write them again.
+    for (const conn of this.conns.values()) this.register(conn);
     for (const channel of this.router.all())
       channel.catchUp().catch((error: Error) => {
         this.deps.logger.warn({ err: error.message, channel: channel.key }, 'catch-up failed');
