@@ -125,6 +125,21 @@ describe(`Omni-Sales domain events on Laravel-style Pusher channels (${useRedis 
     expect(await received).toEqual({ id: 'p-1', stock: 4, actor: { id: anna.id, name: anna.name } });
   });
 
+  it('refuses client events (whispers) on domain channels: only the server writes them', async () => {
+    const node = nodes[0]!;
+    const viewer = users.viewer!;
+    const client = track(clientFor(node, viewer));
+    const name = `private-products.${viewer.tenantId}`;
+    expect(await subscription(client, name)).toBe('ok');
+    const refused = new Promise<string>((resolve) => {
+      client.connection.bind('error', (error: { data?: { message?: string } }) =>
+        resolve(error.data?.message ?? ''),
+      );
+    });
+    client.channel(name)!.trigger('client-typing', { fake: 'product.updated' });
+    expect(await refused).toContain('written by the server only');
+  });
+
   it('signs only channels of the user’s tenant and role', async () => {
     const node = nodes[0]!;
     const { anna, viewer, admin, olivia } = users as Record<string, SessionUser>;

@@ -62,6 +62,8 @@ export interface ConnectionHost {
   ): void;
   signedIn(connection: PusherConnection, userId: string): void;
   closed(connection: PusherConnection): void;
+  /** False for channels only the server writes to. */
+  acceptsClientEvents?(connection: PusherConnection, channel: string): boolean;
 }
 
 export type JoinResult =
@@ -325,6 +327,8 @@ export class PusherConnection {
       };
     if (!this.subscriptions.has(channel))
       return { code: null, message: `Client event rejected - not subscribed to ${channel}` };
+    if (this.host.acceptsClientEvents?.(this, channel) === false)
+      return { code: null, message: `Client event rejected - ${channel} is written by the server only` };
     const size = Buffer.byteLength(typeof data === 'string' ? data : JSON.stringify(data ?? null));
     if (size > this.app.maxEventPayloadBytes)
       return {

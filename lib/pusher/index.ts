@@ -70,6 +70,7 @@ export function createPusher(deps: PusherDeps): Pusher {
     webhooks,
     logger,
     observer: metrics,
+    domainAppId: hub ? apps.defaultApp()?.id : undefined,
     limits: {
       messagesPerSecond: env.WS_MESSAGES_PER_SECOND,
       burst: env.WS_BURST,

@@ -5,6 +5,7 @@ import type { PusherBus, PusherBusMessage } from './bus';
 import type { PusherApp, PusherApps } from './config';
 import type { ConnectionHost, ConnectionLimits, JoinResult, PusherSocket, Subscription } from './connection';
 import { PusherConnection } from './connection';
+import { domainChannelOf } from './domain-channels';
 import { pusherCodes } from './errors';
 import { type PresenceSnapshot, serverMessages } from './protocol';
 import type { Orphans, PusherState } from './state/types';
@@ -27,6 +28,8 @@ export type PusherServerDeps = {
   limits: ConnectionLimits;
   observer?: PusherObserver;
   now?: () => number;
+  /** The app that carries Omni-Sales' domain channels: those are server-written, never open to client events. */
+  domainAppId?: string;
 };
 
 export type PublishRequest = {
@@ -62,6 +65,11 @@ export class PusherServer implements ConnectionHost {
 
   get apps(): PusherApps {
     return this.deps.apps;
+  }
+
+  /** Client events are refused on the domain channels (viewers may read them, nobody but the server writes). */
+  acceptsClientEvents(connection: PusherConnection, channel: string): boolean {
+    return !(connection.app.id === this.deps.domainAppId && domainChannelOf(channel) !== null);
   }
 
   get connectionCount(): number {
