@@ -45,7 +45,7 @@ function percentile(sparse: number[], total: number, q: number): number {
 async function setupDatabase() {
   if (await postgresAvailable()) {
     const database = await createTestDatabase('postgres');
-    return { database, url: (database as unknown as { databaseUrl: string }).databaseUrl, dir: undefined };
+    return { database, url: database.databaseUrl, dir: undefined };
   }
   const dir = mkdtempSync(path.join(os.tmpdir(), 'osl-bench-'));
   const database = await createDb({ dataDir: path.join(dir, 'pglite') });

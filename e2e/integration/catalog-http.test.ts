@@ -1,14 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDb, type Db } from '../../lib/db/create-db';
+import type { Db } from '../../lib/db/create-db';
 import type { Order, Product } from '../../lib/db/schema';
-import { seedIfEmpty } from '../../lib/db/seed';
-import { type AppServer, startAppServer } from '../support/app-server';
+import { type AppServer, type AppServerWithFixtures, startAppServerWith } from '../support/app-server';
 import { insertOrder, insertProduct, seededActors } from '../support/catalog-fixtures';
 import { postgresAvailable } from '../support/services';
-import { createTestDatabase, type TestDatabase, type TestDbKind } from '../support/test-db';
+import type { TestDbKind } from '../support/test-db';
 import { openFrames } from '../support/ws-frames';
 
 /** The parts of response bodies and frames the tests read directly (the rest is checked with toMatchObject). */
@@ -55,48 +51,19 @@ async function prepare(db: Db): Promise<Fixtures> {
   };
 }
 
-/** A PGlite data folder made from the test template, with fixtures, closed before the server opens it. */
-async function pgliteFolder(): Promise<{ dataDir: string; fixtures: Fixtures }> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'osl-http-'));
-  const template = process.env.OSL_PGLITE_TEMPLATE;
-  const database = await createDb({
-    dataDir: path.join(dataDir, 'pglite'),
-    ...(template ? { loadDataDir: new Blob([readFileSync(template)], { type: 'application/x-tar' }) } : {}),
-  });
-  if (!template) {
-    await database.migrate();
-    await seedIfEmpty(database.db);
-  }
-  const fixtures = await prepare(database.db);
-  await database.close();
-  return { dataDir, fixtures };
-}
-
 function catalogHttp(kind: TestDbKind) {
   let server: AppServer;
   let fx: Fixtures;
-  let cleanup: () => Promise<void>;
+  let app: AppServerWithFixtures<Fixtures>;
   const cookies: Record<string, string> = {};
 
   beforeAll(async () => {
-    if (kind === 'postgres') {
-      const database: TestDatabase = await createTestDatabase('postgres');
-      fx = await prepare(database.db);
-      server = await startAppServer({
-        databaseUrl: (database as TestDatabase & { databaseUrl: string }).databaseUrl,
-      });
-      cleanup = () => database.drop();
-    } else {
-      const folder = await pgliteFolder();
-      fx = folder.fixtures;
-      server = await startAppServer({ dataDir: folder.dataDir });
-      cleanup = async () => rmSync(folder.dataDir, { recursive: true, force: true });
-    }
-    for (const [name, actor] of Object.entries(fx.actors)) cookies[name] = await server.cookieFor(actor);
+    app = await startAppServerWith(kind, prepare);
+    ({ server, fixtures: fx } = app);
+    Object.assign(cookies, app.cookies);
   }, 300_000);
   afterAll(async () => {
-    await server?.stop();
-    await cleanup?.();
+    await app?.stop();
   });
 
   const call = async (method: string, route: string, as?: string, body?: unknown, raw?: string) => {
@@ -314,7 +281,7 @@ function catalogHttp(kind: TestDbKind) {
     ).toBe(404);
   });
 
-  describe.runIf(existsSync('lib/realtime/server/gateway.ts'))('through the hub', () => {
+  describe('through the hub', () => {
     it('delivers product.updated to a WebSocket subscriber of `products` after a PATCH', async () => {
       const viewer = await openFrames(server.url, cookies.viewer!);
       try {

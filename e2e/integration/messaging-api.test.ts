@@ -1,16 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSessionToken } from '../../lib/auth/session';
-import { createDb, type Db } from '../../lib/db/create-db';
-import { seedIfEmpty } from '../../lib/db/seed';
+import type { Db } from '../../lib/db/create-db';
 import type { ServerMessage } from '../../lib/realtime/protocol';
-import { type AppServer, startAppServer } from '../support/app-server';
+import { type AppServer, type AppServerWithFixtures, startAppServerWith } from '../support/app-server';
 import { seededActors } from '../support/catalog-fixtures';
 import { anyOrderOf } from '../support/messaging-fixtures';
 import { postgresAvailable } from '../support/services';
-import { createTestDatabase, type TestDatabase, type TestDbKind } from '../support/test-db';
+import type { TestDbKind } from '../support/test-db';
 import { TestClient } from './realtime-helpers';
 
 type Actors = Awaited<ReturnType<typeof seededActors>>;
@@ -34,22 +30,6 @@ async function prepare(db: Db): Promise<Fixtures> {
   return { actors, order: await anyOrderOf(db, actors.sales.tenantId) };
 }
 
-async function pgliteFolder(): Promise<{ dataDir: string; fixtures: Fixtures }> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'osl-msg-http-'));
-  const template = process.env.OSL_PGLITE_TEMPLATE;
-  const database = await createDb({
-    dataDir: path.join(dataDir, 'pglite'),
-    ...(template ? { loadDataDir: new Blob([readFileSync(template)], { type: 'application/x-tar' }) } : {}),
-  });
-  if (!template) {
-    await database.migrate();
-    await seedIfEmpty(database.db);
-  }
-  const fixtures = await prepare(database.db);
-  await database.close();
-  return { dataDir, fixtures };
-}
-
 const kinds: TestDbKind[] = ['pglite', 'postgres'];
 const havePostgres = await postgresAvailable();
 
@@ -57,31 +37,19 @@ describe.each(kinds)('messaging and realtime REST API on %s', (kind) => {
   const skip = kind === 'postgres' && !havePostgres;
   let server: AppServer;
   let fx: Fixtures;
-  let cleanup: () => Promise<void>;
+  let app: AppServerWithFixtures<Fixtures>;
   const cookies: Record<string, string> = {};
   const sockets: TestClient[] = [];
 
   beforeAll(async () => {
     if (skip) return;
-    if (kind === 'postgres') {
-      const database: TestDatabase = await createTestDatabase('postgres');
-      fx = await prepare(database.db);
-      server = await startAppServer({
-        databaseUrl: (database as TestDatabase & { databaseUrl: string }).databaseUrl,
-      });
-      cleanup = () => database.drop();
-    } else {
-      const folder = await pgliteFolder();
-      fx = folder.fixtures;
-      server = await startAppServer({ dataDir: folder.dataDir });
-      cleanup = async () => rmSync(folder.dataDir, { recursive: true, force: true });
-    }
-    for (const [name, actor] of Object.entries(fx.actors)) cookies[name] = await server.cookieFor(actor);
+    app = await startAppServerWith(kind, prepare);
+    ({ server, fixtures: fx } = app);
+    Object.assign(cookies, app.cookies);
   }, 300_000);
   afterAll(async () => {
     for (const socket of sockets) socket.terminate();
-    await server?.stop();
-    await cleanup?.();
+    await app?.stop();
   });
 
   const call = async (

@@ -4,6 +4,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createSessionToken, SESSION_COOKIE, sessionKey } from '../../lib/auth/session';
+import type { Db } from '../../lib/db/create-db';
+import { createTestDatabase, type TestDbKind } from './test-db';
 
 export type AppServer = {
   url: string;
@@ -101,6 +103,40 @@ export async function startAppServer(
         await exited;
       }
       if (ownDir) rmSync(ownDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type AppServerWithFixtures<F> = {
+  server: AppServer;
+  fixtures: F;
+  /** A signed-in `Cookie` header per actor name of the fixtures. */
+  cookies: Record<string, string>;
+  stop(): Promise<void>;
+};
+
+/**
+ * A built server on a database of its own, with fixtures written by `prepare` before it starts: PGlite in a fresh
+ * data folder (closed before the server opens it) or a fresh PostgreSQL database; both removed by `stop`.
+ */
+export async function startAppServerWith<
+  F extends { actors: Record<string, { id: string; tenantId: string }> },
+>(kind: TestDbKind, prepare: (db: Db) => Promise<F>): Promise<AppServerWithFixtures<F>> {
+  const dataDir = kind === 'pglite' ? mkdtempSync(path.join(os.tmpdir(), 'osl-http-')) : undefined;
+  const database = await createTestDatabase(kind, dataDir ? { dataDir: path.join(dataDir, 'pglite') } : {});
+  const fixtures = await prepare(database.db);
+  if (dataDir) await database.close();
+  const server = await startAppServer(dataDir ? { dataDir } : { databaseUrl: database.databaseUrl });
+  const cookies: Record<string, string> = {};
+  for (const [name, actor] of Object.entries(fixtures.actors)) cookies[name] = await server.cookieFor(actor);
+  return {
+    server,
+    fixtures,
+    cookies,
+    stop: async () => {
+      await server.stop();
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+      else await database.drop();
     },
   };
 }

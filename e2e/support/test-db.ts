@@ -6,15 +6,23 @@ import { seedIfEmpty } from '../../lib/db/seed';
 import { TEST_POSTGRES_URL } from './services';
 
 export type TestDbKind = 'pglite' | 'postgres';
-export type TestDatabase = Database & { drop(): Promise<void> };
+/** `databaseUrl` is set for PostgreSQL, so a spawned server can open the same database. */
+export type TestDatabase = Database & { databaseUrl?: string; drop(): Promise<void> };
 
-/** A migrated, seeded database of its own for one test file: PGlite from the template, or a fresh PostgreSQL db. */
-export async function createTestDatabase(kind: TestDbKind): Promise<TestDatabase> {
+/**
+ * A migrated, seeded database of its own for one test file: PGlite from the template (in memory, or in `dataDir`
+ * for a server process to open after this one closes it), or a fresh PostgreSQL database.
+ */
+export async function createTestDatabase(
+  kind: TestDbKind,
+  options: { dataDir?: string } = {},
+): Promise<TestDatabase> {
   if (kind === 'pglite') {
     const template = process.env.OSL_PGLITE_TEMPLATE;
-    const database = await createDb(
-      template ? { loadDataDir: new Blob([readFileSync(template)], { type: 'application/x-tar' }) } : {},
-    );
+    const database = await createDb({
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+      ...(template ? { loadDataDir: new Blob([readFileSync(template)], { type: 'application/x-tar' }) } : {}),
+    });
     if (!template) {
       await database.migrate();
       await seedIfEmpty(database.db);
@@ -41,5 +49,5 @@ export async function createTestDatabase(kind: TestDbKind): Promise<TestDatabase
       await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await cleanup.end();
     },
-  } as TestDatabase;
+  };
 }
