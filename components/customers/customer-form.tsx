@@ -2,6 +2,7 @@
 
 import { useState, useTransition } from 'react';
 import { useTranslation } from 'react-i18next';
+import { type FormError, FormFooter } from '@/components/ui/form-footer';
 import { createCustomerAction, updateCustomerAction } from '@/lib/catalog/actions';
 import { useActionError } from '@/lib/live/action-error';
 import type { CustomerRow } from '@/lib/live/types';
@@ -73,7 +74,7 @@ export function CustomerForm({
   const { t } = useTranslation('live');
   const describeError = useActionError();
   const [values, setValues] = useState<Values>(() => (customer ? valuesOf(customer) : emptyValues));
-  const [error, setError] = useState<{ text: string; fields: string[] } | null>(null);
+  const [error, setError] = useState<FormError | null>(null);
   const [pending, startTransition] = useTransition();
 
   function submit(event: React.FormEvent) {
@@ -132,19 +133,13 @@ export function CustomerForm({
         {field('postalCode', { required: true })}
         {field('country', { required: true, minLength: 2, maxLength: 2 })}
       </div>
-      {error ? (
-        <p role="alert" className="rounded-lg bg-rose-50 px-3 py-2 text-sm text-rose-800">
-          {error.fields.length ? `${error.text} ${t('form.invalid')}` : error.text}
-        </p>
-      ) : null}
-      <div className="flex justify-end gap-2 pt-1">
-        <button type="button" className="btn-secondary" onClick={onCancel}>
-          {t('form.cancel')}
-        </button>
-        <button type="submit" className="btn-primary" disabled={pending} data-testid="customer-form-submit">
-          {pending ? t('form.saving') : customer ? t('form.save') : t('form.create')}
-        </button>
-      </div>
+      <FormFooter
+        error={error}
+        pending={pending}
+        editing={Boolean(customer)}
+        onCancel={onCancel}
+        submitTestId="customer-form-submit"
+      />
     </form>
   );
 }

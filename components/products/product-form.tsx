@@ -2,6 +2,7 @@
 
 import { useState, useTransition } from 'react';
 import { useTranslation } from 'react-i18next';
+import { type FormError, FormFooter } from '@/components/ui/form-footer';
 import { createProductAction, updateProductAction } from '@/lib/catalog/actions';
 import { useActionError } from '@/lib/live/action-error';
 import type { ProductDetail } from '@/lib/live/types';
@@ -65,7 +66,7 @@ export function ProductForm({
   const { t } = useTranslation('live');
   const describeError = useActionError();
   const [values, setValues] = useState<Values>(() => (product ? valuesOf(product) : emptyValues));
-  const [error, setError] = useState<{ text: string; fields: string[] } | null>(null);
+  const [error, setError] = useState<FormError | null>(null);
   const [pending, startTransition] = useTransition();
 
   const set = (field: keyof Values) => (e: { target: { value: string } }) =>
@@ -148,23 +149,13 @@ export function ProductForm({
           className="field"
         />
       </label>
-      {error ? (
-        <p
-          role="alert"
-          className="rounded-lg bg-rose-50 px-3 py-2 text-sm text-rose-800"
-          data-testid="form-error"
-        >
-          {error.fields.length ? `${error.text} ${t('form.invalid')}` : error.text}
-        </p>
-      ) : null}
-      <div className="flex justify-end gap-2 pt-1">
-        <button type="button" className="btn-secondary" onClick={onCancel}>
-          {t('form.cancel')}
-        </button>
-        <button type="submit" className="btn-primary" disabled={pending} data-testid="product-form-submit">
-          {pending ? t('form.saving') : product ? t('form.save') : t('form.create')}
-        </button>
-      </div>
+      <FormFooter
+        error={error}
+        pending={pending}
+        editing={Boolean(product)}
+        onCancel={onCancel}
+        submitTestId="product-form-submit"
+      />
     </form>
   );
 }
