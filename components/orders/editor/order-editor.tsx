@@ -222,6 +222,14 @@ function Editor({ orderId, number, user, customers, products, linePrices, initia
     },
     onRelease: () => void sync.releaseLock(section),
   });
+  /** What every section card shows: its strategy, who is in it, its lock, and where focus is reported. */
+  const sectionProps = (section: OrderSection) => ({
+    section,
+    strategy: sync.policy[section],
+    here: hereIn(section),
+    lock: lockProps(section),
+    onFocusSection,
+  });
   const lastChangeBy = (field: string) => {
     for (let i = sync.remoteChanges.length - 1; i >= 0; i--) {
       const change = sync.remoteChanges[i]!;
@@ -275,26 +283,14 @@ function Editor({ orderId, number, user, customers, products, linePrices, initia
       <Notices notices={notices} onDismiss={(id) => setNotices((list) => list.filter((n) => n.id !== id))} />
       <div className="grid items-start gap-6 xl:grid-cols-[minmax(0,1fr)_24rem]">
         <div className="grid gap-5 lg:grid-cols-2">
-          <SectionCard
-            section="status"
-            strategy={sync.policy.status}
-            here={hereIn('status')}
-            lock={lockProps('status')}
-            onFocusSection={onFocusSection}
-          >
+          <SectionCard {...sectionProps('status')}>
             <StatusField
               status={doc.status}
               editable={editable('status')}
               onChange={(v) => sync.pushChange('status', v)}
             />
           </SectionCard>
-          <SectionCard
-            section="customer"
-            strategy={sync.policy.customer}
-            here={hereIn('customer')}
-            lock={lockProps('customer')}
-            onFocusSection={onFocusSection}
-          >
+          <SectionCard {...sectionProps('customer')}>
             <CustomerField
               customerId={doc.customerId}
               customers={customers}
@@ -302,13 +298,7 @@ function Editor({ orderId, number, user, customers, products, linePrices, initia
               onChange={(v) => sync.pushChange('customerId', v)}
             />
           </SectionCard>
-          <SectionCard
-            section="shipping"
-            strategy={sync.policy.shipping}
-            here={hereIn('shipping')}
-            lock={lockProps('shipping')}
-            onFocusSection={onFocusSection}
-          >
+          <SectionCard {...sectionProps('shipping')}>
             <ShippingField
               address={doc.shippingAddress}
               version={sync.version}
@@ -329,11 +319,7 @@ function Editor({ orderId, number, user, customers, products, linePrices, initia
             />
           </SectionCard>
           <SectionCard
-            section="notes"
-            strategy={sync.policy.notes}
-            here={hereIn('notes')}
-            lock={lockProps('notes')}
-            onFocusSection={onFocusSection}
+            {...sectionProps('notes')}
             actions={
               staff ? (
                 <button
@@ -370,14 +356,7 @@ function Editor({ orderId, number, user, customers, products, linePrices, initia
               remoteAuthor={sync.remoteChanges.at(-1)?.userId ?? null}
             />
           </SectionCard>
-          <SectionCard
-            section="lines"
-            strategy={sync.policy.lines}
-            here={hereIn('lines')}
-            lock={lockProps('lines')}
-            onFocusSection={onFocusSection}
-            className="lg:col-span-2"
-          >
+          <SectionCard {...sectionProps('lines')} className="lg:col-span-2">
             <LinesField
               lines={doc.lines}
               products={products}
