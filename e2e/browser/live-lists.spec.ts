@@ -411,7 +411,7 @@ test.describe('live lists on other deployments', () => {
     test.setTimeout(240_000);
     const available = (await postgresAvailable()) && (await redisAvailable());
     test.skip(!available, 'PostgreSQL and Redis are not running here');
-    const database: TestDatabase & { databaseUrl?: string } = await createTestDatabase('postgres');
+    const database: TestDatabase = await createTestDatabase('postgres');
     const redisPrefix = `osl-live-${run}-`;
     const secret = randomBytes(32).toString('hex');
     const env = { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: redisPrefix };

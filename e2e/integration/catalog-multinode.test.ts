@@ -13,7 +13,7 @@ const available = (await postgresAvailable()) && (await redisAvailable());
 
 /** Two built app processes on one PostgreSQL and one Redis: a REST write on one reaches a socket on the other. */
 describe.runIf(available)('catalog events across two processes (PostgreSQL + Redis)', () => {
-  let database: TestDatabase & { databaseUrl?: string };
+  let database: TestDatabase;
   let prefix: string;
   let a: AppServer;
   let b: AppServer;

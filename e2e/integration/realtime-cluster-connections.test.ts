@@ -13,7 +13,7 @@ const TTL_SECONDS = 2;
 
 /** The realtime REST API's connection list and disconnect (hubAdminPortOf, as the routes use it) across nodes. */
 describe.skipIf(!available)("a user's connections across nodes over Redis", () => {
-  let database: TestDatabase & { databaseUrl?: string };
+  let database: TestDatabase;
   let prefix: string;
   let env: Record<string, string>;
   const servers: RunningServer[] = [];

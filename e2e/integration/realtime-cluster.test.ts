@@ -14,7 +14,7 @@ const available = (await redisAvailable()) && (await postgresAvailable());
 const TTL_SECONDS = 2;
 
 describe.skipIf(!available)('realtime on several nodes over Redis', () => {
-  let database: TestDatabase & { databaseUrl?: string };
+  let database: TestDatabase;
   let prefix: string;
   let env: Record<string, string>;
   const servers: RunningServer[] = [];

@@ -27,7 +27,7 @@ function silentGaps(messages: ServerMessage[], channel: string): string[] {
 }
 
 describe.skipIf(!available)('realtime across a Redis restart', () => {
-  let database: TestDatabase & { databaseUrl?: string };
+  let database: TestDatabase;
   let redis: ScratchRedis;
   const servers: RunningServer[] = [];
 
