@@ -10,6 +10,7 @@ import {
   type SyncNotice,
   type SyncSnapshot,
 } from '../sync/client/realtime-sync-manager';
+import { randomId } from '../sync/random-id';
 import type { AppliedChange, LeaseView, OrderSection } from '../sync/types';
 import { useRealtime } from './realtime-context';
 
@@ -48,12 +49,6 @@ const emptySnapshot: SyncSnapshot = {
   notices: [],
   error: null,
 };
-
-let draftSeq = 0;
-const draftId = () =>
-  typeof crypto !== 'undefined' && 'randomUUID' in crypto
-    ? crypto.randomUUID()
-    : `draft-${Date.now().toString(36)}-${++draftSeq}`;
 
 /**
  * One order kept in sync over the shared connection: a thin React face of `createRealtimeSyncManager()` (state,
@@ -164,7 +159,7 @@ export function useRealtimeSync(entityId: string | null, options: EntitySyncOpti
         transport.rpc<{ results: { status: string }[] }>('sync.push', {
           entityType: 'order',
           entityId,
-          changes: [{ clientChangeId: draftId(), baseVersion, field, op: { type: 'set', value } }],
+          changes: [{ clientChangeId: randomId(), baseVersion, field, op: { type: 'set', value } }],
         }),
       applyTextOp: (op: TextOp) => manager?.applyTextOp(op),
       addLine: (line: { id: string; productId: string; quantity: number }) => manager?.addLine(line),

@@ -188,6 +188,7 @@ async function runScenario(seed: number, policy: OrderPolicy, orderId: string, t
       version: entityChanges.version,
       field: entityChanges.field,
       op: entityChanges.op,
+      kind: entityChanges.kind,
     })
     .from(entityChanges)
     .where(eq(entityChanges.entityId, orderId))
@@ -233,7 +234,7 @@ async function runScenario(seed: number, policy: OrderPolicy, orderId: string, t
   const stops = [...clients.map((c) => c.manager), viewer].map((m) => m.stopSync());
   await drain();
   await Promise.all(stops);
-  return { applied, conflicts, changes: rows.length };
+  return { applied, conflicts, changes: rows.length, undos: rows.filter((r) => r.kind !== 'change').length };
 }
 
 describe.each([

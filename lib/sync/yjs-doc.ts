@@ -87,10 +87,15 @@ export function alignYDoc(doc: Y.Doc, target: CrdtValues): Uint8Array | null {
     }
     const present = new Map<string, Y.Map<unknown>>();
     for (const item of array.toArray()) present.set(item.get('id') as string, item);
+    // A missing line goes in right after the target's previous line, so a restored line keeps its place.
+    let after = -1;
     for (const line of target.lines) {
       const item = present.get(line.id);
-      if (!item) array.push([lineMap(line)]);
-      else {
+      if (!item) {
+        array.insert(after + 1, [lineMap(line)]);
+        after += 1;
+      } else {
+        after = array.toArray().indexOf(item);
         if (item.get('productId') !== line.productId) item.set('productId', line.productId);
         if (item.get('quantity') !== line.quantity) item.set('quantity', line.quantity);
       }

@@ -18,6 +18,7 @@ import {
 import type { EventMessage } from '@/lib/realtime/protocol/messages';
 import type { SyncNotice } from '@/lib/sync/client/realtime-sync-manager';
 import { syncEvents } from '@/lib/sync/protocol';
+import { randomId } from '@/lib/sync/random-id';
 import { transformRange } from '@/lib/sync/strategies/operational-transform';
 import type { Address, OrderDoc, OrderSection, SyncOrderStatus } from '@/lib/sync/types';
 import { CustomerField, LinesField, ShippingField, StatusField } from './fields-sections';
@@ -39,8 +40,6 @@ export function OrderEditor(props: EditorProps) {
 let noticeSeq = 0;
 /** Lines hold stock once an order is confirmed, so the service takes line changes only before that. */
 const linesOpen = (status: SyncOrderStatus) => status === 'draft' || status === 'pending';
-const newLineId = () =>
-  typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now()}`;
 
 function Editor({ orderId, number, user, customers, products, linePrices, initial }: EditorProps) {
   const { t } = useTranslation('collab');
@@ -364,7 +363,7 @@ function Editor({ orderId, number, user, customers, products, linePrices, initia
               editable={editable('lines') && linesOpen(doc.status)}
               onQuantity={(lineId, quantity) => sync.pushChange(`lines.${lineId}.quantity`, quantity)}
               onRemove={(lineId) => sync.removeLine(lineId)}
-              onAdd={(productId, quantity) => sync.addLine({ id: newLineId(), productId, quantity })}
+              onAdd={(productId, quantity) => sync.addLine({ id: randomId(), productId, quantity })}
             />
           </SectionCard>
         </div>

@@ -3,6 +3,7 @@ import * as Y from 'yjs';
 import { applyChangeToDoc, readField } from '../doc';
 import { defaultOrderPolicy, type OrderPolicy, opKindFor } from '../policy';
 import { type PushedChange, syncEvents } from '../protocol';
+import { randomId } from '../random-id';
 import { diffToTextOp } from '../strategies/operational-transform';
 import type {
   AppliedChange,
@@ -92,11 +93,6 @@ type OpenResult = {
 type PushResult = { results: ChangeResult[]; changes: AppliedChange[]; complete: boolean };
 type PullResult = { version: number; changes: AppliedChange[]; complete: boolean };
 
-const defaultId = () =>
-  typeof crypto !== 'undefined' && 'randomUUID' in crypto
-    ? crypto.randomUUID()
-    : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
-
 /**
  * The client half of the sync engine for one order: optimistic local edits, pending changes rebased on remote
  * ones, one push in flight at a time (throttled per field), offline edits replayed after reconnect, locks and
@@ -107,7 +103,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
   const clock = options.clock ?? systemClock;
   const throttleMs = options.throttleMs ?? 100;
   const idleMs = options.idleMs ?? 60_000;
-  const newId = options.newId ?? defaultId;
+  const newId = options.newId ?? randomId;
   const keepRemote = options.keepRemoteChanges ?? 50;
   const room = `order:${entityId}`;
 

@@ -27,6 +27,13 @@ export function toAppliedChange(row: EntityChangeRow): AppliedChange & {
     after: row.after,
     kind: row.kind,
     undoneBy: row.undoneBy,
-    undoable: row.inverse !== null,
+    undoable: isUndoable(row),
   };
+}
+
+/** Whether a history row can be undone: it stored an inverse, or it is a Yjs change (reverted by its values). */
+export function isUndoable(row: Pick<EntityChangeRow, 'inverse' | 'op' | 'field'>): boolean {
+  if (row.inverse !== null) return true;
+  const op = row.op as ChangeOp;
+  return op.type === 'yjs' && (row.field === 'notes' || row.field === 'lines');
 }

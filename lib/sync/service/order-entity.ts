@@ -13,7 +13,7 @@ import {
 } from '../../db/queries/order-writes';
 import { WriteAbort } from '../../db/queries/write-outcome';
 import { applyChangeToDoc, readField } from '../doc';
-import { fieldValueSchemas } from '../protocol';
+import { fieldValueSchemas, lineSchema } from '../protocol';
 import type { ChangeOp, OrderDoc, SyncLine } from '../types';
 import { lineIdOfField } from '../types';
 import type { SyncError } from './context';
@@ -94,6 +94,7 @@ export async function validateLines(tx: Tx, tenantId: string, lines: SyncLine[])
   for (const line of lines) {
     if (ids.has(line.id)) return invalid('Duplicate line id');
     ids.add(line.id);
+    if (!lineSchema.shape.id.safeParse(line.id).success) return invalid('A line id must be a UUID');
     if (!fieldValueSchemas.quantity.safeParse(line.quantity).success) {
       return invalid('Quantity must be a whole number of at least 1');
     }

@@ -343,6 +343,128 @@ function syncServiceSuite(kind: TestDbKind) {
       }
     });
 
+    it('undoes and redoes Yjs changes to the notes and lines on top of later edits', async () => {
+      const id = fixture.editableOrderIds[8]!;
+      expect(fixture.draftOrderIds.indexOf(id)).not.toBe(3);
+      const { applyUpdate, Doc, encodeStateAsUpdate, encodeStateVector } = await import('yjs');
+      const { fromBase64, pushYLine, readYDoc, removeYLine, setYLineQuantity, toBase64 } = await import(
+        '../yjs-doc'
+      );
+      const crdt = { status: 'lock-based', customer: 'lock-based', shipping: 'manual' } as const;
+      await service.setPolicy(admin, {
+        entityType: 'order',
+        sections: { ...crdt, notes: 'crdt', lines: 'crdt' },
+      });
+      const latestOp = async () => {
+        const page = await service.history(anna, { entityType: 'order', entityId: id, limit: 1 });
+        if (!page.ok) throw new Error(page.error.message);
+        return page.value.items[0]!;
+      };
+      try {
+        const start = await open(anna, id);
+        const notes = start.doc.notes;
+        const [first, second] = start.doc.lines;
+        expect(second).toBeDefined();
+        // Two replicas that receive every update the room sees, in order.
+        const a = new Doc();
+        const b = new Doc();
+        applyUpdate(a, fromBase64(start.yjsState!));
+        applyUpdate(b, fromBase64(start.yjsState!));
+        let version = start.version;
+        const edit = async (
+          ctx: SyncContext,
+          local: InstanceType<typeof Doc>,
+          field: string,
+          fn: () => void,
+        ) => {
+          const vector = encodeStateVector(local);
+          fn();
+          const update = toBase64(encodeStateAsUpdate(local, vector));
+          const result = await push(ctx, id, { baseVersion: version, field, op: { type: 'yjs', update } });
+          expect(result, JSON.stringify(result)).toMatchObject({ status: 'applied' });
+          version += 1;
+          applyUpdate(local === a ? b : a, fromBase64(update));
+        };
+        const deliver = async () => {
+          const change = await latestOp();
+          expect(change.op.type).toBe('yjs');
+          const update = fromBase64((change.op as { update: string }).update);
+          applyUpdate(a, update);
+          applyUpdate(b, update);
+          version = change.version;
+        };
+
+        await edit(anna, a, 'notes', () => a.getText('notes').insert(0, 'AAA '));
+        await edit(napa, b, 'notes', () => b.getText('notes').insert(b.getText('notes').length, ' BBB'));
+        expect((await open(anna, id)).doc.notes).toBe(`AAA ${notes} BBB`);
+        expect(await service.undo(anna, { entityType: 'order', entityId: id })).toMatchObject({ ok: true });
+        await deliver();
+        expect((await open(anna, id)).doc.notes).toBe(`${notes} BBB`);
+        expect(readYDoc(a).notes).toBe(`${notes} BBB`);
+        expect(readYDoc(b).notes).toBe(`${notes} BBB`);
+        expect(await service.redo(anna, { entityType: 'order', entityId: id })).toMatchObject({ ok: true });
+        await deliver();
+        expect((await open(anna, id)).doc.notes).toBe(`AAA ${notes} BBB`);
+        expect(readYDoc(b).notes).toBe(`AAA ${notes} BBB`);
+
+        // Lines: Anna adds one, Napa changes another's quantity; Anna's undo removes only her line.
+        const added = {
+          id: '7b0c6a52-58c4-4f63-9a52-2d6a1c0e9f11',
+          productId: fixture.productIds[20]!,
+          quantity: 4,
+        };
+        await edit(anna, a, 'lines', () => pushYLine(a, added));
+        await edit(napa, b, 'lines', () => setYLineQuantity(b, first!.id, first!.quantity + 5));
+        expect(await service.undo(anna, { entityType: 'order', entityId: id })).toMatchObject({ ok: true });
+        await deliver();
+        const afterUndo = (await open(anna, id)).doc.lines;
+        expect(afterUndo.map((l) => l.id)).toEqual(start.doc.lines.map((l) => l.id));
+        expect(afterUndo.find((l) => l.id === first!.id)?.quantity).toBe(first!.quantity + 5);
+        expect(readYDoc(b).lines).toEqual(afterUndo);
+
+        // A removed line comes back at its place.
+        await edit(anna, a, 'lines', () => removeYLine(a, first!.id));
+        expect(await service.undo(anna, { entityType: 'order', entityId: id })).toMatchObject({ ok: true });
+        await deliver();
+        const restored = (await open(anna, id)).doc.lines;
+        expect(restored[0]).toEqual({ ...first!, quantity: first!.quantity + 5 });
+        expect(readYDoc(a).lines).toEqual(restored);
+
+        // A quantity someone changed since cannot be put back.
+        await edit(napa, b, 'lines', () => setYLineQuantity(b, second!.id, 7));
+        await edit(anna, a, 'lines', () => setYLineQuantity(a, second!.id, 9));
+        expect(await service.undo(napa, { entityType: 'order', entityId: id })).toMatchObject({
+          ok: false,
+          error: { code: 'CONFLICT' },
+        });
+
+        // After a switch back to operational transform, a crdt change to the notes is undone with a text op.
+        await service.setPolicy(admin, {
+          entityType: 'order',
+          sections: { ...crdt, notes: 'operational-transform', lines: 'crdt' },
+        });
+        await edit(napa, b, 'lines', () => setYLineQuantity(b, second!.id, 10));
+        const history = await service.history(napa, { entityType: 'order', entityId: id, limit: 50 });
+        const napaNotes = history.ok
+          ? history.value.items.find((c) => c.userId === napa.user.id && c.field === 'notes')
+          : undefined;
+        expect(napaNotes?.undoable).toBe(true);
+        const undone = await service.undo(napa, {
+          entityType: 'order',
+          entityId: id,
+          changeId: napaNotes!.changeId,
+        });
+        expect(undone, JSON.stringify(undone)).toMatchObject({ ok: true });
+        expect((await latestOp()).op.type).toBe('text');
+        expect((await open(anna, id)).doc.notes).toBe(`AAA ${notes}`);
+      } finally {
+        await service.setPolicy(admin, {
+          entityType: 'order',
+          sections: { ...crdt, notes: 'operational-transform', lines: 'last-write-wins' },
+        });
+      }
+    });
+
     it('keeps versions gapless when two nodes push to one order at once', async () => {
       const id = fixture.editableOrderIds[7]!;
       const other = createSyncService({

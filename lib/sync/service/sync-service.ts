@@ -166,7 +166,7 @@ export function createSyncService(deps: SyncServiceDeps) {
     const ref: EntityRef = { entityType: 'order', entityId: params.entityId };
     const result = await serialize(ref.entityId, async () => {
       const committed = await commitChange(commitDeps, ctx, ref, (tx, order) =>
-        prepareUndo(tx, ctx, ref, order, mode, params.changeId, `${mode}:${randomUUID()}`),
+        prepareUndo(tx, commitDeps, ctx, ref, order, mode, params.changeId, `${mode}:${randomUUID()}`),
       );
       await announce(ctx, ref, committed);
       return committed.result;

@@ -1,3 +1,5 @@
+import { type TextOp, type as textType } from 'ot-text-unicode';
+import * as Y from 'yjs';
 import type { Tx } from '../../db/create-db';
 import {
   fieldChangesAfter,
@@ -6,19 +8,30 @@ import {
   latestRedoable,
   latestUndoable,
 } from '../../db/queries/order-changes';
-import type { SyncedOrder } from '../../db/queries/order-writes';
-import { transformAgainst } from '../strategies/operational-transform';
-import type { ChangeOp } from '../types';
+import { loadOrderLines, type SyncedOrder } from '../../db/queries/order-writes';
+import type { EntityChangeRow } from '../../db/schema';
+import { type OrderPolicy, opKindFor } from '../policy';
+import { linesAsOneOp, type NotesStep, revertLines, revertNotes } from '../revert';
+import type { ChangeOp, SyncLine } from '../types';
+import { alignYDoc, loadYDoc, readYDoc, toBase64 } from '../yjs-doc';
+import { isUndoable } from './applied';
 import type { EntityRef, PreparedChange } from './commit-change';
 import type { SyncContext, SyncError } from './context';
+import { toDoc } from './order-entity';
+import { ensureYjsState } from './yjs-state';
+
+type UndoDeps = { policyOf(tx: Tx, tenantId: string): Promise<OrderPolicy> };
+type Compensation = { field: string; op: ChangeOp } | SyncError;
 
 /**
- * Undo and redo are compensating changes: the stored inverse of the user's own change, brought up to date
- * (text ops are transformed over later edits), then run through the normal path so permissions, locks and the
- * policy are checked again.
+ * Undo and redo are compensating changes: the user's own change reverted on top of everything that happened
+ * since (text is transformed over later edits, lines are reverted line by line, a plain value only while nobody
+ * changed it since), expressed in the op the field's strategy takes now, then run through the normal path so
+ * permissions, locks and the policy are checked again.
  */
 export async function prepareUndo(
   tx: Tx,
+  deps: UndoDeps,
   ctx: SyncContext,
   ref: EntityRef,
   order: SyncedOrder,
@@ -42,34 +55,140 @@ export async function prepareUndo(
   if (mode === 'undo' && target.kind === 'undo')
     return { code: 'VALIDATION', message: 'Use redo for an undo' };
   if (target.undoneBy) return { code: 'CONFLICT', message: 'Already undone' };
-  const inverse = target.inverse as ChangeOp | null;
-  if (!inverse) return { code: 'VALIDATION', message: 'This change cannot be undone' };
+  if (!isUndoable(target)) return { code: 'VALIDATION', message: 'This change cannot be undone' };
 
-  let op: ChangeOp = inverse;
-  if (inverse.type === 'text') {
-    const later = await fieldChangesAfter(tx, entity, target.field, target.version);
-    const ops = later.map((row) => row.op as ChangeOp);
-    if (ops.some((o) => o.type !== 'text'))
-      return { code: 'CONFLICT', message: 'The notes were replaced since' };
-    op = {
-      type: 'text',
-      op: transformAgainst(
-        inverse.op,
-        ops.map((o) => (o as Extract<ChangeOp, { type: 'text' }>).op),
-      ),
-    };
-  } else if (inverse.type === 'set') {
-    const last = await lastFieldChange(tx, entity, target.field);
-    if (last && last.id !== target.id) {
-      return { code: 'CONFLICT', message: `${last.userName} changed this since` };
-    }
-  }
+  const compensation = await compensate(tx, deps, ctx, ref, order, target);
+  if ('code' in compensation) return compensation;
   return {
-    field: target.field,
-    op,
+    field: compensation.field,
+    op: compensation.op,
     baseVersion: order.version,
     clientChangeId,
     kind: mode,
     undoOf: target.id,
   };
+}
+
+async function compensate(
+  tx: Tx,
+  deps: UndoDeps,
+  ctx: SyncContext,
+  ref: EntityRef,
+  order: SyncedOrder,
+  target: EntityChangeRow,
+): Promise<Compensation> {
+  const entity = { entityType: ref.entityType, entityId: ref.entityId };
+  const inverse = target.inverse as ChangeOp | null;
+  const op = target.op as ChangeOp;
+  if (target.field === 'notes' && (inverse?.type === 'text' || op.type === 'yjs')) {
+    const later = await fieldChangesAfter(tx, entity, 'notes', target.version);
+    const revert = revertNotes(
+      {
+        before: String(target.before ?? ''),
+        after: String(target.after ?? ''),
+        inverse: inverse?.type === 'text' ? inverse.op : null,
+      },
+      later.map(notesStep),
+      order.notes,
+    );
+    return expressNotes(tx, deps, ctx, ref, order, revert);
+  }
+  if (target.field === 'lines' && op.type === 'yjs') {
+    const lines = await loadOrderLines(tx, order.id);
+    const reverted = revertLines(
+      { before: (target.before ?? []) as SyncLine[], after: (target.after ?? []) as SyncLine[] },
+      lines,
+    );
+    if (!reverted.ok) return { code: 'CONFLICT', message: 'A line it changed was changed since' };
+    return expressLines(tx, deps, ctx, ref, { ...order, lines }, reverted.lines);
+  }
+  if (!inverse) return { code: 'VALIDATION', message: 'This change cannot be undone' };
+  if (inverse.type === 'set') {
+    const last = await lastFieldChange(tx, entity, target.field);
+    if (last && last.id !== target.id) {
+      return { code: 'CONFLICT', message: `${last.userName} changed this since` };
+    }
+  }
+  return { field: target.field, op: inverse };
+}
+
+function notesStep(row: EntityChangeRow): NotesStep {
+  const op = row.op as ChangeOp;
+  return {
+    op: op.type === 'text' ? op.op : null,
+    before: String(row.before ?? ''),
+    after: String(row.after ?? ''),
+  };
+}
+
+/** The reverting text op in the op kind the notes' strategy takes now. */
+async function expressNotes(
+  tx: Tx,
+  deps: UndoDeps,
+  ctx: SyncContext,
+  ref: EntityRef,
+  order: SyncedOrder,
+  revert: TextOp,
+): Promise<Compensation> {
+  const policy = await deps.policyOf(tx, ctx.user.tenantId);
+  const kind = opKindFor(policy, 'notes');
+  if (kind === 'text') return { field: 'notes', op: { type: 'text', op: revert } };
+  const notes = textType.apply(order.notes, revert);
+  if (kind === 'value') return { field: 'notes', op: { type: 'set', value: notes } };
+  const lines = await loadOrderLines(tx, order.id);
+  return yjsCompensation(tx, ctx, ref, { ...order, lines }, policy, 'notes', (values) => ({
+    ...values,
+    notes,
+  }));
+}
+
+/** The reverted lines in the op kind the lines' strategy takes now. */
+async function expressLines(
+  tx: Tx,
+  deps: UndoDeps,
+  ctx: SyncContext,
+  ref: EntityRef,
+  order: SyncedOrder & { lines: SyncLine[] },
+  lines: SyncLine[],
+): Promise<Compensation> {
+  const policy = await deps.policyOf(tx, ctx.user.tenantId);
+  if (opKindFor(policy, 'lines') === 'yjs') {
+    return yjsCompensation(tx, ctx, ref, order, policy, 'lines', (values) => ({ ...values, lines }));
+  }
+  const single = linesAsOneOp(order.lines, lines);
+  if (single) return single;
+  if (JSON.stringify(order.lines) === JSON.stringify(lines)) {
+    return { code: 'CONFLICT', message: 'Nothing is left to undo' };
+  }
+  return { code: 'CONFLICT', message: 'The lines changed strategy since: undo them one by one' };
+}
+
+/**
+ * A Yjs update that moves the stored document to the reverted values. Any alignment the stored document needed
+ * (values changed under another strategy) is written now and sent with the update, so every client gets both.
+ */
+async function yjsCompensation(
+  tx: Tx,
+  ctx: SyncContext,
+  ref: EntityRef,
+  order: SyncedOrder & { lines: SyncLine[] },
+  policy: OrderPolicy,
+  field: 'notes' | 'lines',
+  revert: (values: ReturnType<typeof readYDoc>) => ReturnType<typeof readYDoc>,
+): Promise<Compensation> {
+  const { state, alignment } = await ensureYjsState(
+    tx,
+    { ...ref, tenantId: ctx.user.tenantId },
+    toDoc(order),
+    policy,
+  );
+  const ydoc = loadYDoc(state);
+  try {
+    const update = alignYDoc(ydoc, revert(readYDoc(ydoc)));
+    if (!update) return { code: 'CONFLICT', message: 'Nothing is left to undo' };
+    const merged = alignment ? Y.mergeUpdates([alignment, update]) : update;
+    return { field, op: { type: 'yjs', update: toBase64(merged) } };
+  } finally {
+    ydoc.destroy();
+  }
 }
