@@ -422,6 +422,19 @@ function syncServiceSuite(kind: TestDbKind) {
         expect(afterUndo.find((l) => l.id === first!.id)?.quantity).toBe(first!.quantity + 5);
         expect(readYDoc(b).lines).toEqual(afterUndo);
 
+        // A Yjs line must carry a UUID like every other line; the refusal tells the client to reopen.
+        const stray = new Doc();
+        applyUpdate(stray, encodeStateAsUpdate(a));
+        const strayVector = encodeStateVector(stray);
+        pushYLine(stray, { id: 'not-a-uuid', productId: fixture.productIds[20]!, quantity: 1 });
+        expect(
+          await push(anna, id, {
+            baseVersion: version,
+            field: 'lines',
+            op: { type: 'yjs', update: toBase64(encodeStateAsUpdate(stray, strayVector)) },
+          }),
+        ).toMatchObject({ status: 'rejected', code: 'STALE_VERSION', message: 'A line id must be a UUID' });
+
         // A removed line comes back at its place.
         await edit(anna, a, 'lines', () => removeYLine(a, first!.id));
         expect(await service.undo(anna, { entityType: 'order', entityId: id })).toMatchObject({ ok: true });
