@@ -27,6 +27,8 @@ export type SyncBenchResult = {
   ackP99: number;
   broadcastP99: number;
   missingBroadcasts: number;
+  /** CPU time of this process (server and bench clients) per committed edit: steadier than rates on a busy machine. */
+  cpuMsPerEdit: number;
 };
 
 function percentile(values: number[], q: number): number {
@@ -113,6 +115,7 @@ export async function runSyncBench(
   let seq = 0;
   const end = Date.now() + scenario.seconds * 1000;
   const started = Date.now();
+  const cpuStart = process.cpuUsage();
   await Promise.all(
     editors.map(async (editor, i) => {
       while (Date.now() < end) {
@@ -143,6 +146,7 @@ export async function runSyncBench(
     }),
   );
   const elapsed = (Date.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
   const total = [...committed.values()].reduce((n, l) => n + l.length, 0);
   // Every committed version reaches the room (waiting for the tail of the broadcasts).
   const missing = () =>
@@ -168,5 +172,6 @@ export async function runSyncBench(
     ackP99: Number(percentile(latencies, 0.99).toFixed(1)),
     broadcastP99: percentile(broadcastLatency, 0.99),
     missingBroadcasts: missing(),
+    cpuMsPerEdit: Number(((cpu.user + cpu.system) / 1000 / Math.max(1, total)).toFixed(2)),
   };
 }

@@ -37,6 +37,7 @@ async function main() {
       'broadcast p99 ms': r.broadcastP99,
       rejected: r.rejected,
       'missing broadcasts': r.missingBroadcasts,
+      'cpu ms/edit': r.cpuMsPerEdit,
     })),
   );
   if (results.some((r) => r.missingBroadcasts > 0)) process.exitCode = 1;

@@ -86,6 +86,19 @@ function inverseOf(op: ChangeOp, before: unknown, doc: OrderDoc): ChangeOp | nul
   }
 }
 
+export type CommitOptions = {
+  dedupeId?: string;
+  inTransaction?: (tx: Tx, applied: EntityChangeRow) => Promise<void>;
+};
+
+/** One change waiting for a transaction: who, on what, and how to prepare it once the entity row is locked. */
+export type CommitJob = {
+  ctx: SyncContext;
+  ref: EntityRef;
+  prepare: (tx: Tx, order: SyncedOrder) => Promise<PreparedChange | SyncError>;
+  options?: CommitOptions;
+};
+
 /**
  * Runs one change through validation, the field's strategy and the database in ONE transaction: the entity row
  * is locked, the change and its history row (or its conflict) are written, and the client change id is stored
@@ -95,207 +108,164 @@ export async function commitChange(
   deps: CommitDeps,
   ctx: SyncContext,
   ref: EntityRef,
-  prepare: (tx: Tx, order: SyncedOrder) => Promise<PreparedChange | SyncError>,
-  options: { dedupeId?: string; inTransaction?: (tx: Tx, applied: EntityChangeRow) => Promise<void> } = {},
+  prepare: CommitJob['prepare'],
+  options: CommitOptions = {},
 ): Promise<CommitResult> {
-  const { user } = ctx;
-  return deps.database.db.transaction(async (tx) => {
-    if (options.dedupeId) {
-      const [prior] = await findAppliedClientChanges(tx, user.id, [options.dedupeId]);
-      if (prior) return { result: prior.result as ChangeResult, applied: null, conflict: null, replay: true };
-    }
-    // Lines are loaded only when the change needs them (most edits touch one field of the order row).
-    const order = await loadSyncedOrder(tx, user.tenantId, ref.entityId, true, false);
-    if (!order) return rejected(options.dedupeId ?? '', { code: 'NOT_FOUND', message: 'Order not found' });
-    const prepared = await prepare(tx, order);
-    if ('code' in prepared) return rejected(options.dedupeId ?? '', prepared);
-    const { field, op, baseVersion, clientChangeId } = prepared;
-    const section = sectionOfField(field);
-    if (!section) return rejected(clientChangeId, { code: 'VALIDATION', message: `Unknown field ${field}` });
-    if (baseVersion > order.version) {
-      return rejected(clientChangeId, {
-        code: 'STALE_VERSION',
-        message: 'Base version is ahead of the server',
-      });
-    }
-    const policy = await deps.policyOf(tx, user.tenantId);
-    const strategyName = policy[section];
-    const expected = opKindFor(policy, field);
-    const actual = op.type === 'text' ? 'text' : op.type === 'yjs' ? 'yjs' : 'value';
-    if (expected !== actual) {
-      return rejected(clientChangeId, {
-        code: 'STALE_VERSION',
-        message: 'The policy changed: reopen the order',
-      });
-    }
-    if (section === 'lines' || strategyName === 'crdt') order.lines = await loadOrderLines(tx, order.id);
-    const doc = toDoc(order);
-    const invalid = await validateOrderChange(tx, user.tenantId, doc, field, op);
-    if (invalid) return rejected(clientChangeId, invalid);
+  return deps.database.db.transaction((tx) => commitIn(tx, deps, { ctx, ref, prepare, options }));
+}
 
-    const entity = { entityType: ref.entityType, entityId: ref.entityId };
-    const last = await lastFieldChange(tx, entity, field);
-    const current = readField(doc, field);
-    let baseValue: unknown = current;
-    if (strategyName === 'manual' && last && last.version > baseVersion) {
-      baseValue = (await firstFieldChangeAfter(tx, entity, field, baseVersion))?.before ?? current;
+/**
+ * Group commit: changes queued on one entity run one after another in ONE transaction (one commit instead of
+ * one per change; each still sees the ones before it). Every answer is the one it would get alone. When the
+ * transaction fails as a whole (a database error in any change), nothing of it was committed and each change
+ * runs again on its own, so one bad change cannot take the others down.
+ */
+export async function commitBatch(
+  deps: CommitDeps,
+  jobs: readonly CommitJob[],
+): Promise<({ ok: true; committed: CommitResult } | { ok: false; error: unknown })[]> {
+  if (jobs.length === 1) {
+    const job = jobs[0]!;
+    try {
+      return [{ ok: true, committed: await commitChange(deps, job.ctx, job.ref, job.prepare, job.options) }];
+    } catch (error) {
+      return [{ ok: false, error }];
     }
-    let opsSince: TextOp[] = [];
-    if (strategyName === 'operational-transform' && baseVersion < order.version) {
-      const since = await fieldChangesAfter(tx, entity, field, baseVersion);
-      const ops = since.map((row) => row.op as ChangeOp);
-      if (ops.some((o) => o.type !== 'text')) {
-        return rejected(clientChangeId, {
-          code: 'STALE_VERSION',
-          message: 'The notes were replaced: reopen',
-        });
-      }
-      opsSince = ops.map((o) => (o as Extract<ChangeOp, { type: 'text' }>).op);
-    }
-    let yjs: { state: Uint8Array; alignment: Uint8Array | null } | null = null;
-    if (strategyName === 'crdt') {
-      yjs = await ensureYjsState(tx, { ...entity, tenantId: user.tenantId }, doc, policy);
-    }
-    const lease =
-      strategyName === 'lock-based'
-        ? await deps.locks.get(lockKey(user.tenantId, ref.entityType, ref.entityId, section))
-        : null;
-    const now = deps.now();
-    const decision = strategies[strategyName].decide({
-      field,
-      change: { userId: user.id, userName: user.name, op, baseVersion, at: now },
-      current,
-      baseValue,
-      lastChange: last
-        ? {
-            userId: last.userId,
-            userName: last.userName,
-            version: last.version,
-            at: last.createdAt.getTime(),
-          }
-        : null,
-      opsSince,
-      yjsState: yjs?.state ?? null,
-      lease,
-      now,
+  }
+  try {
+    const results = await deps.database.db.transaction(async (tx) => {
+      const out: CommitResult[] = [];
+      for (const job of jobs) out.push(await commitIn(tx, deps, job));
+      return out;
     });
-    if (decision.kind === 'reject') return rejected(clientChangeId, decision);
+    return results.map((committed) => ({ ok: true, committed }));
+  } catch {
+    const alone = [];
+    for (const job of jobs) alone.push(...(await commitBatch(deps, [job])));
+    return alone;
+  }
+}
 
-    const recent = await recentSectionEdits(tx, entity, section, new Date(now - 5_000), user.id);
-    const concurrent = detectConcurrentEdits(
-      recent.map((r) => ({
-        userId: r.userId,
-        userName: r.userName,
-        section: r.section,
-        at: r.createdAt.getTime(),
-      })),
-      { userId: user.id, section, at: now },
-    );
+async function commitIn(tx: Tx, deps: CommitDeps, job: CommitJob): Promise<CommitResult> {
+  const { ctx, ref, prepare } = job;
+  const options = job.options ?? {};
+  const { user } = ctx;
+  if (options.dedupeId) {
+    const [prior] = await findAppliedClientChanges(tx, user.id, [options.dedupeId]);
+    if (prior) return { result: prior.result as ChangeResult, applied: null, conflict: null, replay: true };
+  }
+  // Lines are loaded only when the change needs them (most edits touch one field of the order row).
+  const order = await loadSyncedOrder(tx, user.tenantId, ref.entityId, true, false);
+  if (!order) return rejected(options.dedupeId ?? '', { code: 'NOT_FOUND', message: 'Order not found' });
+  const prepared = await prepare(tx, order);
+  if ('code' in prepared) return rejected(options.dedupeId ?? '', prepared);
+  const { field, op, baseVersion, clientChangeId } = prepared;
+  const section = sectionOfField(field);
+  if (!section) return rejected(clientChangeId, { code: 'VALIDATION', message: `Unknown field ${field}` });
+  if (baseVersion > order.version) {
+    return rejected(clientChangeId, {
+      code: 'STALE_VERSION',
+      message: 'Base version is ahead of the server',
+    });
+  }
+  const policy = await deps.policyOf(tx, user.tenantId);
+  const strategyName = policy[section];
+  const expected = opKindFor(policy, field);
+  const actual = op.type === 'text' ? 'text' : op.type === 'yjs' ? 'yjs' : 'value';
+  if (expected !== actual) {
+    return rejected(clientChangeId, {
+      code: 'STALE_VERSION',
+      message: 'The policy changed: reopen the order',
+    });
+  }
+  if (section === 'lines' || strategyName === 'crdt') order.lines = await loadOrderLines(tx, order.id);
+  const doc = toDoc(order);
+  const invalid = await validateOrderChange(tx, user.tenantId, doc, field, op);
+  if (invalid) return rejected(clientChangeId, invalid);
 
-    if (decision.kind === 'conflict') {
-      const conflict = await insertConflict(tx, {
-        tenantId: user.tenantId,
-        entityType: ref.entityType,
-        entityId: ref.entityId,
-        field,
-        section,
-        baseVersion,
-        base: decision.base,
-        mine: decision.mine,
-        theirs: decision.theirs,
-        mineUserId: user.id,
-        mineUserName: user.name,
-        theirsUserId: decision.theirsBy.userId,
-        theirsUserName: decision.theirsBy.userName,
-        theirsVersion: decision.theirsBy.version,
-        clientChangeId,
-        createdAt: new Date(now),
+  const entity = { entityType: ref.entityType, entityId: ref.entityId };
+  const last = await lastFieldChange(tx, entity, field);
+  const current = readField(doc, field);
+  let baseValue: unknown = current;
+  if (strategyName === 'manual' && last && last.version > baseVersion) {
+    baseValue = (await firstFieldChangeAfter(tx, entity, field, baseVersion))?.before ?? current;
+  }
+  let opsSince: TextOp[] = [];
+  if (strategyName === 'operational-transform' && baseVersion < order.version) {
+    const since = await fieldChangesAfter(tx, entity, field, baseVersion);
+    const ops = since.map((row) => row.op as ChangeOp);
+    if (ops.some((o) => o.type !== 'text')) {
+      return rejected(clientChangeId, {
+        code: 'STALE_VERSION',
+        message: 'The notes were replaced: reopen',
       });
-      const result: ChangeResult = {
-        clientChangeId,
-        status: 'conflict',
-        conflictId: conflict.id,
-        theirs: decision.theirsBy,
-        concurrent,
-      };
-      if (options.dedupeId) {
-        await recordAppliedClientChange(tx, {
-          userId: user.id,
-          clientChangeId: options.dedupeId,
-          tenantId: user.tenantId,
-          entityId: ref.entityId,
-          result,
-        });
-      }
-      return { result, applied: null, conflict, replay: false };
     }
+    opsSince = ops.map((o) => (o as Extract<ChangeOp, { type: 'text' }>).op);
+  }
+  let yjs: { state: Uint8Array; alignment: Uint8Array | null } | null = null;
+  if (strategyName === 'crdt') {
+    yjs = await ensureYjsState(tx, { ...entity, tenantId: user.tenantId }, doc, policy);
+  }
+  const lease =
+    strategyName === 'lock-based'
+      ? await deps.locks.get(lockKey(user.tenantId, ref.entityType, ref.entityId, section))
+      : null;
+  const now = deps.now();
+  const decision = strategies[strategyName].decide({
+    field,
+    change: { userId: user.id, userName: user.name, op, baseVersion, at: now },
+    current,
+    baseValue,
+    lastChange: last
+      ? {
+          userId: last.userId,
+          userName: last.userName,
+          version: last.version,
+          at: last.createdAt.getTime(),
+        }
+      : null,
+    opsSince,
+    yjsState: yjs?.state ?? null,
+    lease,
+    now,
+  });
+  if (decision.kind === 'reject') return rejected(clientChangeId, decision);
 
-    let appliedOp = decision.op;
-    let after: OrderDoc;
-    if (appliedOp.type === 'yjs') {
-      const state =
-        decision.kind === 'commit' && decision.yjsState ? decision.yjsState : (yjs?.state ?? null);
-      const ydoc = loadYDoc(state);
-      const values = readYDoc(ydoc);
-      ydoc.destroy();
-      after = {
-        ...doc,
-        notes: policy.notes === 'crdt' ? values.notes : doc.notes,
-        lines: policy.lines === 'crdt' ? values.lines : doc.lines,
-      };
-      const linesChanged = JSON.stringify(after.lines) !== JSON.stringify(doc.lines);
-      const badLines = !linesChanged
-        ? null
-        : !linesEditable(doc.status)
-          ? linesFrozen
-          : await validateLines(tx, user.tenantId, after.lines);
-      if (badLines) return rejected(clientChangeId, { code: 'STALE_VERSION', message: badLines.message });
-      if (yjs?.alignment) {
-        appliedOp = {
-          type: 'yjs',
-          update: toBase64(Y.mergeUpdates([yjs.alignment, fromBase64(appliedOp.update)])),
-        };
-      }
-      if (state) {
-        await writeYjsState(tx, { ...entity, tenantId: user.tenantId, state: toBase64(state) });
-      }
-    } else {
-      after = nextDoc(doc, field, appliedOp);
-    }
-    const version = order.version + 1;
-    const refused = await writeOrderChange(tx, order, field, appliedOp, after, version);
-    if (refused) return rejected(clientChangeId, refused);
-    const before = appliedOp.type === 'yjs' ? readField(doc, section) : current;
-    const afterValue = appliedOp.type === 'yjs' ? readField(after, section) : readField(after, field);
-    const overwrote = decision.kind === 'commit' ? decision.overwrote : null;
-    const applied = await insertEntityChange(tx, {
+  const recent = await recentSectionEdits(tx, entity, section, new Date(now - 5_000), user.id);
+  const concurrent = detectConcurrentEdits(
+    recent.map((r) => ({
+      userId: r.userId,
+      userName: r.userName,
+      section: r.section,
+      at: r.createdAt.getTime(),
+    })),
+    { userId: user.id, section, at: now },
+  );
+
+  if (decision.kind === 'conflict') {
+    const conflict = await insertConflict(tx, {
       tenantId: user.tenantId,
       entityType: ref.entityType,
       entityId: ref.entityId,
-      version,
       field,
       section,
-      userId: user.id,
-      userName: user.name,
+      baseVersion,
+      base: decision.base,
+      mine: decision.mine,
+      theirs: decision.theirs,
+      mineUserId: user.id,
+      mineUserName: user.name,
+      theirsUserId: decision.theirsBy.userId,
+      theirsUserName: decision.theirsBy.userName,
+      theirsVersion: decision.theirsBy.version,
       clientChangeId,
-      op: appliedOp,
-      inverse: inverseOf(appliedOp, current, doc),
-      before: before ?? null,
-      after: afterValue ?? null,
-      strategy: strategyName,
-      outcome: decision.kind,
-      overwrote,
-      kind: prepared.kind,
-      undoOf: prepared.undoOf,
       createdAt: new Date(now),
     });
-    if (prepared.undoOf) await markUndone(tx, prepared.undoOf, applied.id);
     const result: ChangeResult = {
       clientChangeId,
-      status: 'applied',
-      version,
-      outcome: decision.kind,
-      overwrote,
+      status: 'conflict',
+      conflictId: conflict.id,
+      theirs: decision.theirsBy,
       concurrent,
     };
     if (options.dedupeId) {
@@ -307,7 +277,85 @@ export async function commitChange(
         result,
       });
     }
-    if (options.inTransaction) await options.inTransaction(tx, applied);
-    return { result, applied, conflict: null, replay: false };
+    return { result, applied: null, conflict, replay: false };
+  }
+
+  let appliedOp = decision.op;
+  let after: OrderDoc;
+  if (appliedOp.type === 'yjs') {
+    const state = decision.kind === 'commit' && decision.yjsState ? decision.yjsState : (yjs?.state ?? null);
+    const ydoc = loadYDoc(state);
+    const values = readYDoc(ydoc);
+    ydoc.destroy();
+    after = {
+      ...doc,
+      notes: policy.notes === 'crdt' ? values.notes : doc.notes,
+      lines: policy.lines === 'crdt' ? values.lines : doc.lines,
+    };
+    const linesChanged = JSON.stringify(after.lines) !== JSON.stringify(doc.lines);
+    const badLines = !linesChanged
+      ? null
+      : !linesEditable(doc.status)
+        ? linesFrozen
+        : await validateLines(tx, user.tenantId, after.lines);
+    if (badLines) return rejected(clientChangeId, { code: 'STALE_VERSION', message: badLines.message });
+    if (yjs?.alignment) {
+      appliedOp = {
+        type: 'yjs',
+        update: toBase64(Y.mergeUpdates([yjs.alignment, fromBase64(appliedOp.update)])),
+      };
+    }
+    if (state) {
+      await writeYjsState(tx, { ...entity, tenantId: user.tenantId, state: toBase64(state) });
+    }
+  } else {
+    after = nextDoc(doc, field, appliedOp);
+  }
+  const version = order.version + 1;
+  const refused = await writeOrderChange(tx, order, field, appliedOp, after, version);
+  if (refused) return rejected(clientChangeId, refused);
+  const before = appliedOp.type === 'yjs' ? readField(doc, section) : current;
+  const afterValue = appliedOp.type === 'yjs' ? readField(after, section) : readField(after, field);
+  const overwrote = decision.kind === 'commit' ? decision.overwrote : null;
+  const applied = await insertEntityChange(tx, {
+    tenantId: user.tenantId,
+    entityType: ref.entityType,
+    entityId: ref.entityId,
+    version,
+    field,
+    section,
+    userId: user.id,
+    userName: user.name,
+    clientChangeId,
+    op: appliedOp,
+    inverse: inverseOf(appliedOp, current, doc),
+    before: before ?? null,
+    after: afterValue ?? null,
+    strategy: strategyName,
+    outcome: decision.kind,
+    overwrote,
+    kind: prepared.kind,
+    undoOf: prepared.undoOf,
+    createdAt: new Date(now),
   });
+  if (prepared.undoOf) await markUndone(tx, prepared.undoOf, applied.id);
+  const result: ChangeResult = {
+    clientChangeId,
+    status: 'applied',
+    version,
+    outcome: decision.kind,
+    overwrote,
+    concurrent,
+  };
+  if (options.dedupeId) {
+    await recordAppliedClientChange(tx, {
+      userId: user.id,
+      clientChangeId: options.dedupeId,
+      tenantId: user.tenantId,
+      entityId: ref.entityId,
+      result,
+    });
+  }
+  if (options.inTransaction) await options.inTransaction(tx, applied);
+  return { result, applied, conflict: null, replay: false };
 }
