@@ -90,9 +90,14 @@ export function ActivityFeed({ entityId, pageSize = 15 }: { entityId?: string; p
       const item = event.data as ActivityView;
       if ((action && item.action !== action) || (entity && item.entityType !== entity)) return;
       if (entityId && item.entityId !== entityId) return;
-      setItems((current) => (current.some((i) => i.id === item.id) ? current : [item, ...current]));
+      // A coalesced entry comes again with the same id: it replaces the old one and moves to the top.
+      let fresh = true;
+      setItems((current) => {
+        fresh = !current.some((i) => i.id === item.id);
+        return [item, ...current.filter((i) => i.id !== item.id)];
+      });
       const el = list.current;
-      if (el && el.scrollTop > 8) setMissed((n) => n + 1);
+      if (fresh && el && el.scrollTop > 8) setMissed((n) => n + 1);
     },
     [action, entity, entityId],
   );
@@ -212,6 +217,12 @@ export function ActivityFeed({ entityId, pageSize = 15 }: { entityId?: string; p
                           ? t(`editor.sections.${section as OrderSection}`)
                           : section,
                       })}
+                    </span>
+                  ) : null}
+                  {typeof item.meta?.edits === 'number' && item.meta.edits > 1 ? (
+                    <span className="text-slate-500" data-testid="activity-edits">
+                      {' · '}
+                      {t('activity.edits', { count: item.meta.edits })}
                     </span>
                   ) : null}
                   {item.meta?.internal ? (

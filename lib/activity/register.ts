@@ -14,7 +14,7 @@ import { registerSyncRpc } from '../sync/service/register';
 import { createSyncService, leaseView, type SyncService } from '../sync/service/sync-service';
 import type { SyncTransport } from '../sync/service/transport';
 import { orderSections } from '../sync/types';
-import { type ActivityInput, recordActivity, toActivityView } from './record';
+import { type ActivityInput, flushActivityRuns, recordActivity, toActivityView } from './record';
 import { activityListParams } from './types';
 
 export type CollaborationRegistration = { sync: SyncService; locks: LockStore; close(): Promise<void> };
@@ -110,6 +110,7 @@ export function registerCollaboration(services: Services): CollaborationRegistra
     locks,
     async close() {
       offPresence();
+      await flushActivityRuns();
       await locks.close().catch(() => undefined);
       if (redis) await redis.quit().catch(() => undefined);
     },

@@ -29,6 +29,10 @@ export function syncCommitActivity(
       ...common,
       action: 'updated',
       entityId: applied.entityId,
+      // A run of plain edits to one field is one feed entry; status moves, undos and overwrites stand alone.
+      ...(applied.kind === 'change' && !overwrote && applied.field !== 'status'
+        ? { coalesce: `${base.actor.id}:order:${applied.entityId}:${applied.field}` }
+        : {}),
       changes: { [applied.field]: { before: applied.before, after: applied.after } },
       meta: {
         version: applied.version,

@@ -10,6 +10,16 @@ export async function insertActivity(db: Executor, input: NewActivity) {
   return row;
 }
 
+/** Folds later edits into an entry (its changes, meta and time move to the latest edit). */
+export async function updateActivity(
+  db: Executor,
+  id: string,
+  patch: Pick<NewActivity, 'changes' | 'meta' | 'createdAt'>,
+) {
+  const [row] = await db.update(activityEvents).set(patch).where(eq(activityEvents.id, id)).returning();
+  return row ?? null;
+}
+
 export type ActivityFilter = {
   tenantId: string;
   actions?: string[];
