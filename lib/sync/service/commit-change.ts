@@ -134,8 +134,22 @@ export async function commitBatch(
   }
   try {
     const results = await deps.database.db.transaction(async (tx) => {
+      const batch: BatchState = { order: null, prior: new Map() };
+      // One look-up per user for every retry in the batch, instead of one per change.
+      const idsByUser = new Map<string, string[]>();
+      for (const job of jobs) {
+        if (!job.options?.dedupeId) continue;
+        const ids = idsByUser.get(job.ctx.user.id) ?? [];
+        ids.push(job.options.dedupeId);
+        idsByUser.set(job.ctx.user.id, ids);
+      }
+      for (const [userId, ids] of idsByUser) {
+        for (const row of await findAppliedClientChanges(tx, userId, ids)) {
+          batch.prior.set(`${userId}:${row.clientChangeId}`, row.result as ChangeResult);
+        }
+      }
       const out: CommitResult[] = [];
-      for (const job of jobs) out.push(await commitIn(tx, deps, job));
+      for (const job of jobs) out.push(await commitIn(tx, deps, job, batch));
       return out;
     });
     return results.map((committed) => ({ ok: true, committed }));
@@ -146,17 +160,45 @@ export async function commitBatch(
   }
 }
 
-async function commitIn(tx: Tx, deps: CommitDeps, job: CommitJob): Promise<CommitResult> {
+/**
+ * What the changes of one group commit share: the entity row (locked by the first change, kept up to date by
+ * each one after it) and the answers already stored for retried client change ids.
+ */
+type BatchState = { order: SyncedOrder | null; prior: Map<string, ChangeResult> };
+
+async function commitIn(tx: Tx, deps: CommitDeps, job: CommitJob, batch?: BatchState): Promise<CommitResult> {
   const { ctx, ref, prepare } = job;
   const options = job.options ?? {};
   const { user } = ctx;
   if (options.dedupeId) {
-    const [prior] = await findAppliedClientChanges(tx, user.id, [options.dedupeId]);
-    if (prior) return { result: prior.result as ChangeResult, applied: null, conflict: null, replay: true };
+    const key = `${user.id}:${options.dedupeId}`;
+    const prior = batch
+      ? batch.prior.get(key)
+      : ((await findAppliedClientChanges(tx, user.id, [options.dedupeId]))[0]?.result as
+          | ChangeResult
+          | undefined);
+    if (prior) return { result: prior, applied: null, conflict: null, replay: true };
   }
-  // Lines are loaded only when the change needs them (most edits touch one field of the order row).
-  const order = await loadSyncedOrder(tx, user.tenantId, ref.entityId, true, false);
+  const remember = async (result: ChangeResult) => {
+    if (!options.dedupeId) return;
+    await recordAppliedClientChange(tx, {
+      userId: user.id,
+      clientChangeId: options.dedupeId,
+      tenantId: user.tenantId,
+      entityId: ref.entityId,
+      result,
+    });
+    batch?.prior.set(`${user.id}:${options.dedupeId}`, result);
+  };
+  // Lines are loaded only when the change needs them (most edits touch one field of the order row). In a batch
+  // the row is locked and read once; only a caller of the same tenant may see it.
+  const cached = batch?.order;
+  const order =
+    cached && cached.id === ref.entityId && cached.tenantId === user.tenantId
+      ? { ...cached }
+      : await loadSyncedOrder(tx, user.tenantId, ref.entityId, true, false);
   if (!order) return rejected(options.dedupeId ?? '', { code: 'NOT_FOUND', message: 'Order not found' });
+  if (batch) batch.order = order;
   const prepared = await prepare(tx, order);
   if ('code' in prepared) return rejected(options.dedupeId ?? '', prepared);
   const { field, op, baseVersion, clientChangeId } = prepared;
@@ -184,15 +226,19 @@ async function commitIn(tx: Tx, deps: CommitDeps, job: CommitJob): Promise<Commi
   if (invalid) return rejected(clientChangeId, invalid);
 
   const entity = { entityType: ref.entityType, entityId: ref.entityId };
-  const last = await lastFieldChange(tx, entity, field);
+  // Under OT the field's changes since the base are read anyway; the newest of them is the field's last change.
+  const since =
+    strategyName === 'operational-transform' && baseVersion < order.version
+      ? await fieldChangesAfter(tx, entity, field, baseVersion)
+      : null;
+  const last = since?.length ? since[since.length - 1]! : await lastFieldChange(tx, entity, field);
   const current = readField(doc, field);
   let baseValue: unknown = current;
   if (strategyName === 'manual' && last && last.version > baseVersion) {
     baseValue = (await firstFieldChangeAfter(tx, entity, field, baseVersion))?.before ?? current;
   }
   let opsSince: TextOp[] = [];
-  if (strategyName === 'operational-transform' && baseVersion < order.version) {
-    const since = await fieldChangesAfter(tx, entity, field, baseVersion);
+  if (since) {
     const ops = since.map((row) => row.op as ChangeOp);
     if (ops.some((o) => o.type !== 'text')) {
       return rejected(clientChangeId, {
@@ -268,15 +314,7 @@ async function commitIn(tx: Tx, deps: CommitDeps, job: CommitJob): Promise<Commi
       theirs: decision.theirsBy,
       concurrent,
     };
-    if (options.dedupeId) {
-      await recordAppliedClientChange(tx, {
-        userId: user.id,
-        clientChangeId: options.dedupeId,
-        tenantId: user.tenantId,
-        entityId: ref.entityId,
-        result,
-      });
-    }
+    await remember(result);
     return { result, applied: null, conflict, replay: false };
   }
 
@@ -339,6 +377,7 @@ async function commitIn(tx: Tx, deps: CommitDeps, job: CommitJob): Promise<Commi
     createdAt: new Date(now),
   });
   if (prepared.undoOf) await markUndone(tx, prepared.undoOf, applied.id);
+  if (batch) batch.order = { ...order, ...after, version };
   const result: ChangeResult = {
     clientChangeId,
     status: 'applied',
@@ -347,15 +386,7 @@ async function commitIn(tx: Tx, deps: CommitDeps, job: CommitJob): Promise<Commi
     overwrote,
     concurrent,
   };
-  if (options.dedupeId) {
-    await recordAppliedClientChange(tx, {
-      userId: user.id,
-      clientChangeId: options.dedupeId,
-      tenantId: user.tenantId,
-      entityId: ref.entityId,
-      result,
-    });
-  }
+  await remember(result);
   if (options.inTransaction) await options.inTransaction(tx, applied);
   return { result, applied, conflict: null, replay: false };
 }

@@ -478,6 +478,44 @@ function syncServiceSuite(kind: TestDbKind) {
       }
     });
 
+    it('commits the changes queued on one order together, answering each as if alone', async () => {
+      const id = fixture.editableOrderIds[9]!;
+      const start = await open(anna, id);
+      const northwind = await loadSyncFixture(database, 'northwind');
+      const ken = northwind.ctx(northwind.user('ken@northwind.example'));
+      const change = (n: number) => ({
+        clientChangeId: `batch-${kind}-${n}`,
+        baseVersion: start.version,
+        field: 'notes',
+        op: { type: 'text' as const, op: [`${n}`] },
+      });
+      const push = (ctx: SyncContext, changes: ReturnType<typeof change>[]) =>
+        service.push(ctx, { entityType: 'order', entityId: id, changes });
+      // Pushed in one tick: they wait in one batch while the order is idle, and run in one transaction.
+      const [mine, theirs, stranger] = await Promise.all([
+        push(anna, [change(1), change(2), change(1)]),
+        push(napa, [change(3)]),
+        push(ken, [change(4)]),
+      ]);
+      if (!mine.ok || !theirs.ok || !stranger.ok) throw new Error('push refused');
+      expect(mine.value.results.map((r) => (r.status === 'applied' ? r.version : r.status))).toEqual([
+        start.version + 1,
+        start.version + 2,
+        start.version + 1,
+      ]);
+      expect(theirs.value.results[0]).toMatchObject({ status: 'applied', version: start.version + 3 });
+      expect(stranger.value.results[0]).toMatchObject({ status: 'rejected', code: 'NOT_FOUND' });
+      const after = await open(anna, id);
+      expect(after.version).toBe(start.version + 3);
+      expect([...after.doc.notes].sort().join('')).toBe([...`${start.doc.notes}123`].sort().join(''));
+      const history = await service.history(anna, { entityType: 'order', entityId: id, limit: 10 });
+      expect(history.ok && history.value.items.map((c) => c.version)).toEqual([
+        start.version + 3,
+        start.version + 2,
+        start.version + 1,
+      ]);
+    });
+
     it('keeps versions gapless when two nodes push to one order at once', async () => {
       const id = fixture.editableOrderIds[7]!;
       const other = createSyncService({
