@@ -40,6 +40,9 @@ async function person(browser: Browser, email: string, locale: Locale): Promise<
   return entry;
 }
 
+/** The status section's transition buttons that can be pressed now. */
+const statusMoves = (page: Page) => page.getByTestId('status-actions').locator('button:enabled');
+
 async function openOrder(page: Page, orderId: string) {
   await page.goto(appUrl(`/orders/${orderId}`));
   await expect(page.getByTestId('order-editor')).toHaveAttribute('data-ready', 'true');
@@ -50,16 +53,16 @@ let rows: Row[] = [];
 const used = new Set<string>();
 /**
  * A fresh order per scenario, oldest first (away from the orders other spec files use). `open`: draft or pending,
- * whose lines and status may still change.
+ * whose lines and status may still change; `moving`: confirmed or shipped, whose status may still change (a final
+ * status has nothing to lock); `any`: neither draft nor pending.
  */
-const freshOrder = (kind: 'any' | 'open' = 'any') => {
-  const row = rows.find(
-    (r) =>
-      !used.has(r.id) &&
-      (kind === 'any'
-        ? r.status !== 'draft' && r.status !== 'pending'
-        : r.status === 'draft' || r.status === 'pending'),
-  );
+const kinds = {
+  any: (status: string) => status !== 'draft' && status !== 'pending',
+  open: (status: string) => status === 'draft' || status === 'pending',
+  moving: (status: string) => status === 'confirmed' || status === 'shipped',
+};
+const freshOrder = (kind: keyof typeof kinds = 'any') => {
+  const row = rows.find((r) => !used.has(r.id) && kinds[kind](r.status));
   if (!row) throw new Error(`out of seeded ${kind} orders`);
   used.add(row.id);
   return row.id;
@@ -138,27 +141,34 @@ for (const locale of ['en', 'th'] as const) {
       ]);
       await Promise.all([openOrder(anna.page, orderId), openOrder(napa.page, orderId)]);
       await expect(napa.page.getByTestId('tab-people')).toHaveText(new RegExp(l.panel.tabs.people));
-      await expect(napa.page.getByTestId('status-select')).toBeDisabled();
+      await expect(statusMoves(napa.page)).toHaveCount(0);
       await anna.page.getByTestId('take-status').click();
-      await expect(anna.page.getByTestId('status-select')).toBeEnabled();
+      await expect(statusMoves(anna.page)).toHaveCount(2);
 
       const lockChip = napa.page.getByTestId('lock-status');
       await expect(lockChip).toHaveText(fill(l.editor.lock.lockedBy, { name: ANNA }));
       await expect(napa.page.getByTestId('take-status')).toBeDisabled();
-      await expect(napa.page.getByTestId('status-select')).toBeDisabled();
+      await expect(statusMoves(napa.page)).toHaveCount(0);
 
       // Anna moves the status on under her lock (a transition the order allows); Napa sees it live.
       const current = await napa.page.getByTestId('status-badge').getAttribute('data-status');
       const target = current === 'draft' ? 'pending' : 'cancelled';
-      await anna.page.getByTestId('status-select').selectOption(target);
+      await anna.page.getByTestId('status-actions').locator(`[data-to="${target}"]`).click();
+      if (target === 'cancelled') await anna.page.getByTestId('status-confirm-yes').click();
       await expect(napa.page.getByTestId('status-badge')).toHaveAttribute('data-status', target);
 
       // Anna leaves the order: her lock goes with her.
       await anna.page.goto(appUrl('/orders'));
       await expect(lockChip).toHaveCount(0);
-      await napa.page.getByTestId('take-status').click();
-      await expect(napa.page.getByTestId('status-select')).toBeEnabled();
-      await expect(napa.page.getByTestId('lock-status')).toBeVisible();
+      if (target === 'pending') {
+        await napa.page.getByTestId('take-status').click();
+        await expect(napa.page.getByTestId('lock-status')).toBeVisible();
+        await expect(statusMoves(napa.page)).toHaveCount(2);
+      } else {
+        // Cancelled is final: nothing is left to lock or to move.
+        await expect(napa.page.getByTestId('take-status')).toHaveCount(0);
+        await expect(napa.page.getByTestId('status-actions')).toHaveCount(0);
+      }
     });
 
     test('a shipping conflict is created, resolved by the admin, and everyone sees the result', async ({
@@ -287,7 +297,7 @@ for (const locale of ['en', 'th'] as const) {
       await expect(viewer.page.getByTestId('view-only')).toHaveText(l.editor.viewOnly);
       const viewerNotes = viewer.page.getByTestId('notes-input');
       await expect(viewerNotes).toHaveAttribute('readonly', '');
-      await expect(viewer.page.getByTestId('status-select')).toBeDisabled();
+      await expect(statusMoves(viewer.page)).toHaveCount(0);
       await expect(viewer.page.getByTestId('ship-line1')).toHaveAttribute('readonly', '');
       await expect(viewer.page.locator('[data-testid^="take-"]')).toHaveCount(0);
       await viewer.page.getByTestId('tab-comments').click();
@@ -361,7 +371,7 @@ test('the dashboard shows activity live, with details, filters and who is online
 test('an admin switches the notes to CRDT for everyone and force-releases a stuck lock', async ({
   browser,
 }) => {
-  const orderId = freshOrder();
+  const orderId = freshOrder('moving');
   const [anna, napa, admin] = await Promise.all([
     person(browser, 'anna@siam.example', 'en'),
     person(browser, 'napa@siam.example', 'en'),

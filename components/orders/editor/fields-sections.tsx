@@ -2,61 +2,11 @@
 
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Badge, type BadgeTone } from '@/components/ui/badge';
-import { orderTransitions } from '@/lib/catalog/order-transitions';
 import { useLocale } from '@/lib/i18n/use-locale';
-import { type Address, orderStatuses, type SyncLine, type SyncOrderStatus } from '@/lib/sync/types';
+import type { Address, SyncLine } from '@/lib/sync/types';
 import type { EditorCustomer, EditorProduct } from './types';
 
 const label = 'mb-1 block text-xs font-medium text-slate-500';
-
-const statusTones: Record<SyncOrderStatus, BadgeTone> = {
-  draft: 'neutral',
-  pending: 'amber',
-  confirmed: 'blue',
-  shipped: 'violet',
-  delivered: 'green',
-  cancelled: 'red',
-};
-
-export function StatusField({
-  status,
-  editable,
-  onChange,
-}: {
-  status: SyncOrderStatus;
-  editable: boolean;
-  onChange(next: SyncOrderStatus): void;
-}) {
-  const { t } = useTranslation('collab');
-  const { t: tc } = useTranslation('common');
-  return (
-    <div className="flex flex-wrap items-center gap-3">
-      <span data-status={status} data-testid="status-badge">
-        <Badge tone={statusTones[status]}>{tc(`orderStatus.${status}`)}</Badge>
-      </span>
-      <label className="sr-only" htmlFor="order-status">
-        {t('editor.fields.status')}
-      </label>
-      <select
-        id="order-status"
-        data-testid="status-select"
-        className="field w-auto min-w-40 py-1.5"
-        value={status}
-        disabled={!editable}
-        onChange={(e) => onChange(e.target.value as SyncOrderStatus)}
-      >
-        {orderStatuses
-          .filter((s) => s === status || orderTransitions[status].includes(s))
-          .map((s) => (
-            <option key={s} value={s}>
-              {tc(`orderStatus.${s}`)}
-            </option>
-          ))}
-      </select>
-    </div>
-  );
-}
 
 export function CustomerField({
   customerId,

@@ -21,10 +21,12 @@ import { syncEvents } from '@/lib/sync/protocol';
 import { randomId } from '@/lib/sync/random-id';
 import { transformRange } from '@/lib/sync/strategies/operational-transform';
 import type { Address, OrderDoc, OrderSection, SyncOrderStatus } from '@/lib/sync/types';
-import { CustomerField, LinesField, ShippingField, StatusField } from './fields-sections';
+import { CustomerField, LinesField, ShippingField } from './fields-sections';
 import { NotesEditor } from './notes-editor';
 import { type EditorNotice, Notices } from './notices';
 import { SectionCard } from './section-card';
+import { nextStatuses, statusBlock, statusMoveOutcome } from './status-moves';
+import { StatusSection } from './status-section';
 import { SyncStatus } from './sync-status';
 import { type EditorProps, fieldKey } from './types';
 
@@ -212,7 +214,12 @@ function Editor({ orderId, number, user, customers, products, linePrices, initia
   const lockProps = (section: OrderSection) => ({
     lease: sync.lock(section),
     mine: sync.lockedByMe(section),
-    canLock: staff && ready && sync.policy[section] === 'lock-based',
+    canLock:
+      staff &&
+      ready &&
+      sync.policy[section] === 'lock-based' &&
+      // A final status has nothing left to lock for (a holder still gets "Done").
+      (section !== 'status' || nextStatuses(doc.status).length > 0 || sync.lockedByMe(section)),
     onTake: () => {
       void sync.acquireLock(section)?.then((reply) => {
         if (reply && !reply.ok)
@@ -229,6 +236,17 @@ function Editor({ orderId, number, user, customers, products, linePrices, initia
     lock: lockProps(section),
     onFocusSection,
   });
+  /**
+   * A transition is sent against the version on screen and awaited (not queued like typing): it moves stock, so the
+   * section shows the server's answer, and a conflict under the `manual` policy opens the conflicts tab.
+   */
+  const moveStatus = async (to: SyncOrderStatus) => {
+    const reply = await sync.pushDraft('status', to, sync.version);
+    const lease = sync.lock('status');
+    const outcome = statusMoveOutcome(reply, lease && lease.userId !== user.id ? lease.userName : null);
+    if (outcome.kind === 'conflict') setTab('conflicts');
+    return outcome;
+  };
   const lastChangeBy = (field: string) => {
     for (let i = sync.remoteChanges.length - 1; i >= 0; i--) {
       const change = sync.remoteChanges[i]!;
@@ -283,10 +301,18 @@ function Editor({ orderId, number, user, customers, products, linePrices, initia
       <div className="grid items-start gap-6 xl:grid-cols-[minmax(0,1fr)_24rem]">
         <div className="grid gap-5 lg:grid-cols-2">
           <SectionCard {...sectionProps('status')}>
-            <StatusField
+            <StatusSection
               status={doc.status}
-              editable={editable('status')}
-              onChange={(v) => sync.pushChange('status', v)}
+              number={number}
+              block={statusBlock({
+                staff,
+                ready,
+                connected,
+                policy: sync.policy,
+                lease: sync.lock('status'),
+                mine: sync.lockedByMe('status'),
+              })}
+              onMove={moveStatus}
             />
           </SectionCard>
           <SectionCard {...sectionProps('customer')}>

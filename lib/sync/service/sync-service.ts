@@ -23,6 +23,7 @@ import { resolveConflictChange, toConflictView } from './conflicts';
 import { canWrite, fail, isAdmin, ok, type Publish, type SyncContext, type SyncResult } from './context';
 import { type LockStore, lockKey } from './locks/lock-store';
 import { toDoc } from './order-entity';
+import { statusChangeEvents } from './status-events';
 import { prepareUndo } from './undo';
 import { ensureYjsState } from './yjs-state';
 
@@ -116,8 +117,14 @@ export function createSyncService(deps: SyncServiceDeps) {
         });
       }
     }
+    // A status change also tells lists, stock views and product pages, as the catalog's status change does.
+    const status = committed.applied
+      ? await statusChangeEvents(db, ctx.user.tenantId, committed.applied, actor(ctx))
+      : null;
+    for (const e of status?.events ?? [])
+      await deps.publish({ tenantId: ctx.user.tenantId, ...e, actor: actor(ctx) });
     for (const input of syncCommitActivity(who(ctx, ref.entityId), committed.applied, committed.conflict))
-      record(input);
+      record(status ? { ...input, entityLabel: status.number } : input);
   }
 
   function concurrentOf(result: ChangeResult) {

@@ -4,7 +4,6 @@ import { notFound } from 'next/navigation';
 import { z } from 'zod';
 import { OrderConversationLink } from '@/components/messaging/order-conversation-link';
 import { OrderEditor } from '@/components/orders/editor/order-editor';
-import { OrderStatusActions } from '@/components/orders/order-status-actions';
 import { PageHeader } from '@/components/ui/page-header';
 import { requireUser } from '@/lib/auth/current-user';
 import { listCustomers } from '@/lib/db/queries/customers';
@@ -61,14 +60,10 @@ export default async function OrderPage({ params }: { params: Promise<{ id: stri
             {t('detail.updatedAt', { date: format.dateTime(order.updatedAt) })}
           </>
         }
-        actions={
-          <div className="flex flex-wrap items-center gap-2">
-            <OrderConversationLink orderId={order.id} />
-            <OrderStatusActions orderId={order.id} number={order.number} status={order.status} />
-          </div>
-        }
+        actions={<OrderConversationLink orderId={order.id} />}
       />
-      {/* The live editor: every section carries data-section (status, customer, shipping, notes, lines). */}
+      {/* The live editor: every section carries data-section (status, customer, shipping, notes, lines). Its status
+          section is the order's one status control (locks, history, undo, conflicts). */}
       <OrderEditor
         orderId={order.id}
         number={order.number}
