@@ -18,7 +18,14 @@ import type { ChangeResult, LeaseView } from '../types';
 import { orderSections } from '../types';
 import { toBase64 } from '../yjs-doc';
 import { toAppliedChange } from './applied';
-import { type CommitDeps, type CommitResult, commitChange, type EntityRef } from './commit-change';
+import {
+  type CommitDeps,
+  type CommitJob,
+  type CommitResult,
+  commitBatch,
+  commitChange,
+  type EntityRef,
+} from './commit-change';
 import { resolveConflictChange, toConflictView } from './conflicts';
 import { canWrite, fail, isAdmin, ok, type Publish, type SyncContext, type SyncResult } from './context';
 import { type LockStore, lockKey } from './locks/lock-store';
@@ -38,6 +45,14 @@ export type SyncServiceDeps = {
 };
 
 const PULL_LIMIT = 500;
+/** Most changes one group commit takes; more wait for the next one. */
+const MAX_BATCH = 64;
+
+type BatchEntry = {
+  job: CommitJob;
+  resolve: (committed: CommitResult) => void;
+  reject: (error: unknown) => void;
+};
 const POLICY_CACHE_MS = 1_000;
 
 export function leaseView(lease: Lease): LeaseView {
@@ -68,6 +83,7 @@ export function createSyncService(deps: SyncServiceDeps) {
   };
   const commitDeps: CommitDeps = { database: deps.database, locks: deps.locks, now, policyOf };
   const queues = new Map<string, Promise<unknown>>();
+  const openBatches = new Map<string, BatchEntry[]>();
   const connectionLocks = new Map<
     string,
     Map<string, { tenantId: string; entityId: string; userId: string }>
@@ -75,6 +91,50 @@ export function createSyncService(deps: SyncServiceDeps) {
 
   /** Changes of one entity run one after another on this node, so commits and publishes keep their order. */
   function serialize<T>(entityId: string, task: () => Promise<T>): Promise<T> {
+    // Anything else queued on the entity closes the open batch: later pushes commit after it, in arrival order.
+    openBatches.delete(entityId);
+    return chain(entityId, task);
+  }
+
+  /**
+   * Pushed changes that arrive while the entity is busy wait in one open batch, committed together in one
+   * transaction when their turn comes (group commit), then announced in order and answered one by one.
+   */
+  function enqueuePush(job: CommitJob): Promise<CommitResult> {
+    const entityId = job.ref.entityId;
+    return new Promise<CommitResult>((resolve, reject) => {
+      const open = openBatches.get(entityId);
+      if (open && open.length < MAX_BATCH) {
+        open.push({ job, resolve, reject });
+        return;
+      }
+      const batch: BatchEntry[] = [{ job, resolve, reject }];
+      openBatches.set(entityId, batch);
+      void chain(entityId, async () => {
+        if (openBatches.get(entityId) === batch) openBatches.delete(entityId);
+        const outcomes = await commitBatch(
+          commitDeps,
+          batch.map((entry) => entry.job),
+        );
+        for (const [i, outcome] of outcomes.entries()) {
+          const entry = batch[i]!;
+          if (!outcome.ok) {
+            entry.reject(outcome.error);
+            continue;
+          }
+          try {
+            await announce(entry.job.ctx, entry.job.ref, outcome.committed);
+            entry.resolve(outcome.committed);
+          } catch (error) {
+            // Committed but not published: the caller hears the error; its retry is answered from the store.
+            entry.reject(error);
+          }
+        }
+      });
+    });
+  }
+
+  function chain<T>(entityId: string, task: () => Promise<T>): Promise<T> {
     const previous = queues.get(entityId) ?? Promise.resolve();
     const next = previous.then(task, task);
     const settled = next.catch(() => {});
@@ -154,17 +214,12 @@ export function createSyncService(deps: SyncServiceDeps) {
     return leases.map(leaseView);
   }
 
-  async function pushOne(ctx: SyncContext, ref: EntityRef, change: PushedChange): Promise<CommitResult> {
-    return serialize(ref.entityId, async () => {
-      const committed = await commitChange(
-        commitDeps,
-        ctx,
-        ref,
-        async () => ({ ...change, kind: 'change', undoOf: null }),
-        { dedupeId: change.clientChangeId },
-      );
-      await announce(ctx, ref, committed);
-      return committed;
+  function pushOne(ctx: SyncContext, ref: EntityRef, change: PushedChange): Promise<CommitResult> {
+    return enqueuePush({
+      ctx,
+      ref,
+      prepare: async () => ({ ...change, kind: 'change', undoOf: null }),
+      options: { dedupeId: change.clientChangeId },
     });
   }
 
@@ -220,8 +275,8 @@ export function createSyncService(deps: SyncServiceDeps) {
     async push(ctx: SyncContext, params: SyncParams<'sync.push'>) {
       if (!canWrite(ctx.user)) return fail('FORBIDDEN', 'Viewers cannot edit');
       const ref: EntityRef = { entityType: 'order', entityId: params.entityId };
-      const committed: CommitResult[] = [];
-      for (const change of params.changes) committed.push(await pushOne(ctx, ref, change));
+      // Queued together, so a client's batch commits in one transaction with whatever else waits on the order.
+      const committed = await Promise.all(params.changes.map((change) => pushOne(ctx, ref, change)));
       const results = committed.map((c) => c.result);
       const since = Math.min(...params.changes.map((c) => c.baseVersion));
       // When the batch's own commits are exactly the versions after the base, they are the whole answer.
