@@ -3,6 +3,7 @@ import { redirect } from 'next/navigation';
 import { type DemoAccount, SignInForm } from '@/components/auth/sign-in-form';
 import { LanguageSwitch } from '@/components/shell/language-switch';
 import { getCurrentUser } from '@/lib/auth/current-user';
+import { DEFAULT_AFTER_SIGN_IN, NEXT_PARAM, safeNextPath } from '@/lib/auth/next-path';
 import { DEMO_PASSWORD, seedTenants } from '@/lib/db/seed-data';
 import { getT } from '@/lib/i18n/server';
 import { getServices } from '@/lib/server/services';
@@ -12,8 +13,12 @@ export async function generateMetadata(): Promise<Metadata> {
   return { title: t('title') };
 }
 
-export default async function SignInPage() {
-  if (await getCurrentUser()) redirect('/');
+type SignInPageProps = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export default async function SignInPage({ searchParams }: SignInPageProps) {
+  const requested = (await searchParams)[NEXT_PARAM];
+  const next = safeNextPath(Array.isArray(requested) ? requested[0] : requested);
+  if (await getCurrentUser()) redirect(next ?? DEFAULT_AFTER_SIGN_IN);
   const t = await getT('auth');
   const tc = await getT('common');
   // The demo accounts exist only where the demo data was seeded.
@@ -60,7 +65,11 @@ export default async function SignInPage() {
         <div className="mx-auto flex w-full max-w-md flex-1 flex-col justify-center py-10">
           <h1 className="text-2xl font-semibold tracking-tight text-slate-900">{t('title')}</h1>
           <p className="mt-1 mb-8 text-sm text-slate-500">{t('subtitle')}</p>
-          <SignInForm demoAccounts={demoAccounts} demoPassword={demo ? DEMO_PASSWORD : undefined} />
+          <SignInForm
+            demoAccounts={demoAccounts}
+            demoPassword={demo ? DEMO_PASSWORD : undefined}
+            next={next}
+          />
         </div>
       </main>
     </div>

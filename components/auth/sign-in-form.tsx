@@ -2,6 +2,7 @@
 
 import { useActionState, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
+import { NEXT_PARAM } from '@/lib/auth/next-path';
 import { type SignInState, signIn } from '@/lib/auth/sign-in';
 
 export type DemoAccount = { email: string; name: string; role: 'admin' | 'sales' | 'viewer'; tenant: string };
@@ -11,9 +12,12 @@ const initialState: SignInState = { error: null, email: '' };
 export function SignInForm({
   demoAccounts,
   demoPassword,
+  next,
 }: {
   demoAccounts: DemoAccount[];
   demoPassword?: string;
+  /** The page to return to after signing in (already checked by safeNextPath; the action checks it again). */
+  next?: string | null;
 }) {
   const { t } = useTranslation('auth');
   const { t: tc } = useTranslation('common');
@@ -30,6 +34,7 @@ export function SignInForm({
   return (
     <div className="space-y-8">
       <form action={action} className="space-y-4" noValidate>
+        {next ? <input type="hidden" name={NEXT_PARAM} value={next} /> : null}
         <div>
           <label htmlFor="email" className="mb-1.5 block text-sm font-medium text-slate-700">
             {t('email')}

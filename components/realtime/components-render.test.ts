@@ -3,6 +3,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { I18nextProvider } from 'react-i18next';
 import { describe, expect, it } from 'vitest';
 import { createI18n } from '@/lib/i18n/create-instance';
+import { closeCodes } from '@/lib/realtime/protocol/codes';
 import type { Member } from '@/lib/realtime/protocol/messages';
 import { ConnectionBadge } from './connection-badge';
 import { PresenceAvatars } from './presence-avatars';
@@ -66,7 +67,7 @@ describe('ConnectionBadge', () => {
       'Reconnecting in 5 s Reconnect now',
     ],
     [{ status: 'offline' }, null, 3, 'Offline 3 queued'],
-    [{ status: 'closed', reason: { kind: 'server', code: 4001 } }, null, 0, 'Disconnected Reconnect now'],
+    [{ status: 'closed', reason: { kind: 'server', code: 4013 } }, null, 0, 'Disconnected Reconnect now'],
   ] as const)('%j', (state, latency, queued, expected) => {
     const html = render(
       createElement(ConnectionBadge, { state, latency, queued, now: 0, onRetry: () => {} }),
@@ -87,6 +88,41 @@ describe('ConnectionBadge', () => {
     );
     expect(html).toContain('เซสชันของคุณหมดอายุแล้ว');
   });
+
+  it.each([
+    [
+      'en',
+      closeCodes.unauthorized,
+      false,
+      'Session ended Sign in again',
+      'Session ended · Your session has ended. Please sign in again.',
+    ],
+    [
+      'th',
+      closeCodes.sessionExpired,
+      true,
+      'เซสชันสิ้นสุดแล้ว เข้าสู่ระบบอีกครั้ง',
+      'เซสชันสิ้นสุดแล้ว · เซสชันของคุณหมดอายุแล้ว โปรดเข้าสู่ระบบอีกครั้ง',
+    ],
+  ] as const)(
+    'an ended session (%s, %j) links to sign-in instead of reconnecting',
+    (locale, entry, expired, shown, title) => {
+      const html = render(
+        createElement(ConnectionBadge, {
+          state: { status: 'closed', reason: { kind: 'session-ended', code: entry.code, entry, expired } },
+          latency: null,
+          queued: 0,
+          now: 0,
+          onRetry: () => {},
+          signInHref: '/sign-in?next=%2Forders%2F42',
+        }),
+        locale,
+      );
+      expect(text(html)).toBe(shown);
+      expect(html).toContain('href="/sign-in?next=%2Forders%2F42"');
+      expect(html).toContain(`title="${title}"`);
+    },
+  );
 });
 
 describe('ViewerLabel', () => {

@@ -11,6 +11,8 @@ export type ConnectionBadgeProps = {
   /** The current time, for the reconnect countdown. */
   now: number;
   onRetry?: () => void;
+  /** Where "Sign in again" leads once the session has ended (default: the sign-in page). */
+  signInHref?: string;
   compact?: boolean;
   className?: string;
 };
@@ -29,13 +31,17 @@ const dots = {
   idle: 'bg-slate-400',
 };
 
-/** The connection as a small status badge (the view; ConnectionStatus feeds it from the live store). */
+/**
+ * The connection as a small status badge (the view; ConnectionStatus feeds it from the live store). A session that
+ * ended (close 4001/4014) shows "Session ended" with a sign-in link instead of "Reconnect now".
+ */
 export function ConnectionBadge({
   state,
   latency,
   queued,
   now,
   onRetry,
+  signInHref = '/sign-in',
   compact,
   className = '',
 }: ConnectionBadgeProps) {
@@ -66,7 +72,10 @@ export function ConnectionBadge({
     case 'closed':
       tone = 'down';
       text = t('connection.closed');
-      if (state.reason.kind === 'server') {
+      if (state.reason.kind === 'session-ended') {
+        text = t('connection.sessionEnded');
+        detail = t(state.reason.entry.i18n as 'close.normal');
+      } else if (state.reason.kind === 'server') {
         const entry = state.reason.entry ?? closeEntryFor(state.reason.code);
         if (entry) detail = t(entry.i18n as 'close.normal');
       }
@@ -84,7 +93,9 @@ export function ConnectionBadge({
   ]
     .filter(Boolean)
     .join(' · ');
-  const canRetry = onRetry && (state.status === 'reconnecting' || state.status === 'closed');
+  const ended = state.status === 'closed' && state.reason.kind === 'session-ended';
+  // Reconnecting cannot help without a session: the way out is signing in again.
+  const canRetry = onRetry && !ended && (state.status === 'reconnecting' || state.status === 'closed');
 
   return (
     <span
@@ -93,6 +104,7 @@ export function ConnectionBadge({
       title={title}
       className={`inline-flex items-center gap-1.5 rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset ${tones[tone]} ${className}`}
       data-status={state.status}
+      data-testid="connection-status"
     >
       <span aria-hidden className={`size-2 rounded-full ${dots[tone]}`} />
       <span className={compact ? 'sr-only' : undefined}>{text}</span>
@@ -100,6 +112,15 @@ export function ConnectionBadge({
         <span className="tabular text-emerald-700/80">{detail}</span>
       )}
       {queuedText && <span className="tabular">{queuedText}</span>}
+      {ended && (
+        <a
+          href={signInHref}
+          data-testid="connection-sign-in"
+          className="ml-0.5 underline underline-offset-2 hover:no-underline"
+        >
+          {t('connection.signInAgain')}
+        </a>
+      )}
       {canRetry && (
         <button
           type="button"

@@ -180,7 +180,10 @@ test('switching to Thai shows Thai labels after a reload, and the choice follows
 test('sign-out returns to sign-in and protected pages and APIs refuse afterwards', async ({ page }) => {
   for (const path of ['/', '/orders', '/products', '/admin']) {
     await page.goto(appUrl(path));
-    await expect(page).toHaveURL(appUrl('/sign-in'));
+    // Sent to sign-in with the page asked for (the dashboard needs none); see sign-in-redirect.spec.ts.
+    await expect(page).toHaveURL(
+      appUrl(path === '/' ? '/sign-in' : `/sign-in?next=${encodeURIComponent(path)}`),
+    );
   }
   expect((await page.request.get(appUrl('/api/orders'))).status()).toBe(401);
 
@@ -188,7 +191,7 @@ test('sign-out returns to sign-in and protected pages and APIs refuse afterwards
   expect((await page.request.get(appUrl('/api/products'))).status()).toBe(200);
   await signOut(page);
   await page.goto(appUrl('/orders'));
-  await expect(page).toHaveURL(appUrl('/sign-in'));
+  await expect(page).toHaveURL(appUrl('/sign-in?next=%2Forders'));
   const response = await page.request.get(appUrl('/api/orders'));
   expect(response.status()).toBe(401);
   expect(await response.json()).toMatchObject({ error: { code: 'UNAUTHORIZED' } });

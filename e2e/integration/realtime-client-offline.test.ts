@@ -251,19 +251,18 @@ describe('WebSocketClient against the real server: offline queue, recovery, dedu
     client.destroy();
   });
 
-  it('backs off instead of spinning when the upgrade is refused (forged cookie)', async () => {
+  it('stops for good when the server has no session for it (forged cookie: 4001)', async () => {
     const sockets = new SocketControl('osl_session=forged');
     const client = new WebSocketClient({
       url: wsUrl(server, ''),
       createSocket: sockets.create,
       network: new ManualNetwork(),
-      reconnectInterval: 600_000,
+      reconnectInterval: 10,
     });
-    // The gateway answers HTTP 401 before any WebSocket exists, so no close code reaches the client.
-    await expect.poll(() => client.state.status).toBe('reconnecting');
-    expect(client.state).toMatchObject({ attempt: 1 });
+    // The gateway accepts the upgrade and closes it with 4001, which the client takes as final.
+    await expect.poll(() => client.state.status).toBe('closed');
+    expect(client.state).toMatchObject({ status: 'closed', reason: { kind: 'session-ended', code: 4001 } });
     expect(sockets.created).toBe(1);
     client.destroy();
-    expect(client.state.status).toBe('closed');
   });
 });

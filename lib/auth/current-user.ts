@@ -1,11 +1,12 @@
 import 'server-only';
-import { cookies } from 'next/headers';
-import { redirect } from 'next/navigation';
+import { cookies, headers } from 'next/headers';
+import { forbidden, redirect } from 'next/navigation';
 import { cache } from 'react';
 import { findSessionUser, type SessionUser } from '../db/queries/users';
 import type { Role } from '../db/schema';
 import { apiError } from '../http/api-response';
 import { getServices } from '../server/services';
+import { REQUESTED_PATH_HEADER, signInUrl } from './next-path';
 import { readCookie, SESSION_COOKIE, verifySessionToken } from './session';
 
 export type { SessionUser };
@@ -23,19 +24,24 @@ export const getCurrentUser = cache(async (): Promise<SessionUser | null> => {
   return userFromToken(store.get(SESSION_COOKIE)?.value);
 });
 
-/** The signed-in user, or a redirect to the sign-in page. */
+/**
+ * The signed-in user, or a redirect to the sign-in page that returns to the page asked for (the proxy passes its
+ * path; see lib/auth/next-path.ts).
+ */
 export async function requireUser(): Promise<SessionUser> {
   const user = await getCurrentUser();
-  if (!user) redirect('/sign-in');
+  if (!user) redirect(signInUrl((await headers()).get(REQUESTED_PATH_HEADER)));
   return user;
 }
 
-export type RoleCheck = { allowed: true; user: SessionUser } | { allowed: false; user: SessionUser };
-
-/** Signed in (else redirect) and one of `roles`? The page decides how to refuse (a 403-style page). */
-export async function requireRole(...roles: Role[]): Promise<RoleCheck> {
+/**
+ * Signed in (else the sign-in redirect) with one of `roles`, else `forbidden()`: the nearest forbidden.tsx renders
+ * with HTTP 403. Call it before anything streams (in the page itself, not inside a Suspense boundary).
+ */
+export async function requireRole(...roles: Role[]): Promise<SessionUser> {
   const user = await requireUser();
-  return roles.includes(user.role) ? { allowed: true, user } : { allowed: false, user };
+  if (!roles.includes(user.role)) forbidden();
+  return user;
 }
 
 export type ApiUserResult = { ok: true; user: SessionUser } | { ok: false; response: Response };

@@ -1,4 +1,4 @@
-import { jwtVerify, SignJWT } from 'jose';
+import { errors, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
 
 export const SESSION_COOKIE = 'osl_session';
@@ -26,20 +26,36 @@ export async function createSessionToken(
   return { token, expiresAt };
 }
 
+/**
+ * What a session token amounts to. `expired` is only said of a token we signed (the signature is checked before the
+ * expiry), so it is safe to tell the client its session ran out rather than that it never had one.
+ */
+export type SessionCheck =
+  | { ok: true; claims: SessionClaims }
+  | { ok: false; reason: 'missing' | 'invalid' | 'expired' };
+
+export async function inspectSessionToken(key: Uint8Array, token: string | undefined): Promise<SessionCheck> {
+  if (!token) return { ok: false, reason: 'missing' };
+  try {
+    const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'] });
+    const parsed = claims.safeParse(payload);
+    if (!parsed.success || typeof payload.exp !== 'number') return { ok: false, reason: 'invalid' };
+    return {
+      ok: true,
+      claims: { userId: parsed.data.sub, tenantId: parsed.data.tid, expiresAt: payload.exp * 1000 },
+    };
+  } catch (error) {
+    return { ok: false, reason: error instanceof errors.JWTExpired ? 'expired' : 'invalid' };
+  }
+}
+
 /** Null for anything that is not a valid, unexpired token signed with our key. */
 export async function verifySessionToken(
   key: Uint8Array,
   token: string | undefined,
 ): Promise<SessionClaims | null> {
-  if (!token) return null;
-  try {
-    const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'] });
-    const parsed = claims.safeParse(payload);
-    if (!parsed.success || typeof payload.exp !== 'number') return null;
-    return { userId: parsed.data.sub, tenantId: parsed.data.tid, expiresAt: payload.exp * 1000 };
-  } catch {
-    return null;
-  }
+  const check = await inspectSessionToken(key, token);
+  return check.ok ? check.claims : null;
 }
 
 /** Reads one cookie from a raw `Cookie` header (the WebSocket upgrade has no Next cookie helpers). */

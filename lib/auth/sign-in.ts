@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { findUserForSignIn } from '../db/queries/users';
 import { LOCALE_COOKIE, LOCALE_COOKIE_MAX_AGE, toLocale } from '../i18n/config';
 import { getServices } from '../server/services';
+import { afterSignIn, NEXT_PARAM } from './next-path';
 import { hashPassword, verifyPassword } from './password';
 import { createSessionToken, SESSION_COOKIE } from './session';
 
@@ -26,7 +27,10 @@ async function clientAddress(): Promise<string> {
   return forwarded.split(',').at(-1)?.trim() || 'unknown';
 }
 
-/** Email + password sign-in, zod-validated, slowed down per email and per client address after failures. */
+/**
+ * Email + password sign-in, zod-validated, slowed down per email and per client address after failures. On success
+ * goes to the form's `next` page when it is a path on this site (safeNextPath), else to the dashboard.
+ */
 export async function signIn(_previous: SignInState, form: FormData): Promise<SignInState> {
   const parsed = credentials.safeParse({
     email: String(form.get('email') ?? '')
@@ -69,7 +73,7 @@ export async function signIn(_previous: SignInState, form: FormData): Promise<Si
       maxAge: LOCALE_COOKIE_MAX_AGE,
     });
   }
-  redirect('/');
+  redirect(afterSignIn(form.get(NEXT_PARAM)));
 }
 
 export async function signOut(): Promise<void> {

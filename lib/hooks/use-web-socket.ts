@@ -3,13 +3,14 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
-import type {
-  ChannelListener,
-  ChannelSnapshot,
-  ConnectionState,
-  OutgoingInput,
-  RequestOptions,
-  Subscription,
+import {
+  type ChannelListener,
+  type ChannelSnapshot,
+  type ConnectionState,
+  type OutgoingInput,
+  type RequestOptions,
+  type Subscription,
+  sessionEnded,
 } from '../realtime/client';
 import type { EventMessage, Member, PresencePatch } from '../realtime/protocol/messages';
 import { useRealtime } from './realtime-context';
@@ -21,6 +22,8 @@ export type WebSocketStatus = {
   /** Connecting for the first time or waiting to retry. */
   connecting: boolean;
   disconnected: boolean;
+  /** The connection ended because the session did (`closed` for good): the user has to sign in again. */
+  sessionEnded: 'unauthorized' | 'expired' | null;
   latency: number | null;
   queuedMessages: number;
   droppedMessages: number;
@@ -32,6 +35,7 @@ function describeState(state: ConnectionState) {
     connected: state.status === 'open',
     connecting: state.status === 'connecting' || state.status === 'reconnecting',
     disconnected: state.status === 'offline' || state.status === 'closed' || state.status === 'idle',
+    sessionEnded: sessionEnded(state),
   };
 }
 

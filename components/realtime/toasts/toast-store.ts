@@ -12,6 +12,8 @@ export type ToastInput = {
   durationMs?: number;
   /** Toasts with the same key replace each other (e.g. one per entity) instead of stacking. */
   key?: string;
+  /** A link under the text (e.g. "Sign in again"). */
+  link?: { href: string; label: string };
 };
 
 export type Toast = ToastInput & { id: string; tone: ToastTone; createdAt: number };

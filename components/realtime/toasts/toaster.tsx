@@ -66,6 +66,14 @@ function ToastList({ toasts }: { toasts: ToastStore }) {
           <div className="min-w-0 flex-1">
             <p className="font-medium text-slate-900">{toast.title}</p>
             {toast.description && <p className="mt-0.5 text-slate-600">{toast.description}</p>}
+            {toast.link && (
+              <a
+                href={toast.link.href}
+                className="mt-1 inline-block font-medium text-brand-600 underline underline-offset-2 hover:no-underline"
+              >
+                {toast.link.label}
+              </a>
+            )}
           </div>
           <button
             type="button"

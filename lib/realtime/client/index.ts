@@ -13,7 +13,7 @@ export { type ClientOptions, defaultClientOptions } from './options';
 export type { Position } from './position';
 export { applyPresence, countPresence, type PresenceCounts, presenceSnapshot } from './presence-merge';
 export { createRpcTransport, type RpcReply } from './rpc-transport';
-export type { CloseReason, ConnectionState, ConnectionStatus } from './state';
+export { type CloseReason, type ConnectionState, type ConnectionStatus, sessionEnded } from './state';
 export { resolveSocketUrl } from './url';
 export {
   type ClientEvents,

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { type ConnectionState, type StateInput, type TransitionContext, transition } from './state';
+import { closeEntryFor } from '../protocol/codes';
+import {
+  type ConnectionState,
+  type StateInput,
+  sessionEnded,
+  type TransitionContext,
+  transition,
+} from './state';
 
 const ctx: TransitionContext = {
   now: 1000,
@@ -102,14 +109,27 @@ describe('connection state machine', () => {
   it.each([
     [1000, 'normal'],
     [4000, 'unsupportedVersion'],
-    [4001, 'unauthorized'],
     [4003, 'forbidden'],
     [4010, 'tooManyConnections'],
     [4013, 'kicked'],
-    [4014, 'sessionExpired'],
   ])('close code %i (%s) is final', (code) => {
     const next = transition(open, lost(code), ctx);
     expect(next).toMatchObject({ status: 'closed', reason: { kind: 'server', code } });
+    expect(sessionEnded(next)).toBeNull();
+  });
+
+  it.each([
+    [4001, false, 'unauthorized'],
+    [4014, true, 'expired'],
+  ] as const)('close code %i ends the session, also while connecting', (code, expired, ended) => {
+    for (const from of [open, { status: 'connecting', attempt: 3 } as const]) {
+      const next = transition(from, lost(code), ctx);
+      expect(next).toEqual({
+        status: 'closed',
+        reason: { kind: 'session-ended', code, entry: closeEntryFor(code), expired },
+      });
+      expect(sessionEnded(next)).toBe(ended);
+    }
   });
 
   it.each([1001, 1006, 1011, 4008, 4009, 4011, 4012])('close code %i retries', (code) => {

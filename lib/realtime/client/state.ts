@@ -1,10 +1,33 @@
-import { type CloseEntry, closeEntryFor } from '../protocol/codes';
+import { type CloseEntry, closeCodes, closeEntryFor } from '../protocol/codes';
 
 /** Why a connection ended for good (no more automatic attempts). */
 export type CloseReason =
   | { kind: 'client' }
   | { kind: 'server'; code: number; entry?: CloseEntry }
+  /**
+   * The server has no session for this tab: never signed in, signed out elsewhere, the user removed
+   * (`unauthorized`, 4001) or the session ran out (`sessionExpired`, 4014). Only signing in again helps.
+   */
+  | { kind: 'session-ended'; code: number; entry: CloseEntry; expired: boolean }
   | { kind: 'gave-up'; attempts: number };
+
+/** 'unauthorized' | 'expired' when the connection ended because the session did, else null. */
+export function sessionEnded(state: ConnectionState): 'unauthorized' | 'expired' | null {
+  if (state.status !== 'closed' || state.reason.kind !== 'session-ended') return null;
+  return state.reason.expired ? 'expired' : 'unauthorized';
+}
+
+function finalReason(code: number, entry: CloseEntry | undefined): CloseReason {
+  const expired = code === closeCodes.sessionExpired.code;
+  if (expired || code === closeCodes.unauthorized.code)
+    return {
+      kind: 'session-ended',
+      code,
+      entry: expired ? closeCodes.sessionExpired : closeCodes.unauthorized,
+      expired,
+    };
+  return { kind: 'server', code, entry };
+}
 
 /** The phases of a client connection; exactly one at a time. */
 export type ConnectionState =
@@ -61,9 +84,8 @@ export function transition(
     case 'socket-lost': {
       if (state.status !== 'connecting' && state.status !== 'open') return state;
       const entry = closeEntryFor(input.code);
-      if (entry && !entry.retry)
-        return { status: 'closed', reason: { kind: 'server', code: input.code, entry } };
-      if (!ctx.reconnect) return { status: 'closed', reason: { kind: 'server', code: input.code, entry } };
+      if ((entry && !entry.retry) || !ctx.reconnect)
+        return { status: 'closed', reason: finalReason(input.code, entry) };
       if (!ctx.online) return { status: 'offline' };
       const attempt = (state.status === 'connecting' ? state.attempt : 0) + 1;
       if (attempt > ctx.maxReconnectAttempts)

@@ -131,7 +131,7 @@ describe('WebSocketClient: connection life cycle', () => {
     const client = makeClient();
     last().accept();
     last().drop(4001, 'Unauthorized');
-    expect(client.state).toMatchObject({ status: 'closed', reason: { kind: 'server', code: 4001 } });
+    expect(client.state).toMatchObject({ status: 'closed', reason: { kind: 'session-ended', code: 4001 } });
     vi.advanceTimersByTime(60_000);
     expect(sockets).toHaveLength(1);
   });

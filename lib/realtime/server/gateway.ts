@@ -12,12 +12,20 @@ import { corkForTick, wireOf } from './wire';
 
 export type Authenticated = { user: HubUser; expiresAt: number };
 
+/** Why an upgrade has no user: the close code it is answered with (see `closeCodes`). */
+export type AuthRefusal = 'unauthorized' | 'sessionExpired';
+
+export type Authentication = ({ ok: true } & Authenticated) | { ok: false; refusal: AuthRefusal };
+
+/** How long a refused socket may take to answer the close frame before it is cut off. */
+const REFUSED_CLOSE_TIMEOUT_MS = 1000;
+
 export type GatewayDeps = {
   env: Pick<Env, 'ALLOWED_ORIGINS' | 'WS_MAX_FRAME_BYTES' | 'WS_COMPRESSION_THRESHOLD'>;
   hub: Hub;
   logger: Logger;
-  /** The user behind the request's session cookie, or null. */
-  authenticate(req: IncomingMessage): Promise<Authenticated | null>;
+  /** The user behind the request's session cookie, or why there is none. Throws when it cannot tell (503). */
+  authenticate(req: IncomingMessage): Promise<Authentication>;
 };
 
 /** Adapts one `ws` socket to the hub: writes pre-built frames straight to the TCP socket, corked per tick. */
@@ -69,10 +77,8 @@ class WsSocket implements HubSocket {
   }
 }
 
-function refuse(socket: Duplex, status: 401 | 403 | 400 | 503, code: string, message: string): void {
-  const text = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 503: 'Service Unavailable' }[
-    status
-  ];
+function refuse(socket: Duplex, status: 403 | 503, code: string, message: string): void {
+  const text = { 403: 'Forbidden', 503: 'Service Unavailable' }[status];
   const body = JSON.stringify({ error: { code, message } });
   socket.end(
     `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
@@ -95,7 +101,16 @@ export function originAllowed(
   }
 }
 
-/** The only module that touches `ws`: the HTTP upgrade (origin, session, version) and the socket adapter. */
+/**
+ * The only module that touches `ws`: the HTTP upgrade (origin, session, version) and the socket adapter.
+ *
+ * A missing, invalid or expired session is not refused with HTTP 401: a browser only reports 1006 for a refused
+ * upgrade, and its client would retry forever. The upgrade is accepted and closed at once with `unauthorized`
+ * (4001) or `sessionExpired` (4014), which the client treats as final. Such a socket never reaches the hub (no
+ * connection, presence or subscription), negotiates no compression, ends on any data frame over 125 bytes and is
+ * cut off if the close handshake does not come back promptly. A foreign Origin is still refused with HTTP 403 before
+ * any upgrade.
+ */
 export function createGateway(deps: GatewayDeps) {
   const { env, hub, logger } = deps;
   const wss = new WebSocketServer({
@@ -104,6 +119,23 @@ export function createGateway(deps: GatewayDeps) {
     maxPayload: env.WS_MAX_FRAME_BYTES,
     perMessageDeflate: { serverNoContextTakeover: true, threshold: env.WS_COMPRESSION_THRESHOLD },
   });
+  // Sockets opened only to be closed: no deflate context, and any data frame beyond a control frame's size ends them.
+  const refusals = new WebSocketServer({
+    noServer: true,
+    clientTracking: false,
+    maxPayload: 125,
+    perMessageDeflate: false,
+  });
+
+  function refuseOpen(req: IncomingMessage, socket: Duplex, head: Buffer, refusal: AuthRefusal): void {
+    const { code, reason } = closeCodes[refusal];
+    refusals.handleUpgrade(req, socket, head, (ws) => {
+      ws.on('error', () => {});
+      ws.close(code, reason);
+      setTimeout(() => ws.terminate(), REFUSED_CLOSE_TIMEOUT_MS).unref();
+    });
+    logger.debug({ code }, 'upgrade without a session closed');
+  }
 
   function attach(ws: WebSocket, tcp: Socket, auth: Authenticated, versionOk: boolean): void {
     if (!versionOk) {
@@ -136,16 +168,16 @@ export function createGateway(deps: GatewayDeps) {
     if (!originAllowed(req.headers.origin, req.headers.host, env.ALLOWED_ORIGINS)) {
       return refuse(socket, 403, 'FORBIDDEN', 'Origin not allowed');
     }
-    let auth: Authenticated | null;
+    let auth: Authentication;
     try {
       auth = await deps.authenticate(req);
     } catch (error) {
       logger.error({ err: (error as Error).message }, 'authentication failed');
       return refuse(socket, 503, 'UNAVAILABLE', 'Service temporarily unavailable');
     }
-    if (!auth) return refuse(socket, 401, 'UNAUTHORIZED', 'Not signed in or session expired');
     if (socket.destroyed) return;
-    const authenticated = auth;
+    if (!auth.ok) return refuseOpen(req, socket, head, auth.refusal);
+    const authenticated: Authenticated = { user: auth.user, expiresAt: auth.expiresAt };
     const versionOk = version === null || version === String(PROTOCOL_VERSION);
     wss.handleUpgrade(req, socket, head, (ws) => attach(ws, socket as Socket, authenticated, versionOk));
   }
@@ -153,6 +185,9 @@ export function createGateway(deps: GatewayDeps) {
   return {
     handleUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) =>
       void handleUpgrade(req, socket, head),
-    close: () => wss.close(),
+    close: () => {
+      wss.close();
+      refusals.close();
+    },
   };
 }

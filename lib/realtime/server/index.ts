@@ -68,10 +68,13 @@ export async function createRealtime(deps: RealtimeDeps): Promise<Realtime> {
     hub,
     logger,
     authenticate: async (req) => {
-      const claims = await verify(readCookie(req.headers.cookie, SESSION_COOKIE));
-      if (!claims) return null;
+      const session = await verify(readCookie(req.headers.cookie, SESSION_COOKIE));
+      if (!session.ok)
+        return { ok: false, refusal: session.reason === 'expired' ? 'sessionExpired' : 'unauthorized' };
+      const { claims } = session;
       const user = await users.load(claims.tenantId, claims.userId);
-      return user ? { user, expiresAt: claims.expiresAt } : null;
+      // A token for a user who no longer exists is no session at all.
+      return user ? { ok: true, user, expiresAt: claims.expiresAt } : { ok: false, refusal: 'unauthorized' };
     },
   });
   logger.info({ bus: backends.bus.kind }, 'realtime ready');

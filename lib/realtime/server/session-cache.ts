@@ -1,4 +1,4 @@
-import { type SessionClaims, verifySessionToken } from '../../auth/session';
+import { inspectSessionToken, type SessionCheck, type SessionClaims } from '../../auth/session';
 
 /**
  * Verified session tokens, remembered (bounded) so a reconnect storm or many tabs with the same cookie do not pay
@@ -6,17 +6,21 @@ import { type SessionClaims, verifySessionToken } from '../../auth/session';
  */
 export function createTokenVerifier(key: Uint8Array, maxEntries = 10_000) {
   const verified = new Map<string, SessionClaims>();
-  return async (token: string | undefined): Promise<SessionClaims | null> => {
-    if (!token) return null;
+  return async (token: string | undefined): Promise<SessionCheck> => {
+    if (!token) return { ok: false, reason: 'missing' };
     const hit = verified.get(token);
-    if (hit) return hit.expiresAt > Date.now() ? hit : null;
-    const claims = await verifySessionToken(key, token);
-    if (!claims) return null;
-    verified.set(token, claims);
+    if (hit) {
+      if (hit.expiresAt > Date.now()) return { ok: true, claims: hit };
+      verified.delete(token);
+      return { ok: false, reason: 'expired' };
+    }
+    const check = await inspectSessionToken(key, token);
+    if (!check.ok) return check;
+    verified.set(token, check.claims);
     if (verified.size > maxEntries) {
       const oldest = verified.keys().next().value;
       if (oldest !== undefined) verified.delete(oldest);
     }
-    return claims;
+    return check;
   };
 }
