@@ -5,6 +5,8 @@ const nextConfig = {
   allowedDevOrigins: ['127.0.0.1', 'localhost'],
   serverExternalPackages: ['@electric-sql/pglite', 'pg', 'ioredis', 'ws', 'pino', 'prom-client'],
   typescript: { ignoreBuildErrors: false },
+  // forbidden() from next/navigation: admin-only pages answer HTTP 403 with app/(app)/forbidden.tsx.
+  experimental: { authInterrupts: true },
 };
 
 export default nextConfig;

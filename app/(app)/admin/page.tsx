@@ -3,7 +3,6 @@ import { RealtimeStats } from '@/components/admin-stats/realtime-stats';
 import { initials } from '@/components/shell/initials';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardHeader } from '@/components/ui/card';
-import { Forbidden } from '@/components/ui/forbidden';
 import { PageHeader } from '@/components/ui/page-header';
 import { requireRole } from '@/lib/auth/current-user';
 import { listTenantUsers } from '@/lib/db/queries/users';
@@ -15,9 +14,8 @@ export async function generateMetadata(): Promise<Metadata> {
 }
 
 export default async function AdminPage() {
-  const check = await requireRole('admin');
-  if (!check.allowed) return <Forbidden role={check.user.role} />;
-  const { user } = check;
+  // Anyone else gets app/(app)/forbidden.tsx with HTTP 403.
+  const user = await requireRole('admin');
   const people = await listTenantUsers(getServices().database.db, user.tenantId);
   const t = await getT('admin');
   const tc = await getT('common');

@@ -1,7 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { AdminConflicts } from '@/components/collab/admin-conflicts';
-import { Forbidden } from '@/components/ui/forbidden';
 import { PageHeader } from '@/components/ui/page-header';
 import { requireRole } from '@/lib/auth/current-user';
 import { listCustomers } from '@/lib/db/queries/customers';
@@ -17,9 +16,8 @@ export async function generateMetadata(): Promise<Metadata> {
 
 /** Admins only: open conflicts across orders, stuck locks with force-release, and the order sync policy. */
 export default async function AdminConflictsPage() {
-  const check = await requireRole('admin');
-  if (!check.allowed) return <Forbidden role={check.user.role} />;
-  const { user } = check;
+  // Anyone else gets app/(app)/forbidden.tsx with HTTP 403.
+  const user = await requireRole('admin');
   const db = getServices().database.db;
   const [orders, customers] = await Promise.all([
     listOrders(db, user.tenantId, { page: 1, pageSize: 500 }),

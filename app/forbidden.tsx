@@ -1,0 +1,8 @@
+import { Forbidden } from '@/components/ui/forbidden';
+import { getCurrentUser } from '@/lib/auth/current-user';
+
+/** The app-wide 403 page (HTTP 403) for `forbidden()` outside the signed-in group. */
+export default async function RootForbidden() {
+  const user = await getCurrentUser();
+  return <Forbidden role={user?.role} />;
+}
