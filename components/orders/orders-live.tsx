@@ -2,7 +2,8 @@
 
 import Link from 'next/link';
 import { useTranslation } from 'react-i18next';
-import { Badge, type BadgeTone } from '@/components/ui/badge';
+import { Badge } from '@/components/ui/badge';
+import { statusTones } from '@/components/ui/status-tones';
 import type { OrderStatus } from '@/lib/db/schema';
 import { useLocale } from '@/lib/i18n/use-locale';
 import { liveKeys, liveUrls } from '@/lib/live/query-keys';
@@ -11,14 +12,6 @@ import { fetchJson, useLiveQuery } from '@/lib/live/use-live-query';
 import { useOrdersLive } from '@/lib/live/use-orders-live';
 import { StatusControl } from './status-control';
 
-const statusTones: Record<OrderStatus, BadgeTone> = {
-  draft: 'neutral',
-  pending: 'amber',
-  confirmed: 'blue',
-  shipped: 'violet',
-  delivered: 'green',
-  cancelled: 'red',
-};
 const statuses = Object.keys(statusTones) as OrderStatus[];
 
 export function LiveStatusBadge({ status }: { status: OrderStatus }) {

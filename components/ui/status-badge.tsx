@@ -1,15 +1,7 @@
 import type { OrderStatus } from '@/lib/db/schema';
 import { getT } from '@/lib/i18n/server';
-import { Badge, type BadgeTone } from './badge';
-
-export const statusTones: Record<OrderStatus, BadgeTone> = {
-  draft: 'neutral',
-  pending: 'amber',
-  confirmed: 'blue',
-  shipped: 'violet',
-  delivered: 'green',
-  cancelled: 'red',
-};
+import { Badge } from './badge';
+import { statusTones } from './status-tones';
 
 export async function StatusBadge({ status }: { status: OrderStatus }) {
   const t = await getT('common');

@@ -2,18 +2,10 @@
 
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Badge, type BadgeTone } from '@/components/ui/badge';
+import { Badge } from '@/components/ui/badge';
+import { statusTones } from '@/components/ui/status-tones';
 import type { SyncOrderStatus } from '@/lib/sync/types';
 import { nextStatuses, type StatusBlock, type StatusMoveOutcome, type StatusRefusal } from './status-moves';
-
-const statusTones: Record<SyncOrderStatus, BadgeTone> = {
-  draft: 'neutral',
-  pending: 'amber',
-  confirmed: 'blue',
-  shipped: 'violet',
-  delivered: 'green',
-  cancelled: 'red',
-};
 
 const buttonTones: Record<SyncOrderStatus, string> = {
   draft: 'text-slate-700 hover:bg-slate-50',
