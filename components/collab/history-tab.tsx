@@ -10,6 +10,40 @@ import { RelativeTime } from './relative-time';
 
 type Names = Parameters<typeof formatValue>[2];
 
+const undoRefusals = [
+  'nothing',
+  'notYours',
+  'changedSince',
+  'cannot',
+  'locked',
+  'reopen',
+  'offline',
+  'other',
+] as const;
+type UndoRefusal = (typeof undoRefusals)[number];
+
+/** Why the server refused an undo or redo, from its error code (the message itself is not translated). */
+function undoRefusal(code: string | undefined): UndoRefusal {
+  switch (code) {
+    case 'NOT_FOUND':
+      return 'nothing';
+    case 'FORBIDDEN':
+      return 'notYours';
+    case 'CONFLICT':
+      return 'changedSince';
+    case 'VALIDATION':
+      return 'cannot';
+    case 'LOCKED':
+      return 'locked';
+    case 'STALE_VERSION':
+      return 'reopen';
+    case 'UNAVAILABLE':
+      return 'offline';
+    default:
+      return 'other';
+  }
+}
+
 /** Every applied change, newest first; my own changes can be undone (and my undos redone). */
 export function HistoryTab({
   sync,
@@ -24,13 +58,16 @@ export function HistoryTab({
 }) {
   const { t } = useTranslation('collab');
   const [onlyMine, setOnlyMine] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<{ mode: 'undo' | 'redo'; reason: UndoRefusal } | null>(null);
   const entries = sync.changeHistory.filter((e) => !onlyMine || e.userId === selfId);
 
-  async function run(action: Promise<{ ok: boolean; error?: { message: string } } | undefined> | undefined) {
+  async function run(
+    mode: 'undo' | 'redo',
+    action: Promise<{ ok: boolean; error?: { code: string } } | undefined> | undefined,
+  ) {
     setError(null);
     const reply = await action;
-    if (reply && !reply.ok) setError(reply.error?.message ?? '');
+    if (reply && !reply.ok) setError({ mode, reason: undoRefusal(reply.error?.code) });
   }
 
   function summary(entry: HistoryEntry): string {
@@ -71,7 +108,7 @@ export function HistoryTab({
               type="button"
               className="btn-secondary px-2.5 py-1 text-xs"
               data-testid="undo-last"
-              onClick={() => void run(sync.undoChange())}
+              onClick={() => void run('undo', sync.undoChange())}
             >
               ↶ {t('panel.history.undo')}
             </button>
@@ -79,7 +116,7 @@ export function HistoryTab({
               type="button"
               className="btn-secondary px-2.5 py-1 text-xs"
               data-testid="redo-last"
-              onClick={() => void run(sync.redoChange())}
+              onClick={() => void run('redo', sync.redoChange())}
             >
               ↷ {t('panel.history.redo')}
             </button>
@@ -91,7 +128,7 @@ export function HistoryTab({
           className="mb-2 rounded-md bg-rose-50 px-2.5 py-1.5 text-xs text-rose-800"
           data-testid="history-error"
         >
-          {t('panel.history.failed', { reason: error })}
+          {t(`panel.history.refused.${error.mode}.${error.reason}`)}
         </p>
       ) : null}
       {entries.length === 0 ? (
@@ -145,7 +182,7 @@ export function HistoryTab({
                   type="button"
                   className="btn-ghost shrink-0 px-2 py-0.5 text-xs"
                   data-testid="history-undo"
-                  onClick={() => void run(sync.undoChange(entry.changeId))}
+                  onClick={() => void run('undo', sync.undoChange(entry.changeId))}
                 >
                   {t('panel.history.undo')}
                 </button>
@@ -155,7 +192,7 @@ export function HistoryTab({
                   type="button"
                   className="btn-ghost shrink-0 px-2 py-0.5 text-xs"
                   data-testid="history-redo"
-                  onClick={() => void run(sync.redoChange(entry.changeId))}
+                  onClick={() => void run('redo', sync.redoChange(entry.changeId))}
                 >
                   {t('panel.history.redo')}
                 </button>

@@ -17,7 +17,10 @@ type Labels = {
     strategy: Record<'crdt' | 'operational-transform', string>;
   };
   admin: { saved: string };
-  panel: { tabs: Record<'people' | 'comments' | 'history' | 'conflicts', string> };
+  panel: {
+    tabs: Record<'people' | 'comments' | 'history' | 'conflicts', string>;
+    history: { refused: Record<'undo', Record<'nothing', string>> };
+  };
 };
 const labels = (locale: Locale): Labels =>
   JSON.parse(readFileSync(path.resolve(`public/locales/${locale}/collab.json`), 'utf8')) as Labels;
@@ -233,7 +236,7 @@ for (const locale of ['en', 'th'] as const) {
       await expect(napaEntry).toBeVisible();
       await expect(napaEntry.getByTestId('history-undo')).toHaveCount(0);
       await napa.page.getByTestId('undo-last').click();
-      await expect(napa.page.getByTestId('history-error')).toBeVisible();
+      await expect(napa.page.getByTestId('history-error')).toHaveText(l.panel.history.refused.undo.nothing);
       await expect(napaQty).toHaveValue(changed);
 
       await anna.page.getByTestId('tab-history').click();
