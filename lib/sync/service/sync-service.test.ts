@@ -508,6 +508,9 @@ function syncServiceSuite(kind: TestDbKind) {
       const after = await open(anna, id);
       expect(after.version).toBe(start.version + 3);
       expect([...after.doc.notes].sort().join('')).toBe([...`${start.doc.notes}123`].sort().join(''));
+      // A text change travels as its op: the room never gets copies of the whole notes.
+      const event = sink.events.findLast((e) => e.channel === `order:${id}` && e.event === 'sync.change');
+      expect(event?.data).toMatchObject({ op: { type: 'text' }, before: null, after: null });
       const history = await service.history(anna, { entityType: 'order', entityId: id, limit: 10 });
       expect(history.ok && history.value.items.map((c) => c.version)).toEqual([
         start.version + 3,
