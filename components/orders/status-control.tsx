@@ -19,7 +19,8 @@ const tones: Partial<Record<OrderStatus, string>> = {
 
 /**
  * The next statuses an order may take (lib/catalog/order-transitions.ts) as buttons. Confirming reserves stock and
- * cancelling releases it on the server; a refused change (not enough stock, someone moved it first) is a toast.
+ * cancelling releases it on the server; a refused change (not enough stock, someone moved it first, someone holds
+ * the status lock in the order editor) is a toast.
  */
 export function StatusControl({
   orderId,
@@ -44,12 +45,20 @@ export function StatusControl({
   if (next.length === 0)
     return compact ? null : <span className="text-xs text-slate-400">{t('live:orders.final')}</span>;
 
+  /** Someone holding the status lock in the order editor is named; other refusals as every catalog form says them. */
+  function refusal(error: Parameters<typeof describeError>[0]): string {
+    const holder = error.details?.holder as { userName?: unknown } | undefined;
+    if (error.code === 'LOCKED' && typeof holder?.userName === 'string')
+      return t('live:orders.statusLocked', { name: holder.userName });
+    return describeError(error).text;
+  }
+
   function move(to: OrderStatus) {
     if (to === 'cancelled' && !window.confirm(t('live:orders.confirmCancel', { number }))) return;
     startTransition(async () => {
       const result = await changeOrderStatusAction(orderId, { status: to });
       if (!result.ok) {
-        push({ title: describeError(result.error).text, tone: 'error' });
+        push({ title: refusal(result.error), tone: 'error' });
         void queryClient.invalidateQueries({ queryKey: liveKeys.orders });
         return;
       }

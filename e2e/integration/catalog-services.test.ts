@@ -3,6 +3,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Catalog, createCatalog } from '../../lib/catalog';
 import { customers, products } from '../../lib/db/schema';
 import type { Logger } from '../../lib/logger';
+import { createMemoryLockStore } from '../../lib/sync/service/locks/memory-lock-store';
+import { createSyncService } from '../../lib/sync/service/sync-service';
 import {
   insertOrder,
   insertProduct,
@@ -22,7 +24,9 @@ function catalogServices(kind: TestDbKind) {
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
-    catalog = createCatalog({ db: database.db, publish: events.publish });
+    const locks = createMemoryLockStore();
+    const sync = createSyncService({ database, locks, publish: events.publish });
+    catalog = createCatalog({ db: database.db, publish: events.publish, sync });
     actors = await seededActors(database.db);
   });
   afterAll(async () => {
@@ -211,6 +215,7 @@ function catalogServices(kind: TestDbKind) {
       const logged: unknown[] = [];
       const failing = createCatalog({
         db: database.db,
+        sync: createSyncService({ database, locks: createMemoryLockStore(), publish: events.publish }),
         publish: async () => {
           throw new Error('hub down');
         },

@@ -19,10 +19,13 @@ export function createCatalog(deps: CatalogDeps): Catalog {
   };
 }
 
-/** The catalog over this process's database and hub (route handlers and server actions). */
+/** The catalog over this process's database, hub and sync service (route handlers and server actions). */
 export function getCatalog(): Catalog {
   const services = getServices();
+  const sync = services.collaboration?.sync;
+  if (!sync) throw new Error('Collaboration is not registered: start the app through server.ts');
   return createCatalog({
+    sync,
     db: services.database.db,
     publish: publishWithActivity((input) => services.realtime.publish(input), {
       db: services.database.db,

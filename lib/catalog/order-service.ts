@@ -1,64 +1,63 @@
-import { changeOrderStatus } from '../db/queries/order-status';
+import type { WriteFailure } from '../db/queries/write-outcome';
+import type { ErrorCode } from '../realtime/protocol/codes';
 import { type CatalogActor, isEntityId, mayWrite } from './access';
 import type { CatalogDeps } from './deps';
-import { type OrderSummaryDto, type StockItem, stockItem, toOrderSummaryDto } from './dto';
-import { type CatalogEvent, eventBase, type FieldChanges, publishAll } from './events';
-import { forbidden, fromWriteFailure, notFound, ok, type Result, validationFailed } from './result';
+import { type OrderSummaryDto, type StockItem, toOrderSummaryDto } from './dto';
+import type { FieldChanges } from './events';
+import { fail, forbidden, fromWriteFailure, notFound, ok, type Result, validationFailed } from './result';
 import { orderStatusInput } from './schemas';
 
 export type OrderStatusResult = { order: OrderSummaryDto; changes: FieldChanges; stock: StockItem[] };
 
+const statusOf: Partial<Record<ErrorCode, number>> = {
+  VALIDATION: 400,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  STALE_VERSION: 409,
+  LOCKED: 409,
+  CONFLICT: 409,
+};
+
+/** A refusal of the sync commit as the catalog answers it: the transition and stock reasons as everywhere else. */
+function fromSyncRefusal<T>(error: { code: ErrorCode; message: string; details?: unknown }): Result<T> {
+  const details = (error.details ?? undefined) as Record<string, unknown> | undefined;
+  const reason = details?.reason;
+  if (reason === 'invalid_transition' || reason === 'insufficient_stock')
+    return fromWriteFailure<T>('Order', details as WriteFailure);
+  if (error.code === 'NOT_FOUND') return notFound<T>('Order');
+  if (error.code === 'STALE_VERSION')
+    return fail<T>('STALE_VERSION', 409, 'Order was changed by someone else; reload and retry', details);
+  return fail<T>(error.code, statusOf[error.code] ?? 500, error.message, details);
+}
+
 export function createOrderService(deps: CatalogDeps) {
   return {
-    /** Moves an order along the transition table; confirming, shipping and cancelling move stock with it. */
+    /**
+     * Moves an order along the transition table; confirming, shipping and cancelling move stock with it. Committed
+     * by the sync service (lib/sync), like the order editor's status change: a history row and a new version,
+     * `sync.change` for open editors, the status lock respected, and the catalog events published there (not here).
+     */
     async changeStatus(actor: CatalogActor, id: string, input: unknown): Promise<Result<OrderStatusResult>> {
       if (!mayWrite(actor)) return forbidden();
       const parsed = orderStatusInput.safeParse(input);
       if (!parsed.success) return validationFailed(parsed.error);
       if (!isEntityId(id)) return notFound('Order');
-      const outcome = await changeOrderStatus(
-        deps.db,
-        actor.tenantId,
-        id,
-        parsed.data.status,
-        parsed.data.expectedVersion,
+      const outcome = await deps.sync.changeStatus(
+        {
+          user: { id: actor.id, name: actor.name, role: actor.role, tenantId: actor.tenantId },
+          connectionId: null,
+        },
+        { entityId: id, ...parsed.data },
       );
-      if (!outcome.ok) return fromWriteFailure('Order', outcome);
-      const { before, after } = outcome.value;
-      const changes = outcome.value.changes as FieldChanges;
-      const stock = outcome.value.stock.map(stockItem);
-      const base = eventBase(actor);
-      const data = {
-        ...base,
-        id,
-        number: after.number,
-        from: before.status,
-        to: after.status,
-        version: after.version,
-        changes,
-        stock,
+      if (!outcome.ok) return fromSyncRefusal(outcome.error);
+      const { change, order, stock, publishError } = outcome.value;
+      if (publishError !== undefined)
+        deps.logger?.error({ err: publishError, orderId: id }, 'catalog event publish failed');
+      const changes: FieldChanges = {
+        status: { before: change.before, after: change.after },
+        version: { before: change.version - 1, after: change.version },
       };
-      const events: CatalogEvent[] = [
-        { channel: 'orders', event: 'order.status_changed', data },
-        { channel: `order:${id}`, event: 'order.status_changed', data },
-      ];
-      if (stock.length > 0) {
-        const cause = {
-          kind: 'order.status_changed' as const,
-          orderId: id,
-          from: before.status,
-          to: after.status,
-        };
-        events.push({ channel: 'inventory', event: 'stock.changed', data: { ...base, cause, items: stock } });
-        for (const item of stock)
-          events.push({
-            channel: `product:${item.productId}`,
-            event: 'stock.changed',
-            data: { ...base, cause, items: [item] },
-          });
-      }
-      await publishAll(deps.publish, deps.logger, actor.tenantId, actor, events);
-      return ok({ order: toOrderSummaryDto(after), changes, stock });
+      return ok({ order: toOrderSummaryDto(order), changes, stock });
     },
   };
 }

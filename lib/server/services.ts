@@ -1,3 +1,4 @@
+import type { CollaborationRegistration } from '../activity/register';
 import type { LoginThrottle } from '../auth/login-throttle';
 import type { Database } from '../db/create-db';
 import type { Env } from '../env';
@@ -17,6 +18,8 @@ export type Services = {
   sessionKey: Uint8Array;
   loginThrottle: LoginThrottle;
   realtime: Realtime;
+  /** The sync service and lock store (lib/activity/register.ts); set by start.ts right after registering them. */
+  collaboration?: CollaborationRegistration;
 };
 
 const KEY = Symbol.for('omni-sales-live.services');

@@ -57,6 +57,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   registerServices(services);
   const messaging = registerMessaging(services);
   const collaboration = registerCollaboration(services);
+  // The catalog's status change commits through the same sync service as the order editor.
+  services.collaboration = collaboration;
 
   const dev = env.NODE_ENV !== 'production';
   // Next attaches its own upgrade listener to the server it is given; a decoy that never listens keeps it away

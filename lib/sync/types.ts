@@ -84,7 +84,14 @@ export type ChangeResult =
       theirs: Who & { version: number; at: number };
       concurrent: ConcurrentEditor[];
     }
-  | { clientChangeId: string; status: 'rejected'; code: string; message: string };
+  | {
+      clientChangeId: string;
+      status: 'rejected';
+      code: string;
+      message: string;
+      /** What the refusal is about, when the server says more (e.g. `{ reason: 'insufficient_stock', items }`). */
+      details?: unknown;
+    };
 
 export function sectionOfField(field: string): OrderSection | null {
   if (field === 'status') return 'status';

@@ -1,16 +1,8 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { canTransition, orderTransitions, stockEffect } from '../../catalog/order-transitions';
-import type { Db, Tx } from '../create-db';
+import type { Executor, Tx } from '../create-db';
 import { type Order, type OrderStatus, orderLines, orders, type Product, products } from '../schema';
-import {
-  abort,
-  type Changes,
-  diff,
-  pgErrorCode,
-  runInTransaction,
-  type StockShortage,
-  type WriteOutcome,
-} from './write-outcome';
+import { abort, type StockShortage } from './write-outcome';
 
 export type StockLevel = {
   productId: string;
@@ -22,14 +14,6 @@ export type StockLevel = {
   lowStockThreshold: number;
   version: number;
   before: { stock: number; reserved: number };
-};
-
-export type OrderStatusChange = {
-  before: Order;
-  after: Order;
-  changes: Changes<Order>;
-  /** Products whose stock or reservation moved, in id order. Empty when the transition does not touch stock. */
-  stock: StockLevel[];
 };
 
 type Demand = { productId: string; quantity: number };
@@ -70,47 +54,20 @@ function nextLevels(
   }
 }
 
-/**
- * Moves an order to `to` and applies the stock effect of the transition, all in one transaction. Locks the order
- * first, then its products in id order (the order every multi-product write uses), so concurrent confirmations
- * for the last units serialise on the product rows and never oversell; the CHECK constraints are the last guard.
- */
-export async function changeOrderStatus(
-  db: Db,
-  tenantId: string,
-  orderId: string,
-  to: OrderStatus,
-  expectedVersion?: number,
-): Promise<WriteOutcome<OrderStatusChange>> {
-  try {
-    return await runInTransaction(db, async (tx) => {
-      const [before] = await tx
-        .select()
-        .from(orders)
-        .where(and(eq(orders.tenantId, tenantId), eq(orders.id, orderId)))
-        .for('update');
-      if (!before) return abort({ reason: 'not_found' });
-      if (expectedVersion !== undefined && before.version !== expectedVersion)
-        abort({ reason: 'stale_version', currentVersion: before.version });
-      const stock = await applyStatusTransition(tx, tenantId, orderId, before.status, to);
-      const [after] = await tx
-        .update(orders)
-        .set({ status: to, version: sql`${orders.version} + 1`, updatedAt: new Date() })
-        .where(and(eq(orders.tenantId, tenantId), eq(orders.id, orderId)))
-        .returning();
-      if (!after) throw new Error('locked order vanished');
-      return { before, after, changes: diff(before, after, ['status', 'version'] as const), stock };
-    });
-  } catch (error) {
-    // 23514: a CHECK constraint refused the stock change; should the checks above ever miss a case.
-    if (pgErrorCode(error) === '23514') return { ok: false, reason: 'insufficient_stock', items: [] };
-    throw error;
-  }
+/** One order row of a tenant (null for another tenant's id), e.g. read back inside the transaction that changed it. */
+export async function findOrderRow(db: Executor, tenantId: string, orderId: string): Promise<Order | null> {
+  const [row] = await db
+    .select()
+    .from(orders)
+    .where(and(eq(orders.tenantId, tenantId), eq(orders.id, orderId)))
+    .limit(1);
+  return row ?? null;
 }
 
 /**
- * The checked part of a status change for a caller that already holds the order's row lock in its own transaction
- * (e.g. a collaborative edit of the status field): refuses a transition the table does not allow and applies its
+ * The checked part of a status change, for the one writer of an order's status: the sync engine's commit
+ * (lib/sync/service, which holds the order's row lock and writes the history row; the catalog's REST route and
+ * server action go through it too). Refuses a transition the table does not allow and applies its
  * stock effect. Refusals are thrown as WriteAbort (roll back; `error.failure` says why).
  */
 export async function applyStatusTransition(

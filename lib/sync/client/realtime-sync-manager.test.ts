@@ -1,5 +1,7 @@
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../e2e/support/test-db';
+import { orders } from '../../db/schema';
 import type { SyncUser } from '../service/context';
 import { createMemoryLockStore } from '../service/locks/memory-lock-store';
 import { syncHandlers } from '../service/register';
@@ -58,7 +60,7 @@ function setup(orderIndex: number) {
   const drain = async () => {
     while (await network.step());
   };
-  return { time, network, join, drain, pushes };
+  return { time, network, join, drain, pushes, orderId };
 }
 
 describe('RealtimeSyncManager', () => {
@@ -137,5 +139,31 @@ describe('RealtimeSyncManager', () => {
     await drain();
     await releasing;
     expect(napa.manager.isLocked('status')).toBe(false);
+  });
+
+  it('reopens the order when a pull cannot reach the server version (a write that left no history row)', async () => {
+    const { time, join, drain, orderId } = setup(6);
+    const anna = await join(fixture.user('anna@siam.example'), 'anna');
+    const napa = await join(fixture.user('napa@siam.example'), 'napa');
+    const start = anna.manager.getSnapshot().version;
+    // A write outside the sync engine: the version moves and no history row says how.
+    await database.db
+      .update(orders)
+      .set({ version: sql`${orders.version} + 1`, notes: 'written elsewhere' })
+      .where(eq(orders.id, orderId));
+    const line = napa.manager.getSnapshot().doc!.lines[0]!;
+    napa.manager.pushChange(`lines.${line.id}.quantity`, line.quantity + 1);
+    time.advance(150);
+    await drain();
+    for (const { manager } of [anna, napa]) {
+      const snapshot = manager.getSnapshot();
+      expect(snapshot.version).toBe(start + 2);
+      expect(snapshot.doc!.notes).toBe('written elsewhere');
+      expect(snapshot.doc!.lines[0]!.quantity).toBe(line.quantity + 1);
+      expect(snapshot.syncState).toBe('synced');
+    }
+    expect(anna.manager.getSnapshot().notices).toContainEqual(
+      expect.objectContaining({ kind: 'resynced', reason: 'missed changes' }),
+    );
   });
 });

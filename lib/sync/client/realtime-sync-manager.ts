@@ -49,7 +49,7 @@ export type SyncNotice =
       at: number;
     }
   | { kind: 'concurrent'; section: string; users: { userId: string; userName: string }[]; at: number }
-  | { kind: 'rejected'; field: string; code: string; message: string; at: number }
+  | { kind: 'rejected'; field: string; code: string; message: string; details?: unknown; at: number }
   | { kind: 'conflict'; conflict: ConflictNotice; at: number }
   | { kind: 'resynced'; reason: string; at: number }
   | { kind: 'lock-lost'; section: string; at: number };
@@ -238,6 +238,8 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       if (reply.ok) {
         applyChanges(reply.result.changes);
         if (!reply.result.complete) await open('too far behind');
+        // Still short of the server's version: a write left no history row, so no pull can fill the gap.
+        else if (version < reply.result.version) await open('missed changes');
       }
     } finally {
       catchingUp = false;
@@ -407,6 +409,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
           field: local.field,
           code: result.code,
           message: result.message,
+          ...(result.details === undefined ? {} : { details: result.details }),
           at: clock.now(),
         });
         if (local.op.type === 'text' || local.op.type === 'yjs' || result.code === 'STALE_VERSION') {

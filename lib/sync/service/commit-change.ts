@@ -63,7 +63,13 @@ export type CommitResult = {
 };
 
 const rejected = (clientChangeId: string, error: SyncError): CommitResult => ({
-  result: { clientChangeId, status: 'rejected', code: error.code, message: error.message },
+  result: {
+    clientChangeId,
+    status: 'rejected',
+    code: error.code,
+    message: error.message,
+    ...(error.details === undefined ? {} : { details: error.details }),
+  },
   applied: null,
   conflict: null,
   replay: false,

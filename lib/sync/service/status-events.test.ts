@@ -160,7 +160,16 @@ function statusEventsSuite(kind: TestDbKind) {
 
     it('carries the same fields as the catalog status change', async () => {
       const catalogPublisher = recordingPublisher();
-      const catalog = createCatalog({ db: database.db, publish: catalogPublisher.publish });
+      const catalog = createCatalog({
+        db: database.db,
+        publish: catalogPublisher.publish,
+        // The catalog's status change commits through a sync service of its own here, announcing to its publisher.
+        sync: createSyncService({
+          database,
+          locks: createMemoryLockStore(),
+          publish: catalogPublisher.publish,
+        }),
+      });
       const other = fixture.draftOrderIds[1]!;
       const viaCatalog = await catalog.orders.changeStatus(anna.user, other, { status: 'pending' });
       expect(viaCatalog.ok).toBe(true);

@@ -6,15 +6,20 @@ import {
   syncCommitActivity,
   viewedActivity,
 } from '../../activity/sync-activity';
+import type { StockItem } from '../../catalog/dto';
+import { canTransition, orderTransitions } from '../../catalog/order-transitions';
 import type { Database, Tx } from '../../db/create-db';
 import { listConflicts } from '../../db/queries/conflicts';
 import { changesAfter, listHistory } from '../../db/queries/order-changes';
+import { findOrderRow } from '../../db/queries/order-status';
 import { loadSyncedOrder } from '../../db/queries/order-writes';
 import { readEntityPolicy, writeEntityPolicy } from '../../db/queries/policies';
+import type { Order } from '../../db/schema';
+import type { ErrorCode } from '../../realtime/protocol/codes';
 import { type OrderPolicy, parsePolicy } from '../policy';
 import { type PushedChange, type SyncParams, syncEvents } from '../protocol';
 import type { Lease } from '../strategies/lease';
-import type { ChangeResult, LeaseView } from '../types';
+import type { ChangeResult, LeaseView, SyncOrderStatus } from '../types';
 import { orderSections } from '../types';
 import { toBase64 } from '../yjs-doc';
 import { toAppliedChange } from './applied';
@@ -54,6 +59,20 @@ type BatchEntry = {
   reject: (error: unknown) => void;
 };
 const POLICY_CACHE_MS = 1_000;
+/** How long the lease a status change from outside the editor takes for its commit may live, should it be left. */
+const STATUS_CHANGE_LEASE_MS = 15_000;
+
+/** A status change from outside the editor (the catalog's REST route and server action). */
+export type StatusChangeParams = { entityId: string; status: SyncOrderStatus; expectedVersion?: number };
+
+/** What a status change committed: its history entry, the order row after it, and the stock it moved. */
+export type StatusChanged = {
+  change: ReturnType<typeof toAppliedChange>;
+  order: Order;
+  stock: StockItem[];
+  /** Set when the change committed but its events could not be published (the caller logs it). */
+  publishError?: unknown;
+};
 
 export function leaseView(lease: Lease): LeaseView {
   return {
@@ -154,8 +173,13 @@ export function createSyncService(deps: SyncServiceDeps) {
     entityId,
   });
 
-  async function announce(ctx: SyncContext, ref: EntityRef, committed: CommitResult) {
-    if (committed.replay) return;
+  async function announce(ctx: SyncContext, ref: EntityRef, committed: CommitResult): Promise<void> {
+    await publishCommitted(ctx, ref, committed);
+  }
+
+  /** Publishes a committed change (room, conflicts, a status change's catalog events); returns the latter. */
+  async function publishCommitted(ctx: SyncContext, ref: EntityRef, committed: CommitResult) {
+    if (committed.replay) return null;
     if (committed.applied) {
       await deps.publish({
         tenantId: ctx.user.tenantId,
@@ -185,6 +209,13 @@ export function createSyncService(deps: SyncServiceDeps) {
       await deps.publish({ tenantId: ctx.user.tenantId, ...e, actor: actor(ctx) });
     for (const input of syncCommitActivity(who(ctx, ref.entityId), committed.applied, committed.conflict))
       record(status ? { ...input, entityLabel: status.number } : input);
+    return status;
+  }
+
+  /** The products a committed status change moved, as its `order.status_changed` event lists them. */
+  function stockOf(status: Awaited<ReturnType<typeof statusChangeEvents>>): StockItem[] {
+    for (const e of status?.events ?? []) if (e.event === 'order.status_changed') return e.data.stock;
+    return [];
   }
 
   function concurrentOf(result: ChangeResult) {
@@ -233,7 +264,122 @@ export function createSyncService(deps: SyncServiceDeps) {
       await announce(ctx, ref, committed);
       return committed.result;
     });
-    return result.status === 'rejected' ? fail(result.code as never, result.message) : ok(result);
+    return result.status === 'rejected'
+      ? fail(result.code as ErrorCode, result.message, result.details)
+      : ok(result);
+  }
+
+  /**
+   * The status change of the orders list (the catalog's REST route and server action) as one more change through
+   * the sync commit: history row, version, dedupe, `sync.change` and the catalog events, like an editor's push
+   * based on the current version. Under `lock-based` a lease held by someone else refuses it (`LOCKED`, naming the
+   * holder); with no lease it takes one for the commit and gives it back, so none is left behind.
+   */
+  async function changeStatus(
+    ctx: SyncContext,
+    params: StatusChangeParams,
+  ): Promise<SyncResult<StatusChanged>> {
+    if (!canWrite(ctx.user)) return fail('FORBIDDEN', 'Viewers cannot edit');
+    const ref: EntityRef = { entityType: 'order', entityId: params.entityId };
+    const { tenantId } = ctx.user;
+    return serialize(ref.entityId, async () => {
+      const key = lockKey(tenantId, 'order', ref.entityId, 'status');
+      const lockedBy = (holder: Lease) =>
+        fail<StatusChanged>('LOCKED', `Locked by ${holder.userName}`, { holder: leaseView(holder) });
+      let taken: string | null = null;
+      if ((await policyOf(db, tenantId)).status === 'lock-based') {
+        const held = await deps.locks.get(key);
+        if (held && held.userId !== ctx.user.id) return lockedBy(held);
+        if (!held) {
+          const token = randomUUID();
+          const acquired = await deps.locks.acquire(
+            {
+              key,
+              section: 'status',
+              userId: ctx.user.id,
+              userName: ctx.user.name,
+              token,
+              connectionId: null,
+            },
+            STATUS_CHANGE_LEASE_MS,
+          );
+          if (!acquired.ok) return lockedBy(acquired.holder);
+          taken = token;
+        }
+      }
+      try {
+        const clientChangeId = `status:${randomUUID()}`;
+        // Read back in the commit's transaction: the row exactly as this change left it.
+        const after: { order: Order | null } = { order: null };
+        const committed = await commitChange(
+          commitDeps,
+          ctx,
+          ref,
+          async (_tx, current) => {
+            const from = current.status;
+            const to = params.status;
+            if (params.expectedVersion !== undefined && params.expectedVersion !== current.version) {
+              return {
+                code: 'STALE_VERSION',
+                message: 'The order was changed by someone else; reload and retry',
+                details: { currentVersion: current.version },
+              };
+            }
+            if (!canTransition(from, to)) {
+              const allowed = [...orderTransitions[from]];
+              return {
+                code: 'VALIDATION',
+                message: `${from} cannot become ${to}`,
+                details: { reason: 'invalid_transition', from, to, allowed },
+              };
+            }
+            const op = { type: 'set' as const, value: to };
+            return {
+              field: 'status',
+              op,
+              baseVersion: current.version,
+              clientChangeId,
+              kind: 'change',
+              undoOf: null,
+            };
+          },
+          {
+            dedupeId: clientChangeId,
+            inTransaction: async (tx) => {
+              after.order = await findOrderRow(tx, tenantId, ref.entityId);
+            },
+          },
+        );
+        const { result, applied } = committed;
+        const { order } = after;
+        if (result.status === 'rejected')
+          return fail<StatusChanged>(result.code as ErrorCode, result.message, result.details);
+        if (result.status === 'conflict' || !applied || !order) {
+          // Not reached for a change based on the current version; said plainly should a strategy ever do it.
+          return fail<StatusChanged>('CONFLICT', 'The status change waits for a decision', {
+            reason: 'sync_conflict',
+            conflictId: result.status === 'conflict' ? result.conflictId : null,
+          });
+        }
+        let publishError: unknown;
+        let status: Awaited<ReturnType<typeof statusChangeEvents>> = null;
+        try {
+          status = await publishCommitted(ctx, ref, committed);
+        } catch (error) {
+          publishError = error;
+          status = await statusChangeEvents(db, tenantId, applied, actor(ctx));
+        }
+        const changed: StatusChanged = { change: toAppliedChange(applied), order, stock: stockOf(status) };
+        return ok(publishError === undefined ? changed : { ...changed, publishError });
+      } finally {
+        if (taken) {
+          const lease = await deps.locks.get(key);
+          // Given back only while it is still the one taken here (the user may have taken it in an editor since).
+          if (lease?.token === taken && lease.connectionId === null)
+            await deps.locks.release(key, ctx.user.id);
+        }
+      }
+    });
   }
 
   return {
@@ -306,6 +452,7 @@ export function createSyncService(deps: SyncServiceDeps) {
 
     undo: (ctx: SyncContext, params: SyncParams<'sync.undo'>) => undoRedo(ctx, params, 'undo'),
     redo: (ctx: SyncContext, params: SyncParams<'sync.redo'>) => undoRedo(ctx, params, 'redo'),
+    changeStatus,
 
     async history(ctx: SyncContext, params: SyncParams<'sync.history'>) {
       const rows = await listHistory(db, {
