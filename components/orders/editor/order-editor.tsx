@@ -40,6 +40,28 @@ export function OrderEditor(props: EditorProps) {
 }
 
 let noticeSeq = 0;
+
+/** Why the server refused a change, from its error code (its message is English and for logs). */
+function refusalOf(code: string) {
+  switch (code) {
+    case 'VALIDATION':
+      return 'invalid';
+    case 'NOT_FOUND':
+      return 'gone';
+    case 'LOCKED':
+      return 'locked';
+    case 'STALE_VERSION':
+      return 'stale';
+    case 'FORBIDDEN':
+      return 'forbidden';
+    case 'CONFLICT':
+      return 'conflict';
+    case 'UNAVAILABLE':
+      return 'offline';
+    default:
+      return 'other';
+  }
+}
 /** Lines hold stock once an order is confirmed, so the service takes line changes only before that. */
 const linesOpen = (status: SyncOrderStatus) => status === 'draft' || status === 'pending';
 
@@ -105,7 +127,10 @@ function Editor({ orderId, number, user, customers, products, linePrices, initia
           case 'rejected':
             return addNotice(
               'danger',
-              t('notice.rejected', { field: fieldName(notice.field), reason: notice.message }),
+              t('notice.rejected', {
+                field: fieldName(notice.field),
+                reason: t(`notice.refusals.${refusalOf(notice.code)}`),
+              }),
             );
           case 'conflict':
             return addNotice(
@@ -116,7 +141,10 @@ function Editor({ orderId, number, user, customers, products, linePrices, initia
               }),
             );
           case 'resynced':
-            return addNotice('info', t('notice.resynced', { reason: notice.reason }));
+            return addNotice(
+              'info',
+              t('notice.resynced', { reason: t(`notice.resyncReasons.${notice.reason}`) }),
+            );
           case 'lock-lost':
             return addNotice('warning', t('notice.lockLost', { section: sectionName(notice.section) }));
         }

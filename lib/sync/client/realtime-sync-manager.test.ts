@@ -163,7 +163,7 @@ describe('RealtimeSyncManager', () => {
       expect(snapshot.syncState).toBe('synced');
     }
     expect(anna.manager.getSnapshot().notices).toContainEqual(
-      expect.objectContaining({ kind: 'resynced', reason: 'missed changes' }),
+      expect.objectContaining({ kind: 'resynced', reason: 'missed-changes' }),
     );
   });
 });

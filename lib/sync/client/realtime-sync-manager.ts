@@ -40,6 +40,13 @@ export type ConflictNotice = {
   at: number;
 };
 
+/**
+ * Why the manager reopened the entity (the UI says it in the user's language): more changes than one pull brings,
+ * a gap history cannot fill, an admin switched the policy, or the server refused a change that was already
+ * applied locally (a text or Yjs edit, or a stale base).
+ */
+export type ResyncReason = 'too-far-behind' | 'missed-changes' | 'policy-changed' | 'refused';
+
 export type SyncNotice =
   | {
       kind: 'overwritten';
@@ -51,7 +58,7 @@ export type SyncNotice =
   | { kind: 'concurrent'; section: string; users: { userId: string; userName: string }[]; at: number }
   | { kind: 'rejected'; field: string; code: string; message: string; details?: unknown; at: number }
   | { kind: 'conflict'; conflict: ConflictNotice; at: number }
-  | { kind: 'resynced'; reason: string; at: number }
+  | { kind: 'resynced'; reason: ResyncReason; at: number }
   | { kind: 'lock-lost'; section: string; at: number };
 
 export type SyncSnapshot = {
@@ -165,7 +172,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
 
   // ---- opening and catching up -------------------------------------------------------------------------------
 
-  async function open(reason: string | null) {
+  async function open(reason: ResyncReason | null) {
     setState('opening');
     changed();
     const reply = await transport.rpc<OpenResult>('sync.open', { entityType: 'order', entityId });
@@ -237,9 +244,9 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       });
       if (reply.ok) {
         applyChanges(reply.result.changes);
-        if (!reply.result.complete) await open('too far behind');
+        if (!reply.result.complete) await open('too-far-behind');
         // Still short of the server's version: a write left no history row, so no pull can fill the gap.
-        else if (version < reply.result.version) await open('missed changes');
+        else if (version < reply.result.version) await open('missed-changes');
       }
     } finally {
       catchingUp = false;
@@ -372,11 +379,11 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
         unsent = [];
         return;
       }
-      await open(reply.error.message);
+      await open('refused');
       return;
     }
     applyChanges(reply.result.changes);
-    let resync: string | null = null;
+    let resync: ResyncReason | null = null;
     for (const result of reply.result.results) {
       const local = inflight.find((c) => c.clientChangeId === result.clientChangeId);
       if (result.status !== 'rejected' && result.concurrent.length > 0) {
@@ -413,7 +420,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
           at: clock.now(),
         });
         if (local.op.type === 'text' || local.op.type === 'yjs' || result.code === 'STALE_VERSION') {
-          resync = result.message;
+          resync = 'refused';
         }
       }
     }
@@ -624,7 +631,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
         transport.subscribe(room, onRoomEvent),
         // An admin switching the order policy: reopen, so edits take the form the new strategies expect.
         transport.subscribe('orders', (event) => {
-          if (event === syncEvents.policy && confirmed) void open('policy changed');
+          if (event === syncEvents.policy && confirmed) void open('policy-changed');
         }),
         transport.onConnectionChange(onConnection),
       );
