@@ -48,6 +48,9 @@ const envSchema = z.object({
   HISTORY_TTL_SECONDS: z.coerce.number().int().positive().default(300),
   PRESENCE_TTL_SECONDS: z.coerce.number().int().positive().default(15),
   PRESENCE_IDLE_SECONDS: z.coerce.number().int().positive().default(300),
+  /** Per-user token bucket of the realtime and messaging REST API (`/api/realtime/*`, `/api/conversations/*`). */
+  API_RATE_PER_SECOND: z.coerce.number().positive().default(20),
+  API_RATE_BURST: z.coerce.number().int().positive().default(60),
   /** Pusher protocol apps (lib/pusher/README.md): one app from these three, more from PUSHER_APPS(_FILE). */
   PUSHER_APP_ID: z.string().optional(),
   PUSHER_APP_KEY: z.string().optional(),

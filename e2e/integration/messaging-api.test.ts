@@ -43,7 +43,8 @@ describe.each(kinds)('messaging and realtime REST API on %s', (kind) => {
 
   beforeAll(async () => {
     if (skip) return;
-    app = await startAppServerWith(kind, prepare);
+    // A slow refill, so the rate-limit test does not depend on how fast this machine answers 90 requests.
+    app = await startAppServerWith(kind, prepare, { API_RATE_PER_SECOND: '0.5', API_RATE_BURST: '60' });
     ({ server, fixtures: fx } = app);
     Object.assign(cookies, app.cookies);
   }, 300_000);

@@ -121,12 +121,18 @@ export type AppServerWithFixtures<F> = {
  */
 export async function startAppServerWith<
   F extends { actors: Record<string, { id: string; tenantId: string }> },
->(kind: TestDbKind, prepare: (db: Db) => Promise<F>): Promise<AppServerWithFixtures<F>> {
+>(
+  kind: TestDbKind,
+  prepare: (db: Db) => Promise<F>,
+  env: Record<string, string> = {},
+): Promise<AppServerWithFixtures<F>> {
   const dataDir = kind === 'pglite' ? mkdtempSync(path.join(os.tmpdir(), 'osl-http-')) : undefined;
   const database = await createTestDatabase(kind, dataDir ? { dataDir: path.join(dataDir, 'pglite') } : {});
   const fixtures = await prepare(database.db);
   if (dataDir) await database.close();
-  const server = await startAppServer(dataDir ? { dataDir } : { databaseUrl: database.databaseUrl });
+  const server = await startAppServer(
+    dataDir ? { dataDir, env } : { databaseUrl: database.databaseUrl, env },
+  );
   const cookies: Record<string, string> = {};
   for (const [name, actor] of Object.entries(fixtures.actors)) cookies[name] = await server.cookieFor(actor);
   return {

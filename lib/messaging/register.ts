@@ -30,6 +30,7 @@ export function registerMessaging(services: Services): MessagingRegistration {
     typing: redis
       ? createRedisTypingStore(redis, `${env.REDIS_PREFIX}:msg`, MAX_TYPING_TTL_MS)
       : createMemoryTypingStore(),
+    rateLimit: { perSecond: env.API_RATE_PER_SECOND, burst: env.API_RATE_BURST },
   });
   hub.setChannelGuard('conversation', (user, id) =>
     /^[0-9a-f-]{36}$/i.test(id) ? isParticipant(services.database.db, id, user.id) : Promise.resolve(false),
