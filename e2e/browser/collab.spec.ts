@@ -371,7 +371,7 @@ test('the dashboard shows activity live, with details, filters and who is online
   await anna.page.screenshot({ path: test.info().outputPath('collab-dashboard.png'), fullPage: true });
 });
 
-test('an admin switches the notes to CRDT for everyone and force-releases a stuck lock', async ({
+test('an admin switches the notes to CRDT for everyone (typing converges, undo and redo work) and force-releases a stuck lock', async ({
   browser,
 }) => {
   const orderId = freshOrder('moving');
@@ -404,8 +404,19 @@ test('an admin switches the notes to CRDT for everyone and force-releases a stuc
       annaNotes.pressSequentially('CRDT first. ', { delay: 30 }),
       napaNotes.pressSequentially(' CRDT last.', { delay: 30 }),
     ]);
-    for (const notes of [annaNotes, napaNotes])
-      await expect(notes).toHaveValue(`CRDT first. ${original} CRDT last.`);
+    const full = `CRDT first. ${original} CRDT last.`;
+    for (const notes of [annaNotes, napaNotes]) await expect(notes).toHaveValue(full);
+
+    // Undo under CRDT takes back Anna's last batch of typing only (Napa's words stay), for both; redo restores it.
+    await anna.page.getByTestId('tab-history').click();
+    await anna.page.getByTestId('undo-last').click();
+    await expect(annaNotes).not.toHaveValue(full);
+    const undone = await annaNotes.inputValue();
+    expect(undone.endsWith(`${original} CRDT last.`)).toBe(true);
+    expect(full.startsWith(undone.slice(0, undone.length - `${original} CRDT last.`.length))).toBe(true);
+    await expect(napaNotes).toHaveValue(undone);
+    await anna.page.getByTestId('redo-last').click();
+    for (const notes of [annaNotes, napaNotes]) await expect(notes).toHaveValue(full);
   } finally {
     await setNotes('operational-transform');
   }
