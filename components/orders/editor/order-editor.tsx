@@ -341,6 +341,7 @@ function Editor({ orderId, number, user, customers, products, linePrices, initia
                 mine: sync.lockedByMe('status'),
               })}
               onMove={moveStatus}
+              productName={(id) => products.find((p) => p.id === id)?.name ?? id.slice(0, 8)}
             />
           </SectionCard>
           <SectionCard {...sectionProps('customer')}>

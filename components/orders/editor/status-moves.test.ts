@@ -54,7 +54,12 @@ describe('statusBlock', () => {
 });
 
 describe('statusMoveOutcome', () => {
-  const result = (r: { status: string; code?: string; theirs?: { userName: string } }): StatusPushReply => ({
+  const result = (r: {
+    status: string;
+    code?: string;
+    details?: unknown;
+    theirs?: { userName: string };
+  }): StatusPushReply => ({
     ok: true,
     result: { results: [r] },
   });
@@ -72,6 +77,19 @@ describe('statusMoveOutcome', () => {
       result({ status: 'rejected', code: 'CONFLICT' }),
       null,
       { kind: 'refused', reason: 'stock' },
+    ],
+    [
+      'not enough stock of a named product (the service says which)',
+      result({
+        status: 'rejected',
+        code: 'CONFLICT',
+        details: {
+          reason: 'insufficient_stock',
+          items: [{ productId: 'p1', sku: 'SKU-1', requested: 12, available: -2 }],
+        },
+      }),
+      null,
+      { kind: 'refused', reason: 'stock', shortage: { productId: 'p1', requested: 12, available: 0 } },
     ],
     [
       'a transition the status no longer allows',

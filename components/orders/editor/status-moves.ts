@@ -26,7 +26,21 @@ export type StatusMoveOutcome =
   | { kind: 'applied' }
   /** Under the `manual` policy: queued for an admin next to the other person's change. */
   | { kind: 'conflict'; name: string }
-  | { kind: 'refused'; reason: StatusRefusal; name?: string };
+  | { kind: 'refused'; reason: StatusRefusal; name?: string; shortage?: StockShortage };
+
+/** The first product an order lacks stock of, from the refusal's details (`insufficient_stock`). */
+export type StockShortage = { productId: string; requested: number; available: number };
+
+function shortageOf(details: unknown): StockShortage | undefined {
+  if (typeof details !== 'object' || details === null) return undefined;
+  const items = (details as { items?: unknown }).items;
+  const first: unknown = Array.isArray(items) ? items[0] : undefined;
+  if (typeof first !== 'object' || first === null) return undefined;
+  const { productId, requested, available } = first as Record<string, unknown>;
+  return typeof productId === 'string' && typeof requested === 'number' && typeof available === 'number'
+    ? { productId, requested, available: Math.max(0, available) }
+    : undefined;
+}
 
 /** The statuses the current one may move to, in the order the buttons show them (cancel last). */
 export function nextStatuses(status: SyncOrderStatus): readonly SyncOrderStatus[] {
@@ -56,15 +70,24 @@ export function statusBlock(input: {
 export type StatusPushReply =
   | {
       ok: true;
-      result: { results: readonly { status: string; code?: string; theirs?: { userName: string } }[] };
+      result: {
+        results: readonly {
+          status: string;
+          code?: string;
+          details?: unknown;
+          theirs?: { userName: string };
+        }[];
+      };
     }
-  | { ok: false; error: { code: string } };
+  | { ok: false; error: { code: string; details?: unknown } };
 
-function refusal(code: string | undefined, holder: string | null): StatusMoveOutcome {
+function refusal(code: string | undefined, holder: string | null, details?: unknown): StatusMoveOutcome {
   switch (code) {
     // The service refuses a transition that would oversell with CONFLICT (lib/sync/service/order-entity.ts).
-    case 'CONFLICT':
-      return { kind: 'refused', reason: 'stock' };
+    case 'CONFLICT': {
+      const shortage = shortageOf(details);
+      return shortage ? { kind: 'refused', reason: 'stock', shortage } : { kind: 'refused', reason: 'stock' };
+    }
     case 'VALIDATION':
       return { kind: 'refused', reason: 'transition' };
     case 'LOCKED':
@@ -89,9 +112,9 @@ function refusal(code: string | undefined, holder: string | null): StatusMoveOut
  * answer says either "wait for Anna" or "take the lock again".
  */
 export function statusMoveOutcome(reply: StatusPushReply, holder: string | null): StatusMoveOutcome {
-  if (!reply.ok) return refusal(reply.error.code, holder);
+  if (!reply.ok) return refusal(reply.error.code, holder, reply.error.details);
   const result = reply.result.results[0];
   if (result?.status === 'applied') return { kind: 'applied' };
   if (result?.status === 'conflict') return { kind: 'conflict', name: result.theirs?.userName ?? '' };
-  return refusal(result?.code, holder);
+  return refusal(result?.code, holder, result?.details);
 }

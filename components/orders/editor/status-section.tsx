@@ -5,7 +5,13 @@ import { useTranslation } from 'react-i18next';
 import { Badge } from '@/components/ui/badge';
 import { statusTones } from '@/components/ui/status-tones';
 import type { SyncOrderStatus } from '@/lib/sync/types';
-import { nextStatuses, type StatusBlock, type StatusMoveOutcome, type StatusRefusal } from './status-moves';
+import {
+  nextStatuses,
+  type StatusBlock,
+  type StatusMoveOutcome,
+  type StatusRefusal,
+  type StockShortage,
+} from './status-moves';
 
 const buttonTones: Record<SyncOrderStatus, string> = {
   draft: 'text-slate-700 hover:bg-slate-50',
@@ -20,7 +26,14 @@ const buttonTones: Record<SyncOrderStatus, string> = {
 type Feedback =
   | { at: SyncOrderStatus; kind: 'applied' }
   | { at: SyncOrderStatus; kind: 'conflict'; name: string }
-  | { at: SyncOrderStatus; kind: 'refused'; reason: StatusRefusal; name?: string; to: SyncOrderStatus };
+  | {
+      at: SyncOrderStatus;
+      kind: 'refused';
+      reason: StatusRefusal;
+      name?: string;
+      shortage?: StockShortage;
+      to: SyncOrderStatus;
+    };
 
 /**
  * The order's one status control: the current status as a badge and the moves it allows as buttons (cancelling asks
@@ -32,12 +45,15 @@ export function StatusSection({
   number,
   block,
   onMove,
+  productName,
 }: {
   status: SyncOrderStatus;
   number: string;
   /** Why this person cannot act now; null when they can. */
   block: StatusBlock | null;
   onMove(to: SyncOrderStatus): Promise<StatusMoveOutcome>;
+  /** How people call a product (a stock refusal names the one that is short). */
+  productName(productId: string): string;
 }) {
   const { t } = useTranslation('collab');
   const { t: tc } = useTranslation('common');
@@ -61,7 +77,14 @@ export function StatusSection({
           ? { at: to, kind: 'applied' }
           : outcome.kind === 'conflict'
             ? { at: from, kind: 'conflict', name: outcome.name }
-            : { at: from, kind: 'refused', reason: outcome.reason, name: outcome.name, to },
+            : {
+                at: from,
+                kind: 'refused',
+                reason: outcome.reason,
+                name: outcome.name,
+                shortage: outcome.shortage,
+                to,
+              },
       );
     } finally {
       setMoving(null);
@@ -184,11 +207,18 @@ export function StatusSection({
               ? t('editor.status.applied', { number, status: label(shown.at) })
               : shown.kind === 'conflict'
                 ? t('editor.status.conflict', { name: shown.name })
-                : t(`editor.status.errors.${shown.reason}`, {
-                    from: label(shown.at),
-                    to: label(shown.to),
-                    name: shown.name ?? '',
-                  })}
+                : shown.shortage
+                  ? t('editor.status.errors.stockOf', {
+                      to: label(shown.to),
+                      product: productName(shown.shortage.productId),
+                      available: shown.shortage.available,
+                      requested: shown.shortage.requested,
+                    })
+                  : t(`editor.status.errors.${shown.reason}`, {
+                      from: label(shown.at),
+                      to: label(shown.to),
+                      name: shown.name ?? '',
+                    })}
           </p>
         ) : null}
       </div>
