@@ -48,6 +48,8 @@ const envSchema = z.object({
   HISTORY_TTL_SECONDS: z.coerce.number().int().positive().default(300),
   PRESENCE_TTL_SECONDS: z.coerce.number().int().positive().default(15),
   PRESENCE_IDLE_SECONDS: z.coerce.number().int().positive().default(300),
+  /** Most pushed changes of one order committed in one transaction (group commit); 1 turns it off. */
+  SYNC_MAX_BATCH: z.coerce.number().int().min(1).max(1000).default(64),
   /** Per-user token bucket of the realtime and messaging REST API (`/api/realtime/*`, `/api/conversations/*`). */
   API_RATE_PER_SECOND: z.coerce.number().positive().default(20),
   API_RATE_BURST: z.coerce.number().int().positive().default(60),

@@ -16,6 +16,8 @@ import { sessionCookie, startRealtimeServer, wsUrl } from '../integration/realti
 
 export type SyncBenchResult = {
   scenario: string;
+  /** Group commit size limit the server ran with (1: each change in its own transaction). */
+  maxBatch: number;
   database: string;
   editors: number;
   orders: number;
@@ -56,12 +58,13 @@ async function ensureOrders(database: Database, tenantId: string, count: number)
 
 export async function runSyncBench(
   database: Database,
-  scenario: { name: string; orders: number; editorsPerOrder: number; seconds: number },
+  scenario: { name: string; orders: number; editorsPerOrder: number; seconds: number; maxBatch?: number },
 ): Promise<SyncBenchResult> {
   const server: RunningServer = await startRealtimeServer(database, {
     WS_MAX_CONNECTIONS_PER_USER: '1000',
     WS_MESSAGES_PER_SECOND: '100000',
     WS_BURST: '100000',
+    ...(scenario.maxBatch ? { SYNC_MAX_BATCH: String(scenario.maxBatch) } : {}),
   });
   const fixture = await loadSyncFixture(database);
   const orderIds = await ensureOrders(database, fixture.tenantId, scenario.orders);
@@ -161,6 +164,7 @@ export async function runSyncBench(
   await server.close();
   return {
     scenario: scenario.name,
+    maxBatch: scenario.maxBatch ?? 64,
     database: database.kind,
     editors: editors.length,
     orders: scenario.orders,

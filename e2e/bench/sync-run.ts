@@ -15,22 +15,32 @@ async function main() {
   const results: SyncBenchResult[] = [];
   for (const kind of kinds) {
     for (const scenario of scenarios) {
-      const database = await createTestDatabase(kind);
-      try {
-        const result = await runSyncBench(database, scenario);
-        results.push(result);
-        console.log(JSON.stringify(result));
-      } finally {
-        // The server closed the database already; dropping a PostgreSQL database still has to happen.
-        await database.drop().catch(() => undefined);
+      // The baseline commits each change in its own transaction (group commit off), measured in the same run.
+      for (const maxBatch of [1, 64]) {
+        const database = await createTestDatabase(kind);
+        try {
+          const result = await runSyncBench(database, { ...scenario, maxBatch });
+          results.push(result);
+          console.log(JSON.stringify(result));
+        } finally {
+          // The server closed the database already; dropping a PostgreSQL database still has to happen.
+          await database.drop().catch(() => undefined);
+        }
       }
     }
   }
+  const baseline = (r: SyncBenchResult) =>
+    results.find((b) => b.database === r.database && b.scenario === r.scenario && b.maxBatch === 1);
   console.table(
     results.map((r) => ({
       database: r.database,
       scenario: r.scenario,
+      'group commit': r.maxBatch > 1 ? `up to ${r.maxBatch}` : 'off (baseline)',
       'edits/s committed': r.committedPerSecond,
+      'vs baseline':
+        r.maxBatch > 1
+          ? `${(r.committedPerSecond / (baseline(r)?.committedPerSecond || 1)).toFixed(2)}x`
+          : '',
       'events/s delivered': r.broadcastPerSecond,
       'ack p50 ms': r.ackP50,
       'ack p99 ms': r.ackP99,

@@ -53,7 +53,13 @@ export function registerCollaboration(services: Services): CollaborationRegistra
   } else locks = createMemoryLockStore();
 
   const activity = (input: ActivityInput) => recordActivity({ db, publish, logger }, input);
-  const sync = createSyncService({ database: services.database, locks, publish, activity });
+  const sync = createSyncService({
+    database: services.database,
+    locks,
+    publish,
+    activity,
+    maxBatch: env.SYNC_MAX_BATCH,
+  });
   registerSyncRpc(hubTransport(hub), sync);
   registerCommentRpcs(hub, createCommentService({ db, publish, activity }));
 

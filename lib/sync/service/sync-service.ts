@@ -45,13 +45,13 @@ export type SyncServiceDeps = {
   publish: Publish;
   now?: () => number;
   lockTtlMs?: number;
+  /** Most changes one group commit takes (more wait for the next one); 1 commits each change on its own. */
+  maxBatch?: number;
   /** Records a committed action in the activity feed (lib/activity recordActivity); absent in unit tests. */
   activity?: (input: ActivityInput) => Promise<unknown>;
 };
 
 const PULL_LIMIT = 500;
-/** Most changes one group commit takes; more wait for the next one. */
-const MAX_BATCH = 64;
 
 type BatchEntry = {
   job: CommitJob;
@@ -90,6 +90,7 @@ export function leaseView(lease: Lease): LeaseView {
 export function createSyncService(deps: SyncServiceDeps) {
   const now = deps.now ?? Date.now;
   const lockTtlMs = deps.lockTtlMs ?? 30_000;
+  const maxBatch = Math.max(1, deps.maxBatch ?? 64);
   const db = deps.database.db;
   // A policy read per change costs a round trip; other nodes see an admin's switch within a second.
   const policies = new Map<string, { policy: OrderPolicy; at: number }>();
@@ -123,7 +124,7 @@ export function createSyncService(deps: SyncServiceDeps) {
     const entityId = job.ref.entityId;
     return new Promise<CommitResult>((resolve, reject) => {
       const open = openBatches.get(entityId);
-      if (open && open.length < MAX_BATCH) {
+      if (open && open.length < maxBatch) {
         open.push({ job, resolve, reject });
         return;
       }
