@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { HistoryEntry, RealtimeSync } from '@/lib/hooks';
+import { groupTypingRuns } from '@/lib/sync/typing-run';
 import { fieldKey } from '../orders/editor/types';
 import { Avatar } from './avatar';
 import { formatValue } from './format-value';
@@ -59,9 +60,10 @@ export function HistoryTab({
   const { t } = useTranslation('collab');
   const [onlyMine, setOnlyMine] = useState(false);
   const [error, setError] = useState<{ mode: 'undo' | 'redo'; reason: UndoRefusal } | null>(null);
-  const entries = sync.changeHistory.filter((e) => !onlyMine || e.userId === selfId);
+  // A run of typing is one entry (and one undo step), as the server undoes it.
+  const runs = groupTypingRuns(sync.changeHistory.filter((e) => !onlyMine || e.userId === selfId));
 
-  async function run(
+  async function act(
     mode: 'undo' | 'redo',
     action: Promise<{ ok: boolean; error?: { code: string } } | undefined> | undefined,
   ) {
@@ -108,7 +110,7 @@ export function HistoryTab({
               type="button"
               className="btn-secondary px-2.5 py-1 text-xs"
               data-testid="undo-last"
-              onClick={() => void run('undo', sync.undoChange())}
+              onClick={() => void act('undo', sync.undoChange())}
             >
               ↶ {t('panel.history.undo')}
             </button>
@@ -116,7 +118,7 @@ export function HistoryTab({
               type="button"
               className="btn-secondary px-2.5 py-1 text-xs"
               data-testid="redo-last"
-              onClick={() => void run('redo', sync.redoChange())}
+              onClick={() => void act('redo', sync.redoChange())}
             >
               ↷ {t('panel.history.redo')}
             </button>
@@ -131,11 +133,10 @@ export function HistoryTab({
           {t(`panel.history.refused.${error.mode}.${error.reason}`)}
         </p>
       ) : null}
-      {entries.length === 0 ? (
-        <p className="py-3 text-sm text-slate-500">{t('panel.history.empty')}</p>
-      ) : null}
+      {runs.length === 0 ? <p className="py-3 text-sm text-slate-500">{t('panel.history.empty')}</p> : null}
       <ol className="space-y-1" data-testid="history">
-        {entries.map((entry) => {
+        {runs.map((run) => {
+          const entry = run[0]!;
           const mine = entry.userId === selfId;
           const canUndo = canEdit && mine && entry.undoable && !entry.undoneBy && entry.kind !== 'undo';
           const canRedo = canEdit && mine && !entry.undoneBy && entry.kind === 'undo';
@@ -158,6 +159,12 @@ export function HistoryTab({
                   className={`text-sm text-slate-800 ${entry.undoneBy ? 'line-through decoration-slate-400' : ''}`}
                 >
                   <span className="font-medium text-slate-900">{entry.userName}</span> {summary(entry)}
+                  {run.length > 1 ? (
+                    <span className="text-slate-500" data-testid="history-run">
+                      {' · '}
+                      {t('panel.history.edits', { count: run.length })}
+                    </span>
+                  ) : null}
                 </p>
                 <p className="mt-0.5 flex flex-wrap gap-x-2 text-[11px] text-slate-400">
                   <RelativeTime at={entry.at} />
@@ -182,7 +189,7 @@ export function HistoryTab({
                   type="button"
                   className="btn-ghost shrink-0 px-2 py-0.5 text-xs"
                   data-testid="history-undo"
-                  onClick={() => void run('undo', sync.undoChange(entry.changeId))}
+                  onClick={() => void act('undo', sync.undoChange(entry.changeId))}
                 >
                   {t('panel.history.undo')}
                 </button>
@@ -192,7 +199,7 @@ export function HistoryTab({
                   type="button"
                   className="btn-ghost shrink-0 px-2 py-0.5 text-xs"
                   data-testid="history-redo"
-                  onClick={() => void run('redo', sync.redoChange(entry.changeId))}
+                  onClick={() => void act('redo', sync.redoChange(entry.changeId))}
                 >
                   {t('panel.history.redo')}
                 </button>

@@ -118,8 +118,10 @@ export async function latestRedoable(db: Executor, ref: EntityRef, userId: strin
   return row?.kind === 'undo' ? row : null;
 }
 
-export async function markUndone(db: Executor, changeId: string, undoneBy: string) {
-  await db.update(entityChanges).set({ undoneBy }).where(eq(entityChanges.id, changeId));
+export async function markUndone(db: Executor, changeIds: string | string[], undoneBy: string) {
+  const ids = typeof changeIds === 'string' ? [changeIds] : changeIds;
+  if (ids.length === 0) return;
+  await db.update(entityChanges).set({ undoneBy }).where(inArray(entityChanges.id, ids));
 }
 
 export type HistoryFilter = {

@@ -45,6 +45,8 @@ export type PreparedChange = {
   clientChangeId: string;
   kind: 'change' | 'undo' | 'redo';
   undoOf: string | null;
+  /** Further changes the undo takes back with `undoOf` (the rest of a run of typing). */
+  alsoUndoes?: string[];
 };
 
 export type CommitDeps = {
@@ -382,7 +384,7 @@ async function commitIn(tx: Tx, deps: CommitDeps, job: CommitJob, batch?: BatchS
     undoOf: prepared.undoOf,
     createdAt: new Date(now),
   });
-  if (prepared.undoOf) await markUndone(tx, prepared.undoOf, applied.id);
+  if (prepared.undoOf) await markUndone(tx, [prepared.undoOf, ...(prepared.alsoUndoes ?? [])], applied.id);
   if (batch) batch.order = { ...order, ...after, version };
   const result: ChangeResult = {
     clientChangeId,

@@ -519,6 +519,42 @@ function syncServiceSuite(kind: TestDbKind) {
       ]);
     });
 
+    it('undoes a run of typing as one step, leaving the other user’s words', async () => {
+      const id = fixture.orderIds.at(-1)!;
+      const start = await open(anna, id);
+      let version = start.version;
+      let notes = start.doc.notes;
+      const type = async (ctx: SyncContext, text: string, atEnd: boolean) => {
+        const next = atEnd ? `${notes}${text}` : `${text}${notes}`;
+        const result = await push(ctx, id, {
+          baseVersion: version,
+          field: 'notes',
+          op: { type: 'text', op: diffToTextOp(notes, next) },
+        });
+        expect(result).toMatchObject({ status: 'applied' });
+        version += 1;
+        notes = next;
+        clock += 400;
+      };
+      await type(anna, ' early', true);
+      clock += 10_000; // a pause ends the first run
+      for (const word of [' one', ' two', ' three']) await type(anna, word, true);
+      await type(napa, 'Napa: ', false);
+      clock += 10_000;
+      // Napa's change breaks Anna's run: her last three keystrokes are one run, "early" another.
+      const undone = await service.undo(anna, { entityType: 'order', entityId: id });
+      expect(undone, JSON.stringify(undone)).toMatchObject({ ok: true });
+      expect((await open(anna, id)).doc.notes).toBe(`Napa: ${start.doc.notes} early`);
+      const history = await service.history(anna, { entityType: 'order', entityId: id, limit: 10 });
+      const annaRows = history.ok ? history.value.items.filter((c) => c.userId === anna.user.id) : [];
+      expect(annaRows.filter((c) => c.kind === 'change' && c.undoneBy !== null)).toHaveLength(3);
+      expect(await service.redo(anna, { entityType: 'order', entityId: id })).toMatchObject({ ok: true });
+      expect((await open(anna, id)).doc.notes).toBe(`Napa: ${start.doc.notes} early one two three`);
+      // The next undo takes back the earlier run (" early") on its own.
+      expect(await service.undo(anna, { entityType: 'order', entityId: id })).toMatchObject({ ok: true });
+      expect((await open(anna, id)).doc.notes).toBe(`Napa: ${start.doc.notes} one two three`);
+    });
+
     it('keeps versions gapless when two nodes push to one order at once', async () => {
       const id = fixture.editableOrderIds[7]!;
       const other = createSyncService({

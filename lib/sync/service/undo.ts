@@ -7,12 +7,14 @@ import {
   lastFieldChange,
   latestRedoable,
   latestUndoable,
+  listHistory,
 } from '../../db/queries/order-changes';
 import { loadOrderLines, type SyncedOrder } from '../../db/queries/order-writes';
 import type { EntityChangeRow } from '../../db/schema';
 import { type OrderPolicy, opKindFor } from '../policy';
 import { linesAsOneOp, type NotesStep, revertLines, revertNotes } from '../revert';
 import type { ChangeOp, SyncLine } from '../types';
+import { continuesTypingRun } from '../typing-run';
 import { alignYDoc, loadYDoc, readYDoc, toBase64 } from '../yjs-doc';
 import { isUndoable } from './applied';
 import type { EntityRef, PreparedChange } from './commit-change';
@@ -21,7 +23,8 @@ import { toDoc } from './order-entity';
 import { ensureYjsState } from './yjs-state';
 
 type UndoDeps = { policyOf(tx: Tx, tenantId: string): Promise<OrderPolicy> };
-type Compensation = { field: string; op: ChangeOp } | SyncError;
+/** The compensating op, and the other changes of the typing run it takes back with the target. */
+type Compensation = { field: string; op: ChangeOp; alsoUndoes?: string[] } | SyncError;
 
 /**
  * Undo and redo are compensating changes: the user's own change reverted on top of everything that happened
@@ -66,6 +69,7 @@ export async function prepareUndo(
     clientChangeId,
     kind: mode,
     undoOf: target.id,
+    alsoUndoes: compensation.alsoUndoes ?? [],
   };
 }
 
@@ -81,17 +85,22 @@ async function compensate(
   const inverse = target.inverse as ChangeOp | null;
   const op = target.op as ChangeOp;
   if (target.field === 'notes' && (inverse?.type === 'text' || op.type === 'yjs')) {
+    // The whole run of typing the change ends goes back in one step (its first before to its last after).
+    const run = target.kind === 'change' ? await typingRunEndingAt(tx, ctx, ref, target) : [target];
+    const first = run.at(-1) ?? target;
     const later = await fieldChangesAfter(tx, entity, 'notes', target.version);
     const revert = revertNotes(
       {
-        before: String(target.before ?? ''),
+        before: String(first.before ?? ''),
         after: String(target.after ?? ''),
-        inverse: inverse?.type === 'text' ? inverse.op : null,
+        inverse: run.length === 1 && inverse?.type === 'text' ? inverse.op : null,
       },
       later.map(notesStep),
       order.notes,
     );
-    return expressNotes(tx, deps, ctx, ref, order, revert);
+    const expressed = await expressNotes(tx, deps, ctx, ref, order, revert);
+    if ('code' in expressed) return expressed;
+    return { ...expressed, alsoUndoes: run.slice(1).map((row) => row.id) };
   }
   if (target.field === 'lines' && op.type === 'yjs') {
     const lines = await loadOrderLines(tx, order.id);
@@ -110,6 +119,38 @@ async function compensate(
     }
   }
   return { field: target.field, op: inverse };
+}
+
+const RUN_LOOKBACK = 200;
+
+/** The target and the changes before it in the same run of typing, newest first (see lib/sync/typing-run.ts). */
+async function typingRunEndingAt(
+  tx: Tx,
+  ctx: SyncContext,
+  ref: EntityRef,
+  target: EntityChangeRow,
+): Promise<EntityChangeRow[]> {
+  const rows = await listHistory(tx, {
+    tenantId: ctx.user.tenantId,
+    entityType: ref.entityType,
+    entityId: ref.entityId,
+    beforeVersion: target.version,
+    limit: RUN_LOOKBACK,
+  });
+  const member = (row: EntityChangeRow) => ({
+    userId: row.userId,
+    field: row.field,
+    kind: row.kind,
+    op: row.op as ChangeOp,
+    at: row.createdAt.getTime(),
+    undoneBy: row.undoneBy,
+  });
+  const run = [target];
+  for (const row of rows) {
+    if (!continuesTypingRun(member(run.at(-1)!), member(row))) break;
+    run.push(row);
+  }
+  return run;
 }
 
 function notesStep(row: EntityChangeRow): NotesStep {
