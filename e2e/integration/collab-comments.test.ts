@@ -277,6 +277,15 @@ describe('activity and locks', () => {
         (d as { action: string; entityId: string }).action === 'updated' &&
         (d as { entityId: string }).entityId === orderId,
     );
+    const lineUpdated = nextEvent(
+      admin,
+      'activity',
+      'activity',
+      (d) =>
+        (d as { action: string; entityId: string }).action === 'updated' &&
+        (d as { entityId: string }).entityId === orderId &&
+        Object.keys((d as { changes: object }).changes ?? {}).some((k) => k.startsWith('lines.')),
+    );
     await rpc(anna, 'sync.push', {
       entityId: orderId,
       changes: [
@@ -309,8 +318,11 @@ describe('activity and locks', () => {
     const entry = (await updated).data as {
       changes: Record<string, { before: unknown; after: unknown }>;
       actor: { name: string };
+      entityLabel: string | null;
     };
     expect(entry.actor.name).toBe('Anna Carter');
+    // The feed names the order, not a fragment of its id (a line edit has no status event to take it from).
+    expect(((await lineUpdated).data as { entityLabel: string | null }).entityLabel).toMatch(/^SIA-SO-\d+$/);
     expect(Object.keys(entry.changes)).toHaveLength(1);
     await expect
       .poll(async () => {

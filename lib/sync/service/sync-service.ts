@@ -12,7 +12,7 @@ import type { Database, Tx } from '../../db/create-db';
 import { listConflicts } from '../../db/queries/conflicts';
 import { changesAfter, listHistory } from '../../db/queries/order-changes';
 import { findOrderRow } from '../../db/queries/order-status';
-import { loadSyncedOrder } from '../../db/queries/order-writes';
+import { loadSyncedOrder, orderNumberOf } from '../../db/queries/order-writes';
 import { readEntityPolicy, writeEntityPolicy } from '../../db/queries/policies';
 import type { Order } from '../../db/schema';
 import type { ErrorCode } from '../../realtime/protocol/codes';
@@ -167,7 +167,30 @@ export function createSyncService(deps: SyncServiceDeps) {
 
   const room = (entityId: string) => `order:${entityId}`;
   const actor = (ctx: SyncContext) => ({ id: ctx.user.id, name: ctx.user.name });
-  const record = (input: ActivityInput) => void deps.activity?.(input);
+  // Order numbers never change: remembered once read, so every activity entry names its order (not an id).
+  const numbers = new Map<string, string>();
+  const numberOf = async (tenantId: string, entityId: string): Promise<string | null> => {
+    const known = numbers.get(entityId);
+    if (known) return known;
+    const number = await orderNumberOf(db, tenantId, entityId).catch(() => null);
+    if (number) {
+      if (numbers.size > 10_000) numbers.clear();
+      numbers.set(entityId, number);
+    }
+    return number;
+  };
+  // Entries are recorded one after another, in commit order (a run of edits folds into its first entry).
+  let recording: Promise<unknown> = Promise.resolve();
+  const record = (input: ActivityInput) => {
+    const activity = deps.activity;
+    if (!activity) return;
+    recording = recording
+      .then(async () => {
+        const label = input.entityLabel ?? (await numberOf(input.tenantId, input.entityId));
+        await activity(label ? { ...input, entityLabel: label } : input);
+      })
+      .catch(() => undefined);
+  };
   const who = (ctx: SyncContext, entityId: string) => ({
     tenantId: ctx.user.tenantId,
     actor: actor(ctx),
@@ -415,6 +438,7 @@ export function createSyncService(deps: SyncServiceDeps) {
         conflicts: conflicts.map(toConflictView),
         serverTime: now(),
       });
+      numbers.set(order.id, order.number);
       record(viewedActivity(who(ctx, order.id), order.number));
       return opened;
     },
