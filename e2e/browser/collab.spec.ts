@@ -1,15 +1,13 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { type Browser, type BrowserContext, expect, type Page, test } from '@playwright/test';
+import { expect, type Page, test } from '@playwright/test';
 import { appUrl } from '../support/app-url';
 import { signIn } from '../support/auth';
+import { fill, type Locale, localeFile, signedInPeople } from '../support/people';
 
 /**
  * Two or three people on one order, in English and in Thai: notes typed at once converge, a lock blocks the other
  * user and goes with its holder, a shipping conflict is resolved by the admin for everyone, undo is mine only,
  * a mention reaches the other user's inbox live, and a viewer sees everything but edits nothing.
  */
-type Locale = 'en' | 'th';
 type Labels = {
   editor: {
     lock: { lockedBy: string };
@@ -22,26 +20,12 @@ type Labels = {
     history: { refused: Record<'undo', Record<'nothing', string>> };
   };
 };
-const labels = (locale: Locale): Labels =>
-  JSON.parse(readFileSync(path.resolve(`public/locales/${locale}/collab.json`), 'utf8')) as Labels;
-const fill = (template: string, values: Record<string, string>) =>
-  template.replace(/\{\{(\w+)\}\}/g, (_, key: string) => values[key] ?? '');
+const labels = (locale: Locale) => localeFile<Labels>(locale, 'collab');
 
 const ANNA = 'Anna Carter';
 const NAPA = 'นภา ศรีสุข';
 
-type Person = { context: BrowserContext; page: Page };
-const people: Person[] = [];
-
-async function person(browser: Browser, email: string, locale: Locale): Promise<Person> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
-  await context.addCookies([{ name: 'osl_locale', value: locale, url: appUrl('/') }]);
-  const page = await context.newPage();
-  await signIn(page, email);
-  const entry = { context, page };
-  people.push(entry);
-  return entry;
-}
+const person = signedInPeople();
 
 /** The status section's transition buttons that can be pressed now. */
 const statusMoves = (page: Page) => page.getByTestId('status-actions').locator('button:enabled');
@@ -80,10 +64,6 @@ test.beforeEach(async ({ browser }) => {
   const body = (await response.json()) as { rows: Row[] };
   rows = body.rows.reverse();
   await admin.close();
-});
-
-test.afterEach(async () => {
-  await Promise.all(people.splice(0).map((p) => p.context.close()));
 });
 
 test('simultaneous typing in the notes converges, with the other caret shown', async ({ browser }) => {

@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { type Browser, type BrowserContext, expect, type Page, test } from '@playwright/test';
+import { expect, type Page, test } from '@playwright/test';
 import { appUrl } from '../support/app-url';
-import { signIn } from '../support/auth';
+import { fill, localeFile, signedInPeople } from '../support/people';
 
 /**
  * The order page has one status control: the live editor's status section. Anna (sales) takes the section's lock
@@ -10,7 +8,6 @@ import { signIn } from '../support/auth';
  * each move live; Victor (viewer) has no enabled control, and his orders list and activity feed follow the moves
  * that went through the sync engine. In English and in Thai.
  */
-type Locale = 'en' | 'th';
 type Collab = {
   editor: {
     lock: { lockedBy: string };
@@ -24,25 +21,11 @@ type Collab = {
   };
 };
 type Common = { orderStatus: Record<string, string> };
-const read = <T>(locale: Locale, ns: string) =>
-  JSON.parse(readFileSync(path.resolve(`public/locales/${locale}/${ns}.json`), 'utf8')) as T;
-const fill = (template: string, values: Record<string, string>) =>
-  template.replace(/\{\{(\w+)\}\}/g, (_, key: string) => values[key] ?? '');
+const read = localeFile;
 
 const ANNA = 'Anna Carter';
 
-type Person = { context: BrowserContext; page: Page };
-const people: Person[] = [];
-
-async function person(browser: Browser, email: string, locale: Locale): Promise<Person> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
-  await context.addCookies([{ name: 'osl_locale', value: locale, url: appUrl('/') }]);
-  const page = await context.newPage();
-  await signIn(page, email);
-  const entry = { context, page };
-  people.push(entry);
-  return entry;
-}
+const person = signedInPeople();
 
 async function openOrder(page: Page, orderId: string) {
   await page.goto(appUrl(`/orders/${orderId}`));
@@ -66,10 +49,6 @@ async function openOrderRow(page: Page): Promise<Row> {
   used.add(row.id);
   return row;
 }
-
-test.afterEach(async () => {
-  await Promise.all(people.splice(0).map((p) => p.context.close()));
-});
 
 for (const locale of ['en', 'th'] as const) {
   const l = read<Collab>(locale, 'collab').editor;
