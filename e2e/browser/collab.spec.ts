@@ -30,6 +30,22 @@ const person = signedInPeople();
 /** The status section's transition buttons that can be pressed now. */
 const statusMoves = (page: Page) => page.getByTestId('status-actions').locator('button:enabled');
 
+/** The first person types at the start of the notes while the second types at the end, at the same time. */
+async function typeAtBothEnds(first: Page, second: Page, atStart: string, atEnd: string, delay: number) {
+  const annaNotes = first.getByTestId('notes-input');
+  const napaNotes = second.getByTestId('notes-input');
+  const original = await annaNotes.inputValue();
+  await annaNotes.click();
+  await first.keyboard.press('ControlOrMeta+Home');
+  await napaNotes.click();
+  await second.keyboard.press('ControlOrMeta+End');
+  await Promise.all([
+    annaNotes.pressSequentially(atStart, { delay }),
+    napaNotes.pressSequentially(atEnd, { delay }),
+  ]);
+  return { annaNotes, napaNotes, original };
+}
+
 async function openOrder(page: Page, orderId: string) {
   await page.goto(appUrl(`/orders/${orderId}`));
   await expect(page.getByTestId('order-editor')).toHaveAttribute('data-ready', 'true');
@@ -73,17 +89,13 @@ test('simultaneous typing in the notes converges, with the other caret shown', a
     person(browser, 'napa@siam.example', 'en'),
   ]);
   await Promise.all([openOrder(anna.page, orderId), openOrder(napa.page, orderId)]);
-  const annaNotes = anna.page.getByTestId('notes-input');
-  const napaNotes = napa.page.getByTestId('notes-input');
-  const original = await annaNotes.inputValue();
-  await annaNotes.click();
-  await anna.page.keyboard.press('ControlOrMeta+Home');
-  await napaNotes.click();
-  await napa.page.keyboard.press('ControlOrMeta+End');
-  await Promise.all([
-    annaNotes.pressSequentially('Anna was here. ', { delay: 40 }),
-    napaNotes.pressSequentially(' นภาพิมพ์ตรงนี้', { delay: 40 }),
-  ]);
+  const { annaNotes, napaNotes, original } = await typeAtBothEnds(
+    anna.page,
+    napa.page,
+    'Anna was here. ',
+    ' นภาพิมพ์ตรงนี้',
+    40,
+  );
   for (const notes of [annaNotes, napaNotes]) {
     await expect(notes).toHaveValue(`Anna was here. ${original} นภาพิมพ์ตรงนี้`);
   }
@@ -373,17 +385,13 @@ test('an admin switches the notes to CRDT for everyone (typing converges, undo a
       await expect(page.getByTestId('strategy-notes')).toHaveText(labels('en').editor.strategy.crdt);
       await expect(page.getByTestId('order-editor')).toHaveAttribute('data-ready', 'true');
     }
-    const annaNotes = anna.page.getByTestId('notes-input');
-    const napaNotes = napa.page.getByTestId('notes-input');
-    const original = await annaNotes.inputValue();
-    await annaNotes.click();
-    await anna.page.keyboard.press('ControlOrMeta+Home');
-    await napaNotes.click();
-    await napa.page.keyboard.press('ControlOrMeta+End');
-    await Promise.all([
-      annaNotes.pressSequentially('CRDT first. ', { delay: 30 }),
-      napaNotes.pressSequentially(' CRDT last.', { delay: 30 }),
-    ]);
+    const { annaNotes, napaNotes, original } = await typeAtBothEnds(
+      anna.page,
+      napa.page,
+      'CRDT first. ',
+      ' CRDT last.',
+      30,
+    );
     const full = `CRDT first. ${original} CRDT last.`;
     for (const notes of [annaNotes, napaNotes]) await expect(notes).toHaveValue(full);
 
