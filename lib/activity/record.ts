@@ -145,10 +145,16 @@ function foldIntoRun(key: string, input: ActivityInput, now: number): boolean {
   return true;
 }
 
-/** Writes every run that has edits not yet written (server shutdown, tests). */
-export async function flushActivityRuns(): Promise<void> {
-  await Promise.all([...runs.values()].map((run) => flushRun(run)));
-  for (const [key, run] of runs) if (Date.now() - run.lastEditAt >= COALESCE_WINDOW_MS) runs.delete(key);
+/**
+ * Writes the runs that have edits not yet written. With a database, only that database's runs, which are then
+ * forgotten (its server is shutting down; another server in the same process keeps its own).
+ */
+export async function flushActivityRuns(db?: Executor): Promise<void> {
+  const mine = [...runs.entries()].filter(([, run]) => db === undefined || run.deps.db === db);
+  await Promise.all(mine.map(([, run]) => flushRun(run)));
+  for (const [key, run] of mine) {
+    if (db !== undefined || Date.now() - run.lastEditAt >= COALESCE_WINDOW_MS) runs.delete(key);
+  }
 }
 
 function forgetOldRuns(now: number) {

@@ -116,7 +116,7 @@ export function registerCollaboration(services: Services): CollaborationRegistra
     locks,
     async close() {
       offPresence();
-      await flushActivityRuns();
+      await flushActivityRuns(db);
       await locks.close().catch(() => undefined);
       if (redis) await redis.quit().catch(() => undefined);
     },
