@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { canTransition, orderTransitions, stockEffect } from '../../catalog/order-transitions';
-import type { Executor, Tx } from '../create-db';
-import { type Order, type OrderStatus, orderLines, orders, type Product, products } from '../schema';
+import type { Tx } from '../create-db';
+import { type OrderStatus, orderLines, type Product, products } from '../schema';
 import { abort, type StockShortage } from './write-outcome';
 
 export type StockLevel = {
@@ -52,16 +52,6 @@ function nextLevels(
       throw new Error(`unknown stock effect ${String(unknown)}`);
     }
   }
-}
-
-/** One order row of a tenant (null for another tenant's id), e.g. read back inside the transaction that changed it. */
-export async function findOrderRow(db: Executor, tenantId: string, orderId: string): Promise<Order | null> {
-  const [row] = await db
-    .select()
-    .from(orders)
-    .where(and(eq(orders.tenantId, tenantId), eq(orders.id, orderId)))
-    .limit(1);
-  return row ?? null;
 }
 
 /**

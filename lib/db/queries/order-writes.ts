@@ -14,16 +14,6 @@ export type SyncedOrder = {
   lines: { id: string; productId: string; quantity: number }[];
 };
 
-/** An order's number (what people call it), or null when the tenant has no such order. */
-export async function orderNumberOf(db: Executor, tenantId: string, orderId: string): Promise<string | null> {
-  const [row] = await db
-    .select({ number: orders.number })
-    .from(orders)
-    .where(and(eq(orders.id, orderId), eq(orders.tenantId, tenantId)))
-    .limit(1);
-  return row?.number ?? null;
-}
-
 export async function loadOrderLines(db: Executor, orderId: string) {
   return db
     .select({ id: orderLines.id, productId: orderLines.productId, quantity: orderLines.quantity })

@@ -9,10 +9,10 @@ import {
 import type { StockItem } from '../../catalog/dto';
 import { canTransition, orderTransitions } from '../../catalog/order-transitions';
 import type { Database, Tx } from '../../db/create-db';
+import { findOrderRow, orderNumberOf } from '../../db/queries/catalog-reads';
 import { listConflicts } from '../../db/queries/conflicts';
 import { changesAfter, listHistory } from '../../db/queries/order-changes';
-import { findOrderRow } from '../../db/queries/order-status';
-import { loadSyncedOrder, orderNumberOf } from '../../db/queries/order-writes';
+import { loadSyncedOrder } from '../../db/queries/order-writes';
 import { readEntityPolicy, writeEntityPolicy } from '../../db/queries/policies';
 import type { Order } from '../../db/schema';
 import type { ErrorCode } from '../../realtime/protocol/codes';
