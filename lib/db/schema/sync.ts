@@ -53,7 +53,7 @@ export const entityChanges = pgTable(
   ],
 );
 
-/** Client change ids already applied, with the answer given, so a retry takes effect once. */
+/** Client change ids already applied per user and entity, with the answer given, so a retry takes effect once. */
 export const appliedClientChanges = pgTable(
   'applied_client_changes',
   {
@@ -66,7 +66,7 @@ export const appliedClientChanges = pgTable(
     result: jsonb('result').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.userId, t.clientChangeId] })],
+  (t) => [primaryKey({ columns: [t.userId, t.entityId, t.clientChangeId] })],
 );
 
 /** Concurrent edits a `manual` field did not apply, queued for a person to resolve. */

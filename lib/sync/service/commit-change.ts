@@ -143,6 +143,7 @@ export async function commitBatch(
   try {
     const results = await deps.database.db.transaction(async (tx) => {
       const batch: BatchState = { order: null, prior: new Map() };
+      const entityId = jobs[0]!.ref.entityId;
       // One look-up per user for every retry in the batch, instead of one per change.
       const idsByUser = new Map<string, string[]>();
       for (const job of jobs) {
@@ -152,7 +153,7 @@ export async function commitBatch(
         idsByUser.set(job.ctx.user.id, ids);
       }
       for (const [userId, ids] of idsByUser) {
-        for (const row of await findAppliedClientChanges(tx, userId, ids)) {
+        for (const row of await findAppliedClientChanges(tx, userId, entityId, ids)) {
           batch.prior.set(`${userId}:${row.clientChangeId}`, row.result as ChangeResult);
         }
       }
@@ -182,7 +183,7 @@ async function commitIn(tx: Tx, deps: CommitDeps, job: CommitJob, batch?: BatchS
     const key = `${user.id}:${options.dedupeId}`;
     const prior = batch
       ? batch.prior.get(key)
-      : ((await findAppliedClientChanges(tx, user.id, [options.dedupeId]))[0]?.result as
+      : ((await findAppliedClientChanges(tx, user.id, ref.entityId, [options.dedupeId]))[0]?.result as
           | ChangeResult
           | undefined);
     if (prior) return { result: prior, applied: null, conflict: null, replay: true };
@@ -233,7 +234,7 @@ async function commitIn(tx: Tx, deps: CommitDeps, job: CommitJob, batch?: BatchS
   const invalid = await validateOrderChange(tx, user.tenantId, doc, field, op);
   if (invalid) return rejected(clientChangeId, invalid);
 
-  const entity = { entityType: ref.entityType, entityId: ref.entityId };
+  const entity = { tenantId: user.tenantId, entityType: ref.entityType, entityId: ref.entityId };
   // Under OT the field's changes since the base are read anyway; the newest of them is the field's last change.
   const since =
     strategyName === 'operational-transform' && baseVersion < order.version

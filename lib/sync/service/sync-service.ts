@@ -455,7 +455,7 @@ export function createSyncService(deps: SyncServiceDeps) {
       const contiguous = own.every((row, i) => row !== null && row.version === since + 1 + i);
       const rows = contiguous
         ? own.filter((row) => row !== null)
-        : await changesAfter(db, ref, since, PULL_LIMIT);
+        : await changesAfter(db, { ...ref, tenantId: ctx.user.tenantId }, since, PULL_LIMIT);
       return ok({ results, changes: rows.map(toAppliedChange), complete: rows.length < PULL_LIMIT });
     },
 
@@ -464,7 +464,7 @@ export function createSyncService(deps: SyncServiceDeps) {
       if (!order) return fail('NOT_FOUND', 'Order not found');
       const rows = await changesAfter(
         db,
-        { entityType: 'order', entityId: order.id },
+        { tenantId: ctx.user.tenantId, entityType: 'order', entityId: order.id },
         params.sinceVersion,
         PULL_LIMIT,
       );

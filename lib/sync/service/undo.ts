@@ -42,7 +42,7 @@ export async function prepareUndo(
   changeId: string | undefined,
   clientChangeId: string,
 ): Promise<PreparedChange | SyncError> {
-  const entity = { entityType: ref.entityType, entityId: ref.entityId };
+  const entity = { tenantId: ctx.user.tenantId, entityType: ref.entityType, entityId: ref.entityId };
   const target = changeId
     ? await findEntityChange(tx, ctx.user.tenantId, changeId)
     : mode === 'undo'
@@ -81,7 +81,7 @@ async function compensate(
   order: SyncedOrder,
   target: EntityChangeRow,
 ): Promise<Compensation> {
-  const entity = { entityType: ref.entityType, entityId: ref.entityId };
+  const entity = { tenantId: ctx.user.tenantId, entityType: ref.entityType, entityId: ref.entityId };
   const inverse = target.inverse as ChangeOp | null;
   const op = target.op as ChangeOp;
   if (target.field === 'notes' && (inverse?.type === 'text' || op.type === 'yjs')) {
