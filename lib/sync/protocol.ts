@@ -54,7 +54,11 @@ export const fieldValueSchemas = {
 } as const;
 
 export const syncParams = {
-  'sync.open': z.object(entity),
+  'sync.open': z.object({
+    ...entity,
+    /** Client change ids the client sent but never heard back about: the answer says which were taken. */
+    pending: z.array(z.string().min(1).max(64)).max(200).optional(),
+  }),
   'sync.push': z.object({ ...entity, changes: z.array(pushedChangeSchema).min(1).max(50) }),
   'sync.pull': z.object({ ...entity, sinceVersion: z.number().int().nonnegative() }),
   'sync.undo': z.object({ ...entity, changeId: id.optional() }),

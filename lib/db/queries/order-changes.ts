@@ -103,6 +103,7 @@ export async function latestUndoable(db: Executor, ref: EntityRef, userId: strin
       and(
         ofEntity(ref),
         eq(entityChanges.userId, userId),
+        ne(entityChanges.kind, 'policy'),
         isNull(entityChanges.undoOf),
         isNull(entityChanges.undoneBy),
       ),

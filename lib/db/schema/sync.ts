@@ -39,6 +39,8 @@ export const entityChanges = pgTable(
     strategy: text('strategy').notNull(),
     outcome: text('outcome').notNull(),
     overwrote: jsonb('overwrote'),
+    /** Digest of the entity's synced state after this change (lib/sync/digest.ts); clients check theirs. */
+    digest: text('digest'),
     /** `change`, or `undo`/`redo` (compensating changes; `undoOf` names the change they reverse). */
     kind: text('kind').notNull().default('change'),
     undoOf: uuid('undo_of'),

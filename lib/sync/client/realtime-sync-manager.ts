@@ -9,6 +9,7 @@ import type {
   AppliedChange,
   ChangeOp,
   ChangeResult,
+  EditOp,
   LeaseView,
   OrderDoc,
   OrderSection,
@@ -442,7 +443,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
 
   // ---- local edits --------------------------------------------------------------------------------------------
 
-  function localChange(field: string, op: ChangeOp, key = field) {
+  function localChange(field: string, op: EditOp, key = field) {
     lastActivity = clock.now();
     unsent = enqueue(unsent, {
       key,

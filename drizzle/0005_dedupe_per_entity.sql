@@ -1,2 +1,0 @@
-ALTER TABLE "applied_client_changes" DROP CONSTRAINT "applied_client_changes_user_id_client_change_id_pk";--> statement-breakpoint
-ALTER TABLE "applied_client_changes" ADD CONSTRAINT "applied_client_changes_user_id_entity_id_client_change_id_pk" PRIMARY KEY("user_id","entity_id","client_change_id");
