@@ -7,7 +7,6 @@ import { randomId } from '../random-id';
 import { diffToTextOp } from '../strategies/operational-transform';
 import type {
   AppliedChange,
-  ChangeOp,
   ChangeResult,
   EditOp,
   LeaseView,

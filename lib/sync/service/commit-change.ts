@@ -17,7 +17,7 @@ import { loadSyncedOrder } from '../../db/queries/order-writes';
 import type { EntityChangeRow, SyncConflictRow } from '../../db/schema';
 import { digestOf } from '../digest';
 import { readField } from '../doc';
-import { type OrderPolicy, opKindFor } from '../policy';
+import { opKindFor } from '../policy';
 import { detectConcurrentEdits, strategies } from '../strategies';
 import { invertTextOp } from '../strategies/operational-transform';
 import { type ChangeOp, type ChangeResult, type EditOp, type OrderDoc, sectionOfField } from '../types';

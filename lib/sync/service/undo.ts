@@ -9,7 +9,7 @@ import {
   latestUndoable,
   listHistory,
 } from '../../db/queries/order-changes';
-import { loadOrderLines, type SyncedOrder } from '../../db/queries/order-writes';
+import { loadOrderLines } from '../../db/queries/order-writes';
 import type { EntityChangeRow } from '../../db/schema';
 import { type OrderPolicy, opKindFor } from '../policy';
 import { linesAsOneOp, type NotesStep, revertLines, revertNotes } from '../revert';
