@@ -61,6 +61,12 @@ export const syncParams = {
   }),
   'sync.push': z.object({ ...entity, changes: z.array(pushedChangeSchema).min(1).max(50) }),
   'sync.pull': z.object({ ...entity, sinceVersion: z.number().int().nonnegative() }),
+  /** A client found its replica differs from the server's digest at a version (it repairs itself; we count it). */
+  'sync.diverged': z.object({
+    ...entity,
+    version: z.number().int().nonnegative(),
+    digest: z.string().max(32),
+  }),
   'sync.undo': z.object({ ...entity, changeId: id.optional() }),
   'sync.redo': z.object({ ...entity, changeId: id.optional() }),
   'sync.history': z.object({
