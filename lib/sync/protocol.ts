@@ -91,6 +91,11 @@ export const syncParams = {
     conflictId: id,
     resolution: z.enum(['mine', 'theirs', 'merged']),
     value: z.unknown().optional(),
+    /**
+     * The version of the field's newest change the admin reviewed (the conflict's `current.version`), when the
+     * field changed after the conflict was raised: the resolution then replaces that change, on the record.
+     */
+    reviewedVersion: z.number().int().positive().optional(),
   }),
   'policy.get': z.object({ entityType: z.literal('order').default('order') }),
   'policy.set': z.object({ entityType: z.literal('order').default('order'), sections: orderPolicySchema }),

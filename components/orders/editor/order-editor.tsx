@@ -163,9 +163,15 @@ function Editor({ orderId, number, user, customers, products, linePrices, initia
     (event: EventMessage) => {
       const data = event.data as Record<string, unknown>;
       if (event.event === syncEvents.conflictResolved) {
+        const replaced = Array.isArray(data.overwrote)
+          ? data.overwrote.some(
+              (who: unknown) =>
+                typeof who === 'object' && who !== null && 'userId' in who && who.userId === user.id,
+            )
+          : false;
         addNotice(
-          'success',
-          t('notice.conflictResolved', {
+          replaced ? 'warning' : 'success',
+          t(replaced ? 'notice.replacedByResolution' : 'notice.conflictResolved', {
             name: event.actor?.name ?? '',
             field: fieldName(String(data.field)),
           }),

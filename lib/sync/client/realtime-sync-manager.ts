@@ -40,6 +40,15 @@ export type ConflictNotice = {
   mineBy?: { userId: string; userName: string };
   theirsBy: { userId: string; userName: string };
   at: number;
+  /** The field's newer value when it changed after the conflict was raised (resolving replaces it). */
+  current?: {
+    value: unknown;
+    version: number;
+    userId: string;
+    userName: string;
+    at: number;
+    editors: { userId: string; userName: string }[];
+  } | null;
 };
 
 /**
@@ -912,8 +921,25 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       const lease = locks[section];
       return Boolean(lease && lease.expiresAt > clock.now() && lease.userId === user.id);
     },
-    async resolveConflict(conflictId: string, resolution: 'mine' | 'theirs' | 'merged', value?: unknown) {
-      return transport.rpc('conflict.resolve', { conflictId, resolution, value });
+    async resolveConflict(
+      conflictId: string,
+      resolution: 'mine' | 'theirs' | 'merged',
+      value?: unknown,
+      reviewedVersion?: number,
+    ) {
+      return transport.rpc('conflict.resolve', { conflictId, resolution, value, reviewedVersion });
+    },
+    /** Reads the order's open conflicts again (with the newer value where the field changed since). */
+    async refreshConflicts() {
+      const reply = await transport.rpc<{ items: ConflictNotice[] }>('conflict.list', {
+        entityType: 'order',
+        entityId,
+        status: 'open',
+      });
+      if (reply.ok) {
+        conflicts = reply.result.items;
+        changed();
+      }
     },
     async undoChange(changeId?: string) {
       return transport.rpc('sync.undo', { entityType: 'order', entityId, changeId });

@@ -32,7 +32,7 @@ import {
   commitChange,
   type EntityRef,
 } from './commit-change';
-import { resolveConflictChange, toConflictView } from './conflicts';
+import { resolveConflictChange, toConflictView, withCurrent } from './conflicts';
 import { canWrite, fail, isAdmin, ok, type Publish, type SyncContext, type SyncResult } from './context';
 import { type LockStore, lockKey } from './locks/lock-store';
 import { toDoc } from './order-entity';
@@ -472,7 +472,7 @@ export function createSyncService(deps: SyncServiceDeps) {
         policy,
         locks: await entityLocks(ctx.user.tenantId, order.id),
         yjsState,
-        conflicts: conflicts.map(toConflictView),
+        conflicts: await withCurrent(db, ctx.user.tenantId, conflicts),
         digest: digestOf(toDoc(order)),
         /** Which of the client's pending change ids the server already took, and how. */
         settled: taken.map((row) => ({
@@ -636,7 +636,7 @@ export function createSyncService(deps: SyncServiceDeps) {
         status: params.status,
         limit: params.limit,
       });
-      return ok({ items: rows.map(toConflictView) });
+      return ok({ items: await withCurrent(db, ctx.user.tenantId, rows) });
     },
 
     async resolveConflict(ctx: SyncContext, params: SyncParams<'conflict.resolve'>) {
