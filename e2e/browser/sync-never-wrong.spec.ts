@@ -24,7 +24,8 @@ test.slow();
 
 async function openOrder(page: Page, orderId: string) {
   await page.goto(appUrl(`/orders/${orderId}`));
-  await expect(page.getByTestId('order-editor')).toHaveAttribute('data-ready', 'true');
+  // Opening waits for the page and the order's sync; on a loaded machine that can take a while.
+  await expect(page.getByTestId('order-editor')).toHaveAttribute('data-ready', 'true', { timeout: 60_000 });
 }
 
 /** Saved: the server acknowledged everything this screen changed, and it is at the server's version. */
