@@ -177,6 +177,11 @@ export class Hub {
     this.rpcs.set(method, { schema, handler: handler as RpcEntry['handler'] });
   }
 
+  /** Every registered RPC method with its parameter schema (the tenant sweep enumerates them). */
+  rpcMethods(): { method: string; schema: z.ZodType }[] {
+    return [...this.rpcs].map(([method, entry]) => ({ method, schema: entry.schema }));
+  }
+
   setChannelGuard(kind: ChannelKind, guard: ChannelGuard): void {
     this.guards.set(kind, guard);
   }
