@@ -83,6 +83,8 @@ export function HistoryTab({
         return t('panel.history.lineAdded');
       case 'line.remove':
         return t('panel.history.lineRemoved');
+      case 'policy':
+        return t('panel.history.policySwitched');
       case 'set':
         return t('panel.history.set', {
           field,

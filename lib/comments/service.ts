@@ -119,7 +119,7 @@ export function createCommentService(deps: CommentServiceDeps) {
     if (thread.anchor !== 'range' || thread.rangeStart === null || thread.rangeEnd === null) return thread;
     const changes = await fieldChangesAfter(
       db,
-      { entityType: 'order', entityId: thread.entityId },
+      { tenantId: thread.tenantId, entityType: 'order', entityId: thread.entityId },
       'notes',
       thread.anchorVersion,
     );

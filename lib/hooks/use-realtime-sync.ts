@@ -30,6 +30,8 @@ export type EntitySyncOptions = {
 };
 
 const emptySnapshot: SyncSnapshot = {
+  serverVersion: 0,
+  divergences: 0,
   syncState: 'idle',
   syncing: false,
   version: 0,

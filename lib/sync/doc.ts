@@ -61,6 +61,7 @@ export function applyChangeToDoc(doc: OrderDoc, field: string, op: ChangeOp): Or
     case 'line.remove':
       return { ...doc, lines: doc.lines.filter((line) => line.id !== op.lineId) };
     case 'yjs':
+    case 'policy':
       return doc;
   }
 }

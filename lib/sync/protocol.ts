@@ -54,9 +54,19 @@ export const fieldValueSchemas = {
 } as const;
 
 export const syncParams = {
-  'sync.open': z.object(entity),
+  'sync.open': z.object({
+    ...entity,
+    /** Client change ids the client sent but never heard back about: the answer says which were taken. */
+    pending: z.array(z.string().min(1).max(64)).max(200).optional(),
+  }),
   'sync.push': z.object({ ...entity, changes: z.array(pushedChangeSchema).min(1).max(50) }),
   'sync.pull': z.object({ ...entity, sinceVersion: z.number().int().nonnegative() }),
+  /** A client found its replica differs from the server's digest at a version (it repairs itself; we count it). */
+  'sync.diverged': z.object({
+    ...entity,
+    version: z.number().int().nonnegative(),
+    digest: z.string().max(32),
+  }),
   'sync.undo': z.object({ ...entity, changeId: id.optional() }),
   'sync.redo': z.object({ ...entity, changeId: id.optional() }),
   'sync.history': z.object({

@@ -1,4 +1,5 @@
 import type { TextOp } from 'ot-text-unicode';
+import type { OrderPolicy } from './policy';
 
 /** Browser- and server-safe vocabulary of the sync engine. */
 export const strategyNames = [
@@ -37,13 +38,23 @@ export type ChangeOp =
   | { type: 'text'; op: TextOp }
   | { type: 'yjs'; update: string }
   | { type: 'line.add'; line: SyncLine }
-  | { type: 'line.remove'; lineId: string };
+  | { type: 'line.remove'; lineId: string }
+  /**
+   * An admin's policy switch as it entered the order's history (field `policy`): from this version on, every
+   * change is judged under `policy`. `yjsState` is the order's Yjs state at the switch when a section turned crdt.
+   */
+  | { type: 'policy'; policy: OrderPolicy; previous: OrderPolicy; yjsState: string | null };
+
+/** An op a client may push (a policy switch is only ever made by the server). */
+export type EditOp = Exclude<ChangeOp, { type: 'policy' }>;
 
 export type Who = { userId: string; userName: string };
 
 /** A change as recorded by the server at a version (what the room sees and what history keeps). */
 export type AppliedChange = Who & {
   version: number;
+  /** Digest of the synced state after this change (`digestOf`); null on rows older than digests. */
+  digest: string | null;
   field: string;
   section: string;
   op: ChangeOp;

@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { textEdit } from './text-diff';
 import type { SyncLine } from './types';
 
 /** The Yjs shape of an order: notes as Y.Text, lines as a Y.Array of Y.Map {id, productId, quantity}. */
@@ -61,22 +62,9 @@ export function alignYDoc(doc: Y.Doc, target: CrdtValues): Uint8Array | null {
     const text = doc.getText('notes');
     const current = text.toString();
     if (current !== target.notes) {
-      let prefix = 0;
-      while (
-        prefix < current.length &&
-        prefix < target.notes.length &&
-        current[prefix] === target.notes[prefix]
-      )
-        prefix++;
-      let suffix = 0;
-      while (
-        suffix < current.length - prefix &&
-        suffix < target.notes.length - prefix &&
-        current[current.length - 1 - suffix] === target.notes[target.notes.length - 1 - suffix]
-      )
-        suffix++;
-      text.delete(prefix, current.length - prefix - suffix);
-      text.insert(prefix, target.notes.slice(prefix, target.notes.length - suffix));
+      const edit = textEdit(current, target.notes);
+      if (edit.remove > 0) text.delete(edit.at, edit.remove);
+      if (edit.insert) text.insert(edit.at, edit.insert);
     }
     const array = doc.getArray<Y.Map<unknown>>('lines');
     const wanted = new Map(target.lines.map((line) => [line.id, line]));

@@ -9,10 +9,15 @@ export async function insertEntityChange(db: Executor, row: NewEntityChange): Pr
   return inserted!;
 }
 
-type EntityRef = { entityType: string; entityId: string };
+/** Every read of an entity's changes names its tenant too: an id from another tenant finds nothing. */
+type EntityRef = { tenantId: string; entityType: string; entityId: string };
 
 const ofEntity = (ref: EntityRef) =>
-  and(eq(entityChanges.entityType, ref.entityType), eq(entityChanges.entityId, ref.entityId));
+  and(
+    eq(entityChanges.tenantId, ref.tenantId),
+    eq(entityChanges.entityType, ref.entityType),
+    eq(entityChanges.entityId, ref.entityId),
+  );
 
 export async function lastFieldChange(db: Executor, ref: EntityRef, field: string) {
   const [row] = await db
@@ -98,6 +103,7 @@ export async function latestUndoable(db: Executor, ref: EntityRef, userId: strin
       and(
         ofEntity(ref),
         eq(entityChanges.userId, userId),
+        ne(entityChanges.kind, 'policy'),
         isNull(entityChanges.undoOf),
         isNull(entityChanges.undoneBy),
       ),
@@ -154,7 +160,13 @@ export async function listHistory(db: Executor, filter: HistoryFilter) {
     .limit(filter.limit);
 }
 
-export async function findAppliedClientChanges(db: Executor, userId: string, clientChangeIds: string[]) {
+/** The stored answers for client change ids a user already sent for one entity (ids are unique per entity). */
+export async function findAppliedClientChanges(
+  db: Executor,
+  userId: string,
+  entityId: string,
+  clientChangeIds: string[],
+) {
   if (clientChangeIds.length === 0) return [];
   return db
     .select()
@@ -162,6 +174,7 @@ export async function findAppliedClientChanges(db: Executor, userId: string, cli
     .where(
       and(
         eq(appliedClientChanges.userId, userId),
+        eq(appliedClientChanges.entityId, entityId),
         inArray(appliedClientChanges.clientChangeId, clientChangeIds),
       ),
     );
@@ -174,11 +187,11 @@ export async function recordAppliedClientChange(
   await db.insert(appliedClientChanges).values(row);
 }
 
-export async function readYjsState(db: Executor, entityId: string): Promise<string | null> {
+export async function readYjsState(db: Executor, tenantId: string, entityId: string): Promise<string | null> {
   const [row] = await db
     .select({ state: yjsStates.state })
     .from(yjsStates)
-    .where(eq(yjsStates.entityId, entityId))
+    .where(and(eq(yjsStates.entityId, entityId), eq(yjsStates.tenantId, tenantId)))
     .limit(1);
   return row ? row.state : null;
 }

@@ -12,6 +12,10 @@ export type SyncedOrder = {
   shippingAddress: ShippingAddress;
   notes: string;
   lines: { id: string; productId: string; quantity: number }[];
+  /** The sync policy as stored (parsed by lib/sync where it is used); null until pinned. */
+  policy: unknown;
+  /** An admin's policy switch not yet entered in the order's history. */
+  nextPolicy: unknown;
 };
 
 export async function loadOrderLines(db: Executor, orderId: string) {
@@ -31,6 +35,8 @@ const orderColumns = {
   customerId: orders.customerId,
   shippingAddress: orders.shippingAddress,
   notes: orders.notes,
+  policy: orders.policy,
+  nextPolicy: orders.nextPolicy,
 };
 
 /** The order and (unless told otherwise) its lines; inside a transaction `forUpdate` holds the row until commit (writes serialize). */
@@ -63,6 +69,23 @@ export async function writeOrderFields(tx: Tx, orderId: string, patch: OrderFiel
     .update(orders)
     .set({ ...patch, version, updatedAt: new Date() })
     .where(eq(orders.id, orderId));
+}
+
+/** Pins the order's policy (and, for a switch, the version its history row takes); clears a pending switch. */
+export async function pinOrderPolicy(tx: Tx, orderId: string, policy: unknown, version?: number) {
+  await tx
+    .update(orders)
+    .set(
+      version === undefined
+        ? { policy, nextPolicy: null }
+        : { policy, nextPolicy: null, version, updatedAt: new Date() },
+    )
+    .where(eq(orders.id, orderId));
+}
+
+/** An admin switched the tenant's order policy: every order takes it at its next version. */
+export async function markPolicySwitch(tx: Tx, tenantId: string, policy: unknown) {
+  await tx.update(orders).set({ nextPolicy: policy }).where(eq(orders.tenantId, tenantId));
 }
 
 export async function setLineQuantity(tx: Tx, orderId: string, lineId: string, quantity: number) {

@@ -117,6 +117,10 @@ export const orders = pgTable(
     shippingAddress: jsonb('shipping_address').$type<ShippingAddress>().notNull(),
     notes: text('notes').notNull().default(''),
     version: integer('version').notNull().default(1),
+    /** The sync policy the order is edited under at its version (null until first opened or edited). */
+    policy: jsonb('policy'),
+    /** An admin's switch waiting to enter the order's history as a versioned change (see lib/sync README). */
+    nextPolicy: jsonb('next_policy'),
     createdBy: uuid('created_by').references(() => users.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

@@ -39,6 +39,8 @@ export const entityChanges = pgTable(
     strategy: text('strategy').notNull(),
     outcome: text('outcome').notNull(),
     overwrote: jsonb('overwrote'),
+    /** Digest of the entity's synced state after this change (lib/sync/digest.ts); clients check theirs. */
+    digest: text('digest'),
     /** `change`, or `undo`/`redo` (compensating changes; `undoOf` names the change they reverse). */
     kind: text('kind').notNull().default('change'),
     undoOf: uuid('undo_of'),
@@ -53,7 +55,7 @@ export const entityChanges = pgTable(
   ],
 );
 
-/** Client change ids already applied, with the answer given, so a retry takes effect once. */
+/** Client change ids already applied per user and entity, with the answer given, so a retry takes effect once. */
 export const appliedClientChanges = pgTable(
   'applied_client_changes',
   {
@@ -66,7 +68,7 @@ export const appliedClientChanges = pgTable(
     result: jsonb('result').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.userId, t.clientChangeId] })],
+  (t) => [primaryKey({ columns: [t.userId, t.entityId, t.clientChangeId] })],
 );
 
 /** Concurrent edits a `manual` field did not apply, queued for a person to resolve. */

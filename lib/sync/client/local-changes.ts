@@ -2,7 +2,7 @@ import type { TextOp } from 'ot-text-unicode';
 import { applyChangeToDoc } from '../doc';
 import type { PushedChange } from '../protocol';
 import { composeTextOps, rebasePending } from '../strategies/operational-transform';
-import type { ChangeOp, OrderDoc } from '../types';
+import type { EditOp, OrderDoc } from '../types';
 
 /** One local change not yet confirmed: `op` is kept rebased onto everything the client has seen. */
 export type LocalChange = {
@@ -10,7 +10,7 @@ export type LocalChange = {
   field: string;
   throttleKey: string;
   clientChangeId: string;
-  op: ChangeOp;
+  op: EditOp;
   createdAt: number;
   /** Set once sent: the exact request, resent as is after a lost connection (the server dedupes by id). */
   sent: PushedChange | null;
@@ -36,7 +36,7 @@ export function enqueue(unsent: LocalChange[], change: LocalChange): LocalChange
   if (index === -1 || change.op.type === 'line.add' || change.op.type === 'line.remove')
     return [...unsent, change];
   const existing = unsent[index]!;
-  let op: ChangeOp = change.op;
+  let op: EditOp = change.op;
   if (existing.op.type === 'text' && change.op.type === 'text') {
     op = { type: 'text', op: composeTextOps(existing.op.op, change.op.op) };
   }
@@ -52,7 +52,7 @@ export function rebaseOnRemoteText(
 ): { changes: LocalChange[]; local: TextOp } {
   const texts = changes.filter((c) => c.op.type === 'text');
   const rebased = rebasePending(
-    texts.map((c) => (c.op as Extract<ChangeOp, { type: 'text' }>).op),
+    texts.map((c) => (c.op as Extract<EditOp, { type: 'text' }>).op),
     remote,
   );
   let i = 0;

@@ -17,6 +17,7 @@ export function toAppliedChange(row: EntityChangeRow): AppliedChange & {
   return {
     changeId: row.id,
     version: row.version,
+    digest: row.digest,
     field: row.field,
     section: row.section,
     userId: row.userId,

@@ -13,13 +13,14 @@ import {
   recordAppliedClientChange,
   writeYjsState,
 } from '../../db/queries/order-changes';
-import { loadOrderLines, loadSyncedOrder, type SyncedOrder } from '../../db/queries/order-writes';
+import { loadSyncedOrder } from '../../db/queries/order-writes';
 import type { EntityChangeRow, SyncConflictRow } from '../../db/schema';
+import { digestOf } from '../digest';
 import { readField } from '../doc';
-import { type OrderPolicy, opKindFor } from '../policy';
+import { opKindFor } from '../policy';
 import { detectConcurrentEdits, strategies } from '../strategies';
 import { invertTextOp } from '../strategies/operational-transform';
-import { type ChangeOp, type ChangeResult, type OrderDoc, sectionOfField } from '../types';
+import { type ChangeOp, type ChangeResult, type EditOp, type OrderDoc, sectionOfField } from '../types';
 import { fromBase64, loadYDoc, readYDoc, toBase64 } from '../yjs-doc';
 import type { SyncContext, SyncError } from './context';
 import type { LockStore } from './locks/lock-store';
@@ -33,6 +34,7 @@ import {
   validateOrderChange,
   writeOrderChange,
 } from './order-entity';
+import { type PinnedOrder, pinPolicy } from './policy-switch';
 import { ensureYjsState } from './yjs-state';
 
 export type EntityRef = { entityType: 'order'; entityId: string };
@@ -40,7 +42,7 @@ export type EntityRef = { entityType: 'order'; entityId: string };
 /** A change ready for the strategy: from a client push, an undo/redo, or a conflict resolution. */
 export type PreparedChange = {
   field: string;
-  op: ChangeOp;
+  op: EditOp;
   baseVersion: number;
   clientChangeId: string;
   kind: 'change' | 'undo' | 'redo';
@@ -53,7 +55,6 @@ export type CommitDeps = {
   database: Database;
   locks: LockStore;
   now: () => number;
-  policyOf(tx: Tx, tenantId: string): Promise<OrderPolicy>;
 };
 
 export type CommitResult = {
@@ -62,6 +63,8 @@ export type CommitResult = {
   conflict: SyncConflictRow | null;
   /** True when the answer came from the applied-change store (a retry): nothing new to publish. */
   replay: boolean;
+  /** An admin's policy switch that entered the history just before this change (published before it). */
+  switched?: EntityChangeRow | null;
 };
 
 const rejected = (clientChangeId: string, error: SyncError): CommitResult => ({
@@ -90,6 +93,7 @@ function inverseOf(op: ChangeOp, before: unknown, doc: OrderDoc): ChangeOp | nul
       return line ? { type: 'line.add', line } : null;
     }
     case 'yjs':
+    case 'policy':
       return null;
   }
 }
@@ -103,7 +107,7 @@ export type CommitOptions = {
 export type CommitJob = {
   ctx: SyncContext;
   ref: EntityRef;
-  prepare: (tx: Tx, order: SyncedOrder) => Promise<PreparedChange | SyncError>;
+  prepare: (tx: Tx, order: PinnedOrder) => Promise<PreparedChange | SyncError>;
   options?: CommitOptions;
 };
 
@@ -143,6 +147,7 @@ export async function commitBatch(
   try {
     const results = await deps.database.db.transaction(async (tx) => {
       const batch: BatchState = { order: null, prior: new Map() };
+      const entityId = jobs[0]!.ref.entityId;
       // One look-up per user for every retry in the batch, instead of one per change.
       const idsByUser = new Map<string, string[]>();
       for (const job of jobs) {
@@ -152,7 +157,7 @@ export async function commitBatch(
         idsByUser.set(job.ctx.user.id, ids);
       }
       for (const [userId, ids] of idsByUser) {
-        for (const row of await findAppliedClientChanges(tx, userId, ids)) {
+        for (const row of await findAppliedClientChanges(tx, userId, entityId, ids)) {
           batch.prior.set(`${userId}:${row.clientChangeId}`, row.result as ChangeResult);
         }
       }
@@ -172,7 +177,7 @@ export async function commitBatch(
  * What the changes of one group commit share: the entity row (locked by the first change, kept up to date by
  * each one after it) and the answers already stored for retried client change ids.
  */
-type BatchState = { order: SyncedOrder | null; prior: Map<string, ChangeResult> };
+type BatchState = { order: PinnedOrder | null; prior: Map<string, ChangeResult> };
 
 async function commitIn(tx: Tx, deps: CommitDeps, job: CommitJob, batch?: BatchState): Promise<CommitResult> {
   const { ctx, ref, prepare } = job;
@@ -182,7 +187,7 @@ async function commitIn(tx: Tx, deps: CommitDeps, job: CommitJob, batch?: BatchS
     const key = `${user.id}:${options.dedupeId}`;
     const prior = batch
       ? batch.prior.get(key)
-      : ((await findAppliedClientChanges(tx, user.id, [options.dedupeId]))[0]?.result as
+      : ((await findAppliedClientChanges(tx, user.id, ref.entityId, [options.dedupeId]))[0]?.result as
           | ChangeResult
           | undefined);
     if (prior) return { result: prior, applied: null, conflict: null, replay: true };
@@ -198,17 +203,41 @@ async function commitIn(tx: Tx, deps: CommitDeps, job: CommitJob, batch?: BatchS
     });
     batch?.prior.set(`${user.id}:${options.dedupeId}`, result);
   };
-  // Lines are loaded only when the change needs them (most edits touch one field of the order row). In a batch
-  // the row is locked and read once; only a caller of the same tenant may see it.
+  // In a batch the row is locked and read once (with its lines: every version's digest covers them); only a
+  // caller of the same tenant may see it. A pending policy switch enters the history first.
   const cached = batch?.order;
-  const order =
-    cached && cached.id === ref.entityId && cached.tenantId === user.tenantId
-      ? { ...cached }
-      : await loadSyncedOrder(tx, user.tenantId, ref.entityId, true, false);
-  if (!order) return rejected(options.dedupeId ?? '', { code: 'NOT_FOUND', message: 'Order not found' });
+  let switched: EntityChangeRow | null = null;
+  let order: PinnedOrder;
+  if (cached && cached.id === ref.entityId && cached.tenantId === user.tenantId) order = { ...cached };
+  else {
+    const loaded = await loadSyncedOrder(tx, user.tenantId, ref.entityId, true, true);
+    if (!loaded) return rejected(options.dedupeId ?? '', { code: 'NOT_FOUND', message: 'Order not found' });
+    const pinned = await pinPolicy(tx, loaded, deps.now(), { userId: user.id, userName: user.name });
+    order = pinned.order;
+    switched = pinned.switched;
+  }
   if (batch) batch.order = order;
   const prepared = await prepare(tx, order);
-  if ('code' in prepared) return rejected(options.dedupeId ?? '', prepared);
+  const committed =
+    'code' in prepared
+      ? rejected(options.dedupeId ?? '', prepared)
+      : await judge(tx, deps, job, order, prepared, remember, batch);
+  return { ...committed, switched };
+}
+
+/** The prepared change through validation, its strategy and the database, on the locked and pinned order. */
+async function judge(
+  tx: Tx,
+  deps: CommitDeps,
+  job: CommitJob,
+  order: PinnedOrder,
+  prepared: PreparedChange,
+  remember: (result: ChangeResult) => Promise<void>,
+  batch: BatchState | undefined,
+): Promise<CommitResult> {
+  const { ctx, ref } = job;
+  const options = job.options ?? {};
+  const { user } = ctx;
   const { field, op, baseVersion, clientChangeId } = prepared;
   const section = sectionOfField(field);
   if (!section) return rejected(clientChangeId, { code: 'VALIDATION', message: `Unknown field ${field}` });
@@ -218,22 +247,24 @@ async function commitIn(tx: Tx, deps: CommitDeps, job: CommitJob, batch?: BatchS
       message: 'Base version is ahead of the server',
     });
   }
-  const policy = await deps.policyOf(tx, user.tenantId);
+  const { policy } = order;
   const strategyName = policy[section];
   const expected = opKindFor(policy, field);
   const actual = op.type === 'text' ? 'text' : op.type === 'yjs' ? 'yjs' : 'value';
   if (expected !== actual) {
+    // Made under the policy before a switch the client had not seen yet; it re-expresses the edit and sends it
+    // again in the new form (nothing of it was applied).
     return rejected(clientChangeId, {
       code: 'STALE_VERSION',
       message: 'The policy changed: reopen the order',
+      details: { reason: 'policy_changed', policy },
     });
   }
-  if (section === 'lines' || strategyName === 'crdt') order.lines = await loadOrderLines(tx, order.id);
   const doc = toDoc(order);
   const invalid = await validateOrderChange(tx, user.tenantId, doc, field, op);
   if (invalid) return rejected(clientChangeId, invalid);
 
-  const entity = { entityType: ref.entityType, entityId: ref.entityId };
+  const entity = { tenantId: user.tenantId, entityType: ref.entityType, entityId: ref.entityId };
   // Under OT the field's changes since the base are read anyway; the newest of them is the field's last change.
   const since =
     strategyName === 'operational-transform' && baseVersion < order.version
@@ -382,6 +413,7 @@ async function commitIn(tx: Tx, deps: CommitDeps, job: CommitJob, batch?: BatchS
     overwrote,
     kind: prepared.kind,
     undoOf: prepared.undoOf,
+    digest: digestOf(after),
     createdAt: new Date(now),
   });
   if (prepared.undoOf) await markUndone(tx, [prepared.undoOf, ...(prepared.alsoUndoes ?? [])], applied.id);

@@ -5,7 +5,7 @@ import { postgresAvailable } from '../../../e2e/support/services';
 import { createTestDatabase, type TestDatabase, type TestDbKind } from '../../../e2e/support/test-db';
 import type { ActivityInput } from '../../activity/record';
 import { createCatalog } from '../../catalog';
-import type { ChangeOp, ChangeResult } from '../types';
+import type { ChangeResult, EditOp } from '../types';
 import type { SyncContext } from './context';
 import { createMemoryLockStore } from './locks/memory-lock-store';
 import { createSyncService, type SyncService } from './sync-service';
@@ -50,12 +50,7 @@ function statusEventsSuite(kind: TestDbKind) {
   });
   afterAll(() => database.drop());
 
-  async function push(
-    ctx: SyncContext,
-    entityId: string,
-    field: string,
-    op: ChangeOp,
-  ): Promise<ChangeResult> {
+  async function push(ctx: SyncContext, entityId: string, field: string, op: EditOp): Promise<ChangeResult> {
     const opened = await service.open(ctx, { entityType: 'order', entityId });
     if (!opened.ok) throw new Error(opened.error.message);
     const pushed = await service.push(ctx, {

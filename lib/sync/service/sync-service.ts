@@ -11,11 +11,12 @@ import { canTransition, orderTransitions } from '../../catalog/order-transitions
 import type { Database, Tx } from '../../db/create-db';
 import { findOrderRow, orderNumberOf } from '../../db/queries/catalog-reads';
 import { listConflicts } from '../../db/queries/conflicts';
-import { changesAfter, listHistory } from '../../db/queries/order-changes';
-import { loadSyncedOrder } from '../../db/queries/order-writes';
+import { changesAfter, findAppliedClientChanges, listHistory } from '../../db/queries/order-changes';
+import { loadSyncedOrder, markPolicySwitch } from '../../db/queries/order-writes';
 import { readEntityPolicy, writeEntityPolicy } from '../../db/queries/policies';
-import type { Order } from '../../db/schema';
+import type { EntityChangeRow, Order } from '../../db/schema';
 import type { ErrorCode } from '../../realtime/protocol/codes';
+import { digestOf } from '../digest';
 import { type OrderPolicy, parsePolicy } from '../policy';
 import { type PushedChange, type SyncParams, syncEvents } from '../protocol';
 import type { Lease } from '../strategies/lease';
@@ -35,6 +36,7 @@ import { resolveConflictChange, toConflictView } from './conflicts';
 import { canWrite, fail, isAdmin, ok, type Publish, type SyncContext, type SyncResult } from './context';
 import { type LockStore, lockKey } from './locks/lock-store';
 import { toDoc } from './order-entity';
+import { pinPolicy, policyOfOrder } from './policy-switch';
 import { statusChangeEvents } from './status-events';
 import { prepareUndo } from './undo';
 import { ensureYjsState } from './yjs-state';
@@ -47,6 +49,8 @@ export type SyncServiceDeps = {
   lockTtlMs?: number;
   /** Most changes one group commit takes (more wait for the next one); 1 commits each change on its own. */
   maxBatch?: number;
+  /** Told when a client found its replica differed from a version's digest (counted on /metrics, logged). */
+  onDivergence?: (report: { tenantId: string; entityId: string; version: number; userId: string }) => void;
   /** Records a committed action in the activity feed (lib/activity recordActivity); absent in unit tests. */
   activity?: (input: ActivityInput) => Promise<unknown>;
 };
@@ -58,7 +62,6 @@ type BatchEntry = {
   resolve: (committed: CommitResult) => void;
   reject: (error: unknown) => void;
 };
-const POLICY_CACHE_MS = 1_000;
 /** How long the lease a status change from outside the editor takes for its commit may live, should it be left. */
 const STATUS_CHANGE_LEASE_MS = 15_000;
 
@@ -92,16 +95,11 @@ export function createSyncService(deps: SyncServiceDeps) {
   const lockTtlMs = deps.lockTtlMs ?? 30_000;
   const maxBatch = Math.max(1, deps.maxBatch ?? 64);
   const db = deps.database.db;
-  // A policy read per change costs a round trip; other nodes see an admin's switch within a second.
-  const policies = new Map<string, { policy: OrderPolicy; at: number }>();
-  const policyOf = async (tx: Tx | Database['db'], tenantId: string): Promise<OrderPolicy> => {
-    const cached = policies.get(tenantId);
-    if (cached && Date.now() - cached.at < POLICY_CACHE_MS) return cached.policy;
-    const policy = parsePolicy(await readEntityPolicy(tx, tenantId, 'order'));
-    policies.set(tenantId, { policy, at: Date.now() });
-    return policy;
-  };
-  const commitDeps: CommitDeps = { database: deps.database, locks: deps.locks, now, policyOf };
+  // The tenant's setting, as an admin sees and sets it. What an order is edited under is pinned on the order row
+  // and changes at a version of its own (policy-switch.ts): no node keeps a copy that could disagree.
+  const policyOf = async (tx: Tx | Database['db'], tenantId: string): Promise<OrderPolicy> =>
+    parsePolicy(await readEntityPolicy(tx, tenantId, 'order'));
+  const commitDeps: CommitDeps = { database: deps.database, locks: deps.locks, now };
   const queues = new Map<string, Promise<unknown>>();
   const openBatches = new Map<string, BatchEntry[]>();
   const connectionLocks = new Map<
@@ -204,6 +202,7 @@ export function createSyncService(deps: SyncServiceDeps) {
   /** Publishes a committed change (room, conflicts, a status change's catalog events); returns the latter. */
   async function publishCommitted(ctx: SyncContext, ref: EntityRef, committed: CommitResult) {
     if (committed.replay) return null;
+    if (committed.switched) await publishChange(ctx, ref.entityId, committed.switched);
     if (committed.applied) {
       await deps.publish({
         tenantId: ctx.user.tenantId,
@@ -234,6 +233,36 @@ export function createSyncService(deps: SyncServiceDeps) {
     for (const input of syncCommitActivity(who(ctx, ref.entityId), committed.applied, committed.conflict))
       record(status ? { ...input, entityLabel: status.number } : input);
     return status;
+  }
+
+  async function publishChange(ctx: SyncContext, entityId: string, row: EntityChangeRow) {
+    await deps.publish({
+      tenantId: ctx.user.tenantId,
+      channel: room(entityId),
+      event: syncEvents.change,
+      data: { ...toAppliedChange(row), concurrent: [] },
+      actor: actor(ctx),
+    });
+  }
+
+  /**
+   * The order as it stands, with an admin's pending policy switch entered in its history first (and announced),
+   * so whoever opens or catches up sees the version at which the switch applies.
+   */
+  async function settledOrder(ctx: SyncContext, entityId: string) {
+    const order = await loadSyncedOrder(db, ctx.user.tenantId, entityId);
+    if (!order || (order.policy !== null && order.nextPolicy === null)) return order;
+    const switched = await serialize(entityId, async () => {
+      const row = await db.transaction(async (tx) => {
+        const locked = await loadSyncedOrder(tx, ctx.user.tenantId, entityId, true, true);
+        return locked
+          ? (await pinPolicy(tx, locked, now(), { userId: ctx.user.id, userName: ctx.user.name })).switched
+          : null;
+      });
+      if (row) await publishChange(ctx, entityId, row);
+      return row;
+    });
+    return switched || order.policy === null ? loadSyncedOrder(db, ctx.user.tenantId, entityId) : order;
   }
 
   /** The products a committed status change moved, as its `order.status_changed` event lists them. */
@@ -283,7 +312,7 @@ export function createSyncService(deps: SyncServiceDeps) {
     const ref: EntityRef = { entityType: 'order', entityId: params.entityId };
     const result = await serialize(ref.entityId, async () => {
       const committed = await commitChange(commitDeps, ctx, ref, (tx, order) =>
-        prepareUndo(tx, commitDeps, ctx, ref, order, mode, params.changeId, `${mode}:${randomUUID()}`),
+        prepareUndo(tx, ctx, ref, order, mode, params.changeId, `${mode}:${randomUUID()}`),
       );
       await announce(ctx, ref, committed);
       return committed.result;
@@ -408,18 +437,26 @@ export function createSyncService(deps: SyncServiceDeps) {
 
   return {
     async open(ctx: SyncContext, params: SyncParams<'sync.open'>) {
-      const order = await loadSyncedOrder(db, ctx.user.tenantId, params.entityId);
-      if (!order) return fail('NOT_FOUND', 'Order not found');
-      const policy = await policyOf(db, ctx.user.tenantId);
+      const settled = await settledOrder(ctx, params.entityId);
+      if (!settled) return fail('NOT_FOUND', 'Order not found');
+      const policy = policyOfOrder(settled);
+      let order = settled;
       let yjsState: string | null = null;
       if (policy.notes === 'crdt' || policy.lines === 'crdt') {
-        const doc = toDoc(order);
-        const entity = { entityType: 'order', entityId: order.id, tenantId: ctx.user.tenantId };
-        const { state } = await serialize(order.id, () =>
-          db.transaction((tx) => ensureYjsState(tx, entity, doc, policy)),
+        // The order and its Yjs state read together, with the row locked: the state is exactly the version's.
+        const snapshot = await serialize(settled.id, () =>
+          db.transaction(async (tx) => {
+            const locked = await loadSyncedOrder(tx, ctx.user.tenantId, settled.id, true, true);
+            if (!locked) return null;
+            const entity = { entityType: 'order', entityId: locked.id, tenantId: ctx.user.tenantId };
+            return { order: locked, ...(await ensureYjsState(tx, entity, toDoc(locked), policy)) };
+          }),
         );
-        yjsState = toBase64(state);
+        if (!snapshot) return fail('NOT_FOUND', 'Order not found');
+        order = snapshot.order;
+        yjsState = toBase64(snapshot.state);
       }
+      const taken = await findAppliedClientChanges(db, ctx.user.id, order.id, params.pending ?? []);
       const conflicts = await listConflicts(db, {
         tenantId: ctx.user.tenantId,
         entityType: 'order',
@@ -436,6 +473,12 @@ export function createSyncService(deps: SyncServiceDeps) {
         locks: await entityLocks(ctx.user.tenantId, order.id),
         yjsState,
         conflicts: conflicts.map(toConflictView),
+        digest: digestOf(toDoc(order)),
+        /** Which of the client's pending change ids the server already took, and how. */
+        settled: taken.map((row) => ({
+          clientChangeId: row.clientChangeId,
+          status: (row.result as ChangeResult).status,
+        })),
         serverTime: now(),
       });
       numbers.set(order.id, order.number);
@@ -455,16 +498,16 @@ export function createSyncService(deps: SyncServiceDeps) {
       const contiguous = own.every((row, i) => row !== null && row.version === since + 1 + i);
       const rows = contiguous
         ? own.filter((row) => row !== null)
-        : await changesAfter(db, ref, since, PULL_LIMIT);
+        : await changesAfter(db, { ...ref, tenantId: ctx.user.tenantId }, since, PULL_LIMIT);
       return ok({ results, changes: rows.map(toAppliedChange), complete: rows.length < PULL_LIMIT });
     },
 
     async pull(ctx: SyncContext, params: SyncParams<'sync.pull'>) {
-      const order = await loadSyncedOrder(db, ctx.user.tenantId, params.entityId);
+      const order = await settledOrder(ctx, params.entityId);
       if (!order) return fail('NOT_FOUND', 'Order not found');
       const rows = await changesAfter(
         db,
-        { entityType: 'order', entityId: order.id },
+        { tenantId: ctx.user.tenantId, entityType: 'order', entityId: order.id },
         params.sinceVersion,
         PULL_LIMIT,
       );
@@ -473,6 +516,18 @@ export function createSyncService(deps: SyncServiceDeps) {
         changes: rows.map(toAppliedChange),
         complete: rows.length < PULL_LIMIT,
       });
+    },
+
+    async diverged(ctx: SyncContext, params: SyncParams<'sync.diverged'>) {
+      const order = await loadSyncedOrder(db, ctx.user.tenantId, params.entityId, false, false);
+      if (!order) return fail('NOT_FOUND', 'Order not found');
+      deps.onDivergence?.({
+        tenantId: ctx.user.tenantId,
+        entityId: order.id,
+        version: params.version,
+        userId: ctx.user.id,
+      });
+      return ok({ version: order.version });
     },
 
     undo: (ctx: SyncContext, params: SyncParams<'sync.undo'>) => undoRedo(ctx, params, 'undo'),
@@ -604,13 +659,17 @@ export function createSyncService(deps: SyncServiceDeps) {
 
     async setPolicy(ctx: SyncContext, params: SyncParams<'policy.set'>) {
       if (!isAdmin(ctx.user)) return fail('FORBIDDEN', 'Only admins change the policy');
-      await writeEntityPolicy(db, {
-        tenantId: ctx.user.tenantId,
-        entityType: 'order',
-        sections: params.sections,
-        updatedBy: ctx.user.id,
+      // The setting and every order's pending switch commit together; each order enters the switch in its
+      // history at its next version (see settledOrder and commit-change).
+      await db.transaction(async (tx) => {
+        await writeEntityPolicy(tx, {
+          tenantId: ctx.user.tenantId,
+          entityType: 'order',
+          sections: params.sections,
+          updatedBy: ctx.user.id,
+        });
+        await markPolicySwitch(tx, ctx.user.tenantId, params.sections);
       });
-      policies.delete(ctx.user.tenantId);
       await deps.publish({
         tenantId: ctx.user.tenantId,
         channel: 'orders',

@@ -9,22 +9,22 @@ import {
   latestUndoable,
   listHistory,
 } from '../../db/queries/order-changes';
-import { loadOrderLines, type SyncedOrder } from '../../db/queries/order-writes';
+import { loadOrderLines } from '../../db/queries/order-writes';
 import type { EntityChangeRow } from '../../db/schema';
 import { type OrderPolicy, opKindFor } from '../policy';
 import { linesAsOneOp, type NotesStep, revertLines, revertNotes } from '../revert';
-import type { ChangeOp, SyncLine } from '../types';
+import type { ChangeOp, EditOp, SyncLine } from '../types';
 import { continuesTypingRun } from '../typing-run';
 import { alignYDoc, loadYDoc, readYDoc, toBase64 } from '../yjs-doc';
 import { isUndoable } from './applied';
 import type { EntityRef, PreparedChange } from './commit-change';
 import type { SyncContext, SyncError } from './context';
 import { toDoc } from './order-entity';
+import type { PinnedOrder } from './policy-switch';
 import { ensureYjsState } from './yjs-state';
 
-type UndoDeps = { policyOf(tx: Tx, tenantId: string): Promise<OrderPolicy> };
 /** The compensating op, and the other changes of the typing run it takes back with the target. */
-type Compensation = { field: string; op: ChangeOp; alsoUndoes?: string[] } | SyncError;
+type Compensation = { field: string; op: EditOp; alsoUndoes?: string[] } | SyncError;
 
 /**
  * Undo and redo are compensating changes: the user's own change reverted on top of everything that happened
@@ -34,15 +34,14 @@ type Compensation = { field: string; op: ChangeOp; alsoUndoes?: string[] } | Syn
  */
 export async function prepareUndo(
   tx: Tx,
-  deps: UndoDeps,
   ctx: SyncContext,
   ref: EntityRef,
-  order: SyncedOrder,
+  order: PinnedOrder,
   mode: 'undo' | 'redo',
   changeId: string | undefined,
   clientChangeId: string,
 ): Promise<PreparedChange | SyncError> {
-  const entity = { entityType: ref.entityType, entityId: ref.entityId };
+  const entity = { tenantId: ctx.user.tenantId, entityType: ref.entityType, entityId: ref.entityId };
   const target = changeId
     ? await findEntityChange(tx, ctx.user.tenantId, changeId)
     : mode === 'undo'
@@ -60,7 +59,7 @@ export async function prepareUndo(
   if (target.undoneBy) return { code: 'CONFLICT', message: 'Already undone' };
   if (!isUndoable(target)) return { code: 'VALIDATION', message: 'This change cannot be undone' };
 
-  const compensation = await compensate(tx, deps, ctx, ref, order, target);
+  const compensation = await compensate(tx, ctx, ref, order, target);
   if ('code' in compensation) return compensation;
   return {
     field: compensation.field,
@@ -75,13 +74,12 @@ export async function prepareUndo(
 
 async function compensate(
   tx: Tx,
-  deps: UndoDeps,
   ctx: SyncContext,
   ref: EntityRef,
-  order: SyncedOrder,
+  order: PinnedOrder,
   target: EntityChangeRow,
 ): Promise<Compensation> {
-  const entity = { entityType: ref.entityType, entityId: ref.entityId };
+  const entity = { tenantId: ctx.user.tenantId, entityType: ref.entityType, entityId: ref.entityId };
   const inverse = target.inverse as ChangeOp | null;
   const op = target.op as ChangeOp;
   if (target.field === 'notes' && (inverse?.type === 'text' || op.type === 'yjs')) {
@@ -98,7 +96,7 @@ async function compensate(
       later.map(notesStep),
       order.notes,
     );
-    const expressed = await expressNotes(tx, deps, ctx, ref, order, revert);
+    const expressed = await expressNotes(tx, ctx, ref, order, revert);
     if ('code' in expressed) return expressed;
     return { ...expressed, alsoUndoes: run.slice(1).map((row) => row.id) };
   }
@@ -109,9 +107,10 @@ async function compensate(
       lines,
     );
     if (!reverted.ok) return { code: 'CONFLICT', message: 'A line it changed was changed since' };
-    return expressLines(tx, deps, ctx, ref, { ...order, lines }, reverted.lines);
+    return expressLines(tx, ctx, ref, { ...order, lines }, reverted.lines);
   }
-  if (!inverse) return { code: 'VALIDATION', message: 'This change cannot be undone' };
+  if (!inverse || inverse.type === 'policy')
+    return { code: 'VALIDATION', message: 'This change cannot be undone' };
   if (inverse.type === 'set') {
     const last = await lastFieldChange(tx, entity, target.field);
     if (last && last.id !== target.id) {
@@ -165,13 +164,12 @@ function notesStep(row: EntityChangeRow): NotesStep {
 /** The reverting text op in the op kind the notes' strategy takes now. */
 async function expressNotes(
   tx: Tx,
-  deps: UndoDeps,
   ctx: SyncContext,
   ref: EntityRef,
-  order: SyncedOrder,
+  order: PinnedOrder,
   revert: TextOp,
 ): Promise<Compensation> {
-  const policy = await deps.policyOf(tx, ctx.user.tenantId);
+  const { policy } = order;
   const kind = opKindFor(policy, 'notes');
   if (kind === 'text') return { field: 'notes', op: { type: 'text', op: revert } };
   const notes = textType.apply(order.notes, revert);
@@ -186,13 +184,12 @@ async function expressNotes(
 /** The reverted lines in the op kind the lines' strategy takes now. */
 async function expressLines(
   tx: Tx,
-  deps: UndoDeps,
   ctx: SyncContext,
   ref: EntityRef,
-  order: SyncedOrder & { lines: SyncLine[] },
+  order: PinnedOrder,
   lines: SyncLine[],
 ): Promise<Compensation> {
-  const policy = await deps.policyOf(tx, ctx.user.tenantId);
+  const { policy } = order;
   if (opKindFor(policy, 'lines') === 'yjs') {
     return yjsCompensation(tx, ctx, ref, order, policy, 'lines', (values) => ({ ...values, lines }));
   }
@@ -212,7 +209,7 @@ async function yjsCompensation(
   tx: Tx,
   ctx: SyncContext,
   ref: EntityRef,
-  order: SyncedOrder & { lines: SyncLine[] },
+  order: PinnedOrder,
   policy: OrderPolicy,
   field: 'notes' | 'lines',
   revert: (values: ReturnType<typeof readYDoc>) => ReturnType<typeof readYDoc>,

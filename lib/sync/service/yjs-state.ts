@@ -15,7 +15,7 @@ export async function ensureYjsState(
   doc: OrderDoc,
   policy: OrderPolicy,
 ): Promise<{ state: Uint8Array; alignment: Uint8Array | null }> {
-  const stored = await readYjsState(tx, ref.entityId);
+  const stored = await readYjsState(tx, ref.tenantId, ref.entityId);
   const ydoc = loadYDoc(stored ? fromBase64(stored) : null);
   const values = readYDoc(ydoc);
   const target = {

@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postgresAvailable } from '../../../e2e/support/services';
+import { createTestDatabase, type TestDatabase, type TestDbKind } from '../../../e2e/support/test-db';
+import type { PushedChange } from '../protocol';
+import { diffToTextOp } from '../strategies/operational-transform';
+import type { SyncContext } from './context';
+import { createMemoryLockStore } from './locks/memory-lock-store';
+import { createSyncService, type SyncService } from './sync-service';
+import { createEventSink, loadSyncFixture } from './testing';
+
+const kinds: TestDbKind[] = ['pglite'];
+if (await postgresAvailable()) kinds.push('postgres');
+
+/** Where the promises of the sync service used to fail at the edges (issue "never silently wrong"). */
+function edgesSuite(kind: TestDbKind) {
+  let database: TestDatabase;
+  let service: SyncService;
+  let fixture: Awaited<ReturnType<typeof loadSyncFixture>>;
+  let other: Awaited<ReturnType<typeof loadSyncFixture>>;
+  const sink = createEventSink();
+  let anna: SyncContext;
+  let olivia: SyncContext;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    service = createSyncService({ database, locks: createMemoryLockStore(), publish: sink.publish });
+    fixture = await loadSyncFixture(database);
+    other = await loadSyncFixture(database, 'northwind');
+    anna = fixture.ctx(fixture.user('anna@siam.example'), 'conn-anna');
+    olivia = other.ctx(other.user('olivia@northwind.example'), 'conn-olivia');
+  });
+  afterAll(() => database.drop());
+
+  async function open(ctx: SyncContext, entityId: string) {
+    const opened = await service.open(ctx, { entityType: 'order', entityId });
+    if (!opened.ok) throw new Error(opened.error.message);
+    return opened.value;
+  }
+
+  async function pushNotes(ctx: SyncContext, entityId: string, clientChangeId: string, text: string) {
+    const start = await open(ctx, entityId);
+    const change: PushedChange = {
+      clientChangeId,
+      baseVersion: start.version,
+      field: 'notes',
+      op: { type: 'text', op: diffToTextOp(start.doc.notes, `${start.doc.notes}${text}`) },
+    };
+    const pushed = await service.push(ctx, { entityType: 'order', entityId, changes: [change] });
+    if (!pushed.ok) throw new Error(pushed.error.code);
+    return pushed.value;
+  }
+
+  describe(`sync service edges on ${kind}`, () => {
+    it('deduplicates a client change id per order: the same id on another order is a new change', async () => {
+      const [first, second] = [fixture.editableOrderIds[0]!, fixture.editableOrderIds[1]!];
+      const a = await pushNotes(anna, first, 'same-id', ' one');
+      expect(a.results[0]).toMatchObject({ status: 'applied' });
+      const before = await open(anna, second);
+      const b = await pushNotes(anna, second, 'same-id', ' two');
+      expect(b.results[0]).toMatchObject({ status: 'applied', version: before.version + 1 });
+      expect((await open(anna, second)).doc.notes.endsWith(' two')).toBe(true);
+      // A retry on the first order still answers from the store and writes nothing.
+      const retried = await pushNotes(anna, first, 'same-id', ' again');
+      expect(retried.results[0]).toEqual(a.results[0]);
+      expect((await open(anna, first)).doc.notes.endsWith(' again')).toBe(false);
+    });
+
+    it('answers a push for another tenant’s order with NOT_FOUND and none of its changes', async () => {
+      const theirs = fixture.editableOrderIds[2]!;
+      await pushNotes(anna, theirs, 'secret-edit', ' confidential margin 12%');
+      const pushed = await service.push(olivia, {
+        entityType: 'order',
+        entityId: theirs,
+        changes: [
+          { clientChangeId: 'probe', baseVersion: 0, field: 'notes', op: { type: 'text', op: ['x'] } },
+        ],
+      });
+      expect(pushed.ok).toBe(true);
+      if (!pushed.ok) return;
+      expect(pushed.value.results[0]).toMatchObject({ status: 'rejected', code: 'NOT_FOUND' });
+      expect(pushed.value.changes).toEqual([]);
+      expect(JSON.stringify(pushed.value)).not.toContain('confidential');
+      const pulled = await service.pull(olivia, { entityType: 'order', entityId: theirs, sinceVersion: 0 });
+      expect(pulled).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    });
+  });
+}
+
+for (const kind of kinds) edgesSuite(kind);
