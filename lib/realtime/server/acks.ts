@@ -1,4 +1,5 @@
 import type { Logger } from '../../logger';
+import { isUnavailable } from '../../server/faults';
 import type { DedupeStore } from '../bus';
 import { type ErrorCode, errorCodes } from '../protocol';
 import type { Connection } from './connection';
@@ -38,8 +39,7 @@ export class Acknowledger {
     } catch (error) {
       if (!(error instanceof RealtimeError)) {
         await dedupe.release(userId, id).catch(() => {});
-        const unavailable =
-          !this.deps.healthy() || /redis|connection|ECONN|retries/i.test(String((error as Error)?.message));
+        const unavailable = !this.deps.healthy() || isUnavailable(error);
         if (!unavailable) this.deps.logger.error({ err: (error as Error)?.message }, 'handler failed');
         return this.ackError(conn, id, unavailable ? 'UNAVAILABLE' : 'INTERNAL');
       }
