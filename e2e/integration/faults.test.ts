@@ -188,17 +188,10 @@ describe.skipIf(!withPostgres)('faults: the database goes away', () => {
 
       const actions: { name: string; status: number; unavailable: boolean }[] = [];
       for (const action of builtActions(appDirectory())) {
-        if (action.name === 'signOut') continue; // Needs nothing but the cookie.
-        let body: string | FormData = JSON.stringify(
-          action.name === 'setLocale' ? ['th'] : [own.product, {}],
-        );
-        if (action.name === 'signIn') {
-          // (state, FormData) in React's reply encoding: "$K1" is the form, its fields prefixed "1_".
-          body = new FormData();
-          body.set('0', JSON.stringify([{ error: null, email: '' }, '$K1']));
-          body.set('1_email', 'anna@siam.example');
-          body.set('1_password', 'demo1234');
-        }
+        // signOut needs nothing but the cookie. signIn takes (state, FormData), which this raw call does not encode
+        // the way React does (its form arrives empty): its 'unavailable' answer is not proven here.
+        if (action.name === 'signOut' || action.name === 'signIn') continue;
+        const body = JSON.stringify(action.name === 'setLocale' ? ['th'] : [own.product, {}]);
         const response = await fetch(`${app.url}${action.page}`, {
           method: 'POST',
           headers: {
@@ -206,7 +199,7 @@ describe.skipIf(!withPostgres)('faults: the database goes away', () => {
             'next-action': action.id,
             accept: 'text/x-component',
             origin: app.url,
-            ...(typeof body === 'string' ? { 'content-type': 'text/plain;charset=UTF-8' } : {}),
+            'content-type': 'text/plain;charset=UTF-8',
           },
           body,
           redirect: 'manual',
@@ -215,7 +208,7 @@ describe.skipIf(!withPostgres)('faults: the database goes away', () => {
         actions.push({
           name: action.name,
           status: response.status,
-          unavailable: /UNAVAILABLE|"unavailable"/.test(text),
+          unavailable: text.includes('UNAVAILABLE'),
         });
       }
       expect(actions.filter((a) => a.status >= 500 || !a.unavailable)).toEqual([]);

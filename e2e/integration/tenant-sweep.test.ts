@@ -596,9 +596,10 @@ describe.skipIf(!available)('tenant sweep: every entry point as tenant A with te
     let request: string;
     if ('form' in attack) {
       // React's reply encoding: the FormData argument is "$K1" and its fields are sent prefixed with "1_".
+      // The root ("0") comes last, as React sends it: the server builds the form from the fields before it.
       const form = new FormData();
-      form.set('0', JSON.stringify([attack.state, '$K1']));
       for (const [key, value] of Object.entries(attack.form)) form.set(`1_${key}`, value);
+      form.set('0', JSON.stringify([attack.state, '$K1']));
       body = form;
       request = JSON.stringify(attack.form);
     } else {
