@@ -286,6 +286,79 @@ export function pusherSuite(options: { redis: boolean; available: boolean }) {
         expect(await terminated).toBe(4009);
       });
 
+      it('delivers sendToUser to every signed-in connection of the user, on every node, without a subscribe', async () => {
+        // Raw protocol clients (as Pusher's own servers allow) sign in and never name #server-to-user-{id}.
+        const signIn = async (node: typeof cluster.a) => {
+          const socket = await rawSocket(node, `/app/${APP.key}?protocol=7`);
+          const socketId = socketIdOf(await socket.next());
+          const signed = signerFor(APP).authenticateUser(socketId, { id: 'u-raw' });
+          socket.send({ event: 'pusher:signin', data: signed });
+          await socket.next((f) => f.event === 'pusher:signin_success');
+          return socket;
+        };
+        const onA = await signIn(cluster.a);
+        const onB = await signIn(cluster.b);
+        const other = await rawSocket(cluster.b, `/app/${APP.key}?protocol=7`);
+        await other.next();
+        await expect
+          .poll(async () => {
+            const info = await serverLib(cluster.a).get({
+              path: `/channels/${encodeURIComponent('#server-to-user-u-raw')}`,
+              params: { info: 'subscription_count' },
+            });
+            return ((await info.json()) as { subscription_count?: number }).subscription_count;
+          })
+          .toBe(2);
+        await serverLib(cluster.a).sendToUser('u-raw', 'direct', { n: 1 });
+        for (const socket of [onA, onB]) {
+          const frame = await socket.next((f) => f.event === 'direct');
+          expect(frame).toMatchObject({ channel: '#server-to-user-u-raw' });
+          expect(JSON.parse(frame.data as string)).toEqual({ n: 1 });
+        }
+        // Someone who is not that user cannot subscribe to the user's channel.
+        other.send({ event: 'pusher:subscribe', data: { channel: '#server-to-user-u-raw' } });
+        expect(await other.next((f) => f.event === 'pusher:subscription_error')).toMatchObject({
+          data: { type: 'AuthError', status: 401 },
+        });
+        expect(other.frames.some((f) => f.event === 'direct')).toBe(false);
+        for (const socket of [onA, onB, other]) socket.ws.close();
+      });
+
+      it('answers every malformed frame with pusher:error and keeps the connection', async () => {
+        const socket = await rawSocket(cluster.b, `/app/${APP.key}?protocol=7`);
+        await socket.next();
+        const malformed = [
+          '{not json',
+          '[]',
+          '42',
+          '{"data":{}}',
+          '{"event":"pusher:subscribe","data":{}}',
+          '{"event":"pusher:subscribe","data":"{broken"}',
+          '{"event":"pusher:signin","data":{"auth":1}}',
+          '{"event":"client-x"}',
+          '{"event":"pusher:nonsense","data":{}}',
+        ];
+        // Well past the ten that used to close the socket (and under the message rate limit).
+        for (let round = 0; round < 3; round++) for (const frame of malformed) socket.send(frame);
+        await expect
+          .poll(() => socket.frames.filter((f) => f.event === 'pusher:error').length)
+          .toBe(malformed.length * 3);
+        for (const frame of socket.frames.filter((f) => f.event === 'pusher:error'))
+          expect(frame.data).toMatchObject({ code: null, message: expect.any(String) });
+        socket.send({ event: 'pusher:ping', data: {} });
+        expect((await socket.next((f) => f.event === 'pusher:pong')).event).toBe('pusher:pong');
+        socket.send({ event: 'pusher:subscribe', data: { channel: 'still-here' } });
+        await socket.next((f) => f.event === 'pusher_internal:subscription_succeeded');
+        expect(socket.ws.readyState).toBe(socket.ws.OPEN);
+        socket.ws.close();
+
+        // Abuse is still bounded: a flood past the message rate limit (burst 100) is closed as over capacity.
+        const flood = await rawSocket(cluster.b, `/app/${APP.key}?protocol=7`);
+        await flood.next();
+        for (let i = 0; i < 400; i++) flood.send('{not json');
+        expect((await flood.closed).code).toBe(4100);
+      });
+
       it('answers the HTTP API: channel lists, info, batches; and the errors the libraries expect', async () => {
         const client = track(pusherClient(cluster.b, { user: { id: 'carol' } }));
         await Promise.all([subscribed(client, 'presence-lobby'), subscribed(client, 'private-stats')]);

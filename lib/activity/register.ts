@@ -3,7 +3,9 @@ import { Counter } from 'prom-client';
 import { z } from 'zod';
 import { registerCommentRpcs } from '../comments/register';
 import { createCommentService } from '../comments/service';
+import type { Db } from '../db/create-db';
 import { listActivity } from '../db/queries/activity';
+import { orderNumberOf } from '../db/queries/catalog-reads';
 import { listOrders } from '../db/queries/orders';
 import type { Hub } from '../realtime/server';
 import { RealtimeError } from '../realtime/server/errors';
@@ -20,11 +22,36 @@ import { activityListParams } from './types';
 
 export type CollaborationRegistration = { sync: SyncService; locks: LockStore; close(): Promise<void> };
 
+/**
+ * Sync RPCs that name an order answer NOT_FOUND for an order outside the caller's tenant before the service runs
+ * (the tenant sweep's rule: a read or write by id is refused for another tenant's id, not answered empty).
+ * `sync.push` answers per change and checks the order inside its own transaction.
+ */
+const orderScopedMethods = new Set([
+  'sync.open',
+  'sync.pull',
+  'sync.undo',
+  'sync.redo',
+  'sync.history',
+  'lock.acquire',
+  'lock.renew',
+  'lock.release',
+  'lock.forceRelease',
+]);
+
+function entityIdOf(params: unknown): string | undefined {
+  if (typeof params !== 'object' || params === null || !('entityId' in params)) return undefined;
+  return typeof params.entityId === 'string' ? params.entityId : undefined;
+}
+
 /** The hub as the sync service's transport: a failed result becomes an error ack with its code. */
-function hubTransport(hub: Hub): SyncTransport {
+function hubTransport(hub: Hub, db: Db): SyncTransport {
   return {
     registerRpc(method, schema, handler) {
       hub.registerRpc(method, schema, async (ctx, params) => {
+        const entityId = orderScopedMethods.has(method) ? entityIdOf(params) : undefined;
+        if (entityId !== undefined && (await orderNumberOf(db, ctx.user.tenantId, entityId)) === null)
+          throw new RealtimeError('NOT_FOUND', 'Order not found');
         const result = await handler({ user: ctx.user, connectionId: ctx.connectionId }, params);
         if (!result.ok)
           throw new RealtimeError(result.error.code, result.error.message, result.error.details);
@@ -70,7 +97,7 @@ export function registerCollaboration(services: Services): CollaborationRegistra
       logger.warn(report, 'sync replica diverged from the server; the client resynced');
     },
   });
-  registerSyncRpc(hubTransport(hub), sync);
+  registerSyncRpc(hubTransport(hub, db), sync);
   registerCommentRpcs(hub, createCommentService({ db, publish, activity }));
 
   hub.registerRpc('activity.list', activityListParams, async (ctx, params) => {

@@ -6,12 +6,16 @@ import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { findUserForSignIn } from '../db/queries/users';
 import { LOCALE_COOKIE, LOCALE_COOKIE_MAX_AGE, toLocale } from '../i18n/config';
+import { isUnavailable } from '../server/faults';
 import { getServices } from '../server/services';
 import { afterSignIn, NEXT_PARAM } from './next-path';
 import { hashPassword, verifyPassword } from './password';
 import { createSessionToken, SESSION_COOKIE } from './session';
 
-export type SignInState = { error: 'invalidInput' | 'invalidCredentials' | null; email: string };
+export type SignInState = {
+  error: 'invalidInput' | 'invalidCredentials' | 'unavailable' | null;
+  email: string;
+};
 
 const credentials = z.object({
   email: z.email().max(254),
@@ -46,7 +50,14 @@ export async function signIn(_previous: SignInState, form: FormData): Promise<Si
   const wait = loginThrottle.delayFor(keys);
   if (wait > 0) await delay(wait);
 
-  const user = await findUserForSignIn(database.db, parsed.data.email);
+  let user: Awaited<ReturnType<typeof findUserForSignIn>>;
+  try {
+    user = await findUserForSignIn(database.db, parsed.data.email);
+  } catch (error) {
+    // The database cannot be reached: say so (and let the person retry), instead of a server error page.
+    if (!isUnavailable(error)) throw error;
+    return { error: 'unavailable', email };
+  }
   decoyHash ??= hashPassword('decoy-password-never-matches');
   const valid = await verifyPassword(parsed.data.password, user?.passwordHash ?? (await decoyHash));
   if (!user || !valid) {

@@ -1,6 +1,8 @@
 'use server';
 
 import { getCurrentUser } from '../auth/current-user';
+import { errorCodes } from '../realtime/protocol/codes';
+import { isUnavailable } from '../server/faults';
 import { type Catalog, getCatalog } from './index';
 import { type CatalogError, type Result, unauthorized } from './result';
 
@@ -17,8 +19,15 @@ async function run<T>(
     user: NonNullable<Awaited<ReturnType<typeof getCurrentUser>>>,
   ) => Promise<Result<T>>,
 ): Promise<ActionResult<T>> {
-  const user = await getCurrentUser();
-  const result = user ? await work(getCatalog(), user) : unauthorized<T>();
+  let result: Result<T>;
+  try {
+    const user = await getCurrentUser();
+    result = user ? await work(getCatalog(), user) : unauthorized<T>();
+  } catch (error) {
+    // The database or Redis cannot be reached: the form says so and may retry, as the REST API's 503 does.
+    if (!isUnavailable(error)) throw error;
+    return { ok: false, error: { code: 'UNAVAILABLE', message: errorCodes.UNAVAILABLE.reason } };
+  }
   if (result.ok) return result;
   const { status: _status, ...error } = result.error;
   return { ok: false, error };

@@ -1,8 +1,18 @@
 import type { SessionUser } from '../auth/current-user';
 import { requireApiUser } from '../auth/current-user';
 import { apiJson } from '../http/api-response';
+import { errorCodes } from '../realtime/protocol/codes';
+import { isUnavailable } from '../server/faults';
 import { getServices } from '../server/services';
 import type { CatalogError, Result } from './result';
+
+/** 503 with the catalog's UNAVAILABLE: the database or Redis cannot be reached right now; the client retries. */
+export function unavailableResponse(): Response {
+  return Response.json(
+    { error: { code: 'UNAVAILABLE', message: errorCodes.UNAVAILABLE.reason } },
+    { status: 503, headers: { 'cache-control': 'no-store', 'retry-after': '1' } },
+  );
+}
 
 /** The largest JSON body a catalog endpoint reads (a bulk update of 500 ids is about 20 KB). */
 export const MAX_BODY_BYTES = 128 * 1024;
@@ -75,6 +85,10 @@ export async function withApiUser(
     if (!auth.ok) return auth.response;
     return await handler(auth.user);
   } catch (error) {
+    if (isUnavailable(error)) {
+      getServices().logger.warn({ err: String(error), url: request.url }, 'backend unavailable');
+      return unavailableResponse();
+    }
     getServices().logger.error(
       { err: error, url: request.url, method: request.method },
       'catalog API failed',

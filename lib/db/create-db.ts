@@ -41,6 +41,12 @@ export async function createDb(options: DbOptions): Promise<Database> {
     pool.on('error', () => {
       // An idle client lost its connection; the pool replaces it on next use.
     });
+    // A checked-out client (a query or transaction in flight) has no pool listener: when its connection is lost
+    // (the server terminates it, the network drops) it would emit an 'error' nobody handles, an uncaught
+    // exception. The query in flight is rejected by itself and the pool drops the client on release.
+    pool.on('connect', (client) => {
+      client.on('error', () => {});
+    });
     const db = drizzlePg(pool, { schema }) as unknown as Db;
     return {
       db,

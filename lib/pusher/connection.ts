@@ -72,10 +72,6 @@ export type JoinResult =
 
 type Phase = { name: 'open' } | { name: 'closed' };
 
-/** Invalid frames tolerated per window (as the hub's strike limit); more close the socket. */
-const INVALID_FRAME_LIMIT = 10;
-const INVALID_FRAME_WINDOW_MS = 10_000;
-
 /**
  * One Pusher protocol 7 connection: pure logic behind PusherSocket. Frames are handled one after another (a
  * subscribe that waits on the cluster state completes before the next frame of the same socket is handled).
@@ -91,7 +87,6 @@ export class PusherConnection {
   readonly #messages: TokenBucket;
   readonly #clientEvents: TokenBucket;
   #rejected = 0;
-  #invalid = { count: 0, since: 0 };
 
   constructor(
     readonly socketId: string,
@@ -203,15 +198,9 @@ export class PusherConnection {
 
   async #handle(parsed: ParsedFrame): Promise<void> {
     if (this.#phase.name !== 'open') return;
-    if (!parsed.ok) {
-      const now = this.host.now();
-      if (now - this.#invalid.since > INVALID_FRAME_WINDOW_MS) this.#invalid = { count: 0, since: now };
-      this.#invalid.count += 1;
-      if (this.#invalid.count > INVALID_FRAME_LIMIT)
-        this.close(pusherCodes.overCapacity, 'Too many invalid frames');
-      else this.send(serverMessages.error(null, parsed.reason));
-      return;
-    }
+    // As Pusher, Soketi and Reverb do: a malformed frame is answered and the connection stays. Abuse is bounded
+    // by the message rate limit in receive(), which every frame (valid or not) passes first.
+    if (!parsed.ok) return this.send(serverMessages.error(null, parsed.reason));
     const message = parsed.message;
     switch (message.event) {
       case 'pusher:ping':
@@ -304,9 +293,19 @@ export class PusherConnection {
     const data = parseJsonText(userData, userDataText);
     if (!data || !verifyUserAuth(this.app, this.socketId, auth, userDataText))
       return this.close(pusherCodes.unauthorized, 'Invalid signin signature or user_data');
+    // Signing in again as someone else ends the previous user's channel on this connection.
+    if (this.user && this.user.id !== data.id) await this.#unsubscribe(userChannel(this.user.id));
     this.user = { id: data.id, info: data.user_info };
     this.host.signedIn(this, data.id);
     this.send(serverMessages.signinSuccess(userDataText));
+    // A signed-in connection receives the user's events (`sendToUser`) whether or not the client also
+    // subscribes to #server-to-user-{id} itself (pusher-js does, raw protocol clients need not): as Pusher does.
+    const channel = userChannel(data.id);
+    if (this.subscriptions.has(channel)) return;
+    const subscription: Subscription = { type: 'user' };
+    this.subscriptions.set(channel, subscription);
+    const joined = await this.host.join(this, channel, subscription);
+    if (!joined.ok) this.subscriptions.delete(channel);
   }
 
   #clientEvent(event: string, channel: string, data: unknown): void {

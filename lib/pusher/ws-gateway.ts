@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from '../logger';
 import type { OutFrame } from '../realtime/server/socket';
-import { corkForTick, wireOf } from '../realtime/server/wire';
+import { afterFlush, corkForTick, wireOf } from '../realtime/server/wire';
 import { originAllowed } from './config';
 import type { PusherConnection, PusherSocket } from './connection';
 import { type PusherCode, pusherCodes } from './errors';
@@ -46,8 +46,9 @@ class PusherWsSocket implements PusherSocket {
   close(code: number, reason: string): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
     this.ws.close(code, reason);
-    // A peer that does not answer the close handshake is cut off.
-    setTimeout(() => this.ws.terminate(), 2000).unref();
+    // A peer that does not answer the close handshake is cut off, counted from when the close frame has left
+    // (behind a slow consumer's backlog); ws's own close timer bounds a peer that never reads again.
+    afterFlush(this.tcp, () => setTimeout(() => this.ws.terminate(), 2000).unref());
   }
 
   bufferedAmount(): number {

@@ -1,7 +1,6 @@
 import { parseProductListParams } from '@/components/products/list-params';
-import { requireApiUser } from '@/lib/auth/current-user';
 import { getCatalog } from '@/lib/catalog';
-import { resultResponse, withApiUserAndBody } from '@/lib/catalog/http';
+import { resultResponse, withApiUser, withApiUserAndBody } from '@/lib/catalog/http';
 import { listProducts } from '@/lib/db/queries/products';
 import { apiJson } from '@/lib/http/api-response';
 import { getServices } from '@/lib/server/services';
@@ -10,10 +9,10 @@ export const dynamic = 'force-dynamic';
 
 /** GET /api/products?q=&category=&low=1&page=&pageSize= — the caller's tenant only. */
 export async function GET(request: Request) {
-  const auth = await requireApiUser(request);
-  if (!auth.ok) return auth.response;
-  const filter = parseProductListParams(new URL(request.url).searchParams);
-  return apiJson(await listProducts(getServices().database.db, auth.user.tenantId, filter));
+  return withApiUser(request, async (user) => {
+    const filter = parseProductListParams(new URL(request.url).searchParams);
+    return apiJson(await listProducts(getServices().database.db, user.tenantId, filter));
+  });
 }
 
 /** POST /api/products — create a product (admin, sales); see lib/catalog/API.md. */

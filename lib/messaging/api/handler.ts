@@ -1,6 +1,7 @@
 import type { SessionUser } from '../../db/queries/users';
 import type { Role } from '../../db/schema';
 import { type ErrorCode, errorCodes } from '../../realtime/protocol/codes';
+import { isUnavailable } from '../../server/faults';
 import { getServices } from '../../server/services';
 import type { Caller } from '../deps';
 import { getMessaging, type Messaging } from '../index';
@@ -47,6 +48,13 @@ export async function withApi(
     const caller: Caller = { id: user.id, tenantId: user.tenantId, name: user.name, role: user.role };
     return await handler({ user, caller, messaging });
   } catch (error) {
+    if (isUnavailable(error)) {
+      getServices().logger.warn(
+        { err: String(error), path: new URL(request.url).pathname },
+        'backend unavailable',
+      );
+      return errorResponse('UNAVAILABLE', undefined, { 'retry-after': '1' });
+    }
     getServices().logger.error({ err: error, path: new URL(request.url).pathname }, 'api handler failed');
     return errorResponse('INTERNAL');
   }

@@ -85,7 +85,12 @@ export class RedisPusherState implements PusherState {
   readonly kind = 'redis' as const;
   readonly #redis: Redis;
   readonly #options: RedisPusherStateOptions;
-  readonly #timer: NodeJS.Timeout;
+  readonly #timers: NodeJS.Timeout[];
+  /** Heartbeats more often than a node may stay silent; dead nodes are looked for more often still. */
+  readonly #beatMs: number;
+  readonly #sweepMs: number;
+  /** Silent this long = dead. Detection takes up to one more sweep, so a ghost lasts at most the TTL. */
+  readonly #deadAfterMs: number;
   readonly #now: () => number;
   #orphanHandler: (orphans: Orphans) => void = () => {};
   #closed = false;
@@ -96,9 +101,16 @@ export class RedisPusherState implements PusherState {
     this.#options = options;
     this.#redis = options.redis;
     this.#now = options.now ?? Date.now;
-    this.ready = this.#tick();
-    this.#timer = setInterval(() => void this.#tick(), Math.max(1000, (options.ttlSeconds * 1000) / 3));
-    this.#timer.unref();
+    const ttlMs = options.ttlSeconds * 1000;
+    this.#beatMs = Math.max(100, Math.floor(ttlMs / 3));
+    this.#sweepMs = Math.min(1000, Math.max(100, Math.floor(ttlMs / 10)));
+    this.#deadAfterMs = ttlMs - 2 * this.#sweepMs;
+    this.ready = this.#beat().then(() => this.#sweepDead());
+    this.#timers = [
+      setInterval(() => void this.#beat(), this.#beatMs),
+      setInterval(() => void this.#sweepDead(), this.#sweepMs),
+    ];
+    for (const timer of this.#timers) timer.unref();
   }
 
   #app(appId: string): string {
@@ -113,12 +125,19 @@ export class RedisPusherState implements PusherState {
     return `${this.#options.prefix}:pusher:nodes`;
   }
 
-  async #tick(): Promise<void> {
+  async #beat(): Promise<void> {
     if (this.#closed) return;
     try {
-      const now = this.#now();
-      await this.#redis.zadd(this.#nodesKey, now, this.#options.nodeId);
-      const dead = await this.#redis.zrangebyscore(this.#nodesKey, 0, now - this.#options.ttlSeconds * 1000);
+      await this.#redis.zadd(this.#nodesKey, this.#now(), this.#options.nodeId);
+    } catch {
+      // Redis is down: the next beat tries again; ioredis reports the error on its own listener.
+    }
+  }
+
+  async #sweepDead(): Promise<void> {
+    if (this.#closed) return;
+    try {
+      const dead = await this.#redis.zrangebyscore(this.#nodesKey, 0, this.#now() - this.#deadAfterMs);
       for (const nodeId of dead) {
         if (nodeId === this.#options.nodeId) continue;
         // ZREM succeeds on exactly one node: that node undoes the dead node's share and reports it.
@@ -261,7 +280,7 @@ export class RedisPusherState implements PusherState {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    clearInterval(this.#timer);
+    for (const timer of this.#timers) clearInterval(timer);
     try {
       await this.#redis.zrem(this.#nodesKey, this.#options.nodeId);
       await this.#sweep(this.#options.nodeId);

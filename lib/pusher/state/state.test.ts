@@ -24,11 +24,12 @@ async function deleteRedisPrefix(prefix: string): Promise<void> {
   redis.disconnect();
 }
 
-function redisNode(prefix: string, nodeId: string, now?: () => number) {
+function redisNode(prefix: string, nodeId: string, now?: () => number, ttlSeconds = 3) {
   const redis = connectRedis(TEST_REDIS_URL, createLogger('silent'), `pusher-state-test-${nodeId}`);
-  const state = new RedisPusherState({ redis, prefix, nodeId, appIds: ['a'], ttlSeconds: 3, now });
+  const state = new RedisPusherState({ redis, prefix, nodeId, appIds: ['a'], ttlSeconds, now });
   return {
     state,
+    redis,
     close: async () => {
       await state.close();
       redis.disconnect();
@@ -78,4 +79,26 @@ describe.skipIf(!withRedis)('RedisPusherState', () => {
     await Promise.all([dead.close(), live.close(), survivor.close()]);
     await deleteRedisPrefix(prefix);
   });
+
+  it('removes a crashed node’s members within the presence TTL of its last heartbeat', async () => {
+    const prefix = `osl-pusher-state-${randomBytes(4).toString('hex')}`;
+    const ttlSeconds = 10;
+    const survivor = redisNode(prefix, 'survivor', undefined, ttlSeconds);
+    let sweptAt = 0;
+    survivor.state.onOrphans(() => {
+      sweptAt = Date.now();
+    });
+    const crashed = redisNode(prefix, 'crashed', undefined, ttlSeconds);
+    await Promise.all([survivor.state.ready, crashed.state.ready]);
+    expect(await crashed.state.addMember('a', 'presence-g', 'ghost', {})).toBe(1);
+    // A crash: the process stops talking to Redis without saying goodbye (its timers find Redis gone).
+    crashed.redis.disconnect();
+    const lastBeat = Number(await survivor.redis.zscore(`${prefix}:pusher:nodes`, 'crashed'));
+    await expect.poll(() => sweptAt, { timeout: ttlSeconds * 2000, interval: 100 }).toBeGreaterThan(0);
+    // Swept before the TTL ran out, counted from the last sign of life (a kill comes after it).
+    expect(sweptAt - lastBeat).toBeLessThanOrEqual(ttlSeconds * 1000);
+    expect(await survivor.state.isMember('a', 'presence-g', 'ghost')).toBe(false);
+    await survivor.close();
+    await deleteRedisPrefix(prefix);
+  }, 60_000);
 });

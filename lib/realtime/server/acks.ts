@@ -1,4 +1,5 @@
 import type { Logger } from '../../logger';
+import { isUnavailable } from '../../server/faults';
 import type { DedupeStore } from '../bus';
 import { type ErrorCode, errorCodes } from '../protocol';
 import type { Connection } from './connection';
@@ -22,6 +23,9 @@ export class Acknowledger {
   /** Runs a change once per client message id (per user, across nodes): a retry gets the first answer again. */
   async once(conn: Connection, id: string, run: () => Promise<unknown>): Promise<void> {
     const { dedupe } = this.deps;
+    // The bus (Redis) is down: answer at once rather than after every command's retries (seconds each); the
+    // client retries with the same id, and dedupe and fan-out work again once it is back.
+    if (!this.deps.healthy()) return this.ackError(conn, id, 'UNAVAILABLE');
     const userId = conn.user.id;
     let claim = await dedupe.claim(userId, id).catch(() => ({ state: 'new' as const }));
     const deadline = Date.now() + PENDING_ACK_WAIT_MS;
@@ -38,8 +42,7 @@ export class Acknowledger {
     } catch (error) {
       if (!(error instanceof RealtimeError)) {
         await dedupe.release(userId, id).catch(() => {});
-        const unavailable =
-          !this.deps.healthy() || /redis|connection|ECONN|retries/i.test(String((error as Error)?.message));
+        const unavailable = !this.deps.healthy() || isUnavailable(error);
         if (!unavailable) this.deps.logger.error({ err: (error as Error)?.message }, 'handler failed');
         return this.ackError(conn, id, unavailable ? 'UNAVAILABLE' : 'INTERNAL');
       }

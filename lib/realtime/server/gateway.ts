@@ -8,7 +8,7 @@ import { closeCodes, PROTOCOL_VERSION } from '../protocol';
 import type { HubUser } from './connection';
 import type { Hub } from './hub';
 import type { HubSocket, OutFrame } from './socket';
-import { corkForTick, wireOf } from './wire';
+import { afterFlush, corkForTick, wireOf } from './wire';
 
 export type Authenticated = { user: HubUser; expiresAt: number };
 
@@ -19,6 +19,8 @@ export type Authentication = ({ ok: true } & Authenticated) | { ok: false; refus
 
 /** How long a refused socket may take to answer the close frame before it is cut off. */
 const REFUSED_CLOSE_TIMEOUT_MS = 1000;
+/** How long a peer may take to answer our close frame once it has been sent. */
+const CLOSE_HANDSHAKE_MS = 2000;
 
 export type GatewayDeps = {
   env: Pick<Env, 'ALLOWED_ORIGINS' | 'WS_MAX_FRAME_BYTES' | 'WS_COMPRESSION_THRESHOLD'>;
@@ -67,9 +69,10 @@ class WsSocket implements HubSocket {
     if (this.closed) return;
     this.closed = true;
     this.ws.close(code, reason);
-    // A peer that does not answer the close handshake (or no longer reads) is cut off.
-    const wait = code === closeCodes.slowConsumer.code ? 200 : 2000;
-    setTimeout(() => this.ws.terminate(), wait).unref();
+    // A peer that does not answer the close handshake is cut off. The close frame waits behind what the peer has
+    // not read yet (a slow consumer's backlog), so the wait starts once it has left: a consumer that reads again
+    // sees the close code (4009), not 1006. One that never reads is cut off by ws's own close timer (30 s).
+    afterFlush(this.tcp, () => setTimeout(() => this.ws.terminate(), CLOSE_HANDSHAKE_MS).unref());
   }
 
   markClosed(): void {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import { type ChannelGuard, canAccessChannel } from '../../auth/channel-access';
 import type { Logger } from '../../logger';
+import { isUnavailable } from '../../server/faults';
 import type { Backends, Position } from '../bus';
 import {
   type ChannelKind,
@@ -175,6 +176,11 @@ export class Hub {
   ): void {
     if (this.rpcs.has(method)) throw new Error(`rpc ${method} is already registered`);
     this.rpcs.set(method, { schema, handler: handler as RpcEntry['handler'] });
+  }
+
+  /** Every registered RPC method with its parameter schema (the tenant sweep enumerates them). */
+  rpcMethods(): { method: string; schema: z.ZodType }[] {
+    return [...this.rpcs].map(([method, entry]) => ({ method, schema: entry.schema }));
   }
 
   setChannelGuard(kind: ChannelKind, guard: ChannelGuard): void {
@@ -461,11 +467,15 @@ export class Hub {
     conn.refused = 0;
     if (message.type !== 'ping') this.activity(conn, now);
     this.dispatch(conn, message).catch((error: Error) => {
-      this.deps.logger.error(
-        { err: error.message, stack: error.stack, type: message.type },
-        'message failed',
-      );
-      if ('id' in message && message.id) this.ackError(conn, message.id, 'INTERNAL');
+      // A backend that cannot be reached is the catalog's UNAVAILABLE (retried), not a bug.
+      const code = isUnavailable(error) ? 'UNAVAILABLE' : 'INTERNAL';
+      if (code === 'INTERNAL')
+        this.deps.logger.error(
+          { err: error.message, stack: error.stack, type: message.type },
+          'message failed',
+        );
+      else this.deps.logger.warn({ err: error.message, type: message.type }, 'backend unavailable');
+      if ('id' in message && message.id) this.ackError(conn, message.id, code);
     });
   }
 

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import zlib from 'node:zlib';
 import type { OutFrame } from './socket';
 
@@ -60,4 +61,20 @@ export function corkForTick(socket: Corkable, alreadyCorked: boolean): void {
     flushScheduled = true;
     process.nextTick(flush);
   }
+}
+
+/** Runs `then` once everything written to the socket so far has been handed to the kernel. */
+export function afterFlush(tcp: Socket, then: () => void): void {
+  if (tcp.writableLength === 0 || tcp.destroyed) {
+    then();
+    return;
+  }
+  const check = () => {
+    if (tcp.writableLength > 0 && !tcp.destroyed) return;
+    tcp.off('drain', check);
+    tcp.off('close', check);
+    then();
+  };
+  tcp.on('drain', check);
+  tcp.on('close', check);
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { requireApiUser } from '@/lib/auth/current-user';
+import { withApiUser } from '@/lib/catalog/http';
 import { getOrder } from '@/lib/db/queries/orders';
 import { apiError, apiJson } from '@/lib/http/api-response';
 import { getServices } from '@/lib/server/services';
@@ -8,10 +8,10 @@ export const dynamic = 'force-dynamic';
 
 /** GET /api/orders/:id — 404 for an order of another tenant (its existence is not revealed). */
 export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const auth = await requireApiUser(request);
-  if (!auth.ok) return auth.response;
-  const id = z.uuid().safeParse((await params).id);
-  if (!id.success) return apiError('NOT_FOUND', 404);
-  const order = await getOrder(getServices().database.db, auth.user.tenantId, id.data);
-  return order ? apiJson(order) : apiError('NOT_FOUND', 404);
+  return withApiUser(request, async (user) => {
+    const id = z.uuid().safeParse((await params).id);
+    if (!id.success) return apiError('NOT_FOUND', 404);
+    const order = await getOrder(getServices().database.db, user.tenantId, id.data);
+    return order ? apiJson(order) : apiError('NOT_FOUND', 404);
+  });
 }

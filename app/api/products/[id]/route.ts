@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { requireApiUser } from '@/lib/auth/current-user';
 import { getCatalog } from '@/lib/catalog';
-import { resultResponse, withApiUserAndBody } from '@/lib/catalog/http';
+import { resultResponse, withApiUser, withApiUserAndBody } from '@/lib/catalog/http';
 import { getProduct } from '@/lib/db/queries/products';
 import { apiError, apiJson } from '@/lib/http/api-response';
 import { getServices } from '@/lib/server/services';
@@ -10,12 +9,12 @@ export const dynamic = 'force-dynamic';
 
 /** GET /api/products/:id — 404 for a product of another tenant. */
 export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const auth = await requireApiUser(request);
-  if (!auth.ok) return auth.response;
-  const id = z.uuid().safeParse((await params).id);
-  if (!id.success) return apiError('NOT_FOUND', 404);
-  const product = await getProduct(getServices().database.db, auth.user.tenantId, id.data);
-  return product ? apiJson(product) : apiError('NOT_FOUND', 404);
+  return withApiUser(request, async (user) => {
+    const id = z.uuid().safeParse((await params).id);
+    if (!id.success) return apiError('NOT_FOUND', 404);
+    const product = await getProduct(getServices().database.db, user.tenantId, id.data);
+    return product ? apiJson(product) : apiError('NOT_FOUND', 404);
+  });
 }
 
 type Context = { params: Promise<{ id: string }> };

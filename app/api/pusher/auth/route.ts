@@ -1,4 +1,4 @@
-import { requireApiUser } from '@/lib/auth/current-user';
+import { withApiUser } from '@/lib/catalog/http';
 import { apiError } from '@/lib/http/api-response';
 import { defaultPusherApp, readAuthParams } from '@/lib/pusher/auth-request';
 import { authorizeDomainChannel } from '@/lib/pusher/domain-auth';
@@ -12,14 +12,14 @@ export const dynamic = 'force-dynamic';
  * user may read, presence channels with their name and role.
  */
 export async function POST(request: Request) {
-  const caller = await requireApiUser(request);
-  if (!caller.ok) return caller.response;
-  const app = defaultPusherApp(getServices().env);
-  if (!app) return apiError('NOT_FOUND', 404, 'No Pusher app is configured');
-  const params = await readAuthParams(request);
-  const reply = await authorizeDomainChannel(caller.user, app, {
-    socketId: params.socket_id ?? '',
-    channel: params.channel_name ?? '',
+  return withApiUser(request, async (user) => {
+    const app = defaultPusherApp(getServices().env);
+    if (!app) return apiError('NOT_FOUND', 404, 'No Pusher app is configured');
+    const params = await readAuthParams(request);
+    const reply = await authorizeDomainChannel(user, app, {
+      socketId: params.socket_id ?? '',
+      channel: params.channel_name ?? '',
+    });
+    return Response.json(reply.body, { status: reply.status, headers: { 'cache-control': 'no-store' } });
   });
-  return Response.json(reply.body, { status: reply.status, headers: { 'cache-control': 'no-store' } });
 }
