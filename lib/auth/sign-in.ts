@@ -4,14 +4,17 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { findUserForSignIn } from '../db/queries/users';
+import { findUserForSignIn, touchLastSeen } from '../db/queries/users';
 import { LOCALE_COOKIE, LOCALE_COOKIE_MAX_AGE, toLocale } from '../i18n/config';
 import { getServices } from '../server/services';
 import { afterSignIn, NEXT_PARAM } from './next-path';
 import { hashPassword, verifyPassword } from './password';
 import { createSessionToken, SESSION_COOKIE } from './session';
 
-export type SignInState = { error: 'invalidInput' | 'invalidCredentials' | null; email: string };
+export type SignInState = {
+  error: 'invalidInput' | 'invalidCredentials' | 'deactivated' | null;
+  email: string;
+};
 
 const credentials = z.object({
   email: z.email().max(254),
@@ -55,6 +58,12 @@ export async function signIn(_previous: SignInState, form: FormData): Promise<Si
     return { error: 'invalidCredentials', email };
   }
   loginThrottle.recordSuccess(keys);
+  // Said only after the right password, so it does not reveal which emails exist.
+  if (!user.active) {
+    logger.info({ userId: user.id }, 'sign-in of a deactivated account refused');
+    return { error: 'deactivated', email };
+  }
+  await touchLastSeen(database.db, user.id);
 
   const { token, expiresAt } = await createSessionToken(sessionKey, user, env.SESSION_TTL_HOURS);
   const store = await cookies();
