@@ -23,6 +23,11 @@ export const errorCodes = {
   LOCKED: { reason: 'Locked by someone else', i18n: 'errors.locked' },
   PAYLOAD_TOO_LARGE: { reason: 'Payload exceeds the size limit', i18n: 'errors.payloadTooLarge' },
   UNAVAILABLE: { reason: 'Service temporarily unavailable', i18n: 'errors.unavailable' },
+  /** Admin console: the change would leave the tenant without an active admin. */
+  LAST_ADMIN: { reason: 'The last admin cannot be lowered or deactivated', i18n: 'errors.lastAdmin' },
+  /** Admin console: an admin cannot deactivate their own account. */
+  OWN_ACCOUNT: { reason: 'You cannot deactivate your own account', i18n: 'errors.ownAccount' },
+  EMAIL_TAKEN: { reason: 'Someone already uses this email', i18n: 'errors.emailTaken' },
   INTERNAL: { reason: 'Internal error', i18n: 'errors.internal' },
 } as const;
 
