@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hashPassword } from '../auth/password';
-import type { Db, Executor } from '../db/create-db';
+import type { Db } from '../db/create-db';
 import {
   emailTaken,
   findPersonForUpdate,
@@ -116,8 +116,8 @@ export function createPeopleService(deps: PeopleServiceDeps) {
     userId: string,
     action: AuditAction,
     build: (
-      tx: Executor,
       target: PersonRow,
+      admins: readonly string[],
     ) => Promise<
       | {
           change: PersonChange;
@@ -129,9 +129,12 @@ export function createPeopleService(deps: PeopleServiceDeps) {
   ): Promise<Result<PersonRow>> {
     if (caller.role !== 'admin') return fail('FORBIDDEN', 'Admins only');
     const outcome = await db.transaction(async (tx): Promise<Result<PersonRow>> => {
+      // Always the tenant's admins first (in id order), then the person: two admins changing each other at once
+      // queue instead of deadlocking, and the second sees the first's change.
+      const admins = await lockActiveAdmins(tx, caller.tenantId);
       const target = await findPersonForUpdate(tx, caller.tenantId, userId);
       if (!target) return fail('NOT_FOUND', 'No such person in your organisation');
-      const plan = await build(tx, target);
+      const plan = await build(target, admins);
       if ('ok' in plan) return plan;
       const row = await updatePerson(tx, caller.tenantId, userId, plan.change);
       if (!row) return fail('NOT_FOUND', 'No such person in your organisation');
@@ -151,8 +154,7 @@ export function createPeopleService(deps: PeopleServiceDeps) {
     return outcome;
   }
 
-  async function guarded(tx: Executor, caller: AdminCaller, target: PersonRow, next: UpdatePersonBody) {
-    const admins = await lockActiveAdmins(tx, caller.tenantId);
+  function guarded(caller: AdminCaller, target: PersonRow, next: UpdatePersonBody, admins: readonly string[]) {
     const refusal = refuseChange(caller.id, target, next, admins);
     if (refusal === 'LAST_ADMIN')
       return fail('LAST_ADMIN', 'The last active admin cannot be lowered or deactivated');
@@ -206,8 +208,8 @@ export function createPeopleService(deps: PeopleServiceDeps) {
     async update(caller: AdminCaller, userId: string, body: UpdatePersonBody): Promise<Result<PersonView>> {
       const action: AuditAction =
         'role' in body ? 'user.role_changed' : body.active ? 'user.reactivated' : 'user.deactivated';
-      const outcome = await change(caller, userId, action, async (tx, target) => {
-        const refused = await guarded(tx, caller, target, body);
+      const outcome = await change(caller, userId, action, async (target, admins) => {
+        const refused = guarded(caller, target, body, admins);
         if (refused) return refused;
         if ('role' in body)
           return {
@@ -233,7 +235,7 @@ export function createPeopleService(deps: PeopleServiceDeps) {
       const generated = password ? undefined : temporaryPassword();
       const passwordHash = await hashPassword(password ?? generated ?? '');
       // A new password ends the sessions signed in with the old one.
-      const outcome = await change(caller, userId, 'user.password_reset', async (_tx, target) => ({
+      const outcome = await change(caller, userId, 'user.password_reset', async (target) => ({
         change: { passwordHash, revokeSessions: true },
         before: { sessionVersion: target.sessionVersion },
         after: (row) => ({ sessionVersion: row.sessionVersion }),
@@ -246,7 +248,7 @@ export function createPeopleService(deps: PeopleServiceDeps) {
     },
 
     async signOutEverywhere(caller: AdminCaller, userId: string): Promise<Result<PersonView>> {
-      const outcome = await change(caller, userId, 'user.signed_out', async (_tx, target) => ({
+      const outcome = await change(caller, userId, 'user.signed_out', async (target) => ({
         change: { revokeSessions: true },
         before: { sessionVersion: target.sessionVersion },
         after: (row) => ({ sessionVersion: row.sessionVersion }),
