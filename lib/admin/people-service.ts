@@ -154,7 +154,12 @@ export function createPeopleService(deps: PeopleServiceDeps) {
     return outcome;
   }
 
-  function guarded(caller: AdminCaller, target: PersonRow, next: UpdatePersonBody, admins: readonly string[]) {
+  function guarded(
+    caller: AdminCaller,
+    target: PersonRow,
+    next: UpdatePersonBody,
+    admins: readonly string[],
+  ) {
     const refusal = refuseChange(caller.id, target, next, admins);
     if (refusal === 'LAST_ADMIN')
       return fail('LAST_ADMIN', 'The last active admin cannot be lowered or deactivated');
