@@ -1,12 +1,14 @@
 'use client';
 
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { RealtimeBoundary } from '@/components/collab/realtime-boundary';
 import { RelativeTime } from '@/components/collab/relative-time';
 import { initials } from '@/components/shell/initials';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardHeader } from '@/components/ui/card';
 import { type AdminRole, roles } from '@/lib/admin/contract';
+import { type RealtimeUser, usePresence } from '@/lib/hooks';
 import { useLocale } from '@/lib/i18n/use-locale';
 import { adminApi, type PersonView } from './api';
 import { InviteForm } from './invite-form';
@@ -25,15 +27,42 @@ const danger =
  * deactivate and reactivate, reset a password, sign out everywhere. Every control is a native button or select
  * (keyboard usable); destructive actions ask for a confirmation in place.
  */
-export function PeopleConsole({ initial, currentUserId }: { initial: PersonView[]; currentUserId: string }) {
+export function PeopleConsole({ initial, user }: { initial: PersonView[]; user: RealtimeUser }) {
+  return (
+    <RealtimeBoundary user={user}>
+      <Console initial={initial} currentUserId={user.id} />
+    </RealtimeBoundary>
+  );
+}
+
+function Console({ initial, currentUserId }: { initial: PersonView[]; currentUserId: string }) {
   const { t } = useTranslation('admin');
   const { t: tc } = useTranslation('common');
   const { format } = useLocale();
   const errorText = useErrorText();
-  const [people, setPeople] = useState(initial);
+  const [loaded, setPeople] = useState(initial);
+  // Online now and open sessions follow tenant presence live once this tab is in it (it always counts itself).
+  const { activeUsers } = usePresence();
+  const live = new Map(activeUsers.map((m) => [m.userId, m]));
+  const people =
+    live.size === 0
+      ? loaded
+      : loaded.map((p) => {
+          const member = live.get(p.id);
+          return {
+            ...p,
+            online: Boolean(member && member.status !== 'offline'),
+            sessions: member?.connections ?? 0,
+          };
+        });
   const [notice, setNotice] = useState<Notice | null>(null);
   const [pending, setPending] = useState<Pending>(null);
   const [busy, setBusy] = useState<string | null>(null);
+  // Asking to confirm moves the focus to the confirm button (the button pressed is gone); Escape cancels.
+  const confirmRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (pending) confirmRef.current?.focus();
+  }, [pending]);
 
   const replace = useCallback((person: PersonView) => {
     setPeople((list) => list.map((p) => (p.id === person.id ? person : p)));
@@ -206,12 +235,21 @@ export function PeopleConsole({ initial, currentUserId }: { initial: PersonView[
                     </td>
                     <td>
                       {confirming ? (
-                        <span className="flex flex-wrap items-center justify-end gap-2">
+                        <span
+                          role="group"
+                          aria-label={confirmText(confirming, person.name)}
+                          className="flex flex-wrap items-center justify-end gap-2"
+                          onKeyDown={(event) => {
+                            if (event.key === 'Escape') setPending(null);
+                          }}
+                        >
                           <span className="text-xs text-slate-700">
                             {confirmText(confirming, person.name)}
                           </span>
                           <button
+                            ref={confirmRef}
                             type="button"
+                            data-testid="confirm-action"
                             className={danger}
                             onClick={() => void confirm(person, confirming)}
                           >

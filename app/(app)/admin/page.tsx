@@ -22,7 +22,10 @@ export default async function AdminPage() {
     <>
       <PageHeader title={t('title')} subtitle={t('subtitle', { tenant: user.tenantName })} />
       <div className="space-y-6">
-        <PeopleConsole initial={people.ok ? people.value : []} currentUserId={user.id} />
+        <PeopleConsole
+          initial={people.ok ? people.value : []}
+          user={{ id: user.id, name: user.name, role: user.role }}
+        />
         {/* Live statistics (connections, delivery, conflicts) are mounted here by the realtime layer. */}
         <div data-slot="admin-live" className="grid gap-6 empty:hidden lg:grid-cols-2">
           <RealtimeStats />
