@@ -17,6 +17,7 @@ import { useErrorText } from './use-error-text';
 
 type Pending = { id: string; kind: 'deactivate' | 'signOut' | 'reset' } | null;
 
+const cell = 'max-md:block max-md:border-0 max-md:p-0';
 const button =
   'rounded-md border border-slate-300 bg-white px-2.5 py-1 text-xs font-medium text-slate-700 hover:bg-slate-50 focus-visible:ring-2 focus-visible:ring-brand-500 focus-visible:outline-none disabled:opacity-50';
 const danger =
@@ -147,9 +148,10 @@ function Console({ initial, currentUserId }: { initial: PersonView[]; currentUse
       <NoticeLine notice={notice} onDismiss={() => setNotice(null)} />
       <Card>
         <CardHeader title={t('users.title')} hint={t('users.count', { count: people.length })} />
-        <div className="overflow-x-auto">
-          <table className="data-table" data-testid="admin-users">
-            <thead>
+        {/* Below md the table is a list of cards: each row a small grid with its own labels. */}
+        <div className="md:overflow-x-auto">
+          <table className="data-table max-md:block" data-testid="admin-users">
+            <thead className="max-md:hidden">
               <tr>
                 <th scope="col">{t('users.name')}</th>
                 <th scope="col">{t('users.role')}</th>
@@ -163,7 +165,7 @@ function Console({ initial, currentUserId }: { initial: PersonView[]; currentUse
                 </th>
               </tr>
             </thead>
-            <tbody>
+            <tbody className="max-md:block max-md:divide-y max-md:divide-slate-100">
               {people.map((person) => {
                 const confirming = pending?.id === person.id ? pending.kind : null;
                 return (
@@ -171,9 +173,9 @@ function Console({ initial, currentUserId }: { initial: PersonView[]; currentUse
                     key={person.id}
                     data-user-id={person.id}
                     data-email={person.email}
-                    className={person.active ? '' : 'bg-slate-50 text-slate-500'}
+                    className={`max-md:grid max-md:grid-cols-3 max-md:gap-x-3 max-md:gap-y-2 max-md:p-4 ${person.active ? '' : 'bg-slate-50 text-slate-500'}`}
                   >
-                    <td>
+                    <td className={`${cell} max-md:col-span-2`}>
                       <span className="flex items-center gap-3">
                         <span
                           aria-hidden
@@ -190,7 +192,7 @@ function Console({ initial, currentUserId }: { initial: PersonView[]; currentUse
                         </span>
                       </span>
                     </td>
-                    <td>
+                    <td className={`${cell} max-md:text-right`}>
                       <label className="sr-only" htmlFor={`role-${person.id}`}>
                         {t('users.changeRole', { name: person.name })}
                       </label>
@@ -212,14 +214,16 @@ function Console({ initial, currentUserId }: { initial: PersonView[]; currentUse
                         ))}
                       </select>
                     </td>
-                    <td>
+                    <td className={cell}>
+                      <span className="block text-xs text-slate-500 md:hidden">{t('users.status')}</span>
                       <span className="flex flex-wrap gap-1">
                         <Badge tone={person.active ? 'green' : 'red'}>
                           {person.active ? t('users.active') : t('users.deactivated')}
                         </Badge>
                       </span>
                     </td>
-                    <td className="whitespace-nowrap text-sm">
+                    <td className={`${cell} whitespace-nowrap text-sm`}>
+                      <span className="block text-xs text-slate-500 md:hidden">{t('users.lastSeen')}</span>
                       {person.online ? (
                         <Badge tone="green">{t('users.onlineNow')}</Badge>
                       ) : person.lastSeenAt ? (
@@ -230,15 +234,16 @@ function Console({ initial, currentUserId }: { initial: PersonView[]; currentUse
                         <span className="text-slate-400">{t('users.never')}</span>
                       )}
                     </td>
-                    <td className="text-right tabular-nums" data-testid="sessions">
-                      {format.number(person.sessions)}
+                    <td className={`${cell} text-right tabular-nums`}>
+                      <span className="block text-xs text-slate-500 md:hidden">{t('users.sessions')}</span>
+                      <span data-testid="sessions">{format.number(person.sessions)}</span>
                     </td>
-                    <td>
+                    <td className={`${cell} max-md:col-span-3`}>
                       {confirming ? (
                         <span
                           role="group"
                           aria-label={confirmText(confirming, person.name)}
-                          className="flex flex-wrap items-center justify-end gap-2"
+                          className="flex flex-wrap items-center justify-end gap-2 max-md:justify-start"
                           onKeyDown={(event) => {
                             if (event.key === 'Escape') setPending(null);
                           }}
@@ -260,7 +265,7 @@ function Console({ initial, currentUserId }: { initial: PersonView[]; currentUse
                           </button>
                         </span>
                       ) : (
-                        <span className="flex flex-wrap justify-end gap-2">
+                        <span className="flex flex-wrap justify-end gap-2 max-md:justify-start">
                           <button
                             type="button"
                             className={button}
