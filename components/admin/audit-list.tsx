@@ -19,6 +19,7 @@ const actionKeys = {
 } as const satisfies Record<AuditAction, string>;
 const actionKey = (action: AuditAction) => actionKeys[action];
 
+const cell = 'max-md:block max-md:border-0 max-md:p-0';
 const control =
   'mt-1 block w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm focus:ring-2 focus:ring-brand-500/40 focus:outline-none';
 
@@ -128,9 +129,10 @@ export function AuditList({
         {entries.length === 0 ? (
           <EmptyState title={t('audit.empty')} />
         ) : (
-          <div className="overflow-x-auto">
-            <table className="data-table" data-testid="audit-list">
-              <thead>
+          // Below md each entry is a small card (the table would be wider than the screen).
+          <div className="md:overflow-x-auto">
+            <table className="data-table max-md:block" data-testid="audit-list">
+              <thead className="max-md:hidden">
                 <tr>
                   <th scope="col">{t('audit.when')}</th>
                   <th scope="col">{t('audit.who')}</th>
@@ -139,14 +141,24 @@ export function AuditList({
                   <th scope="col">{t('audit.change')}</th>
                 </tr>
               </thead>
-              <tbody>
+              <tbody className="max-md:block max-md:divide-y max-md:divide-slate-100">
                 {entries.map((entry) => (
-                  <tr key={entry.id} data-action={entry.action}>
-                    <td className="whitespace-nowrap text-sm">{format.dateTime(entry.at)}</td>
-                    <td className="text-sm">{entry.actor.id ? entry.actor.name : t('audit.setup')}</td>
-                    <td className="text-sm font-medium">{t(`audit.actions.${actionKey(entry.action)}`)}</td>
-                    <td className="text-sm">{entry.target.label}</td>
-                    <td className="text-sm">{change(entry)}</td>
+                  <tr
+                    key={entry.id}
+                    data-action={entry.action}
+                    className="max-md:grid max-md:grid-cols-2 max-md:gap-x-3 max-md:gap-y-1 max-md:p-4"
+                  >
+                    <td className={`${cell} whitespace-nowrap text-sm max-md:text-xs max-md:text-slate-500`}>
+                      {format.dateTime(entry.at)}
+                    </td>
+                    <td className={`${cell} text-sm max-md:text-right max-md:text-xs max-md:text-slate-500`}>
+                      {entry.actor.id ? entry.actor.name : t('audit.setup')}
+                    </td>
+                    <td className={`${cell} text-sm font-medium max-md:col-span-2`}>
+                      {t(`audit.actions.${actionKey(entry.action)}`)}
+                    </td>
+                    <td className={`${cell} text-sm break-all max-md:col-span-2`}>{entry.target.label}</td>
+                    <td className={`${cell} text-sm max-md:col-span-2`}>{change(entry)}</td>
                   </tr>
                 ))}
               </tbody>

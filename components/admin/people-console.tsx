@@ -205,7 +205,7 @@ function Console({ initial, currentUserId }: { initial: PersonView[]; currentUse
                           const role = roles.find((r) => r === event.target.value);
                           if (role && role !== person.role) void changeRole(person, role);
                         }}
-                        className="rounded-md border border-slate-300 bg-white py-1 pr-7 pl-2 text-sm focus:ring-2 focus:ring-brand-500/40 focus:outline-none"
+                        className="max-w-full rounded-md border border-slate-300 bg-white py-1 pr-7 pl-2 text-sm focus:ring-2 focus:ring-brand-500/40 focus:outline-none"
                       >
                         {roles.map((role) => (
                           <option key={role} value={role}>
