@@ -25,6 +25,7 @@ for (const locale of ['en', 'th'] as const) {
   const l = localeFile<Admin>(locale, 'admin');
   const roles = localeFile<Common>(locale, 'common').roles;
   const realtime = localeFile<Realtime>(locale, 'realtime');
+  const auth = localeFile<{ deactivated: string }>(locale, 'auth');
 
   test(`in ${locale}: add a person, change their role, deactivate them; their session ends at once`, async ({
     browser,
@@ -79,6 +80,11 @@ for (const locale of ['en', 'th'] as const) {
     await expect(them.getByText(realtime.connection.sessionEnded).first()).toBeVisible();
     await them.reload();
     await expect(them).toHaveURL(/\/sign-in/);
+    // Signing in again, even with the right password, says the account was deactivated.
+    await them.locator('#email').fill(email);
+    await them.locator('#password').fill(password);
+    await them.locator('form button[type="submit"]').click();
+    await expect(them.getByTestId('sign-in-error')).toHaveText(auth.deactivated);
     await theirs.close();
 
     await page.setViewportSize({ width: 1440, height: 1000 });
