@@ -27,7 +27,14 @@ const envSchema = z.object({
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   REALTIME_ENABLED: booleanFlag.default(true),
-  SEED: booleanFlag.default(true),
+  /** Demo data in an empty database; unset: only on the embedded default (no DATABASE_URL). See demoMode(). */
+  SEED: booleanFlag.optional(),
+  /** The first admin of an empty database without demo data (production); both or neither. */
+  ADMIN_EMAIL: z.email().optional(),
+  ADMIN_PASSWORD: z.string().min(10).optional(),
+  ADMIN_NAME: z.string().min(1).default('Administrator'),
+  /** The organisation (tenant) the first admin is created in. */
+  ADMIN_ORGANISATION: z.string().min(1).default('My organisation'),
   WS_MAX_FRAME_BYTES: z.coerce
     .number()
     .int()
@@ -63,10 +70,28 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
+/**
+ * Whether this start serves demo data: `SEED` when set, else only the embedded default (no DATABASE_URL), so a
+ * production database never gets demo users by default.
+ */
+export function seedsDemoData(env: Pick<Env, 'SEED' | 'DATABASE_URL'>): boolean {
+  return env.SEED ?? !env.DATABASE_URL;
+}
+
+/** Whether the sign-in page lists the demo accounts and their password: the embedded demo only. */
+export function showsDemoAccounts(env: Pick<Env, 'SEED' | 'DATABASE_URL'>): boolean {
+  return !env.DATABASE_URL && seedsDemoData(env);
+}
+
 /** Parses the process environment once; server.ts is the only caller in production. */
 export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
-  const result = envSchema.safeParse(cleaned);
+  const result = envSchema
+    .refine((e) => (e.ADMIN_EMAIL === undefined) === (e.ADMIN_PASSWORD === undefined), {
+      path: ['ADMIN_PASSWORD'],
+      message: 'set ADMIN_EMAIL and ADMIN_PASSWORD together',
+    })
+    .safeParse(cleaned);
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
     throw new Error(`Invalid environment:\n${lines}`);

@@ -4,7 +4,9 @@ import { type DemoAccount, SignInForm } from '@/components/auth/sign-in-form';
 import { LanguageSwitch } from '@/components/shell/language-switch';
 import { getCurrentUser } from '@/lib/auth/current-user';
 import { DEFAULT_AFTER_SIGN_IN, NEXT_PARAM, safeNextPath } from '@/lib/auth/next-path';
+import { countUsers } from '@/lib/db/queries/people';
 import { DEMO_PASSWORD, seedTenants } from '@/lib/db/seed-data';
+import { showsDemoAccounts } from '@/lib/env';
 import { getT } from '@/lib/i18n/server';
 import { getServices } from '@/lib/server/services';
 
@@ -21,8 +23,11 @@ export default async function SignInPage({ searchParams }: SignInPageProps) {
   if (await getCurrentUser()) redirect(next ?? DEFAULT_AFTER_SIGN_IN);
   const t = await getT('auth');
   const tc = await getT('common');
-  // The demo accounts exist only where the demo data was seeded.
-  const demo = getServices().env.SEED;
+  // The demo accounts and their password are shown on the embedded demo only, never with DATABASE_URL.
+  const services = getServices();
+  const demo = showsDemoAccounts(services.env);
+  // An empty production database: nobody can sign in until the first admin is created (README, ADMIN_EMAIL).
+  const setupNeeded = !demo && (await countUsers(services.database.db)) === 0;
   const demoAccounts: DemoAccount[] = demo
     ? seedTenants.flatMap((tenant) =>
         tenant.users.map((user) => ({
@@ -65,6 +70,15 @@ export default async function SignInPage({ searchParams }: SignInPageProps) {
         <div className="mx-auto flex w-full max-w-md flex-1 flex-col justify-center py-10">
           <h1 className="text-2xl font-semibold tracking-tight text-slate-900">{t('title')}</h1>
           <p className="mt-1 mb-8 text-sm text-slate-500">{t('subtitle')}</p>
+          {setupNeeded ? (
+            <p
+              role="status"
+              data-testid="setup-needed"
+              className="mb-6 rounded-lg border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900"
+            >
+              {t('setupNeeded')}
+            </p>
+          ) : null}
           <SignInForm
             demoAccounts={demoAccounts}
             demoPassword={demo ? DEMO_PASSWORD : undefined}

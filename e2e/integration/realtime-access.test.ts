@@ -118,7 +118,7 @@ describe('realtime access: authentication, origin, tenant, role', () => {
     try {
       await server.services.realtime.hub.refreshUser(user.tenantId, user.id);
       const gone = await admin.next((m) => m.type === 'unsubscribed');
-      expect(gone).toEqual({ type: 'unsubscribed', channel: 'admin', reason: 'FORBIDDEN' });
+      expect(gone).toEqual({ type: 'unsubscribed', channel: 'admin', reason: 'ROLE_CHANGED' });
       await server.services.realtime.publish({
         tenantId: user.tenantId,
         channel: 'orders',

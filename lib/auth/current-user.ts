@@ -2,11 +2,12 @@ import 'server-only';
 import { cookies, headers } from 'next/headers';
 import { forbidden, redirect } from 'next/navigation';
 import { cache } from 'react';
-import { findSessionUser, type SessionUser } from '../db/queries/users';
+import type { SessionUser } from '../db/queries/users';
 import type { Role } from '../db/schema';
 import { apiError } from '../http/api-response';
 import { getServices } from '../server/services';
 import { REQUESTED_PATH_HEADER, signInUrl } from './next-path';
+import { resolveSession } from './resolve-session';
 import { readCookie, SESSION_COOKIE, verifySessionToken } from './session';
 
 export type { SessionUser };
@@ -15,7 +16,7 @@ async function userFromToken(token: string | undefined): Promise<SessionUser | n
   const services = getServices();
   const claims = await verifySessionToken(services.sessionKey, token);
   if (!claims) return null;
-  return findSessionUser(services.database.db, claims.userId, claims.tenantId);
+  return resolveSession(services.database.db, claims);
 }
 
 /** The signed-in user of this request (server components and actions), or null. Once per request. */

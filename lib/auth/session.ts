@@ -3,8 +3,13 @@ import { z } from 'zod';
 
 export const SESSION_COOKIE = 'osl_session';
 
-const claims = z.object({ sub: z.string().uuid(), tid: z.string().uuid() });
-export type SessionClaims = { userId: string; tenantId: string; expiresAt: number };
+// `sv`: the user's session version when the token was issued (absent on tokens from before versions: 1).
+const claims = z.object({
+  sub: z.string().uuid(),
+  tid: z.string().uuid(),
+  sv: z.number().int().positive().default(1),
+});
+export type SessionClaims = { userId: string; tenantId: string; sessionVersion: number; expiresAt: number };
 
 /** The session key from the configured secret (HS256, at least 32 bytes). */
 export function sessionKey(secret: string): Uint8Array {
@@ -13,11 +18,11 @@ export function sessionKey(secret: string): Uint8Array {
 
 export async function createSessionToken(
   key: Uint8Array,
-  user: { id: string; tenantId: string },
+  user: { id: string; tenantId: string; sessionVersion?: number },
   ttlHours: number,
 ): Promise<{ token: string; expiresAt: Date }> {
   const expiresAt = new Date(Date.now() + ttlHours * 3600_000);
-  const token = await new SignJWT({ tid: user.tenantId })
+  const token = await new SignJWT({ tid: user.tenantId, sv: user.sessionVersion ?? 1 })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(user.id)
     .setIssuedAt()
@@ -42,7 +47,12 @@ export async function inspectSessionToken(key: Uint8Array, token: string | undef
     if (!parsed.success || typeof payload.exp !== 'number') return { ok: false, reason: 'invalid' };
     return {
       ok: true,
-      claims: { userId: parsed.data.sub, tenantId: parsed.data.tid, expiresAt: payload.exp * 1000 },
+      claims: {
+        userId: parsed.data.sub,
+        tenantId: parsed.data.tid,
+        sessionVersion: parsed.data.sv,
+        expiresAt: payload.exp * 1000,
+      },
     };
   } catch (error) {
     return { ok: false, reason: error instanceof errors.JWTExpired ? 'expired' : 'invalid' };

@@ -4,7 +4,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { findUserForSignIn } from '../db/queries/users';
+import { findUserForSignIn, touchLastSeen } from '../db/queries/users';
 import { LOCALE_COOKIE, LOCALE_COOKIE_MAX_AGE, toLocale } from '../i18n/config';
 import { isUnavailable } from '../server/faults';
 import { getServices } from '../server/services';
@@ -13,7 +13,7 @@ import { hashPassword, verifyPassword } from './password';
 import { createSessionToken, SESSION_COOKIE } from './session';
 
 export type SignInState = {
-  error: 'invalidInput' | 'invalidCredentials' | 'unavailable' | null;
+  error: 'invalidInput' | 'invalidCredentials' | 'unavailable' | 'deactivated' | null;
   email: string;
 };
 
@@ -66,6 +66,12 @@ export async function signIn(_previous: SignInState, form: FormData): Promise<Si
     return { error: 'invalidCredentials', email };
   }
   loginThrottle.recordSuccess(keys);
+  // Said only after the right password, so it does not reveal which emails exist.
+  if (!user.active) {
+    logger.info({ userId: user.id }, 'sign-in of a deactivated account refused');
+    return { error: 'deactivated', email };
+  }
+  await touchLastSeen(database.db, user.id);
 
   const { token, expiresAt } = await createSessionToken(sessionKey, user, env.SESSION_TTL_HOURS);
   const store = await cookies();

@@ -1,4 +1,5 @@
 import type { CollaborationRegistration } from '../activity/register';
+import type { PeopleService } from '../admin/people-service';
 import type { LoginThrottle } from '../auth/login-throttle';
 import type { Database } from '../db/create-db';
 import type { Env } from '../env';
@@ -18,6 +19,8 @@ export type Services = {
   sessionKey: Uint8Array;
   loginThrottle: LoginThrottle;
   realtime: Realtime;
+  /** The admin console's people management (lib/admin). */
+  people: PeopleService;
   /** The sync service and lock store (lib/activity/register.ts); set by start.ts right after registering them. */
   collaboration?: CollaborationRegistration;
 };

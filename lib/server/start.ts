@@ -3,12 +3,14 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { registerCollaboration } from '../activity/register';
+import { ensureFirstAdmin } from '../admin/first-admin';
+import { createPeopleService } from '../admin/people-service';
 import { LoginThrottle } from '../auth/login-throttle';
 import { resolveSessionSecret } from '../auth/secret';
 import { sessionKey } from '../auth/session';
 import { createDb, type Database } from '../db/create-db';
 import { seedIfEmpty } from '../db/seed';
-import type { Env } from '../env';
+import { type Env, seedsDemoData } from '../env';
 import { createLogger } from '../logger';
 import { registerMessaging } from '../messaging/register';
 import { createPusher } from '../pusher';
@@ -40,7 +42,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     (await createDb({ databaseUrl: env.DATABASE_URL, dataDir: path.join(env.DATA_DIR, 'pglite') }));
   if (!options.database) {
     await database.migrate();
-    if (env.SEED && (await seedIfEmpty(database.db))) logger.info('seeded demo data');
+    // Demo data belongs to the embedded default (or SEED=true); production asks for its first admin instead.
+    if (seedsDemoData(env) && (await seedIfEmpty(database.db))) logger.info('seeded demo data');
+    await ensureFirstAdmin(database.db, env, logger);
   }
   const key = sessionKey(resolveSessionSecret(env.SESSION_SECRET, env.DATA_DIR));
   const realtime = await createRealtime({ env, database, logger, nodeId, sessionKey: key });
@@ -53,6 +57,12 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     sessionKey: key,
     loginThrottle: new LoginThrottle(),
     realtime,
+    people: createPeopleService({
+      db: database.db,
+      logger,
+      refreshUser: (tenantId, userId) => realtime.hub.refreshUser(tenantId, userId),
+      presence: (tenantId) => realtime.hub.presence(tenantId),
+    }),
   };
   registerServices(services);
   const messaging = registerMessaging(services);

@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, lt, type SQL } from 'drizzle-orm';
 import type { Executor } from '../create-db';
 import { type SyncConflictRow, syncConflicts } from '../schema';
 
@@ -57,4 +57,13 @@ export async function markConflictResolved(
     .update(syncConflicts)
     .set({ ...resolution, status: 'resolved', resolvedAt: new Date() })
     .where(eq(syncConflicts.id, conflictId));
+}
+
+/** Open conflicts of the tenant (the admin navigation shows the count). */
+export async function countOpenConflicts(db: Executor, tenantId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(syncConflicts)
+    .where(and(eq(syncConflicts.tenantId, tenantId), eq(syncConflicts.status, 'open')));
+  return row?.n ?? 0;
 }

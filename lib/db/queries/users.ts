@@ -10,6 +10,8 @@ export type SessionUser = {
   name: string;
   role: Role;
   locale: string;
+  active: boolean;
+  sessionVersion: number;
 };
 
 const sessionUserColumns = {
@@ -20,6 +22,8 @@ const sessionUserColumns = {
   name: users.name,
   role: users.role,
   locale: users.locale,
+  active: users.active,
+  sessionVersion: users.sessionVersion,
 };
 
 export async function findUserForSignIn(db: Executor, email: string) {
@@ -62,6 +66,10 @@ export async function setUserRole(db: Executor, tenantId: string, userId: string
     .where(and(eq(users.id, userId), eq(users.tenantId, tenantId)))
     .returning({ id: users.id, role: users.role });
   return row ?? null;
+}
+
+export async function touchLastSeen(db: Executor, userId: string, at = new Date()) {
+  await db.update(users).set({ lastSeenAt: at }).where(eq(users.id, userId));
 }
 
 export async function setUserLocale(db: Executor, userId: string, locale: string) {

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  boolean,
   check,
   index,
   integer,
@@ -41,6 +42,15 @@ export const users = pgTable(
     role: roleEnum('role').notNull(),
     passwordHash: text('password_hash').notNull(),
     locale: text('locale').notNull().default('en'),
+    /** False once an admin deactivated the account: no sign-in, every session refused. */
+    active: boolean('active').notNull().default(true),
+    /**
+     * Sessions carry the version they were issued with; raising it (sign out everywhere, deactivation, password
+     * reset) ends every earlier session on every node.
+     */
+    sessionVersion: integer('session_version').notNull().default(1),
+    /** Last sign-in or last socket closed; "online now" comes from presence. */
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('users_email_idx').on(t.email), index('users_tenant_idx').on(t.tenantId)],

@@ -1,6 +1,7 @@
 // Every table of the one PostgreSQL schema. Each aggregate keeps its tables in its own file; add the file here.
 
 export * from './activity';
+export * from './admin';
 export * from './comments';
 export * from './core';
 export * from './messaging';

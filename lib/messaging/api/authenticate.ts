@@ -1,5 +1,6 @@
+import { resolveSession } from '../../auth/resolve-session';
 import { readCookie, SESSION_COOKIE, verifySessionToken } from '../../auth/session';
-import { findSessionUser, type SessionUser } from '../../db/queries/users';
+import type { SessionUser } from '../../db/queries/users';
 import { getServices } from '../../server/services';
 
 /** The token of a request: `Authorization: Bearer <session token>` first, else the session cookie. */
@@ -17,5 +18,5 @@ export async function authenticate(request: Request): Promise<SessionUser | null
   const services = getServices();
   const claims = await verifySessionToken(services.sessionKey, requestToken(request));
   if (!claims) return null;
-  return findSessionUser(services.database.db, claims.userId, claims.tenantId);
+  return resolveSession(services.database.db, claims);
 }

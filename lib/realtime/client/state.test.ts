@@ -121,6 +121,9 @@ describe('connection state machine', () => {
   it.each([
     [4001, false, 'unauthorized'],
     [4014, true, 'expired'],
+    // An admin signed the user out everywhere, or deactivated the account.
+    [4015, false, 'unauthorized'],
+    [4016, false, 'unauthorized'],
   ] as const)('close code %i ends the session, also while connecting', (code, expired, ended) => {
     for (const from of [open, { status: 'connecting', attempt: 3 } as const]) {
       const next = transition(from, lost(code), ctx);

@@ -6,7 +6,8 @@ export type CloseReason =
   | { kind: 'server'; code: number; entry?: CloseEntry }
   /**
    * The server has no session for this tab: never signed in, signed out elsewhere, the user removed
-   * (`unauthorized`, 4001) or the session ran out (`sessionExpired`, 4014). Only signing in again helps.
+   * (`unauthorized`, 4001), the session ran out (`sessionExpired`, 4014), an admin signed the user out everywhere
+   * (`sessionRevoked`, 4015) or deactivated the account (`deactivated`, 4016). Only signing in again helps.
    */
   | { kind: 'session-ended'; code: number; entry: CloseEntry; expired: boolean }
   | { kind: 'gave-up'; attempts: number };
@@ -17,15 +18,17 @@ export function sessionEnded(state: ConnectionState): 'unauthorized' | 'expired'
   return state.reason.expired ? 'expired' : 'unauthorized';
 }
 
+const sessionCodes: readonly number[] = [
+  closeCodes.unauthorized.code,
+  closeCodes.sessionExpired.code,
+  closeCodes.sessionRevoked.code,
+  closeCodes.deactivated.code,
+];
+
 function finalReason(code: number, entry: CloseEntry | undefined): CloseReason {
   const expired = code === closeCodes.sessionExpired.code;
-  if (expired || code === closeCodes.unauthorized.code)
-    return {
-      kind: 'session-ended',
-      code,
-      entry: expired ? closeCodes.sessionExpired : closeCodes.unauthorized,
-      expired,
-    };
+  if (sessionCodes.includes(code))
+    return { kind: 'session-ended', code, entry: entry ?? closeCodes.unauthorized, expired };
   return { kind: 'server', code, entry };
 }
 

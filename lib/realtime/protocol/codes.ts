@@ -10,6 +10,8 @@ export const errorCodes = {
   RATE_LIMITED: { reason: 'Too many messages; slow down', i18n: 'errors.rateLimited' },
   UNAUTHORIZED: { reason: 'Not signed in or session expired', i18n: 'errors.unauthorized' },
   FORBIDDEN: { reason: 'Not allowed for your role or tenant', i18n: 'errors.forbidden' },
+  /** A subscription closed by the server because the user's role changed and no longer allows it. */
+  ROLE_CHANGED: { reason: 'Your role changed and no longer allows this', i18n: 'errors.roleChanged' },
   UNKNOWN_CHANNEL: { reason: 'Channel name is not valid', i18n: 'errors.unknownChannel' },
   TOO_MANY_SUBSCRIPTIONS: { reason: 'Subscription limit reached', i18n: 'errors.tooManySubscriptions' },
   NOT_SUBSCRIBED: { reason: 'Subscribe to the channel first', i18n: 'errors.notSubscribed' },
@@ -21,6 +23,11 @@ export const errorCodes = {
   LOCKED: { reason: 'Locked by someone else', i18n: 'errors.locked' },
   PAYLOAD_TOO_LARGE: { reason: 'Payload exceeds the size limit', i18n: 'errors.payloadTooLarge' },
   UNAVAILABLE: { reason: 'Service temporarily unavailable', i18n: 'errors.unavailable' },
+  /** Admin console: the change would leave the tenant without an active admin. */
+  LAST_ADMIN: { reason: 'The last admin cannot be lowered or deactivated', i18n: 'errors.lastAdmin' },
+  /** Admin console: an admin cannot deactivate their own account. */
+  OWN_ACCOUNT: { reason: 'You cannot deactivate your own account', i18n: 'errors.ownAccount' },
+  EMAIL_TAKEN: { reason: 'Someone already uses this email', i18n: 'errors.emailTaken' },
   INTERNAL: { reason: 'Internal error', i18n: 'errors.internal' },
 } as const;
 
@@ -59,6 +66,10 @@ export const closeCodes = {
   floods: { code: 4012, reason: 'Message flood', retry: true, i18n: 'close.floods' },
   kicked: { code: 4013, reason: 'Disconnected by request', retry: false, i18n: 'close.kicked' },
   sessionExpired: { code: 4014, reason: 'Session expired', retry: false, i18n: 'close.sessionExpired' },
+  /** An admin signed the user out everywhere (or reset the password): the session's version is no longer current. */
+  sessionRevoked: { code: 4015, reason: 'Session revoked', retry: false, i18n: 'close.sessionRevoked' },
+  /** An admin deactivated the account. */
+  deactivated: { code: 4016, reason: 'Account deactivated', retry: false, i18n: 'close.deactivated' },
 } as const satisfies Record<string, CloseEntry>;
 
 export type CloseName = keyof typeof closeCodes;

@@ -47,6 +47,8 @@ export class Connection {
   readonly presence: ConnectionPresence = { status: 'online', hidden: false, idle: false };
   /** The device written to the cluster connection registry (rewritten when presence.device changes). */
   registeredDevice: string | undefined;
+  /** The session version of the token the socket opened with; a newer stored version closes the socket. */
+  sessionVersion = 1;
   /** Tenant-wide presence (location in the app). */
   readonly tenantFields: ScopeFields;
   readonly tenantHolder: { conn: Connection; fields: ScopeFields };

@@ -10,10 +10,10 @@ import type { Hub } from './hub';
 import type { HubSocket, OutFrame } from './socket';
 import { afterFlush, corkForTick, wireOf } from './wire';
 
-export type Authenticated = { user: HubUser; expiresAt: number };
+export type Authenticated = { user: HubUser; expiresAt: number; sessionVersion: number };
 
 /** Why an upgrade has no user: the close code it is answered with (see `closeCodes`). */
-export type AuthRefusal = 'unauthorized' | 'sessionExpired';
+export type AuthRefusal = 'unauthorized' | 'sessionExpired' | 'sessionRevoked' | 'deactivated';
 
 export type Authentication = ({ ok: true } & Authenticated) | { ok: false; refusal: AuthRefusal };
 
@@ -148,7 +148,7 @@ export function createGateway(deps: GatewayDeps) {
     tcp.setNoDelay(true);
     const deflate = ws.extensions.includes('permessage-deflate');
     const socket = new WsSocket(ws, tcp, deflate, env.WS_COMPRESSION_THRESHOLD);
-    const conn = hub.connect(auth.user, socket, auth.expiresAt);
+    const conn = hub.connect(auth.user, socket, auth.expiresAt, auth.sessionVersion);
     if (!conn) return;
     ws.on('message', (data: Buffer, isBinary: boolean) => hub.receive(conn, isBinary ? '' : data.toString()));
     ws.on('pong', () => hub.alive(conn));
@@ -180,7 +180,11 @@ export function createGateway(deps: GatewayDeps) {
     }
     if (socket.destroyed) return;
     if (!auth.ok) return refuseOpen(req, socket, head, auth.refusal);
-    const authenticated: Authenticated = { user: auth.user, expiresAt: auth.expiresAt };
+    const authenticated: Authenticated = {
+      user: auth.user,
+      expiresAt: auth.expiresAt,
+      sessionVersion: auth.sessionVersion,
+    };
     const versionOk = version === null || version === String(PROTOCOL_VERSION);
     wss.handleUpgrade(req, socket, head, (ws) => attach(ws, socket as Socket, authenticated, versionOk));
   }

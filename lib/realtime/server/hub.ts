@@ -25,6 +25,7 @@ import { type DeliveryFigures, HubMetrics } from './metrics';
 import { applyConnectionFields, applyScopeFields } from './presence-fields';
 import { type PresenceChange, PresenceTracker } from './presence-tracker';
 import { type HubSocket, OutFrame } from './socket';
+import type { StoredUser } from './user-directory';
 
 export type HubLimits = {
   maxFrameBytes: number;
@@ -43,8 +44,18 @@ export type HubDeps = {
   logger: Logger;
   backends: Backends;
   limits: HubLimits;
-  /** The user as stored now (role changes, deletion); null when the user no longer exists. */
-  loadUser(tenantId: string, userId: string): Promise<HubUser | null>;
+  /**
+   * The user as stored now (role, active, session version); null when the user no longer exists. Cached per node
+   * without a time limit: `forgetUser` (on every `refreshUser`, from any node over the bus) and `forgetAllUsers`
+   * (the bus reconnected, so messages may have been missed) invalidate it.
+   */
+  loadUser(tenantId: string, userId: string): Promise<StoredUser | null>;
+  /** The cached user without waiting: undefined when not cached (then `loadUser`). */
+  peekUser(tenantId: string, userId: string): StoredUser | null | undefined;
+  forgetUser(tenantId: string, userId: string): void;
+  forgetAllUsers(): void;
+  /** The user's last socket on this node closed (kept as "last seen"). */
+  userLeft?(tenantId: string, userId: string): void;
 };
 
 export type RpcContext = { user: HubUser; connectionId: string; hub: Hub };
@@ -283,10 +294,19 @@ export class Hub {
     return true;
   }
 
-  /** Re-checks a user's role on every node: subscriptions no longer allowed end with `unsubscribed`. */
+  /**
+   * After a role, status or session change has been committed: every node forgets its cached copy of the user and
+   * re-checks the user's open sockets at once. Subscriptions the new role no longer allows end with `unsubscribed`
+   * (`ROLE_CHANGED`); a deactivated user's sockets close with `deactivated`, a revoked session's with
+   * `sessionRevoked`, a deleted user's with `sessionExpired`. Later RPCs, publishes and subscribes are checked
+   * against the new role.
+   */
   async refreshUser(tenantId: string, userId: string): Promise<void> {
-    this.deps.backends.bus.publish('r', `${tenantId}\n${userId}`).catch(() => {});
-    await this.refreshLocalUser(tenantId, userId);
+    this.deps.forgetUser(tenantId, userId);
+    const sent = this.deps.backends.bus.publish('r', `${tenantId}\n${userId}`).catch((error: Error) => {
+      this.deps.logger.warn({ err: error.message, userId }, 'user refresh not sent to other nodes');
+    });
+    await Promise.all([sent, this.refreshLocalUser(tenantId, userId)]);
   }
 
   localStats(): NodeStats {
@@ -337,7 +357,8 @@ export class Hub {
     );
   }
 
-  connect(user: HubUser, socket: HubSocket, expiresAt: number): Connection | null {
+  /** `sessionVersion`: the version the session token was issued with (checked against the stored user). */
+  connect(user: HubUser, socket: HubSocket, expiresAt: number, sessionVersion = 1): Connection | null {
     if (this.closed) {
       socket.close(closeCodes.goingAway.code, closeCodes.goingAway.reason);
       return null;
@@ -356,6 +377,7 @@ export class Hub {
       limits,
       now,
     );
+    conn.sessionVersion = sessionVersion;
     this.conns.set(conn.id, conn);
     this.connectedAt.set(conn.id, now);
     const userKey = `${user.tenantId}:${user.id}`;
@@ -389,6 +411,11 @@ export class Hub {
         }),
       ),
     );
+    // A change committed between the upgrade's user read and now reached no socket of this user yet: check once
+    // more (a cache hit unless the user was forgotten meanwhile).
+    void Promise.resolve(this.current(conn)).catch((error: Error) => {
+      this.deps.logger.warn({ err: error.message }, 'user check after connect failed');
+    });
     return conn;
   }
 
@@ -411,7 +438,10 @@ export class Hub {
     });
     const set = this.byUser.get(`${tenantId}:${id}`);
     set?.delete(conn);
-    if (set?.size === 0) this.byUser.delete(`${tenantId}:${id}`);
+    if (set?.size === 0) {
+      this.byUser.delete(`${tenantId}:${id}`);
+      this.deps.userLeft?.(tenantId, id);
+    }
   }
 
   close(conn: Connection, name: CloseName): void {
@@ -486,15 +516,23 @@ export class Hub {
         return;
       case 'pong':
         return;
-      case 'subscribe':
+      case 'subscribe': {
+        // Awaited only when the user is not cached: a cached check costs no turn, so one socket's messages keep
+        // their order.
+        const pending = this.current(conn);
+        if (!(pending instanceof Promise ? await pending : pending)) return;
         return this.router.subscribe(conn, message);
-      case 'recover':
+      }
+      case 'recover': {
+        const pending = this.current(conn);
+        if (!(pending instanceof Promise ? await pending : pending)) return;
         return this.router.subscribe(conn, {
           type: 'subscribe',
           id: message.id,
           channel: message.channel,
           since: message.since,
         });
+      }
       case 'unsubscribe': {
         const sub = conn.subs.get(message.channel);
         if (sub) this.router.detach(sub);
@@ -526,9 +564,11 @@ export class Hub {
     conn: Connection,
     message: Extract<ClientMessage, { type: 'publish' }>,
   ): Promise<void> {
-    const denied = await this.authorize(conn.user, message.channel, 'write');
+    const pending = this.current(conn);
+    const user = pending instanceof Promise ? await pending : pending;
+    if (!user) return;
+    const denied = await this.authorize(user, message.channel, 'write');
     if (denied) return this.ackError(conn, message.id, denied);
-    const { user } = conn;
     await this.once(conn, message.id, () =>
       this.publish({
         tenantId: user.tenantId,
@@ -599,11 +639,16 @@ export class Hub {
   private async rpc(conn: Connection, message: Extract<ClientMessage, { type: 'rpc' }>): Promise<void> {
     const entry = this.rpcs.get(message.method);
     if (!entry) return this.ackError(conn, message.id, 'UNKNOWN_METHOD');
+    // The role as stored now, not as it was when the socket opened: a write of a user lowered to viewer a moment
+    // ago is refused by the handler's own role check.
+    const pending = this.current(conn);
+    const user = pending instanceof Promise ? await pending : pending;
+    if (!user) return;
     await this.once(conn, message.id, async () => {
       const params = entry.schema.safeParse(message.params);
       if (!params.success)
         throw new RealtimeError('VALIDATION', errorCodes.VALIDATION.reason, params.error.issues);
-      return entry.handler({ user: { ...conn.user }, connectionId: conn.id, hub: this }, params.data);
+      return entry.handler({ user: { ...user }, connectionId: conn.id, hub: this }, params.data);
     });
   }
 
@@ -692,7 +737,11 @@ export class Hub {
         return;
       case 'r': {
         const [tenantId, userId] = payload.split('\n');
-        if (tenantId && userId) void this.refreshLocalUser(tenantId, userId);
+        if (!tenantId || !userId) return;
+        this.deps.forgetUser(tenantId, userId);
+        this.refreshLocalUser(tenantId, userId).catch((error: Error) => {
+          this.deps.logger.warn({ err: error.message, userId }, 'user refresh failed');
+        });
         return;
       }
       case 'k': {
@@ -713,6 +762,16 @@ export class Hub {
     this.deps.logger.info({ channels: this.router.size }, 'bus reconnected; catching up');
     this.deps.backends.presence.heartbeat(this.nodeId).catch(() => {});
     this.presenceTracker.republish();
+    // User refreshes sent while the bus was away were missed: forget every cached user and re-check the sockets.
+    this.deps.forgetAllUsers();
+    const users = new Set<string>();
+    for (const conn of this.conns.values()) users.add(`${conn.user.tenantId}\n${conn.user.id}`);
+    for (const entry of users) {
+      const [tenantId = '', userId = ''] = entry.split('\n');
+      this.refreshLocalUser(tenantId, userId).catch((error: Error) => {
+        this.deps.logger.warn({ err: error.message, userId }, 'user refresh after reconnect failed');
+      });
+    }
     // The registry may have lost this node's entries with the backend (a Redis restart): write them again.
     for (const conn of this.conns.values()) this.register(conn);
     for (const channel of this.router.all())
@@ -724,23 +783,61 @@ export class Hub {
   private async refreshLocalUser(tenantId: string, userId: string): Promise<void> {
     const conns = this.byUser.get(`${tenantId}:${userId}`);
     if (!conns || conns.size === 0) return;
-    const user = await this.deps.loadUser(tenantId, userId);
-    for (const conn of [...conns]) {
-      if (!user) {
-        this.close(conn, 'sessionExpired');
-        continue;
-      }
-      conn.user = { id: user.id, tenantId: user.tenantId, role: user.role, name: user.name };
-      for (const [name, sub] of [...conn.subs]) {
-        if ((await this.authorize(conn.user, name, 'read')) === null) continue;
-        if (conn.subs.get(name) !== sub) continue;
-        this.router.detach(sub);
-        this.send(
-          conn,
-          new OutFrame(JSON.stringify({ type: 'unsubscribed', channel: name, reason: 'FORBIDDEN' })),
-        );
-      }
-      this.connectionChanged(conn);
+    const stored = await this.deps.loadUser(tenantId, userId);
+    for (const conn of [...conns]) this.apply(conn, stored);
+  }
+
+  /**
+   * The connection's user as stored now, applied to it; null when the connection was closed for it. Without
+   * waiting when the user is cached (the usual case), so messages of one socket keep their order.
+   */
+  private current(conn: Connection): HubUser | null | Promise<HubUser | null> {
+    if (conn.phase !== 'open') return null;
+    const { tenantId, id } = conn.user;
+    const cached = this.deps.peekUser(tenantId, id);
+    if (cached !== undefined) return this.apply(conn, cached);
+    return this.deps.loadUser(tenantId, id).then((stored) => this.apply(conn, stored));
+  }
+
+  /**
+   * Brings a connection in line with the stored user: closes it when the user is gone, deactivated or the session
+   * revoked; on a role or name change, takes the new user at once and ends the subscriptions the role no longer
+   * allows (`unsubscribed` with `ROLE_CHANGED`).
+   */
+  private apply(conn: Connection, stored: StoredUser | null): HubUser | null {
+    if (conn.phase !== 'open') return null;
+    const verdict: CloseName | null = !stored
+      ? 'sessionExpired'
+      : !stored.active
+        ? 'deactivated'
+        : stored.sessionVersion !== conn.sessionVersion
+          ? 'sessionRevoked'
+          : null;
+    if (verdict || !stored) {
+      this.close(conn, verdict ?? 'sessionExpired');
+      return null;
+    }
+    const { user } = conn;
+    if (user.role === stored.role && user.name === stored.name) return user;
+    const next: HubUser = { id: stored.id, tenantId: stored.tenantId, role: stored.role, name: stored.name };
+    conn.user = next;
+    if (user.role !== stored.role)
+      this.recheckSubscriptions(conn, next).catch((error: Error) => {
+        this.deps.logger.warn({ err: error.message }, 'subscription re-check failed');
+      });
+    this.connectionChanged(conn);
+    return next;
+  }
+
+  private async recheckSubscriptions(conn: Connection, user: HubUser): Promise<void> {
+    for (const [name, sub] of [...conn.subs]) {
+      if ((await this.authorize(user, name, 'read')) === null) continue;
+      if (conn.subs.get(name) !== sub || conn.phase !== 'open' || conn.user !== user) continue;
+      this.router.detach(sub);
+      this.send(
+        conn,
+        new OutFrame(JSON.stringify({ type: 'unsubscribed', channel: name, reason: 'ROLE_CHANGED' })),
+      );
     }
   }
 

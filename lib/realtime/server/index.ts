@@ -2,7 +2,9 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { z } from 'zod';
 import { readCookie, SESSION_COOKIE } from '../../auth/session';
+import { sessionState } from '../../auth/session-state';
 import type { Database } from '../../db/create-db';
+import { touchLastSeen } from '../../db/queries/users';
 import type { Env } from '../../env';
 import type { Logger } from '../../logger';
 import { createBackends, type SharedMemory } from '../bus';
@@ -10,7 +12,7 @@ import { RealtimeError } from './errors';
 import { createGateway } from './gateway';
 import { Hub, type PublishInput } from './hub';
 import { createTokenVerifier } from './session-cache';
-import { createUserDirectory } from './user-directory';
+import { databaseUserDirectory } from './user-directory';
 
 export { RealtimeError } from './errors';
 export type { ConnectionInfo, Hub, NodeStats, PublishInput, RpcContext } from './hub';
@@ -40,13 +42,21 @@ export async function createRealtime(deps: RealtimeDeps): Promise<Realtime> {
   const { env, database, nodeId, sessionKey } = deps;
   const logger = deps.logger.child({ component: 'realtime' });
   const backends = createBackends({ env, nodeId, logger, shared: deps.sharedMemory });
-  const users = createUserDirectory(database);
+  const users = databaseUserDirectory(database);
   const verify = createTokenVerifier(sessionKey);
   const hub = new Hub({
     nodeId,
     logger,
     backends,
-    loadUser: (tenantId, userId) => users.load(tenantId, userId, true),
+    loadUser: (tenantId, userId) => users.load(tenantId, userId),
+    peekUser: (tenantId, userId) => users.peek(tenantId, userId),
+    forgetUser: (tenantId, userId) => users.forget(tenantId, userId),
+    forgetAllUsers: () => users.forgetAll(),
+    userLeft: (_tenantId, userId) => {
+      touchLastSeen(database.db, userId).catch((error: Error) => {
+        logger.warn({ err: error.message }, 'last seen not saved');
+      });
+    },
     limits: {
       maxFrameBytes: env.WS_MAX_FRAME_BYTES,
       messagesPerSecond: env.WS_MESSAGES_PER_SECOND,
@@ -72,9 +82,14 @@ export async function createRealtime(deps: RealtimeDeps): Promise<Realtime> {
       if (!session.ok)
         return { ok: false, refusal: session.reason === 'expired' ? 'sessionExpired' : 'unauthorized' };
       const { claims } = session;
-      const user = await users.load(claims.tenantId, claims.userId);
+      const stored = await users.load(claims.tenantId, claims.userId);
       // A token for a user who no longer exists is no session at all.
-      return user ? { ok: true, user, expiresAt: claims.expiresAt } : { ok: false, refusal: 'unauthorized' };
+      if (!stored) return { ok: false, refusal: 'unauthorized' };
+      const state = sessionState(stored, claims);
+      if (state !== 'valid')
+        return { ok: false, refusal: state === 'deactivated' ? 'deactivated' : 'sessionRevoked' };
+      const user = { id: stored.id, tenantId: stored.tenantId, role: stored.role, name: stored.name };
+      return { ok: true, user, expiresAt: claims.expiresAt, sessionVersion: claims.sessionVersion };
     },
   });
   logger.info({ bus: backends.bus.kind }, 'realtime ready');
