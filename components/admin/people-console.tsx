@@ -240,10 +240,9 @@ function Console({ initial, currentUserId }: { initial: PersonView[]; currentUse
                     </td>
                     <td className={`${cell} max-md:col-span-3`}>
                       {confirming ? (
-                        <span
-                          role="group"
+                        <fieldset
                           aria-label={confirmText(confirming, person.name)}
-                          className="flex flex-wrap items-center justify-end gap-2 max-md:justify-start"
+                          className="m-0 flex min-w-0 flex-wrap items-center justify-end gap-2 border-0 p-0 max-md:justify-start"
                           onKeyDown={(event) => {
                             if (event.key === 'Escape') setPending(null);
                           }}
@@ -263,7 +262,7 @@ function Console({ initial, currentUserId }: { initial: PersonView[]; currentUse
                           <button type="button" className={button} onClick={() => setPending(null)}>
                             {t('users.cancel')}
                           </button>
-                        </span>
+                        </fieldset>
                       ) : (
                         <span className="flex flex-wrap justify-end gap-2 max-md:justify-start">
                           <button

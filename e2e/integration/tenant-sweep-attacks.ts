@@ -46,6 +46,19 @@ type Table = Record<string, Record<string, (ids: SweepIds) => HttpAttack[]>>;
 const none = () => [{}];
 
 export const restAttacks: Table = {
+  // The admin console: tenant A's admin lists only A's people and audit; B's people cannot be changed.
+  '/api/admin/audit': { GET: (ids) => [{ filter: true }, { query: { targetId: ids.b.user }, filter: true }] },
+  '/api/admin/users': {
+    GET: () => [{ filter: true }],
+    POST: (ids) => [
+      { json: { email: ids.b.email, name: 'Sweep', role: 'admin', password: 'sweep-password-1' } },
+    ],
+  },
+  '/api/admin/users/[id]': {
+    PATCH: () => [{ json: { role: 'viewer' } }, { json: { active: false } }],
+  },
+  '/api/admin/users/[id]/password': { POST: () => [{ json: { password: 'sweep-password-2' } }] },
+  '/api/admin/users/[id]/sign-out': { POST: () => [{}] },
   '/api/conversations': {
     GET: none,
     POST: (ids) => [

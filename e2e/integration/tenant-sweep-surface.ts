@@ -45,6 +45,7 @@ export function segmentKind(routePath: string, segment: string): IdKind | 'conne
     orders: 'order',
     products: 'product',
     connections: 'connection',
+    users: 'user',
   };
   return folder ? (kinds[folder] ?? null) : null;
 }
