@@ -8,7 +8,9 @@ import type { RunningServer } from '../../lib/server/start';
 import { createTestDatabase, type TestDatabase } from '../support/test-db';
 import { sessionCookie, startRealtimeServer, TestClient, wsUrl } from './realtime-helpers';
 
-const HEARTBEAT_MS = 400;
+// Short enough to see heartbeats in a test, long enough that a test client on a busy machine still answers the server's
+// pings in time (at 400 ms, a loaded two-core machine had the clients of other tests dropped as silent peers).
+const HEARTBEAT_MS = 1000;
 
 describe('realtime limits, heartbeats and slow consumers', () => {
   let database: TestDatabase;
@@ -93,21 +95,18 @@ describe('realtime limits, heartbeats and slow consumers', () => {
     const big = randomBytes(45_000).toString('base64');
     let published = 0;
     await expect
-      .poll(
-        async () => {
-          for (let i = 0; i < 10; i++) {
-            await server.services.realtime.publish({
-              tenantId,
-              channel: 'products',
-              event: 'big',
-              data: big,
-            });
-            published++;
-          }
-          return server.services.realtime.hub.localStats().connections;
-        },
-        { timeout: 20_000 },
-      )
+      .poll(async () => {
+        for (let i = 0; i < 10; i++) {
+          await server.services.realtime.publish({
+            tenantId,
+            channel: 'products',
+            event: 'big',
+            data: big,
+          });
+          published++;
+        }
+        return server.services.realtime.hub.localStats().connections;
+      })
       .toBe(before - 1);
     const metrics = (await server.services.realtime.metrics()).body;
     expect(metrics).toMatch(/osl_ws_dropped_total\{reason="slow_consumer"[^}]*\} [1-9]/);

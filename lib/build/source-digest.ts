@@ -2,8 +2,10 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
+export type BuildInputs = { folders: readonly string[]; files: readonly string[] };
+
 /** What the production build is made from: these folders (recursively) and these single files. */
-export const BUILD_INPUTS = {
+export const BUILD_INPUTS: BuildInputs = {
   folders: ['app', 'components', 'lib', 'public', 'drizzle'],
   files: [
     'server.ts',
@@ -14,13 +16,13 @@ export const BUILD_INPUTS = {
     'package.json',
     'package-lock.json',
   ],
-} as const;
+};
 
 /** Files in the input folders that do not go into the build: tests and notes. */
 const notBuilt = /(\.test\.tsx?|\.md)$/;
 
 /** The input files under `root` that exist, as sorted paths relative to `root` with `/` separators. */
-export function buildInputFiles(root: string, inputs: typeof BUILD_INPUTS = BUILD_INPUTS): string[] {
+export function buildInputFiles(root: string, inputs: BuildInputs = BUILD_INPUTS): string[] {
   const found: string[] = [];
   const walk = (relative: string) => {
     for (const entry of readdirSync(path.join(root, relative), { withFileTypes: true })) {
@@ -40,12 +42,16 @@ export function buildInputFiles(root: string, inputs: typeof BUILD_INPUTS = BUIL
  * NEXT_PUBLIC_ variables (Next inlines them into the client bundle). Adding, removing, renaming or editing a source
  * changes it; touching a file without changing it does not.
  */
-export function sourceDigest(root: string, env: Record<string, string | undefined> = process.env): string {
+export function sourceDigest(
+  root: string,
+  env: Record<string, string | undefined> = process.env,
+  inputs: BuildInputs = BUILD_INPUTS,
+): string {
   const hash = createHash('sha256');
   hash.update(`node ${process.version}\0`);
   for (const key of Object.keys(env).sort())
     if (key.startsWith('NEXT_PUBLIC_')) hash.update(`env ${key}=${env[key] ?? ''}\0`);
-  for (const file of buildInputFiles(root)) {
+  for (const file of buildInputFiles(root, inputs)) {
     const content = readFileSync(path.join(root, file));
     hash.update(`file ${file} ${content.length}\0`);
     hash.update(content);
