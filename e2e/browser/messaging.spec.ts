@@ -156,8 +156,8 @@ test('group: delivered and read per recipient, several typists, an offline membe
       new RegExp(`^(${NAPA} and ${ADMIN}|${ADMIN} and ${NAPA}) are typing…$`),
     );
     await admin.page.getByTestId('composer').press('Enter');
-    await expect(anna.page.getByTestId('message-body').last()).toHaveText('โอเค');
     await expect(anna.page.getByTestId('typing-indicator')).toHaveText(`${NAPA} is typing…`);
+    await expect(anna.page.getByTestId('message-body').last()).toHaveText('โอเค');
     await napa.page.clock.runFor(3_000);
     await expect(anna.page.getByTestId('typing-indicator')).toHaveText('');
     await resumeClocks(napa.page, admin.page);
