@@ -55,6 +55,8 @@ const envSchema = z.object({
   HISTORY_TTL_SECONDS: z.coerce.number().int().positive().default(300),
   PRESENCE_TTL_SECONDS: z.coerce.number().int().positive().default(15),
   PRESENCE_IDLE_SECONDS: z.coerce.number().int().positive().default(300),
+  /** How long a chat typist stays "typing" on the server without a refresh from their client (a closed tab). */
+  TYPING_TTL_MS: z.coerce.number().int().min(1000).max(30_000).default(8000),
   /** Most pushed changes of one order committed in one transaction (group commit); 1 turns it off. */
   SYNC_MAX_BATCH: z.coerce.number().int().min(1).max(1000).default(64),
   /** Per-user token bucket of the realtime and messaging REST API (`/api/realtime/*`, `/api/conversations/*`). */

@@ -1,5 +1,12 @@
+import type { Metadata } from 'next';
 import { NoticePage } from '@/components/ui/notice-page';
 import { getT } from '@/lib/i18n/server';
+
+/** The tab says what happened (the layout's template adds the product name). */
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getT('common');
+  return { title: t('notFound.title') };
+}
 
 export default async function NotFound() {
   const t = await getT('common');

@@ -127,6 +127,7 @@ test("a user of the second tenant never sees the first tenant's orders", async (
     // The order page says "not found" too, while the owner sees it.
     await second.page.goto(appUrl(`/orders/${siamOrder.id}`));
     await expect(second.page.getByTestId('not-found')).toBeVisible();
+    await expect(second.page).toHaveTitle('Page not found · Omni-Sales Live');
     await expect(second.page.locator('body')).not.toContainText(siamOrder.number);
     const own = await first.page.request.get(appUrl(`/api/orders/${siamOrder.id}`));
     expect(own.status()).toBe(200);
@@ -174,6 +175,22 @@ test('switching to Thai shows Thai labels after a reload, and the choice follows
     await page.getByTestId('language-switch').getByRole('button', { name: 'EN' }).click();
     await expect(page.locator('[data-nav="orders"]')).toHaveText('Orders');
     await context.close();
+  }
+});
+
+test('an unknown address is a 404 page with its own title, in English and in Thai', async ({ browser }) => {
+  const english = await signedInContext(browser, 'anna@siam.example');
+  const thai = await signedInContext(browser, 'napa@siam.example');
+  try {
+    const response = await english.page.goto(appUrl('/no-such-page'));
+    expect(response?.status()).toBe(404);
+    await expect(english.page.getByTestId('not-found')).toBeVisible();
+    await expect(english.page).toHaveTitle('Page not found · Omni-Sales Live');
+    await thai.page.goto(appUrl('/no-such-page'));
+    await expect(thai.page.getByTestId('not-found')).toBeVisible();
+    await expect(thai.page).toHaveTitle(/^ไม่พบหน้านี้ · /);
+  } finally {
+    await Promise.all([english.context.close(), thai.context.close()]);
   }
 });
 

@@ -1,4 +1,4 @@
-import { type BrowserContext, expect, type Page, test } from '@playwright/test';
+import { type Browser, type BrowserContext, expect, type Page, test } from '@playwright/test';
 import { appUrl } from '../support/app-url';
 import { signedInContext } from '../support/auth';
 
@@ -17,6 +17,27 @@ const item = (page: Page, title: string) =>
   page.locator(`[data-testid="conversation-item"][data-title="${title}"]`);
 const lastMine = (page: Page) => page.locator('[data-testid="message"][data-mine="true"]').last();
 
+/** A signed-in person whose page clock the test can stop (it runs at normal speed until then). */
+async function person(browser: Browser, email: string): Promise<Person> {
+  const signedIn = await signedInContext(browser, email);
+  await signedIn.context.clock.install();
+  return signedIn;
+}
+
+/**
+ * Stops the clocks of typists' pages. A typist shows as typing until their composer's idle timer says "stopped" (3 s
+ * after the last keystroke): with the typist's clock stopped it cannot fire while a busy machine is slow to get to
+ * the next check, and the test moves time on itself (`clock.runFor`) where it checks that typing stops by itself.
+ * Only the typists' clocks stop (a reader's page keeps its own timers). The server's expiry of a silent typist is
+ * real time; the browser tests' server gives it the longest allowed value (TYPING_TTL_MS in browser-global-setup).
+ */
+async function stopClocks(...pages: Page[]): Promise<void> {
+  for (const page of pages) await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 500);
+}
+async function resumeClocks(...pages: Page[]): Promise<void> {
+  for (const page of pages) await page.clock.resume();
+}
+
 test.describe.configure({ mode: 'serial' });
 
 test('direct conversation: typing is seen and cleared, the message is read at once by the open thread', async ({
@@ -24,8 +45,8 @@ test('direct conversation: typing is seen and cleared, the message is read at on
 }) => {
   const people: Person[] = [];
   try {
-    const anna = await signedInContext(browser, 'anna@siam.example');
-    const napa = await signedInContext(browser, 'napa@siam.example');
+    const anna = await person(browser, 'anna@siam.example');
+    const napa = await person(browser, 'napa@siam.example');
     people.push(anna, napa);
     await Promise.all([openMessages(anna.page), openMessages(napa.page)]);
 
@@ -39,10 +60,12 @@ test('direct conversation: typing is seen and cleared, the message is read at on
     await expect(napa.page.getByTestId('thread-title')).toHaveText(ANNA);
 
     const composer = anna.page.getByTestId('composer');
+    await stopClocks(anna.page);
     await composer.pressSequentially('Hello Napa');
     // Napa's interface is Thai: "Anna Carter กำลังพิมพ์…".
     await expect(napa.page.getByTestId('typing-indicator')).toHaveText(`${ANNA} กำลังพิมพ์…`);
     await composer.press('Enter');
+    await resumeClocks(anna.page);
     await expect(napa.page.getByTestId('message-body').last()).toHaveText('Hello Napa');
     await expect(napa.page.getByTestId('typing-indicator')).toHaveText('');
     // Napa has the thread open: the message is read.
@@ -50,9 +73,11 @@ test('direct conversation: typing is seen and cleared, the message is read at on
     await expect(lastMine(anna.page).getByTestId('receipt')).toHaveText('Read');
 
     // Napa types, then leaves the box: Anna sees it start and stop.
+    await stopClocks(napa.page);
     await napa.page.getByTestId('composer').pressSequentially('สวัสดี');
     await expect(anna.page.getByTestId('typing-indicator')).toHaveText(`${NAPA} is typing…`);
     await napa.page.getByTestId('thread-title').click();
+    await resumeClocks(napa.page);
     await expect(anna.page.getByTestId('typing-indicator')).toHaveText('');
 
     // Edits reach the other side; an oversized message cannot be sent.
@@ -74,8 +99,8 @@ test('group: delivered and read per recipient, several typists, an offline membe
 }) => {
   const people: Person[] = [];
   try {
-    const anna = await signedInContext(browser, 'anna@siam.example');
-    const napa = await signedInContext(browser, 'napa@siam.example');
+    const anna = await person(browser, 'anna@siam.example');
+    const napa = await person(browser, 'napa@siam.example');
     const adminBefore = await signedInContext(browser, 'admin@siam.example');
     people.push(anna, napa);
     await Promise.all([openMessages(anna.page), openMessages(napa.page), openMessages(adminBefore.page)]);
@@ -109,7 +134,7 @@ test('group: delivered and read per recipient, several typists, an offline membe
     await expect(napa.page.getByTestId('message-body').last()).toHaveText('Bring the price list');
 
     // The admin comes back: both messages are there, counted as unread, and now delivered to every device.
-    const admin = await signedInContext(browser, 'admin@siam.example');
+    const admin = await person(browser, 'admin@siam.example');
     people.push(admin);
     await openMessages(admin.page);
     await expect(item(admin.page, 'Launch team').getByTestId('unread-count')).toHaveText('2');
@@ -122,22 +147,33 @@ test('group: delivered and read per recipient, several typists, an offline membe
     await expect(receipt).toHaveText('Read by everyone');
     await expect(receipt).toHaveAttribute('data-status', 'read');
 
-    // Two typists at once, in English for Anna and in Thai for the admin.
+    // Two typists at once, seen in English by Anna; sending clears one typist, the other stops by herself 3 s after
+    // her last keystroke (time moved on by the test).
+    await stopClocks(napa.page, admin.page);
     await napa.page.getByTestId('composer').pressSequentially('กำลัง');
     await admin.page.getByTestId('composer').pressSequentially('โอเค');
     await expect(anna.page.getByTestId('typing-indicator')).toHaveText(
       new RegExp(`^(${NAPA} and ${ADMIN}|${ADMIN} and ${NAPA}) are typing…$`),
     );
+    await admin.page.getByTestId('composer').press('Enter');
+    await expect(anna.page.getByTestId('typing-indicator')).toHaveText(`${NAPA} is typing…`);
+    await expect(anna.page.getByTestId('message-body').last()).toHaveText('โอเค');
+    await napa.page.clock.runFor(3_000);
+    await expect(anna.page.getByTestId('typing-indicator')).toHaveText('');
+    await resumeClocks(napa.page, admin.page);
+
+    // The same in Thai for the admin, with Napa and Anna typing.
+    await stopClocks(napa.page, anna.page);
+    await napa.page.getByTestId('composer').pressSequentially('ครับ');
     await anna.page.getByTestId('composer').pressSequentially('Great');
     await expect(admin.page.getByTestId('typing-indicator')).toHaveText(
       new RegExp(`^(${NAPA} และ ${ANNA}|${ANNA} และ ${NAPA}) กำลังพิมพ์…$`),
     );
-    // Sending clears one typist; the others stop by themselves a few seconds after their last keystroke.
-    await admin.page.getByTestId('composer').press('Enter');
-    await expect(napa.page.getByTestId('message-body').last()).toHaveText('โอเค');
-    await expect(anna.page.getByTestId('typing-indicator')).toHaveText(`${NAPA} is typing…`);
+    await napa.page.clock.runFor(3_000);
+    await expect(admin.page.getByTestId('typing-indicator')).toHaveText(`${ANNA} กำลังพิมพ์…`);
+    await anna.page.clock.runFor(3_000);
     await expect(admin.page.getByTestId('typing-indicator')).toHaveText('');
-    await expect(anna.page.getByTestId('typing-indicator')).toHaveText('');
+    await resumeClocks(napa.page, anna.page);
   } finally {
     for (const person of people) await person.context.close();
   }

@@ -233,7 +233,7 @@ describe.each(kinds)('messaging services on %s', (kind) => {
     clock += 1500;
     expect(unwrap(await messaging.typing.list(anna, direct.id))).toEqual([]);
     await expect
-      .poll(() => typingEvents().at(-1), { timeout: 5000 })
+      .poll(() => typingEvents().at(-1))
       .toMatchObject({
         userId: napa.id,
         typing: false,

@@ -231,6 +231,19 @@ function orderStatusHttp(kind: TestDbKind) {
     });
     expect(await get(fx.short.id)).toMatchObject({ status: 'pending', version: 1 });
   });
+
+  // The custom server imports Yjs for the sync service, and Next's server chunks (the order page's server render, the
+  // order routes used above) use it too. They must share the one copy in node_modules (`yjs` in next.config.mjs's
+  // serverExternalPackages): with a second copy Yjs's constructor checks break and Yjs prints a warning.
+  it('runs on one copy of Yjs: the order page renders and the output has no "already imported" warning', async () => {
+    const page = await fetch(`${app.server.url}/orders/${fx.watched.id}`, {
+      headers: { cookie: app.cookies.sales! },
+    });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain(fx.watched.number);
+    expect(app.server.output()).toContain('"msg":"listening"');
+    expect(app.server.output()).not.toMatch(/Yjs was already imported/);
+  });
 }
 
 describe('order status REST through sync: built server on PGlite', () => orderStatusHttp('pglite'));

@@ -84,7 +84,7 @@ describe.skipIf(!withRedis)('Pusher across server processes on Redis', () => {
 
     child.kill('SIGKILL');
     bobClient.disconnect();
-    await expect.poll(() => left, { timeout: 15_000 }).toEqual([{ name: 'Bob' }]);
+    await expect.poll(() => left).toEqual([{ name: 'Bob' }]);
     const users = (await (
       await serverLib(local).get({ path: '/channels/presence-room.proc/users' })
     ).json()) as {

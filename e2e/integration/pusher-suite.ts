@@ -452,29 +452,21 @@ export function pusherSuite(options: { redis: boolean; available: boolean }) {
         await Promise.all([subscribed(onA, 'presence-hooked'), subscribed(onB, 'presence-hooked')]);
         onA.channel('presence-hooked').trigger('client-ping', { ok: true });
         await expect
-          .poll(
-            () =>
-              events()
-                .filter((e) => e.channel === 'presence-hooked')
-                .map((e) => e.name)
-                .sort(),
-            {
-              timeout: 10_000,
-            },
+          .poll(() =>
+            events()
+              .filter((e) => e.channel === 'presence-hooked')
+              .map((e) => e.name)
+              .sort(),
           )
           .toEqual(['channel_occupied', 'client_event', 'member_added']);
         onA.disconnect();
         onB.disconnect();
         await expect
-          .poll(
-            () =>
-              events()
-                .filter((e) => e.channel === 'presence-hooked')
-                .map((e) => e.name)
-                .sort(),
-            {
-              timeout: 10_000,
-            },
+          .poll(() =>
+            events()
+              .filter((e) => e.channel === 'presence-hooked')
+              .map((e) => e.name)
+              .sort(),
           )
           .toEqual(['channel_occupied', 'channel_vacated', 'client_event', 'member_added', 'member_removed']);
         const forged = lib.webhook({

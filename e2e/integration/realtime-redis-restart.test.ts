@@ -74,21 +74,19 @@ describe.skipIf(!available)('realtime across a Redis restart', () => {
       }
     })();
 
-    await expect.poll(() => acked.length, { timeout: 10_000 }).toBeGreaterThan(100);
+    await expect.poll(() => acked.length).toBeGreaterThan(100);
     await redis.kill();
-    await expect.poll(() => failures, { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect.poll(() => failures).toBeGreaterThan(0);
     const beforeRestart = acked.length;
     await redis.start();
-    await expect.poll(() => acked.length, { timeout: 20_000 }).toBeGreaterThan(beforeRestart + 200);
+    await expect.poll(() => acked.length).toBeGreaterThan(beforeRestart + 200);
     running = false;
     await loop;
 
     // Delivery resumed in the new epoch and reached the last acknowledged event.
     const lastAck = acked.at(-1)!;
     await expect
-      .poll(() => reader.events('orders').some((e) => e.epoch === lastAck.epoch && e.seq === lastAck.seq), {
-        timeout: 10_000,
-      })
+      .poll(() => reader.events('orders').some((e) => e.epoch === lastAck.epoch && e.seq === lastAck.seq))
       .toBe(true);
     expect(silentGaps(reader.messages, 'orders')).toEqual([]);
     // The history was lost with Redis: the epoch changed and the reader was told (recovered: false).
@@ -119,9 +117,7 @@ describe.skipIf(!available)('realtime across a Redis restart', () => {
       await late.start();
       const other = await startNode(database.databaseUrl!, env);
       servers.push(other);
-      await expect
-        .poll(async () => (await early.services.realtime.health()).ok, { timeout: 10_000 })
-        .toBe(true);
+      await expect.poll(async () => (await early.services.realtime.health()).ok).toBe(true);
       const tenantId = (await findUserForSignIn(database.db, 'anna@siam.example'))!.tenantId;
       const reader = await TestClient.connect(
         wsUrl(early),
@@ -129,9 +125,7 @@ describe.skipIf(!available)('realtime across a Redis restart', () => {
       );
       await reader.request({ type: 'subscribe', channel: 'products' });
       await other.services.realtime.publish({ tenantId, channel: 'products', event: 'n', data: 'across' });
-      await expect
-        .poll(() => reader.events('products').map((e) => e.data), { timeout: 10_000 })
-        .toEqual(['across']);
+      await expect.poll(() => reader.events('products').map((e) => e.data)).toEqual(['across']);
       reader.close();
     } finally {
       await late.kill();

@@ -12,6 +12,8 @@ export type AppServer = {
   secret: string;
   /** A `Cookie` header value signing the user in (same secret as the server). */
   cookieFor(user: { id: string; tenantId: string }): Promise<string>;
+  /** Everything the process wrote to stdout and stderr so far (stderr is also passed on to the test's stderr). */
+  output(): string;
   stop(): Promise<void>;
 };
 
@@ -85,7 +87,13 @@ export async function startAppServer(
   const child = spawn(process.execPath, ['dist/server.mjs'], {
     cwd: appDir,
     env: env as NodeJS.ProcessEnv,
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const written: string[] = [];
+  child.stdout?.on('data', (chunk: Buffer) => written.push(chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => {
+    written.push(chunk.toString());
+    process.stderr.write(chunk);
   });
   const url = await listeningUrl(child);
   const key = sessionKey(secret);
@@ -96,6 +104,7 @@ export async function startAppServer(
       const { token } = await createSessionToken(key, user, 1);
       return `${SESSION_COOKIE}=${encodeURIComponent(token)}`;
     },
+    output: () => written.join(''),
     stop: async () => {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));

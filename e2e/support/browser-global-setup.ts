@@ -17,6 +17,9 @@ export default async function globalSetup() {
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
       LOG_LEVEL: 'info',
+      // The messaging spec stops its pages' clocks while people type; the server's expiry of a typist whose client
+      // went quiet is the one real-time limit left there, so it gets the longest allowed value.
+      TYPING_TTL_MS: '30000',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

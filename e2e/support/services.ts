@@ -11,7 +11,9 @@ function reachable(url: string, defaultPort: number): Promise<boolean> {
       socket.destroy();
       resolve(ok);
     };
-    socket.setTimeout(1000, () => done(false));
+    // A local service answers (or refuses) at once; the limit is for an address that swallows packets, and is long
+    // enough that a busy machine's event-loop lag does not read as "absent".
+    socket.setTimeout(10_000, () => done(false));
     socket.once('connect', () => done(true));
     socket.once('error', () => done(false));
   });

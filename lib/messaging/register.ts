@@ -31,6 +31,7 @@ export function registerMessaging(services: Services): MessagingRegistration {
       ? createRedisTypingStore(redis, `${env.REDIS_PREFIX}:msg`, MAX_TYPING_TTL_MS)
       : createMemoryTypingStore(),
     rateLimit: { perSecond: env.API_RATE_PER_SECOND, burst: env.API_RATE_BURST },
+    typingTtlMs: env.TYPING_TTL_MS,
   });
   hub.setChannelGuard('conversation', (user, id) =>
     /^[0-9a-f-]{36}$/i.test(id) ? isParticipant(services.database.db, id, user.id) : Promise.resolve(false),

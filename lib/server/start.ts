@@ -15,6 +15,7 @@ import { createLogger } from '../logger';
 import { registerMessaging } from '../messaging/register';
 import { createPusher } from '../pusher';
 import { createRealtime } from '../realtime/server';
+import { announceListening } from './ready';
 import { clearServices, registerServices, type Services } from './services';
 
 export type StartOptions = {
@@ -131,7 +132,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     nextHandler = (req, res) => void handle(req, res);
     markNextReady();
   }
-  logger.info({ port, url, database: database.kind, dev }, 'listening');
+  announceListening(logger, { port, url, database: database.kind, dev }, process.stdout);
 
   let closing: Promise<void> | undefined;
   const close = () => {

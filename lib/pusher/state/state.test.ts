@@ -67,7 +67,7 @@ describe.skipIf(!withRedis)('RedisPusherState', () => {
     expect(await dead.state.addSubscription('a', 'only-dead')).toBe(1);
     const survivor = redisNode(prefix, 'survivor');
     survivor.state.onOrphans((orphans) => seen.push(orphans));
-    await expect.poll(() => seen.length, { timeout: 5000 }).toBeGreaterThan(0);
+    await expect.poll(() => seen.length).toBeGreaterThan(0);
     expect(seen).toEqual([
       { appId: 'a', vacated: ['only-dead'], removed: [{ channel: 'presence-r', userId: 'ghost' }] },
     ]);

@@ -30,10 +30,12 @@ async function load(id: string) {
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
   const parsed = orderId.safeParse((await params).id);
-  if (!parsed.success) return {};
+  // Missing here means the page answers 404: notFound() gives the tab the 404 page's title.
+  if (!parsed.success) notFound();
   const user = await requireUser();
   const order = await getOrder(getServices().database.db, user.tenantId, parsed.data);
-  return order ? { title: order.number } : {};
+  if (!order) notFound();
+  return { title: order.number };
 }
 
 export default async function OrderPage({ params }: { params: Promise<{ id: string }> }) {

@@ -23,10 +23,12 @@ async function load(id: string) {
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
   const parsed = productId.safeParse((await params).id);
-  if (!parsed.success) return {};
+  // Missing here means the page answers 404: notFound() gives the tab the 404 page's title.
+  if (!parsed.success) notFound();
   const user = await requireUser();
   const product = await getProduct(getServices().database.db, user.tenantId, parsed.data);
-  return product ? { title: product.name } : {};
+  if (!product) notFound();
+  return { title: product.name };
 }
 
 export default async function ProductPage({ params }: { params: Promise<{ id: string }> }) {
