@@ -201,4 +201,22 @@ describe('sync never silently wrong (real server)', () => {
     const row = await stored(orderId);
     expect(row.notes).toBe(a + original + n);
   });
+
+  it('judges an address edited offline against the change made meanwhile (a conflict, not a silent replace)', async () => {
+    const orderId = fixture.editableOrderIds[5]!;
+    const anna = await editor('anna@siam.example', orderId);
+    const napa = await editor('napa@siam.example', orderId);
+    const address = anna.manager.getSnapshot().doc!.shippingAddress;
+    anna.client.disconnect();
+    await expect.poll(() => anna.manager.getSnapshot().syncState).toBe('offline');
+    anna.manager.pushChange('shippingAddress', { ...address, city: 'Anna offline' });
+    napa.manager.pushChange('shippingAddress', { ...address, city: 'Napa online' });
+    await expect
+      .poll(async () => napa.manager.isSettled() && (await stored(orderId)).shippingAddress.city)
+      .toBe('Napa online');
+    anna.client.connect();
+    await expect.poll(() => anna.manager.getSnapshot().notices.some((n) => n.kind === 'conflict')).toBe(true);
+    const row = await converged(orderId, [anna, napa]);
+    expect(row.shippingAddress.city).toBe('Napa online');
+  });
 });

@@ -12,6 +12,12 @@ export type LocalChange = {
   clientChangeId: string;
   op: EditOp;
   createdAt: number;
+  /**
+   * The version a value edit was made on (what the person saw), sent as its base however late it goes out, so
+   * the server judges it against changes the person had not seen (a conflict under manual, an overwrite record
+   * under last-write-wins). Text and Yjs edits are rebased locally and go out on the current version instead.
+   */
+  baseVersion?: number;
   /** Set once sent: the exact request, resent as is after a lost connection (the server dedupes by id). */
   sent: PushedChange | null;
 };
@@ -41,7 +47,8 @@ export function enqueue(unsent: LocalChange[], change: LocalChange): LocalChange
     op = { type: 'text', op: composeTextOps(existing.op.op, change.op.op) };
   }
   const next = [...unsent];
-  next[index] = { ...existing, op };
+  // A newer whole value replaces the unsent one, made on what the person saw when they made the newer one.
+  next[index] = { ...existing, op, baseVersion: change.baseVersion };
   return next;
 }
 

@@ -563,7 +563,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
     const sending = ready.map((c) => {
       const sent: PushedChange = {
         clientChangeId: c.clientChangeId,
-        baseVersion: version,
+        baseVersion: c.op.type === 'text' || c.op.type === 'yjs' ? version : (c.baseVersion ?? version),
         field: c.field,
         op: c.op,
       };
@@ -704,6 +704,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       clientChangeId: newId(),
       op,
       createdAt: clock.now(),
+      baseVersion: version,
       sent: null,
     });
     setState(settledState());
