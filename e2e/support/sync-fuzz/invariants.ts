@@ -229,3 +229,19 @@ function markerChecks(input: Parameters<typeof checkInvariants>[0]): string[] {
   }
   return out;
 }
+
+/** The order's history and the pushes, one line each, for a verbose failure. */
+export function describeHistory(history: FuzzHistory, record: FuzzRecord): string {
+  const short = (value: unknown) => JSON.stringify(value)?.slice(0, 120);
+  const rows = history.changes.map((r) => {
+    const sent = record.sent.get(r.clientChangeId);
+    return `  v${r.version} ${r.userName} ${r.clientChangeId}${sent ? ` (c${sent.client}/s${sent.session} base v${sent.baseVersion})` : ''} ${r.kind} ${r.strategy} ${r.field} overwrote=${r.overwrote ? 'yes' : 'no'} after=${short(r.after)}`;
+  });
+  const conflicts = history.conflicts.map(
+    (c) => `  conflict ${c.id.slice(0, 8)} ${c.clientChangeId} ${c.field} base v${c.baseVersion} theirs v${c.theirsVersion} ${c.status} mine=${short(c.mine)}`,
+  );
+  const acks = [...record.acked.values()].map(
+    (a) => `  ack ${a.clientChangeId} c${a.client}/s${a.session} ${a.status}${a.version ? ` v${a.version}` : ''}${a.code ? ` ${a.code}` : ''}`,
+  );
+  return ['history:', ...rows, 'conflicts:', ...conflicts, 'answers:', ...acks].join('\n');
+}

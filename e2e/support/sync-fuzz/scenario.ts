@@ -11,7 +11,7 @@ import type { FuzzCluster } from './cluster';
 import { FuzzClient, type ManagerFactory, plainManager, type RpcObserver } from './client';
 import { type StrategyConfigName, randomPolicy, strategyConfigs } from './configs';
 import { caretPositions, codePointBoundaries, corpus, fillerRuns, markerOf } from './corpus';
-import { checkInvariants, type FuzzRecord, readHistory } from './invariants';
+import { checkInvariants, describeHistory, type FuzzRecord, readHistory } from './invariants';
 
 /**
  * Waits until `check` holds (the vitest file passes expect.poll, the fuzz script its own poll). `describe` says
@@ -33,6 +33,8 @@ export type FuzzScenario = {
   createManager?: ManagerFactory;
   /** With a durable outbox, edits not yet acknowledged at a reload must still arrive. */
   outboxSurvivesReload?: boolean;
+  /** Add the order's whole history and every push to a failure's message. */
+  verbose?: boolean;
 };
 
 export type FuzzStats = {
@@ -297,13 +299,13 @@ export async function runFuzzScenario(scenario: FuzzScenario): Promise<FuzzStats
         const reply = await adminRpc('policy.set', { entityType: 'order', sections: policy });
         currentPolicy = policy;
         stats.policySwitches++;
-        return `admin switches policy to ${JSON.stringify(policy)} (${reply.ok ? 'ok' : reply.error.code})`;
+        return `switches policy to ${JSON.stringify(policy)} (${reply.ok ? 'ok' : reply.error.code})`;
       }
       const hasManual = Object.values(currentPolicy).includes('manual');
-      if (!hasManual) return 'admin idles';
+      if (!hasManual) return 'idles';
       const listed = await adminRpc('conflict.list', { entityType: 'order', entityId: orderId });
       const parsed = listed.ok ? conflictList.safeParse(listed.result) : null;
-      if (!parsed?.success || parsed.data.items.length === 0) return 'admin: no open conflict';
+      if (!parsed?.success || parsed.data.items.length === 0) return 'no open conflict';
       const conflict = pick(parsed.data.items);
       const resolution = pick(['mine', 'theirs', 'merged'] as const);
       const reply = await admin.manager.resolveConflict(
@@ -312,7 +314,7 @@ export async function runFuzzScenario(scenario: FuzzScenario): Promise<FuzzStats
         resolution === 'merged' ? conflict.mine : undefined,
       );
       if (reply.ok) record.resolutions++;
-      return `admin resolves ${conflict.conflictId.slice(0, 8)} (${conflict.field}) with ${resolution}: ${reply.ok ? 'ok' : reply.error.code}`;
+      return `resolves ${conflict.conflictId.slice(0, 8)} (${conflict.field}) with ${resolution}: ${reply.ok ? 'ok' : reply.error.code}`;
     };
 
     for (let step = 0; step < steps; step++) {
@@ -333,7 +335,9 @@ export async function runFuzzScenario(scenario: FuzzScenario): Promise<FuzzStats
         stats.reloads++;
         what = `reloads (session ${client.session.index})`;
       } else if (roll < 0.14) {
-        what = await adminAction();
+        say(`#${step} admin: ${await adminAction()}`);
+        if (chance(0.5)) await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * 40)));
+        continue;
       } else if (roll < 0.18) {
         const undo = chance(0.6);
         const reply = undo ? await client.manager.undoChange() : await client.manager.redoChange();
@@ -395,7 +399,10 @@ export async function runFuzzScenario(scenario: FuzzScenario): Promise<FuzzStats
       replicas: everyone.map((c) => ({ name: `c${c.index}`, snapshot: c.manager.getSnapshot() })),
       outboxSurvivesReload: scenario.outboxSurvivesReload ?? false,
     });
-    if (violations.length > 0) throw new Error(`invariants broken:\n- ${violations.join('\n- ')}`);
+    if (violations.length > 0) {
+      const dump = scenario.verbose ? `\n${describeHistory(history, record)}` : '';
+      throw new Error(`invariants broken:\n- ${violations.join('\n- ')}${dump}`);
+    }
     return {
       orderId,
       clients: clientCount,
