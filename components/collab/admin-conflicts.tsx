@@ -4,12 +4,13 @@ import Link from 'next/link';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type RealtimeUser, useRealtime, useWebSocketChannel } from '@/lib/hooks';
+import { isRealtimeError } from '@/lib/realtime/client/errors';
 import type { EventMessage } from '@/lib/realtime/protocol/messages';
 import { allowedStrategies, type OrderPolicy } from '@/lib/sync/policy';
 import { syncEvents } from '@/lib/sync/protocol';
 import { type LeaseView, type OrderSection, orderSections } from '@/lib/sync/types';
 import { Avatar } from './avatar';
-import { ConflictCard, type ConflictItem } from './conflict-card';
+import { ConflictCard, type ConflictItem, changedSinceRefusal } from './conflict-card';
 import { RealtimeBoundary } from './realtime-boundary';
 import { RelativeTime } from './relative-time';
 
@@ -92,6 +93,12 @@ function Queue({
     try {
       await task;
     } catch (e) {
+      if (isRealtimeError(e) && changedSinceRefusal(e.code, e.details)) {
+        // The field changed again while the admin decided: show the newest value and let them choose again.
+        setError(t('panel.conflicts.changedAgain'));
+        await loadConflicts();
+        return;
+      }
       setError(t('errors.generic', { reason: (e as Error).message }));
     }
   };
@@ -122,12 +129,12 @@ function Queue({
                 conflict={conflict}
                 canResolve
                 names={names}
-                onResolve={(resolution, value) =>
+                onResolve={(resolution, value, reviewedVersion) =>
                   run(
                     client
                       .rpc(
                         'conflict.resolve',
-                        { conflictId: conflict.conflictId, resolution, value },
+                        { conflictId: conflict.conflictId, resolution, value, reviewedVersion },
                         { queue: false },
                       )
                       .then(() =>

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { RealtimeSync } from '@/lib/hooks';
 import type { Member } from '@/lib/realtime/protocol/messages';
 import { CommentsTab, type NotesRangeSelection } from './comments-tab';
-import { ConflictCard, type ConflictItem } from './conflict-card';
+import { ConflictCard, type ConflictItem, changedSinceRefusal } from './conflict-card';
 import type { formatValue } from './format-value';
 import { HistoryTab } from './history-tab';
 import { PeopleTab } from './people-tab';
@@ -116,10 +116,19 @@ export function CollaborationPanel({
                 conflict={conflict as ConflictItem}
                 canResolve={self.role === 'admin'}
                 names={names}
-                onResolve={async (resolution, value) => {
+                onResolve={async (resolution, value, reviewedVersion) => {
                   setError(null);
-                  const reply = await sync.resolveConflict(conflict.conflictId, resolution, value);
-                  if (reply && !reply.ok) setError(t('errors.generic', { reason: reply.error.message }));
+                  const reply = await sync.resolveConflict(
+                    conflict.conflictId,
+                    resolution,
+                    value,
+                    reviewedVersion,
+                  );
+                  if (!reply || reply.ok) return;
+                  if (changedSinceRefusal(reply.error.code, reply.error.details)) {
+                    setError(t('panel.conflicts.changedAgain'));
+                    await sync.refreshConflicts();
+                  } else setError(t('errors.generic', { reason: reply.error.message }));
                 }}
               />
             ))}

@@ -15,6 +15,8 @@ export type ConflictItem = {
   mineBy?: { userId: string; userName: string };
   theirsBy: { userId: string; userName: string };
   at: number;
+  /** The field's newer value when it changed after the clash was raised. */
+  current?: { value: unknown; version: number; userName: string; at: number } | null;
 };
 
 type Names = Parameters<typeof formatValue>[2];
@@ -22,6 +24,26 @@ const addressKeys = ['line1', 'line2', 'city', 'postalCode', 'country'] as const
 
 function isRecord(value: unknown): value is Record<string, string> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A resolution refused because the field changed after the clash was raised (or again since it was shown). */
+export function changedSinceRefusal(code: string | undefined, details: unknown): boolean {
+  return (
+    code === 'CONFLICT' &&
+    typeof details === 'object' &&
+    details !== null &&
+    'reason' in details &&
+    details.reason === 'changed_since'
+  );
+}
+
+/** An address's parts in the order the form shows them (line 1, line 2, city, postal code, country). */
+function inFormOrder(value: Record<string, string>): [string, string][] {
+  const rank = (key: string) => {
+    const at = (addressKeys as readonly string[]).indexOf(key);
+    return at === -1 ? addressKeys.length : at;
+  };
+  return Object.entries(value).sort(([a], [b]) => rank(a) - rank(b));
 }
 
 /** One conflict side by side (before, mine, theirs) and, for admins, a merged value to apply. */
@@ -34,7 +56,12 @@ export function ConflictCard({
   conflict: ConflictItem;
   canResolve: boolean;
   names: Names;
-  onResolve(resolution: 'mine' | 'theirs' | 'merged', value?: unknown): Promise<unknown>;
+  /** `reviewedVersion`: the newer value's version the admin saw, when the field changed since the clash. */
+  onResolve(
+    resolution: 'mine' | 'theirs' | 'merged',
+    value?: unknown,
+    reviewedVersion?: number,
+  ): Promise<unknown>;
 }) {
   const { t } = useTranslation('collab');
   const [merged, setMerged] = useState<unknown>(() =>
@@ -50,7 +77,7 @@ export function ConflictCard({
   const resolve = async (resolution: 'mine' | 'theirs' | 'merged') => {
     setBusy(true);
     try {
-      await onResolve(resolution, resolution === 'merged' ? merged : undefined);
+      await onResolve(resolution, resolution === 'merged' ? merged : undefined, conflict.current?.version);
     } finally {
       setBusy(false);
     }
@@ -60,7 +87,7 @@ export function ConflictCard({
       <p className="mb-1 text-[11px] font-semibold tracking-wide uppercase opacity-80">{title}</p>
       {isRecord(value) ? (
         <dl className="space-y-1 text-xs">
-          {Object.entries(value).map(([key, v]) => (
+          {inFormOrder(value).map(([key, v]) => (
             <div key={key}>
               <dt className="text-[10px] leading-tight opacity-60">{fieldLabel(key)}</dt>
               <dd className="min-w-0 font-medium break-words">{String(v) || '—'}</dd>
@@ -84,7 +111,7 @@ export function ConflictCard({
         </p>
         <RelativeTime at={conflict.at} className="text-[11px] text-slate-500" />
       </header>
-      <div className="grid gap-2 sm:grid-cols-2">
+      <div className={`grid gap-2 ${conflict.current ? 'sm:grid-cols-3' : 'sm:grid-cols-2'}`}>
         {column(
           t('panel.conflicts.mine', { name: conflict.mineBy?.userName ?? '' }),
           conflict.mine,
@@ -97,7 +124,20 @@ export function ConflictCard({
           'border-violet-200 bg-violet-50 text-violet-950',
           'conflict-theirs',
         )}
+        {conflict.current
+          ? column(
+              t('panel.conflicts.current', { name: conflict.current.userName }),
+              conflict.current.value,
+              'border-amber-300 bg-amber-100 text-amber-950',
+              'conflict-current',
+            )
+          : null}
       </div>
+      {conflict.current ? (
+        <p className="mt-2 text-xs text-amber-900" role="note" data-testid="conflict-changed-since">
+          {t('panel.conflicts.changedSince', { name: conflict.current.userName })}
+        </p>
+      ) : null}
       {conflict.base !== undefined ? (
         <p className="mt-2 text-xs text-slate-500">
           {t('panel.conflicts.base')}: {show(conflict.base)}
@@ -110,25 +150,28 @@ export function ConflictCard({
           </p>
           {isRecord(merged) ? (
             <div className="grid gap-1.5 sm:grid-cols-2">
-              {Object.entries(merged).map(([key, v]) => (
-                <input
-                  key={key}
-                  aria-label={fieldLabel(key)}
-                  placeholder={fieldLabel(key)}
-                  data-testid={`merged-${key}`}
-                  className="field py-1 text-xs"
-                  value={String(v)}
-                  onChange={(e) => setMerged({ ...merged, [key]: e.target.value })}
-                />
+              {inFormOrder(merged).map(([key, v]) => (
+                <label key={key} className="block text-[11px] text-slate-600">
+                  {fieldLabel(key)}
+                  <input
+                    data-testid={`merged-${key}`}
+                    className="field mt-0.5 py-1 text-xs"
+                    value={String(v)}
+                    onChange={(e) => setMerged({ ...merged, [key]: e.target.value })}
+                  />
+                </label>
               ))}
             </div>
           ) : (
-            <input
-              className="field py-1 text-xs"
-              data-testid="merged-value"
-              value={String(merged ?? '')}
-              onChange={(e) => setMerged(e.target.value)}
-            />
+            <label className="block text-[11px] text-slate-600">
+              {t('panel.conflicts.mergedValue')}
+              <input
+                className="field mt-0.5 py-1 text-xs"
+                data-testid="merged-value"
+                value={String(merged ?? '')}
+                onChange={(e) => setMerged(e.target.value)}
+              />
+            </label>
           )}
           <div className="flex flex-wrap gap-1.5">
             <button

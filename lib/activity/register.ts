@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { Counter } from 'prom-client';
 import { z } from 'zod';
 import { registerCommentRpcs } from '../comments/register';
 import { createCommentService } from '../comments/service';
@@ -53,12 +54,21 @@ export function registerCollaboration(services: Services): CollaborationRegistra
   } else locks = createMemoryLockStore();
 
   const activity = (input: ActivityInput) => recordActivity({ db, publish, logger }, input);
+  const divergences = new Counter({
+    name: 'osl_sync_divergence_total',
+    help: 'Replicas found to differ from the digest of a committed version (each one repaired itself)',
+    registers: [hub.metrics.registry],
+  });
   const sync = createSyncService({
     database: services.database,
     locks,
     publish,
     activity,
     maxBatch: env.SYNC_MAX_BATCH,
+    onDivergence: (report) => {
+      divergences.inc();
+      logger.warn(report, 'sync replica diverged from the server; the client resynced');
+    },
   });
   registerSyncRpc(hubTransport(hub), sync);
   registerCommentRpcs(hub, createCommentService({ db, publish, activity }));

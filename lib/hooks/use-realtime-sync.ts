@@ -30,6 +30,8 @@ export type EntitySyncOptions = {
 };
 
 const emptySnapshot: SyncSnapshot = {
+  serverVersion: 0,
+  divergences: 0,
   syncState: 'idle',
   syncing: false,
   version: 0,
@@ -166,8 +168,13 @@ export function useRealtimeSync(entityId: string | null, options: EntitySyncOpti
       removeLine: (lineId: string) => manager?.removeLine(lineId),
       acquireLock: (section: OrderSection) => manager?.acquireLock(section),
       releaseLock: (section: OrderSection) => manager?.releaseLock(section),
-      resolveConflict: (conflictId: string, resolution: 'mine' | 'theirs' | 'merged', value?: unknown) =>
-        manager?.resolveConflict(conflictId, resolution, value),
+      refreshConflicts: () => manager?.refreshConflicts() ?? Promise.resolve(),
+      resolveConflict: (
+        conflictId: string,
+        resolution: 'mine' | 'theirs' | 'merged',
+        value?: unknown,
+        reviewedVersion?: number,
+      ) => manager?.resolveConflict(conflictId, resolution, value, reviewedVersion),
       undoChange: (changeId?: string) => manager?.undoChange(changeId),
       redoChange: (changeId?: string) => manager?.redoChange(changeId),
       onRemoteText: (listener: (op: TextOp, change: AppliedChange) => void) =>

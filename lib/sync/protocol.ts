@@ -61,6 +61,12 @@ export const syncParams = {
   }),
   'sync.push': z.object({ ...entity, changes: z.array(pushedChangeSchema).min(1).max(50) }),
   'sync.pull': z.object({ ...entity, sinceVersion: z.number().int().nonnegative() }),
+  /** A client found its replica differs from the server's digest at a version (it repairs itself; we count it). */
+  'sync.diverged': z.object({
+    ...entity,
+    version: z.number().int().nonnegative(),
+    digest: z.string().max(32),
+  }),
   'sync.undo': z.object({ ...entity, changeId: id.optional() }),
   'sync.redo': z.object({ ...entity, changeId: id.optional() }),
   'sync.history': z.object({
@@ -85,6 +91,11 @@ export const syncParams = {
     conflictId: id,
     resolution: z.enum(['mine', 'theirs', 'merged']),
     value: z.unknown().optional(),
+    /**
+     * The version of the field's newest change the admin reviewed (the conflict's `current.version`), when the
+     * field changed after the conflict was raised: the resolution then replaces that change, on the record.
+     */
+    reviewedVersion: z.number().int().positive().optional(),
   }),
   'policy.get': z.object({ entityType: z.literal('order').default('order') }),
   'policy.set': z.object({ entityType: z.literal('order').default('order'), sections: orderPolicySchema }),

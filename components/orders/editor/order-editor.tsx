@@ -147,6 +147,13 @@ function Editor({ orderId, number, user, customers, products, linePrices, initia
             );
           case 'lock-lost':
             return addNotice('warning', t('notice.lockLost', { section: sectionName(notice.section) }));
+          case 'policy-switched':
+            return addNotice('info', t('notice.policySwitched', { name: notice.by.userName }));
+          case 'discarded':
+            return addNotice(
+              'danger',
+              t('notice.discarded', { fields: notice.fields.map((f) => fieldName(f)).join(', ') }),
+            );
         }
       }),
     [sync.onNotice, addNotice, t, fieldName, sectionName],
@@ -156,9 +163,15 @@ function Editor({ orderId, number, user, customers, products, linePrices, initia
     (event: EventMessage) => {
       const data = event.data as Record<string, unknown>;
       if (event.event === syncEvents.conflictResolved) {
+        const replaced = Array.isArray(data.overwrote)
+          ? data.overwrote.some(
+              (who: unknown) =>
+                typeof who === 'object' && who !== null && 'userId' in who && who.userId === user.id,
+            )
+          : false;
         addNotice(
-          'success',
-          t('notice.conflictResolved', {
+          replaced ? 'warning' : 'success',
+          t(replaced ? 'notice.replacedByResolution' : 'notice.conflictResolved', {
             name: event.actor?.name ?? '',
             field: fieldName(String(data.field)),
           }),
@@ -185,7 +198,7 @@ function Editor({ orderId, number, user, customers, products, linePrices, initia
   );
   useWebSocketChannel(room, onRoomEvent);
 
-  // An admin switching the order policy makes the sync manager reopen by itself (a 'resynced' notice).
+  // An admin switching the order policy reaches the sync manager as a change of the order (a 'policy-switched' notice).
 
   const { connected } = useWebSocketStatus();
   useEffect(() => {

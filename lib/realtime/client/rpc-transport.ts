@@ -26,8 +26,15 @@ export function createRpcTransport(client: WebSocketClient, options: { queue?: b
         return { ok: false, error: { code: 'UNAVAILABLE', message } };
       }
     },
-    subscribe(channel: string, listener: (event: string, data: unknown) => void): () => void {
-      return client.subscribe(channel, { onEvent: (e) => listener(e.event, e.data) }).unsubscribe;
+    subscribe(
+      channel: string,
+      listener: (event: string, data: unknown) => void,
+      onReset?: () => void,
+    ): () => void {
+      return client.subscribe(channel, {
+        onEvent: (e) => listener(e.event, e.data),
+        ...(onReset ? { onReset: () => onReset() } : {}),
+      }).unsubscribe;
     },
     onConnectionChange(listener: (connected: boolean) => void): () => void {
       let connected = client.state.status === 'open';

@@ -1,5 +1,6 @@
 import type { TextOp } from 'ot-text-unicode';
 import * as Y from 'yjs';
+import { digestOf } from '../digest';
 import { applyChangeToDoc, readField } from '../doc';
 import { defaultOrderPolicy, type OrderPolicy, opKindFor } from '../policy';
 import { type PushedChange, syncEvents } from '../protocol';
@@ -24,6 +25,7 @@ import {
   setYLineQuantity,
   toBase64,
 } from '../yjs-doc';
+import { basisWithTaken, carryLines, carryNotes } from './carry-over';
 import { composeView, enqueue, type LocalChange, rebaseOnRemoteText, throttleKeyOf } from './local-changes';
 import { type SyncClientTransport, type SyncClock, systemClock } from './transport';
 
@@ -38,6 +40,15 @@ export type ConflictNotice = {
   mineBy?: { userId: string; userName: string };
   theirsBy: { userId: string; userName: string };
   at: number;
+  /** The field's newer value when it changed after the conflict was raised (resolving replaces it). */
+  current?: {
+    value: unknown;
+    version: number;
+    userId: string;
+    userName: string;
+    at: number;
+    editors: { userId: string; userName: string }[];
+  } | null;
 };
 
 /**
@@ -45,7 +56,7 @@ export type ConflictNotice = {
  * a gap history cannot fill, an admin switched the policy, or the server refused a change that was already
  * applied locally (a text or Yjs edit, or a stale base).
  */
-export type ResyncReason = 'too-far-behind' | 'missed-changes' | 'policy-changed' | 'refused';
+export type ResyncReason = 'too-far-behind' | 'missed-changes' | 'policy-changed' | 'refused' | 'diverged';
 
 export type SyncNotice =
   | {
@@ -59,6 +70,10 @@ export type SyncNotice =
   | { kind: 'rejected'; field: string; code: string; message: string; details?: unknown; at: number }
   | { kind: 'conflict'; conflict: ConflictNotice; at: number }
   | { kind: 'resynced'; reason: ResyncReason; at: number }
+  /** An admin switched how the order is edited; the person's unsaved edits were carried over into the new form. */
+  | { kind: 'policy-switched'; by: { userId: string; userName: string }; version: number; at: number }
+  /** Edits refused again after being carried over once: shown, not retried forever. */
+  | { kind: 'discarded'; fields: string[]; at: number }
   | { kind: 'lock-lost'; section: string; at: number };
 
 export type SyncSnapshot = {
@@ -74,6 +89,10 @@ export type SyncSnapshot = {
   locks: Readonly<Record<string, LeaseView>>;
   notices: readonly SyncNotice[];
   error: { code: string; message: string } | null;
+  /** The newest version the client knows the server has; "synced" only when `version` has reached it. */
+  serverVersion: number;
+  /** How many times this replica was found to differ from the server's digest (and was repaired). */
+  divergences: number;
 };
 
 export type RealtimeSyncManagerOptions = {
@@ -96,6 +115,8 @@ type OpenResult = {
   locks: LeaseView[];
   yjsState: string | null;
   conflicts: ConflictNotice[];
+  digest?: string;
+  settled?: { clientChangeId: string; status: ChangeResult['status'] }[];
 };
 type PushResult = { results: ChangeResult[]; changes: AppliedChange[]; complete: boolean };
 type PullResult = { version: number; changes: AppliedChange[]; complete: boolean };
@@ -122,6 +143,17 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
   let inflight: LocalChange[] = [];
   let unsent: LocalChange[] = [];
   let ydoc: Y.Doc | null = null;
+  /** The Yjs state exactly as confirmed by the server (ydoc also holds this person's unsent edits). */
+  let confirmedY: Y.Doc | null = null;
+  let serverVersion = 0;
+  let divergences = 0;
+  /** Ids of sent changes re-expressed after a policy switch: the server refuses them, and that is expected. */
+  const superseded = new Set<string>();
+  /** Reopens in a row caused by refusals, to stop carrying edits the server keeps refusing. */
+  let refusedStreak = 0;
+  let reopenAfterApply: ResyncReason | null = null;
+  /** Crdt sections whose local Yjs edits were refused for good: not carried over by the next reopen. */
+  const droppedYjs = new Set<'notes' | 'lines'>();
   let buffered = new Map<number, AppliedChange>();
   let remoteChanges: AppliedChange[] = [];
   let conflicts: ConflictNotice[] = [];
@@ -161,21 +193,133 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
     for (const listener of noticeListeners) listener(notice);
   }
 
+  /** The state as it is now (read after an await, where a stop or a reopen may have happened meanwhile). */
+  const stateNow = (): SyncState => state;
+
   function setState(next: SyncState) {
     if (state !== next) state = next;
   }
 
   function settledState(): SyncState {
     if (!transport.isConnected()) return 'offline';
-    return inflight.length || unsent.length || pushing ? 'syncing' : 'synced';
+    if (inflight.length || unsent.length || pushing) return 'syncing';
+    // Never "synced" while the server is known to be ahead or a gap waits to be filled.
+    return buffered.size > 0 || version < serverVersion || catchingUp ? 'syncing' : 'synced';
+  }
+
+  const crdtSections = (p: OrderPolicy) => (['notes', 'lines'] as const).filter((s) => p[s] === 'crdt');
+
+  /** The confirmed document with its crdt sections read from the confirmed Yjs state. */
+  function withConfirmedY(doc: OrderDoc): OrderDoc {
+    if (!confirmedY) return doc;
+    const values = readYDoc(confirmedY);
+    let out = doc;
+    for (const section of crdtSections(policy)) out = { ...out, [section]: values[section] };
+    return out;
+  }
+
+  function loadYjs(state: string | null) {
+    ydoc?.destroy();
+    confirmedY?.destroy();
+    ydoc = null;
+    confirmedY = null;
+    if (state === null) return;
+    ydoc = loadYDoc(fromBase64(state));
+    ydoc.on('update', onYjsUpdate);
+    confirmedY = loadYDoc(fromBase64(state));
+  }
+
+  /** Checks the replica against the digest the server computed for this version. */
+  function checkDigest(at: number, digest: string | null | undefined) {
+    if (!digest || !confirmed || reopenAfterApply) return;
+    if (digestOf(confirmed) !== digest) diverged(at);
+  }
+
+  /** The replica differs from the server at a version: counted, reported, and repaired by a reopen. */
+  function diverged(at: number) {
+    if (reopenAfterApply) return;
+    divergences += 1;
+    reopenAfterApply = 'diverged';
+    const digest = confirmed ? digestOf(confirmed) : '';
+    void transport.rpc('sync.diverged', { entityType: 'order', entityId, version: at, digest });
+  }
+
+  /**
+   * Carries the person's unconfirmed edits of the notes and lines onto the document as it now is: their intent
+   * (basis -> intended) merged with what others changed (basis -> current), expressed in today's op kinds.
+   */
+  function carry(sections: readonly ('notes' | 'lines')[], basis: OrderDoc, intended: OrderDoc) {
+    const current = view();
+    if (!current) return;
+    if (sections.includes('notes')) {
+      const notes = carryNotes(basis.notes, intended.notes, current.notes);
+      if (notes !== current.notes) pushChange('notes', notes);
+    }
+    if (sections.includes('lines')) {
+      for (const edit of carryLines(basis.lines, intended.lines, current.lines)) {
+        if (edit.kind === 'add') addLine(edit.line);
+        else if (edit.kind === 'remove') removeLine(edit.lineId);
+        else pushChange(`lines.${edit.lineId}.quantity`, edit.quantity);
+      }
+    }
+  }
+
+  const sectionOf = (c: LocalChange) => sectionOfField(c.field);
+  const kindOf = (op: LocalChange['op']) =>
+    op.type === 'text' ? 'text' : op.type === 'yjs' ? 'yjs' : 'value';
+
+  /**
+   * An admin's switch reached this order at a version: from here on edits take the new form. Pending edits of a
+   * section whose form changed are carried over as new edits (the ones already sent are refused by the server,
+   * untouched); nothing the person typed is dropped.
+   */
+  function switchPolicy(change: AppliedChange & { op: { type: 'policy' } }) {
+    const intended = view();
+    const basis = confirmed;
+    const next = change.op.policy;
+    const moved = (['notes', 'lines'] as const).filter((s) => opKindFor(policy, s) !== opKindFor(next, s));
+    const movedPending = (c: LocalChange) => {
+      const section = sectionOf(c);
+      return section === 'notes' || section === 'lines' ? moved.includes(section) : false;
+    };
+    for (const c of inflight) if (movedPending(c)) superseded.add(c.clientChangeId);
+    inflight = inflight.filter((c) => !movedPending(c));
+    unsent = unsent.filter((c) => !movedPending(c));
+    policy = next;
+    if (crdtSections(next).length === 0) loadYjs(null);
+    else if (change.op.yjsState) {
+      if (!ydoc || !confirmedY) loadYjs(change.op.yjsState);
+      else {
+        const state = fromBase64(change.op.yjsState);
+        Y.applyUpdate(ydoc, state, 'remote');
+        Y.applyUpdate(confirmedY, state, 'remote');
+      }
+    }
+    if (basis) confirmed = withConfirmedY(basis);
+    if (intended && basis) carry(moved, basis, intended);
+    notify({
+      kind: 'policy-switched',
+      by: { userId: change.userId, userName: change.userName },
+      version: change.version,
+      at: clock.now(),
+    });
   }
 
   // ---- opening and catching up -------------------------------------------------------------------------------
 
   async function open(reason: ResyncReason | null) {
+    // What the person sees and what it was made on, so their unconfirmed edits survive the reload.
+    const intended = view();
+    const basisConfirmed = confirmed;
+    const basisY = confirmedY ? { state: Y.encodeStateAsUpdate(confirmedY), policy } : null;
+    const pending = [...inflight, ...unsent];
     setState('opening');
     changed();
-    const reply = await transport.rpc<OpenResult>('sync.open', { entityType: 'order', entityId });
+    const reply = await transport.rpc<OpenResult>('sync.open', {
+      entityType: 'order',
+      entityId,
+      ...(inflight.length > 0 ? { pending: inflight.map((c) => c.clientChangeId) } : {}),
+    });
     if (state === 'stopped') return;
     if (!reply.ok) {
       if (reply.error.code === 'UNAVAILABLE') setState('offline');
@@ -189,19 +333,23 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
     const opened = reply.result;
     confirmed = opened.doc;
     version = opened.version;
+    serverVersion = Math.max(serverVersion, opened.version);
     policy = opened.policy;
     buffered = new Map();
+    reopenAfterApply = null;
+    loadYjs(opened.yjsState);
+    inflight = [];
+    unsent = [];
     if (reason !== null) {
-      inflight = [];
-      unsent = [];
       notify({ kind: 'resynced', reason, at: clock.now() });
+      const carryOver = reason !== 'refused' || refusedStreak < 2;
+      if (basisConfirmed && intended && pending.length > 0) {
+        if (carryOver) keepPending(pending, opened, basisConfirmed, basisY, intended);
+        else
+          notify({ kind: 'discarded', fields: [...new Set(pending.map((c) => c.field))], at: clock.now() });
+      }
     }
-    ydoc?.destroy();
-    ydoc = null;
-    if (opened.yjsState !== null) {
-      ydoc = loadYDoc(fromBase64(opened.yjsState));
-      ydoc.on('update', onYjsUpdate);
-    }
+    droppedYjs.clear();
     locks = Object.fromEntries(opened.locks.map((lease) => [lease.section, lease]));
     conflicts = opened.conflicts;
     lastSyncedAt = clock.now();
@@ -209,6 +357,52 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
     setState(settledState());
     changed();
     scheduleFlush();
+  }
+
+  /**
+   * After a reopen: value edits the server has not taken are queued again as they were (same ids, so a retry
+   * still takes effect once); notes and lines edits are carried over by intent onto the reopened document.
+   */
+  function keepPending(
+    pending: LocalChange[],
+    opened: OpenResult,
+    basisConfirmed: OrderDoc,
+    basisY: { state: Uint8Array; policy: OrderPolicy } | null,
+    intended: OrderDoc,
+  ) {
+    const taken = new Set((opened.settled ?? []).map((s) => s.clientChangeId));
+    const byIntent = new Set<'notes' | 'lines'>();
+    // A section whose local Yjs edits were refused for good shows the saved value: its intent is the basis.
+    for (const section of droppedYjs) intended = { ...intended, [section]: basisConfirmed[section] };
+    droppedYjs.clear();
+    const kept: LocalChange[] = [];
+    for (const change of pending) {
+      const section = sectionOf(change);
+      if (taken.has(change.clientChangeId)) continue;
+      const sameForm = kindOf(change.op) === opKindFor(policy, change.field);
+      if ((section === 'notes' || section === 'lines') && (change.op.type !== 'set' || !sameForm)) {
+        byIntent.add(section);
+      } else if (sameForm) kept.push({ ...change, sent: null });
+      else if (section === 'notes' || section === 'lines') byIntent.add(section);
+    }
+    // Value edits of a section carried by intent are part of that intent.
+    unsent = kept.filter((c) => {
+      const section = sectionOf(c);
+      return !(section === 'notes' || section === 'lines') || !byIntent.has(section);
+    });
+    if (byIntent.size === 0) return;
+    let basis = basisWithTaken(basisConfirmed, pending, taken);
+    if (basisY) {
+      // Yjs edits the server took are in the basis too (read from the confirmed state plus those updates).
+      const doc = loadYDoc(basisY.state);
+      for (const change of pending)
+        if (change.op.type === 'yjs' && taken.has(change.clientChangeId))
+          Y.applyUpdate(doc, fromBase64(change.op.update));
+      const values = readYDoc(doc);
+      doc.destroy();
+      for (const section of crdtSections(basisY.policy)) basis = { ...basis, [section]: values[section] };
+    }
+    carry([...byIntent], basis, intended);
   }
 
   function onYjsUpdate(update: Uint8Array, origin: unknown) {
@@ -243,6 +437,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
         sinceVersion: version,
       });
       if (reply.ok) {
+        serverVersion = Math.max(serverVersion, reply.result.version);
         applyChanges(reply.result.changes);
         if (!reply.result.complete) await open('too-far-behind');
         // Still short of the server's version: a write left no history row, so no pull can fill the gap.
@@ -251,38 +446,69 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
     } finally {
       catchingUp = false;
     }
+    if (stateNow() === 'stopped' || stateNow() === 'opening') return;
+    setState(settledState());
+    changed();
   }
 
   // ---- applying confirmed changes ----------------------------------------------------------------------------
 
   function applyChanges(changes: readonly AppliedChange[]) {
-    for (const change of changes) if (change.version > version) buffered.set(change.version, change);
+    for (const change of changes) {
+      serverVersion = Math.max(serverVersion, change.version);
+      if (change.version > version) buffered.set(change.version, change);
+    }
     let next = buffered.get(version + 1);
-    while (next) {
+    while (next && !reopenAfterApply) {
       buffered.delete(next.version);
       applyOne(next);
       next = buffered.get(version + 1);
     }
-    if (buffered.size > 0) void catchUp();
+    const repair = reopenAfterApply;
+    if (repair) void open(repair);
+    else if (buffered.size > 0) void catchUp();
     lastSyncedAt = clock.now();
+    if (!repair && state !== 'opening') setState(settledState());
     changed();
   }
 
   function applyOne(change: AppliedChange) {
     if (!confirmed) return;
+    const { op } = change;
+    if (op.type === 'policy') {
+      version = change.version;
+      switchPolicy({ ...change, op });
+      checkDigest(change.version, change.digest);
+      return;
+    }
     const mineIndex = inflight.findIndex((c) => c.clientChangeId === change.clientChangeId);
     version = change.version;
     if (change.op.type === 'yjs') {
-      if (ydoc) Y.applyUpdate(ydoc, fromBase64(change.op.update), 'remote');
-    } else if (change.op.type === 'text' && mineIndex === -1) {
-      const rebased = rebaseOnRemoteText([...inflight, ...unsent], change.op.op);
-      inflight = rebased.changes.slice(0, inflight.length);
-      unsent = rebased.changes.slice(inflight.length);
-      confirmed = applyChangeToDoc(confirmed, change.field, change.op);
-      for (const listener of textListeners) listener(rebased.local, change);
+      const update = fromBase64(change.op.update);
+      if (ydoc) Y.applyUpdate(ydoc, update, 'remote');
+      if (confirmedY) {
+        Y.applyUpdate(confirmedY, update, 'remote');
+        confirmed = withConfirmedY(confirmed);
+      }
     } else {
-      confirmed = applyChangeToDoc(confirmed, change.field, change.op);
+      // A change that does not even apply to the replica (a text op longer than the notes) is a divergence
+      // found early: repaired like a digest mismatch, never thrown into the screen.
+      let next: OrderDoc;
+      try {
+        next = applyChangeToDoc(confirmed, change.field, change.op);
+      } catch {
+        diverged(change.version);
+        return;
+      }
+      if (change.op.type === 'text' && mineIndex === -1) {
+        const rebased = rebaseOnRemoteText([...inflight, ...unsent], change.op.op);
+        inflight = rebased.changes.slice(0, inflight.length);
+        unsent = rebased.changes.slice(inflight.length);
+        confirmed = next;
+        for (const listener of textListeners) listener(rebased.local, change);
+      } else confirmed = next;
     }
+    checkDigest(change.version, change.digest);
     if (mineIndex !== -1) {
       inflight = inflight.filter((_, i) => i !== mineIndex);
       return;
@@ -302,7 +528,14 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
   // ---- pushing ------------------------------------------------------------------------------------------------
 
   function scheduleFlush() {
-    if (flushTimer !== null || pushing || state === 'stopped' || !confirmed || !transport.isConnected())
+    if (
+      flushTimer !== null ||
+      pushing ||
+      state === 'stopped' ||
+      state === 'opening' ||
+      !confirmed ||
+      !transport.isConnected()
+    )
       return;
     if (inflight.length > 0) {
       void pushBatch(inflight.map((c) => c.sent!));
@@ -319,7 +552,8 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
   }
 
   function flush() {
-    if (pushing || !confirmed || !transport.isConnected() || state === 'stopped') return;
+    if (pushing || !confirmed || !transport.isConnected() || state === 'stopped' || state === 'opening')
+      return;
     // Unconfirmed changes go out again first, exactly as sent (never replaced by newer ones).
     if (inflight.length > 0) return void pushBatch(inflight.map((c) => c.sent!));
     const now = clock.now();
@@ -383,8 +617,14 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       return;
     }
     applyChanges(reply.result.changes);
+    if (state === 'opening') return; // a repair reopened the order; it carries whatever is still pending
     let resync: ResyncReason | null = null;
     for (const result of reply.result.results) {
+      if (result.status === 'rejected' && superseded.delete(result.clientChangeId)) continue;
+      if (result.status === 'applied') {
+        refusedStreak = 0;
+        serverVersion = Math.max(serverVersion, result.version);
+      }
       const local = inflight.find((c) => c.clientChangeId === result.clientChangeId);
       if (result.status !== 'rejected' && result.concurrent.length > 0) {
         notify({
@@ -395,8 +635,14 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
         });
       }
       if (result.status === 'applied') continue;
-      inflight = inflight.filter((c) => c.clientChangeId !== result.clientChangeId);
       if (!local) continue;
+      if (result.status === 'rejected' && result.code === 'STALE_VERSION') {
+        // Made on a state the server no longer has (its base, the notes it fits, the policy): not applied. It
+        // stays pending and is carried onto the reopened order, so the person's edit is not lost.
+        resync = 'refused';
+        continue;
+      }
+      inflight = inflight.filter((c) => c.clientChangeId !== result.clientChangeId);
       if (result.status === 'conflict') {
         const conflict: ConflictNotice = {
           conflictId: result.conflictId,
@@ -419,12 +665,19 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
           ...(result.details === undefined ? {} : { details: result.details }),
           at: clock.now(),
         });
-        if (local.op.type === 'text' || local.op.type === 'yjs' || result.code === 'STALE_VERSION') {
+        if (local.op.type === 'text' || local.op.type === 'yjs') {
+          // Refused for good (not allowed, too long): the edits built on it in this section go with it, said
+          // above, and the saved order is shown again.
+          const section = sectionOf(local);
+          inflight = inflight.filter((c) => sectionOf(c) !== section);
+          unsent = unsent.filter((c) => sectionOf(c) !== section);
+          if (ydoc && (section === 'notes' || section === 'lines')) droppedYjs.add(section);
           resync = 'refused';
         }
       }
     }
     if (resync !== null) {
+      refusedStreak += 1;
       await open(resync);
       return;
     }
@@ -577,7 +830,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
   // ---- room events ----------------------------------------------------------------------------------------------
 
   function onRoomEvent(event: string, data: unknown) {
-    if (!confirmed) return;
+    if (!confirmed || state === 'opening') return;
     if (event === syncEvents.change) applyChanges([data as AppliedChange]);
     else if (event === syncEvents.lock) {
       const { section, lease } = data as { section: string; lease: LeaseView | null };
@@ -628,10 +881,11 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       if (state !== 'idle' && state !== 'stopped') return;
       state = 'opening';
       cleanups.push(
-        transport.subscribe(room, onRoomEvent),
-        // An admin switching the order policy: reopen, so edits take the form the new strategies expect.
+        // History the realtime layer could not replay (`recovered: false`): the order's own history fills it.
+        transport.subscribe(room, onRoomEvent, () => void catchUp()),
+        // An admin switched the order policy: catching up brings the switch, at the version it applies from.
         transport.subscribe('orders', (event) => {
-          if (event === syncEvents.policy && confirmed) void open('policy-changed');
+          if (event === syncEvents.policy && confirmed) void catchUp();
         }),
         transport.onConnectionChange(onConnection),
       );
@@ -648,8 +902,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       flushTimer = null;
       for (const timer of renewTimers.values()) clock.clearTimeout(timer);
       renewTimers.clear();
-      ydoc?.destroy();
-      ydoc = null;
+      loadYjs(null);
       state = 'stopped';
       changed();
     },
@@ -668,8 +921,25 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       const lease = locks[section];
       return Boolean(lease && lease.expiresAt > clock.now() && lease.userId === user.id);
     },
-    async resolveConflict(conflictId: string, resolution: 'mine' | 'theirs' | 'merged', value?: unknown) {
-      return transport.rpc('conflict.resolve', { conflictId, resolution, value });
+    async resolveConflict(
+      conflictId: string,
+      resolution: 'mine' | 'theirs' | 'merged',
+      value?: unknown,
+      reviewedVersion?: number,
+    ) {
+      return transport.rpc('conflict.resolve', { conflictId, resolution, value, reviewedVersion });
+    },
+    /** Reads the order's open conflicts again (with the newer value where the field changed since). */
+    async refreshConflicts() {
+      const reply = await transport.rpc<{ items: ConflictNotice[] }>('conflict.list', {
+        entityType: 'order',
+        entityId,
+        status: 'open',
+      });
+      if (reply.ok) {
+        conflicts = reply.result.items;
+        changed();
+      }
     },
     async undoChange(changeId?: string) {
       return transport.rpc('sync.undo', { entityType: 'order', entityId, changeId });
@@ -726,6 +996,8 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
         locks,
         notices,
         error,
+        serverVersion,
+        divergences,
       };
       return snapshot;
     },

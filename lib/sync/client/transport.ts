@@ -10,7 +10,12 @@ export type RpcReply<T = unknown> =
  */
 export interface SyncClientTransport {
   rpc<T = unknown>(method: string, params: unknown): Promise<RpcReply<T>>;
-  subscribe(channel: string, listener: (event: string, data: unknown) => void): () => void;
+  /** `onReset`: the realtime layer could not replay what the channel missed (`recovered: false`). */
+  subscribe(
+    channel: string,
+    listener: (event: string, data: unknown) => void,
+    onReset?: () => void,
+  ): () => void;
   onConnectionChange(listener: (connected: boolean) => void): () => void;
   isConnected(): boolean;
 }

@@ -20,7 +20,14 @@ import { readField } from '../doc';
 import { opKindFor } from '../policy';
 import { detectConcurrentEdits, strategies } from '../strategies';
 import { invertTextOp } from '../strategies/operational-transform';
-import { type ChangeOp, type ChangeResult, type EditOp, type OrderDoc, sectionOfField } from '../types';
+import {
+  type ChangeOp,
+  type ChangeResult,
+  type EditOp,
+  type OrderDoc,
+  type OverwriteNotice,
+  sectionOfField,
+} from '../types';
 import { fromBase64, loadYDoc, readYDoc, toBase64 } from '../yjs-doc';
 import type { SyncContext, SyncError } from './context';
 import type { LockStore } from './locks/lock-store';
@@ -49,6 +56,8 @@ export type PreparedChange = {
   undoOf: string | null;
   /** Further changes the undo takes back with `undoOf` (the rest of a run of typing). */
   alsoUndoes?: string[];
+  /** Whose later change this one knowingly replaces (a conflict resolution after the field changed again). */
+  overwrites?: OverwriteNotice;
 };
 
 export type CommitDeps = {
@@ -393,7 +402,7 @@ async function judge(
   if (refused) return rejected(clientChangeId, refused);
   const before = appliedOp.type === 'yjs' ? readField(doc, section) : current;
   const afterValue = appliedOp.type === 'yjs' ? readField(after, section) : readField(after, field);
-  const overwrote = decision.kind === 'commit' ? decision.overwrote : null;
+  const overwrote = decision.kind === 'commit' ? (decision.overwrote ?? prepared.overwrites ?? null) : null;
   const applied = await insertEntityChange(tx, {
     tenantId: user.tenantId,
     entityType: ref.entityType,

@@ -15,6 +15,7 @@ export function syncHandlers(service: SyncService): { [M in SyncMethod]: Handler
     'sync.open': service.open,
     'sync.push': service.push,
     'sync.pull': service.pull,
+    'sync.diverged': service.diverged,
     'sync.undo': service.undo,
     'sync.redo': service.redo,
     'sync.history': service.history,

@@ -50,7 +50,83 @@ function edgesSuite(kind: TestDbKind) {
     return pushed.value;
   }
 
+  async function pushSet(
+    ctx: SyncContext,
+    entityId: string,
+    field: string,
+    value: unknown,
+    baseVersion: number,
+  ) {
+    const pushed = await service.push(ctx, {
+      entityType: 'order',
+      entityId,
+      changes: [{ clientChangeId: `set-${Math.random()}`, baseVersion, field, op: { type: 'set', value } }],
+    });
+    if (!pushed.ok) throw new Error(pushed.error.code);
+    return pushed.value.results[0]!;
+  }
+
   describe(`sync service edges on ${kind}`, () => {
+    it('never replaces a value written after a conflict was raised unseen; replacing it is on the record', async () => {
+      const id = fixture.editableOrderIds[3]!;
+      const napa = fixture.ctx(fixture.user('napa@siam.example'), 'conn-napa');
+      const admin = fixture.ctx(fixture.user('admin@siam.example'), 'conn-admin');
+      const start = await open(anna, id);
+      const address = start.doc.shippingAddress;
+      await pushSet(anna, id, 'shippingAddress', { ...address, city: 'Anna' }, start.version);
+      const raised = await pushSet(napa, id, 'shippingAddress', { ...address, city: 'Napa' }, start.version);
+      if (raised.status !== 'conflict') throw new Error('expected a conflict');
+      // Later, Anna writes the field again: the conflict is now about an older value.
+      const now = await open(anna, id);
+      await pushSet(anna, id, 'shippingAddress', { ...address, city: 'Anna later' }, now.version);
+      const listed = await service.listConflicts(admin, {
+        entityType: 'order',
+        entityId: id,
+        status: 'open',
+        limit: 10,
+      });
+      const item = listed.ok ? listed.value.items.find((c) => c.conflictId === raised.conflictId) : undefined;
+      expect(item?.current).toMatchObject({
+        value: { city: 'Anna later' },
+        userName: anna.user.name,
+        editors: [{ userId: anna.user.id }],
+      });
+      const refused = await service.resolveConflict(admin, {
+        conflictId: raised.conflictId,
+        resolution: 'mine',
+      });
+      expect(refused).toMatchObject({
+        ok: false,
+        error: {
+          code: 'CONFLICT',
+          details: { reason: 'changed_since', current: { value: { city: 'Anna later' } } },
+        },
+      });
+      expect((await open(anna, id)).doc.shippingAddress.city).toBe('Anna later');
+      const resolved = await service.resolveConflict(admin, {
+        conflictId: raised.conflictId,
+        resolution: 'mine',
+        reviewedVersion: item?.current?.version,
+      });
+      expect(resolved).toMatchObject({
+        ok: true,
+        value: { conflict: { overwrote: [{ userId: anna.user.id }] } },
+      });
+      expect((await open(anna, id)).doc.shippingAddress.city).toBe('Napa');
+      const history = await service.history(anna, {
+        entityType: 'order',
+        entityId: id,
+        field: 'shippingAddress',
+        limit: 1,
+      });
+      expect(history.ok && history.value.items[0]).toMatchObject({
+        userId: admin.user.id,
+        overwrote: { userId: anna.user.id, field: 'shippingAddress' },
+      });
+      const event = sink.events.findLast((e) => e.event === 'sync.change' && e.channel === `order:${id}`);
+      expect(event?.data).toMatchObject({ overwrote: { userId: anna.user.id } });
+    });
+
     it('deduplicates a client change id per order: the same id on another order is a new change', async () => {
       const [first, second] = [fixture.editableOrderIds[0]!, fixture.editableOrderIds[1]!];
       const a = await pushNotes(anna, first, 'same-id', ' one');

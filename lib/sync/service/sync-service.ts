@@ -32,7 +32,7 @@ import {
   commitChange,
   type EntityRef,
 } from './commit-change';
-import { resolveConflictChange, toConflictView } from './conflicts';
+import { resolveConflictChange, toConflictView, withCurrent } from './conflicts';
 import { canWrite, fail, isAdmin, ok, type Publish, type SyncContext, type SyncResult } from './context';
 import { type LockStore, lockKey } from './locks/lock-store';
 import { toDoc } from './order-entity';
@@ -49,6 +49,8 @@ export type SyncServiceDeps = {
   lockTtlMs?: number;
   /** Most changes one group commit takes (more wait for the next one); 1 commits each change on its own. */
   maxBatch?: number;
+  /** Told when a client found its replica differed from a version's digest (counted on /metrics, logged). */
+  onDivergence?: (report: { tenantId: string; entityId: string; version: number; userId: string }) => void;
   /** Records a committed action in the activity feed (lib/activity recordActivity); absent in unit tests. */
   activity?: (input: ActivityInput) => Promise<unknown>;
 };
@@ -470,7 +472,7 @@ export function createSyncService(deps: SyncServiceDeps) {
         policy,
         locks: await entityLocks(ctx.user.tenantId, order.id),
         yjsState,
-        conflicts: conflicts.map(toConflictView),
+        conflicts: await withCurrent(db, ctx.user.tenantId, conflicts),
         digest: digestOf(toDoc(order)),
         /** Which of the client's pending change ids the server already took, and how. */
         settled: taken.map((row) => ({
@@ -514,6 +516,18 @@ export function createSyncService(deps: SyncServiceDeps) {
         changes: rows.map(toAppliedChange),
         complete: rows.length < PULL_LIMIT,
       });
+    },
+
+    async diverged(ctx: SyncContext, params: SyncParams<'sync.diverged'>) {
+      const order = await loadSyncedOrder(db, ctx.user.tenantId, params.entityId, false, false);
+      if (!order) return fail('NOT_FOUND', 'Order not found');
+      deps.onDivergence?.({
+        tenantId: ctx.user.tenantId,
+        entityId: order.id,
+        version: params.version,
+        userId: ctx.user.id,
+      });
+      return ok({ version: order.version });
     },
 
     undo: (ctx: SyncContext, params: SyncParams<'sync.undo'>) => undoRedo(ctx, params, 'undo'),
@@ -622,7 +636,7 @@ export function createSyncService(deps: SyncServiceDeps) {
         status: params.status,
         limit: params.limit,
       });
-      return ok({ items: rows.map(toConflictView) });
+      return ok({ items: await withCurrent(db, ctx.user.tenantId, rows) });
     },
 
     async resolveConflict(ctx: SyncContext, params: SyncParams<'conflict.resolve'>) {

@@ -1,0 +1,78 @@
+import { type as textType } from 'ot-text-unicode';
+import { applyChangeToDoc } from '../doc';
+import { diffToTextOp } from '../strategies/operational-transform';
+import type { OrderDoc, SyncLine } from '../types';
+import type { LocalChange } from './local-changes';
+
+/**
+ * Keeping a person's unconfirmed edits when the replica under them is replaced (a reopen, a policy switch, a
+ * repaired divergence). The edits are taken as an intent — what changed from the `basis` the person edited on to
+ * the `intended` document they see — and carried onto the `current` document, so edits made by others in the
+ * meantime stay too. Pure; the manager expresses the result in whatever op the policy wants now.
+ */
+
+/** The notes the person meant, on top of the current notes: their diff transformed over everyone else's. */
+export function carryNotes(basis: string, intended: string, current: string): string {
+  if (intended === basis) return current;
+  if (current === basis) return intended;
+  const mine = diffToTextOp(basis, intended);
+  const theirs = diffToTextOp(basis, current);
+  return textType.apply(current, textType.transform(mine, theirs, 'left'));
+}
+
+export type LineEdit =
+  | { kind: 'add'; line: SyncLine }
+  | { kind: 'remove'; lineId: string }
+  | { kind: 'quantity'; lineId: string; quantity: number };
+
+/**
+ * The line edits that carry the person's intent onto the current lines: lines they added that are not there yet,
+ * lines they removed that are still there, quantities they changed on lines that still exist.
+ */
+export function carryLines(
+  basis: readonly SyncLine[],
+  intended: readonly SyncLine[],
+  current: readonly SyncLine[],
+) {
+  const before = new Map(basis.map((line) => [line.id, line]));
+  const now = new Map(current.map((line) => [line.id, line]));
+  const wanted = new Set(intended.map((line) => line.id));
+  const edits: LineEdit[] = [];
+  for (const line of basis)
+    if (!wanted.has(line.id) && now.has(line.id)) edits.push({ kind: 'remove', lineId: line.id });
+  for (const line of intended) {
+    const was = before.get(line.id);
+    const is = now.get(line.id);
+    if (!was && !is) edits.push({ kind: 'add', line });
+    else if (was && is && was.quantity !== line.quantity && is.quantity !== line.quantity)
+      edits.push({ kind: 'quantity', lineId: line.id, quantity: line.quantity });
+  }
+  return edits;
+}
+
+/**
+ * The document the person's pending edits were made on, once the server has taken some of them: the confirmed
+ * document with the taken ones applied in order (text ops are sequential, so the walk stops at the first one
+ * that was not taken; later text ops were made on top of it and are part of the intent).
+ */
+export function basisWithTaken(
+  confirmed: OrderDoc,
+  pending: readonly LocalChange[],
+  taken: ReadonlySet<string>,
+): OrderDoc {
+  let doc = confirmed;
+  let textGap = false;
+  for (const change of pending) {
+    if (!taken.has(change.clientChangeId)) {
+      if (change.op.type === 'text') textGap = true;
+      continue;
+    }
+    if (change.op.type === 'yjs' || (change.op.type === 'text' && textGap)) continue;
+    try {
+      doc = applyChangeToDoc(doc, change.field, change.op);
+    } catch {
+      // A text op that no longer fits: the intent diff covers it.
+    }
+  }
+  return doc;
+}
