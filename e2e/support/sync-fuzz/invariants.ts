@@ -168,8 +168,8 @@ function unrecordedOverwrites(rows: ChangeRow[], history: FuzzHistory, record: F
 /**
  * Every marker typed is either in the history (then in the final notes, unless a recorded change removed it: an
  * undo/redo, a change that names what it overwrote, a conflict resolution, or the same person's later session),
- * or in a recorded conflict, or excused: the session was reloaded before it was acknowledged (no durable outbox)
- * or the server refused the notes edit and said so.
+ * or in a recorded conflict, or excused: the session was reloaded before it was acknowledged (no durable outbox),
+ * the server refused the notes edit and said so, or the manager set it aside after repeated refusals and said so.
  */
 function markerChecks(input: Parameters<typeof checkInvariants>[0]): string[] {
   const { final, history, record, clients } = input;
@@ -193,6 +193,10 @@ function markerChecks(input: Parameters<typeof checkInvariants>[0]): string[] {
             n.kind === 'rejected' && (n.field === 'notes' || n.field === '*') && refusalsThatDropTyping.has(n.code),
         );
       if (refusal) continue;
+      const discarded = session.notices
+        .slice(typed.noticesBefore)
+        .some((n) => n.kind === 'discarded' && n.fields.includes('notes'));
+      if (discarded) continue;
       const told = session.notices
         .slice(typed.noticesBefore)
         .map((n) => (n.kind === 'rejected' ? `rejected ${n.field} ${n.code}` : n.kind === 'resynced' ? `resynced (${n.reason})` : n.kind))

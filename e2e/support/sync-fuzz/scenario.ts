@@ -81,8 +81,16 @@ const pushReply = z.object({
   ),
 });
 const conflictList = z.object({
-  items: z.array(z.object({ conflictId: z.string(), field: z.string(), mine: z.unknown() })),
+  items: z.array(
+    z.object({
+      conflictId: z.string(),
+      field: z.string(),
+      mine: z.unknown(),
+      current: z.object({ version: z.number() }).nullish(),
+    }),
+  ),
 });
+const changedSince = z.object({ reason: z.literal('changed_since'), current: z.object({ version: z.number() }) });
 
 const cities = ['Bangkok', 'เชียงใหม่', 'Phuket', 'Hat Yai', 'Zürich', '東京'];
 
@@ -308,13 +316,25 @@ export async function runFuzzScenario(scenario: FuzzScenario): Promise<FuzzStats
       if (!parsed?.success || parsed.data.items.length === 0) return 'no open conflict';
       const conflict = pick(parsed.data.items);
       const resolution = pick(['mine', 'theirs', 'merged'] as const);
-      const reply = await admin.manager.resolveConflict(
-        conflict.conflictId,
-        resolution,
-        resolution === 'merged' ? conflict.mine : undefined,
-      );
+      const value = resolution === 'merged' ? conflict.mine : undefined;
+      // Half the time the admin resolves without looking at a newer value; a refusal shows it, then they retry.
+      const reviewed = chance(0.5) ? conflict.current?.version : undefined;
+      let reply = await admin.manager.resolveConflict(conflict.conflictId, resolution, value, reviewed);
+      let retried = '';
+      if (!reply.ok && reply.error.code === 'CONFLICT') {
+        const newer = changedSince.safeParse(reply.error.details);
+        if (newer.success) {
+          reply = await admin.manager.resolveConflict(
+            conflict.conflictId,
+            resolution,
+            value,
+            newer.data.current.version,
+          );
+          retried = ` after reviewing v${newer.data.current.version}`;
+        }
+      }
       if (reply.ok) record.resolutions++;
-      return `resolves ${conflict.conflictId.slice(0, 8)} (${conflict.field}) with ${resolution}: ${reply.ok ? 'ok' : reply.error.code}`;
+      return `resolves ${conflict.conflictId.slice(0, 8)} (${conflict.field}) with ${resolution}${retried}: ${reply.ok ? 'ok' : reply.error.code}`;
     };
 
     for (let step = 0; step < steps; step++) {
