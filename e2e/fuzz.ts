@@ -35,7 +35,8 @@ const first = Number(values.seed);
 const count = Number(values.seeds ?? (values.seeds === undefined && values.seed !== '1' ? 1 : 10));
 const steps = Number(values.steps);
 const nodes = values.nodes === '2' ? 2 : values.nodes === '1' ? 1 : fail('--nodes is 1 or 2');
-if (!Number.isInteger(first) || !Number.isInteger(count) || count < 1) fail('--seed and --seeds are whole numbers');
+if (!Number.isInteger(first) || !Number.isInteger(count) || count < 1)
+  fail('--seed and --seeds are whole numbers');
 if (!Number.isInteger(steps) || steps < 1) fail('--steps is a whole number');
 const strategies: StrategyConfigName[] =
   values.strategy === undefined
@@ -44,10 +45,11 @@ const strategies: StrategyConfigName[] =
       ? [values.strategy]
       : fail(`--strategy is one of ${strategyConfigNames.join(', ')}`);
 
-const until: Until = async (check, describe, timeout) => {
+const until: Until = async (check, explain, timeout) => {
   const deadline = Date.now() + timeout;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for: ${await describe()}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeout} ms waiting for: ${await explain()}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 };

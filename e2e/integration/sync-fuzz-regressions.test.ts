@@ -67,14 +67,15 @@ describe('sync fuzz regressions', () => {
     await expect.poll(() => anna.manager.getSnapshot().syncState, wait).toBe('offline');
     anna.manager.pushChange('shippingAddress', { ...address, city: 'Anna offline' });
     napa.manager.pushChange('shippingAddress', { ...address, city: 'Napa online' });
-    await expect.poll(() => napa.manager.isSettled() && napa.manager.getSnapshot().doc?.shippingAddress.city, wait).toBe(
-      'Napa online',
-    );
+    await expect
+      .poll(() => napa.manager.isSettled() && napa.manager.getSnapshot().doc?.shippingAddress.city, wait)
+      .toBe('Napa online');
     anna.goOnline();
     await expect
-      .poll(() =>
-        all.every((c) => c.manager.isSettled() && c.manager.getSnapshot().syncState === 'synced') &&
-        new Set(all.map((c) => c.manager.getSnapshot().version)).size === 1,
+      .poll(
+        () =>
+          all.every((c) => c.manager.isSettled() && c.manager.getSnapshot().syncState === 'synced') &&
+          new Set(all.map((c) => c.manager.getSnapshot().version)).size === 1,
         wait,
       )
       .toBe(true);

@@ -19,11 +19,11 @@ const STEPS = 60;
 const oneNodeSeeds = [1, 2];
 const twoNodeSeeds = [1];
 
-const until: Until = async (check, describe, timeout) => {
+const until: Until = async (check, explain, timeout) => {
   try {
     await expect.poll(check, { timeout, interval: 50 }).toBe(true);
   } catch {
-    throw new Error(`timed out after ${timeout} ms waiting for: ${await describe()}`);
+    throw new Error(`timed out after ${timeout} ms waiting for: ${await explain()}`);
   }
 };
 

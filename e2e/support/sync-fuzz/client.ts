@@ -106,7 +106,10 @@ export class FuzzClient {
       // Every (re)connect picks a node, as a load balancer would.
       createSocket: () => {
         if (!this.network.online) throw new Error('offline');
-        const socket = fuzzSocket(cluster.urlFor(Math.floor(random() * cluster.servers.length)), this.person.cookie);
+        const socket = fuzzSocket(
+          cluster.urlFor(Math.floor(random() * cluster.servers.length)),
+          this.person.cookie,
+        );
         this.socket = socket;
         return socket as unknown as SocketLike;
       },

@@ -75,7 +75,12 @@ export function caretPositions(text: string, graphemes: boolean): number[] {
   const spans = markerSpans(text);
   const inside = (at: number) => spans.some(([start, end]) => at > start && at < end);
   const boundaries = graphemes
-    ? [0, ...[...new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(text)].map((s) => s.index + s.segment.length)]
+    ? [
+        0,
+        ...[...new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(text)].map(
+          (s) => s.index + s.segment.length,
+        ),
+      ]
     : codePointBoundaries(text);
   return boundaries.filter((at) => !inside(at));
 }

@@ -1,4 +1,9 @@
-export { type FuzzCluster, startFuzzCluster, twoNodesAvailable } from './cluster';
 export { type ManagerFactory, plainManager } from './client';
-export { isStrategyConfigName, type StrategyConfigName, strategyConfigNames, strategyConfigs } from './configs';
+export { type FuzzCluster, startFuzzCluster, twoNodesAvailable } from './cluster';
+export {
+  isStrategyConfigName,
+  type StrategyConfigName,
+  strategyConfigNames,
+  strategyConfigs,
+} from './configs';
 export { FuzzFailure, type FuzzStats, replayCommand, runFuzzScenario, type Until } from './scenario';

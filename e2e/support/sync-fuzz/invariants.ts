@@ -45,7 +45,8 @@ function brokenStrings(value: unknown, path: string, out: string[]) {
   if (typeof value === 'string') {
     const broken = brokenText(value);
     if (broken) out.push(`${path}: ${broken} in ${JSON.stringify(value.slice(0, 80))}`);
-  } else if (Array.isArray(value)) value.forEach((v, i) => brokenStrings(v, `${path}[${i}]`, out));
+  } else if (Array.isArray(value))
+    for (const [i, v] of value.entries()) brokenStrings(v, `${path}[${i}]`, out);
   else if (value && typeof value === 'object')
     for (const [k, v] of Object.entries(value)) brokenStrings(v, `${path}.${k}`, out);
 }
@@ -63,7 +64,7 @@ export function checkInvariants(input: {
   replicas: { name: string; snapshot: SyncSnapshot }[];
   outboxSurvivesReload: boolean;
 }): string[] {
-  const { final, history, record, clients, replicas } = input;
+  const { final, history, record, replicas } = input;
   const out: string[] = [];
   const rows = history.changes;
 
@@ -74,20 +75,28 @@ export function checkInvariants(input: {
     else if (snapshot.version !== final.version)
       out.push(`${name} is at v${snapshot.version} (${snapshot.syncState}), the server at v${final.version}`);
     if (!isDeepStrictEqual(snapshot.doc, final.doc))
-      out.push(`${name}'s document differs from the server's: ${JSON.stringify(snapshot.doc)} vs ${JSON.stringify(final.doc)}`);
+      out.push(
+        `${name}'s document differs from the server's: ${JSON.stringify(snapshot.doc)} vs ${JSON.stringify(final.doc)}`,
+      );
     brokenStrings(snapshot.doc, `${name}.doc`, out);
   }
 
   // No split characters anywhere.
   brokenStrings(final.doc, 'server doc', out);
-  for (const row of rows) brokenStrings({ op: row.op, before: row.before, after: row.after }, `history v${row.version}`, out);
-  for (const conflict of history.conflicts) brokenStrings({ mine: conflict.mine, theirs: conflict.theirs }, 'conflict', out);
+  for (const row of rows)
+    brokenStrings({ op: row.op, before: row.before, after: row.after }, `history v${row.version}`, out);
+  for (const conflict of history.conflicts)
+    brokenStrings({ mine: conflict.mine, theirs: conflict.theirs }, 'conflict', out);
 
   // Nothing applied twice; the versions are gap-free.
   const byClientId = new Map<string, ChangeRow[]>();
-  for (const row of rows) byClientId.set(row.clientChangeId, [...(byClientId.get(row.clientChangeId) ?? []), row]);
+  for (const row of rows)
+    byClientId.set(row.clientChangeId, [...(byClientId.get(row.clientChangeId) ?? []), row]);
   for (const [id, same] of byClientId)
-    if (same.length > 1) out.push(`change ${id} is in the history ${same.length} times (v${same.map((r) => r.version).join(', v')})`);
+    if (same.length > 1)
+      out.push(
+        `change ${id} is in the history ${same.length} times (v${same.map((r) => r.version).join(', v')})`,
+      );
   for (let i = 1; i < rows.length; i++)
     if (rows[i]!.version !== rows[i - 1]!.version + 1)
       out.push(`history jumps from v${rows[i - 1]!.version} to v${rows[i]!.version}`);
@@ -101,7 +110,9 @@ export function checkInvariants(input: {
     if (ack.status === 'applied') {
       const found = byClientId.get(id) ?? [];
       if (found.length === 0)
-        out.push(`c${ack.client} was told ${id} was applied at v${ack.version}, but it is not in this order's history`);
+        out.push(
+          `c${ack.client} was told ${id} was applied at v${ack.version}, but it is not in this order's history`,
+        );
       else if (ack.version !== undefined && found[0]!.version !== ack.version)
         out.push(`${id} was acknowledged at v${ack.version} but recorded at v${found[0]!.version}`);
     } else if (ack.status === 'conflict' && !conflictIds.has(id)) {
@@ -190,7 +201,9 @@ function markerChecks(input: Parameters<typeof checkInvariants>[0]): string[] {
         .slice(typed.noticesBefore)
         .find(
           (n) =>
-            n.kind === 'rejected' && (n.field === 'notes' || n.field === '*') && refusalsThatDropTyping.has(n.code),
+            n.kind === 'rejected' &&
+            (n.field === 'notes' || n.field === '*') &&
+            refusalsThatDropTyping.has(n.code),
         );
       if (refusal) continue;
       const discarded = session.notices
@@ -199,7 +212,13 @@ function markerChecks(input: Parameters<typeof checkInvariants>[0]): string[] {
       if (discarded) continue;
       const told = session.notices
         .slice(typed.noticesBefore)
-        .map((n) => (n.kind === 'rejected' ? `rejected ${n.field} ${n.code}` : n.kind === 'resynced' ? `resynced (${n.reason})` : n.kind))
+        .map((n) =>
+          n.kind === 'rejected'
+            ? `rejected ${n.field} ${n.code}`
+            : n.kind === 'resynced'
+              ? `resynced (${n.reason})`
+              : n.kind,
+        )
         .join(', ');
       out.push(
         `marker ${marker} typed by c${typed.client} (session ${typed.session}, step #${typed.step}) never reached the server` +
@@ -229,7 +248,9 @@ function markerChecks(input: Parameters<typeof checkInvariants>[0]): string[] {
     }
     const inFinal = count > 0;
     if (present !== inFinal)
-      out.push(`marker ${marker}: the history's last notes ${present ? 'have' : 'lack'} it, the order's notes ${inFinal ? 'have' : 'lack'} it`);
+      out.push(
+        `marker ${marker}: the history's last notes ${present ? 'have' : 'lack'} it, the order's notes ${inFinal ? 'have' : 'lack'} it`,
+      );
   }
   return out;
 }
@@ -242,10 +263,12 @@ export function describeHistory(history: FuzzHistory, record: FuzzRecord): strin
     return `  v${r.version} ${r.userName} ${r.clientChangeId}${sent ? ` (c${sent.client}/s${sent.session} base v${sent.baseVersion})` : ''} ${r.kind} ${r.strategy} ${r.field} overwrote=${r.overwrote ? 'yes' : 'no'} after=${short(r.after)}`;
   });
   const conflicts = history.conflicts.map(
-    (c) => `  conflict ${c.id.slice(0, 8)} ${c.clientChangeId} ${c.field} base v${c.baseVersion} theirs v${c.theirsVersion} ${c.status} mine=${short(c.mine)}`,
+    (c) =>
+      `  conflict ${c.id.slice(0, 8)} ${c.clientChangeId} ${c.field} base v${c.baseVersion} theirs v${c.theirsVersion} ${c.status} mine=${short(c.mine)}`,
   );
   const acks = [...record.acked.values()].map(
-    (a) => `  ack ${a.clientChangeId} c${a.client}/s${a.session} ${a.status}${a.version ? ` v${a.version}` : ''}${a.code ? ` ${a.code}` : ''}`,
+    (a) =>
+      `  ack ${a.clientChangeId} c${a.client}/s${a.session} ${a.status}${a.version ? ` v${a.version}` : ''}${a.code ? ` ${a.code}` : ''}`,
   );
   return ['history:', ...rows, 'conflicts:', ...conflicts, 'answers:', ...acks].join('\n');
 }

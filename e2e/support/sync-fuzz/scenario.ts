@@ -7,19 +7,19 @@ import { syncParams } from '../../../lib/sync/protocol';
 import { toDoc } from '../../../lib/sync/service/order-entity';
 import type { OrderDoc, OrderSection } from '../../../lib/sync/types';
 import { insertOrder } from '../catalog-fixtures';
-import type { FuzzCluster } from './cluster';
 import { FuzzClient, type ManagerFactory, plainManager, type RpcObserver } from './client';
-import { type StrategyConfigName, randomPolicy, strategyConfigs } from './configs';
+import type { FuzzCluster } from './cluster';
+import { randomPolicy, type StrategyConfigName, strategyConfigs } from './configs';
 import { caretPositions, codePointBoundaries, corpus, fillerRuns, markerOf } from './corpus';
 import { checkInvariants, describeHistory, type FuzzRecord, readHistory } from './invariants';
 
 /**
- * Waits until `check` holds (the vitest file passes expect.poll, the fuzz script its own poll). `describe` says
+ * Waits until `check` holds (the vitest file passes expect.poll, the fuzz script its own poll). `explain` says
  * what was awaited and what was seen, for the failure message.
  */
 export type Until = (
   check: () => boolean | Promise<boolean>,
-  describe: () => string | Promise<string>,
+  explain: () => string | Promise<string>,
   timeoutMs: number,
 ) => Promise<void>;
 
@@ -90,7 +90,10 @@ const conflictList = z.object({
     }),
   ),
 });
-const changedSince = z.object({ reason: z.literal('changed_since'), current: z.object({ version: z.number() }) });
+const changedSince = z.object({
+  reason: z.literal('changed_since'),
+  current: z.object({ version: z.number() }),
+});
 
 const cities = ['Bangkok', 'เชียงใหม่', 'Phuket', 'Hat Yai', 'Zürich', '東京'];
 
@@ -244,7 +247,15 @@ export async function runFuzzScenario(scenario: FuzzScenario): Promise<FuzzStats
       if (!doc) return 'no document yet';
       const roll = random();
       const section: OrderSection =
-        roll < 0.55 ? 'notes' : roll < 0.75 ? 'lines' : roll < 0.85 ? 'shipping' : roll < 0.94 ? 'customer' : 'status';
+        roll < 0.55
+          ? 'notes'
+          : roll < 0.75
+            ? 'lines'
+            : roll < 0.85
+              ? 'shipping'
+              : roll < 0.94
+                ? 'customer'
+                : 'status';
       if (!(await ensureLock(client, section))) return `${section}: lock not granted`;
       const current = client.manager.getSnapshot().doc;
       if (!current) return 'no document';
@@ -448,6 +459,7 @@ export async function runFuzzScenario(scenario: FuzzScenario): Promise<FuzzStats
         `replay: ${replay}\n${message}\nlast steps:\n  ${log.slice(-40).join('\n  ')}`,
     );
   } finally {
-    for (const client of everyone) if (client.sessions.length > 0) await client.close().catch(() => undefined);
+    for (const client of everyone)
+      if (client.sessions.length > 0) await client.close().catch(() => undefined);
   }
 }
