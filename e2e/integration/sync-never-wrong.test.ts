@@ -177,4 +177,28 @@ describe('sync never silently wrong (real server)', () => {
     const metrics = await fetch(`http://127.0.0.1:${server.port}/metrics`).then((r) => r.text());
     expect(metrics).toMatch(/osl_sync_divergence_total\{[^}]*\} [1-9]/);
   });
+
+  it('keeps every character typed one by one while the policy flips to crdt and back', async () => {
+    const orderId = fixture.editableOrderIds[4]!;
+    const admin = await editor('admin@siam.example', orderId);
+    const anna = await editor('anna@siam.example', orderId);
+    const napa = await editor('napa@siam.example', orderId);
+    const original = anna.manager.getSnapshot().doc!.notes;
+    const a = 'Anna keeps typing while the admin switches. ';
+    const n = ' napa types along during the switch';
+    for (let i = 0; i < Math.max(a.length, n.length); i++) {
+      if (i < a.length) {
+        const cur = anna.manager.getSnapshot().doc!.notes;
+        anna.manager.pushChange('notes', a.slice(0, i + 1) + cur.slice(i));
+      }
+      if (i < n.length) napa.manager.pushChange('notes', napa.manager.getSnapshot().doc!.notes + n[i]);
+      if (i === 8) await setPolicy(admin, { ...defaultOrderPolicy, notes: 'crdt' });
+      if (i === 20) await setPolicy(admin, defaultOrderPolicy);
+      // Let the other side's events in between keystrokes (no timing is assumed).
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await converged(orderId, [anna, napa, admin]);
+    const row = await stored(orderId);
+    expect(row.notes).toBe(a + original + n);
+  });
 });
