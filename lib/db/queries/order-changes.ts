@@ -29,6 +29,30 @@ export async function lastFieldChange(db: Executor, ref: EntityRef, field: strin
   return row ?? null;
 }
 
+/** The newest change of the field by anyone but `userId` after a version (null when only they changed it). */
+export async function lastFieldChangeByOthers(
+  db: Executor,
+  ref: EntityRef,
+  field: string,
+  userId: string,
+  afterVersion: number,
+) {
+  const [row] = await db
+    .select()
+    .from(entityChanges)
+    .where(
+      and(
+        ofEntity(ref),
+        eq(entityChanges.field, field),
+        ne(entityChanges.userId, userId),
+        gt(entityChanges.version, afterVersion),
+      ),
+    )
+    .orderBy(desc(entityChanges.version))
+    .limit(1);
+  return row ?? null;
+}
+
 /** The first change of the field after a version (its `before` is the field's value at that version). */
 export async function firstFieldChangeAfter(db: Executor, ref: EntityRef, field: string, version: number) {
   const [row] = await db

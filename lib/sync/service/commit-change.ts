@@ -8,6 +8,7 @@ import {
   firstFieldChangeAfter,
   insertEntityChange,
   lastFieldChange,
+  lastFieldChangeByOthers,
   markUndone,
   recentSectionEdits,
   recordAppliedClientChange,
@@ -279,7 +280,13 @@ async function judge(
     strategyName === 'operational-transform' && baseVersion < order.version
       ? await fieldChangesAfter(tx, entity, field, baseVersion)
       : null;
-  const last = since?.length ? since[since.length - 1]! : await lastFieldChange(tx, entity, field);
+  const newest = since?.length ? since[since.length - 1]! : await lastFieldChange(tx, entity, field);
+  // The change the strategies weigh this one against: the newest by someone else since the base (the writer's own
+  // later edit must not hide a colleague's edit in between, which would then be replaced with no record).
+  const last =
+    newest && newest.userId === user.id && newest.version > baseVersion
+      ? ((await lastFieldChangeByOthers(tx, entity, field, user.id, baseVersion)) ?? newest)
+      : newest;
   const current = readField(doc, field);
   let baseValue: unknown = current;
   if (strategyName === 'manual' && last && last.version > baseVersion) {

@@ -1,0 +1,9 @@
+export { type ManagerFactory, plainManager } from './client';
+export { type FuzzCluster, startFuzzCluster, twoNodesAvailable } from './cluster';
+export {
+  isStrategyConfigName,
+  type StrategyConfigName,
+  strategyConfigNames,
+  strategyConfigs,
+} from './configs';
+export { FuzzFailure, type FuzzStats, replayCommand, runFuzzScenario, type Until } from './scenario';
