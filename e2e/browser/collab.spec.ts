@@ -1,7 +1,13 @@
 import { expect, type Page, test } from '@playwright/test';
 import { appUrl } from '../support/app-url';
-import { signIn } from '../support/auth';
-import { fill, type Locale, localeFile, signedInPeople } from '../support/people';
+import {
+  fill,
+  type Locale,
+  localeFile,
+  type SeededOrder,
+  seededOrders,
+  signedInPeople,
+} from '../support/people';
 
 /**
  * Two or three people on one order, in English and in Thai: notes typed at once converge, a lock blocks the other
@@ -51,8 +57,7 @@ async function openOrder(page: Page, orderId: string) {
   await expect(page.getByTestId('order-editor')).toHaveAttribute('data-ready', 'true');
 }
 
-type Row = { id: string; status: string };
-let rows: Row[] = [];
+let rows: SeededOrder[] = [];
 const used = new Set<string>();
 /**
  * A fresh order per scenario, oldest first (away from the orders other spec files use). `open`: draft or pending,
@@ -73,13 +78,7 @@ const freshOrder = (kind: keyof typeof kinds = 'any') => {
 
 test.beforeEach(async ({ browser }) => {
   if (rows.length > 0) return;
-  const admin = await browser.newContext();
-  const page = await admin.newPage();
-  await signIn(page, 'admin@siam.example');
-  const response = await page.request.get(appUrl('/api/orders?pageSize=100'));
-  const body = (await response.json()) as { rows: Row[] };
-  rows = body.rows.reverse();
-  await admin.close();
+  rows = (await seededOrders(browser)).reverse();
 });
 
 test('simultaneous typing in the notes converges, with the other caret shown', async ({ browser }) => {

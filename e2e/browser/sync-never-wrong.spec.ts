@@ -1,7 +1,13 @@
 import { expect, type Page, test } from '@playwright/test';
 import { appUrl } from '../support/app-url';
-import { signIn } from '../support/auth';
-import { fill, type Locale, localeFile, signedInPeople } from '../support/people';
+import {
+  fill,
+  type Locale,
+  localeFile,
+  type SeededOrder,
+  seededOrders,
+  signedInPeople,
+} from '../support/people';
 
 /**
  * What people on the screen see where edits used to be lost or corrupted silently: emoji typed in CRDT notes by
@@ -33,8 +39,7 @@ async function expectSaved(page: Page) {
   await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'synced');
 }
 
-type Row = { id: string; status: string };
-let rows: Row[] = [];
+let rows: SeededOrder[] = [];
 const used = new Set<string>();
 /** Draft or pending orders from the middle of the list, away from the ones other spec files take. */
 const freshOrder = () => {
@@ -46,13 +51,8 @@ const freshOrder = () => {
 
 test.beforeEach(async ({ browser }) => {
   if (rows.length > 0) return;
-  const admin = await browser.newContext();
-  const page = await admin.newPage();
-  await signIn(page, 'admin@siam.example');
-  const response = await page.request.get(appUrl('/api/orders?pageSize=100'));
-  const body = (await response.json()) as { rows: Row[] };
-  rows = body.rows.slice(Math.floor(body.rows.length / 3));
-  await admin.close();
+  const all = await seededOrders(browser);
+  rows = all.slice(Math.floor(all.length / 3));
 });
 
 async function setNotesStrategy(admin: Page, strategy: 'crdt' | 'operational-transform', locale: Locale) {

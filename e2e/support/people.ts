@@ -34,3 +34,17 @@ export function signedInPeople() {
     return entry;
   };
 }
+
+/** An order of the seed as the orders list shows it (id and status), for specs that take a fresh one each. */
+export type SeededOrder = { id: string; status: string };
+
+/** The seeded orders (newest first, as the list answers), read once by the admin. */
+export async function seededOrders(browser: Browser): Promise<SeededOrder[]> {
+  const admin = await browser.newContext();
+  const page = await admin.newPage();
+  await signIn(page, 'admin@siam.example');
+  const response = await page.request.get(appUrl('/api/orders?pageSize=100'));
+  const body = (await response.json()) as { rows: SeededOrder[] };
+  await admin.close();
+  return body.rows;
+}
