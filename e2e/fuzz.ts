@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import {
   FuzzFailure,
   isStrategyConfigName,
+  outboxManagers,
   runFuzzScenario,
   type StrategyConfigName,
   startFuzzCluster,
@@ -22,6 +23,8 @@ const { values } = parseArgs({
     nodes: { type: 'string', default: '1' },
     steps: { type: 'string', default: '80' },
     verbose: { type: 'boolean', default: false },
+    /** Reloads keep the durable outbox (a Map per client): unacknowledged edits must then arrive. */
+    outbox: { type: 'boolean', default: false },
   },
 });
 
@@ -55,13 +58,22 @@ const until: Until = async (check, explain, timeout) => {
 
 const cluster = await startFuzzCluster(nodes);
 const failures: FuzzFailure[] = [];
+let divergences: number | null = null;
 const started = Date.now();
 try {
   for (let seed = first; seed < first + count; seed++) {
     for (const config of strategies) {
       const t0 = Date.now();
       try {
-        const stats = await runFuzzScenario({ seed, config, steps, cluster, until, verbose: values.verbose });
+        const stats = await runFuzzScenario({
+          seed,
+          config,
+          steps,
+          cluster,
+          until,
+          verbose: values.verbose,
+          ...(values.outbox ? { createManager: outboxManagers(), outboxSurvivesReload: true } : {}),
+        });
         console.log(`ok   seed ${seed} ${config} (${Date.now() - t0} ms) ${JSON.stringify(stats)}`);
       } catch (error) {
         if (!(error instanceof FuzzFailure)) throw error;
@@ -71,11 +83,14 @@ try {
     }
   }
 } finally {
+  divergences = await cluster.divergences().catch(() => null);
   await cluster.close();
 }
 console.log(
-  `\n${count} seed(s) x ${strategies.length} strateg${strategies.length === 1 ? 'y' : 'ies'} on ${nodes} node(s): ` +
-    `${failures.length} failed in ${Math.round((Date.now() - started) / 1000)} s`,
+  `\n${count} seed(s) x ${strategies.length} strateg${strategies.length === 1 ? 'y' : 'ies'} on ${nodes} node(s)` +
+    `${values.outbox ? ' with the durable outbox' : ''}: ` +
+    `${failures.length} failed in ${Math.round((Date.now() - started) / 1000)} s; ` +
+    `replicas diverged from the server (osl_sync_divergence_total): ${divergences ?? 'unknown'}`,
 );
 for (const failure of failures) console.log(`  seed ${failure.seed} ${failure.config}: ${failure.replay}`);
 process.exit(failures.length > 0 ? 1 : 0);

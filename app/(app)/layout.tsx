@@ -20,7 +20,8 @@ export default async function SignedInLayout({ children }: { children: ReactNode
       realtimeSlot={
         realtimeEnabled ? (
           <>
-            <PresenceIndicator maxDisplay={5} compact />
+            {/* The others: the signed-in person has their own avatar (the sidebar's card, the phone's top bar). */}
+            <PresenceIndicator maxDisplay={5} compact hideSelf />
             <ConnectionStatus />
           </>
         ) : null

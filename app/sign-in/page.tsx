@@ -44,7 +44,7 @@ export default async function SignInPage({ searchParams }: SignInPageProps) {
         <div className="flex items-center gap-3">
           <span
             aria-hidden
-            className="flex size-10 items-center justify-center rounded-xl bg-brand-500 font-bold"
+            className="flex size-10 items-center justify-center rounded-xl bg-brand-600 font-bold"
           >
             OS
           </span>
@@ -60,7 +60,7 @@ export default async function SignInPage({ searchParams }: SignInPageProps) {
             ))}
           </div>
         </div>
-        <p className="text-xs text-slate-500">© Omni-Sales Live</p>
+        <p className="text-xs text-slate-400">© Omni-Sales Live</p>
       </aside>
       <main className="flex min-h-screen flex-col px-4 py-6 sm:px-8">
         <div className="flex items-center justify-between lg:justify-end">

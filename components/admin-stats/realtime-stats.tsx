@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Card, CardHeader } from '@/components/ui/card';
 import { useWebSocket } from '@/lib/hooks';
+import { useLocale } from '@/lib/i18n/use-locale';
 import type { NodeStats, StatsTotals } from '@/lib/realtime/server/hub';
 
 type Stats = { totals: StatsTotals; nodes: NodeStats[] };
@@ -12,7 +13,8 @@ const REFRESH_MS = 3000;
 
 /** Live connection and delivery figures of every node, read over the realtime connection (admins only). */
 export function RealtimeStats() {
-  const { t, i18n } = useTranslation('admin-stats');
+  const { t } = useTranslation('admin-stats');
+  const { format } = useLocale();
   const { rpc, connected } = useWebSocket();
   const [stats, setStats] = useState<Stats | null>(null);
   const [failed, setFailed] = useState(false);
@@ -38,7 +40,7 @@ export function RealtimeStats() {
     };
   }, [connected, rpc]);
 
-  const number = (value: number) => value.toLocaleString(i18n.language);
+  const number = format.number;
   const ms = (value: number | null) =>
     value === null ? '–' : Number.isFinite(value) ? t('ms', { value: number(value) }) : t('slow');
   const totals = stats?.totals;

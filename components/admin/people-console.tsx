@@ -2,14 +2,22 @@
 
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Avatar } from '@/components/collab/avatar';
 import { RealtimeBoundary } from '@/components/collab/realtime-boundary';
 import { RelativeTime } from '@/components/collab/relative-time';
-import { initials } from '@/components/shell/initials';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardHeader } from '@/components/ui/card';
-import { type AdminRole, roles } from '@/lib/admin/contract';
-import { type RealtimeUser, usePresence } from '@/lib/hooks';
+import {
+  type AdminRole,
+  PERSON_CHANGED,
+  PERSON_REMOVED,
+  personChangedEvent,
+  personRemovedEvent,
+  roles,
+} from '@/lib/admin/contract';
+import { type RealtimeUser, usePresence, useWebSocketChannel } from '@/lib/hooks';
 import { useLocale } from '@/lib/i18n/use-locale';
+import type { EventMessage } from '@/lib/realtime/protocol/messages';
 import { adminApi, type PersonView } from './api';
 import { InviteForm } from './invite-form';
 import { type Notice, NoticeLine } from './notice';
@@ -72,6 +80,24 @@ function Console({ initial, currentUserId }: { initial: PersonView[]; currentUse
     const result = await adminApi.people();
     if (result.ok) setPeople(result.value.people);
   }, []);
+  // Another admin's change (role, status, a new person) shows here at once; a gap in the channel reloads the list.
+  const onAdmin = useCallback((event: EventMessage) => {
+    if (event.event === PERSON_REMOVED) {
+      const removed = personRemovedEvent.safeParse(event.data);
+      if (removed.success) setPeople((list) => list.filter((p) => p.id !== removed.data.id));
+      return;
+    }
+    if (event.event !== PERSON_CHANGED) return;
+    const parsed = personChangedEvent.safeParse(event.data);
+    if (!parsed.success) return;
+    const { person } = parsed.data;
+    setPeople((list) =>
+      list.some((p) => p.id === person.id)
+        ? list.map((p) => (p.id === person.id ? person : p))
+        : [...list, person].sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0)),
+    );
+  }, []);
+  useWebSocketChannel('admin', onAdmin, { onReset: () => void reload() });
 
   async function run<T extends { person: PersonView }>(
     id: string,
@@ -177,12 +203,7 @@ function Console({ initial, currentUserId }: { initial: PersonView[]; currentUse
                   >
                     <td className={`${cell} max-md:col-span-2`}>
                       <span className="flex items-center gap-3">
-                        <span
-                          aria-hidden
-                          className="flex size-8 shrink-0 items-center justify-center rounded-full bg-slate-100 text-xs font-semibold text-slate-600"
-                        >
-                          {initials(person.name)}
-                        </span>
+                        <Avatar userId={person.id} name={person.name} dimmed={!person.active} decorative />
                         <span className="min-w-0">
                           <span className="block font-medium text-slate-900">
                             {person.name}{' '}
@@ -231,7 +252,7 @@ function Console({ initial, currentUserId }: { initial: PersonView[]; currentUse
                           <RelativeTime at={Date.parse(person.lastSeenAt)} />
                         </span>
                       ) : (
-                        <span className="text-slate-400">{t('users.never')}</span>
+                        <span className="text-slate-500">{t('users.never')}</span>
                       )}
                     </td>
                     <td className={`${cell} text-right tabular-nums`}>

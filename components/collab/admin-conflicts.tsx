@@ -7,7 +7,7 @@ import { type RealtimeUser, useRealtime, useWebSocketChannel } from '@/lib/hooks
 import { isRealtimeError } from '@/lib/realtime/client/errors';
 import type { EventMessage } from '@/lib/realtime/protocol/messages';
 import { allowedStrategies, type OrderPolicy } from '@/lib/sync/policy';
-import { syncEvents } from '@/lib/sync/protocol';
+import { adminLockEventSchema, syncEvents } from '@/lib/sync/protocol';
 import { type LeaseView, type OrderSection, orderSections } from '@/lib/sync/types';
 import { Avatar } from './avatar';
 import { ConflictCard, type ConflictItem, changedSinceRefusal } from './conflict-card';
@@ -67,22 +67,49 @@ function Queue({
       .rpc<{ sections: OrderPolicy }>('policy.get', {})
       .then((r) => setPolicy(r.sections))
       .catch(() => undefined);
-    const timer = setInterval(() => void loadLocks(), 5_000);
-    return () => clearInterval(timer);
   }, [client, loadConflicts, loadLocks]);
 
-  const onAdmin = useCallback((event: EventMessage) => {
-    if (event.event === syncEvents.conflict) {
-      const conflict = event.data as Conflict;
-      setConflicts((list) =>
-        list.some((c) => c.conflictId === conflict.conflictId) ? list : [conflict, ...list],
-      );
-    } else if (event.event === syncEvents.conflictResolved) {
-      const { conflictId } = event.data as { conflictId: string };
-      setConflicts((list) => list.filter((c) => c.conflictId !== conflictId));
-    }
-  }, []);
-  useWebSocketChannel('admin', onAdmin, { onReset: () => void loadConflicts() });
+  // A lease nobody renews lapses without an event: read the list again when the soonest one is due.
+  const nextExpiry = locks.reduce(
+    (soonest, lock) => Math.min(soonest, lock.expiresAt),
+    Number.POSITIVE_INFINITY,
+  );
+  useEffect(() => {
+    if (!Number.isFinite(nextExpiry)) return;
+    const timer = setTimeout(() => void loadLocks(), Math.max(0, nextExpiry - Date.now()) + 500);
+    return () => clearTimeout(timer);
+  }, [nextExpiry, loadLocks]);
+
+  const onAdmin = useCallback(
+    (event: EventMessage) => {
+      if (event.event === syncEvents.conflict) {
+        const conflict = event.data as Conflict;
+        setConflicts((list) =>
+          list.some((c) => c.conflictId === conflict.conflictId) ? list : [conflict, ...list],
+        );
+      } else if (event.event === syncEvents.conflictResolved) {
+        const { conflictId } = event.data as { conflictId: string };
+        setConflicts((list) => list.filter((c) => c.conflictId !== conflictId));
+      } else if (event.event === syncEvents.lock) {
+        const parsed = adminLockEventSchema.safeParse(event.data);
+        if (!parsed.success) return;
+        const { entityId, section, lease } = parsed.data;
+        setLocks((list) => {
+          const rest = list.filter((l) => !(l.entityId === entityId && l.section === section));
+          if (!lease) return rest;
+          const number = list.find((l) => l.entityId === entityId)?.number ?? orderNumbers[entityId] ?? null;
+          return [...rest, { ...lease, entityId, number }];
+        });
+      }
+    },
+    [orderNumbers],
+  );
+  useWebSocketChannel('admin', onAdmin, {
+    onReset: () => {
+      void loadConflicts();
+      void loadLocks();
+    },
+  });
 
   const names = {
     customer: (id: string) => customerNames[id],
@@ -112,7 +139,7 @@ function Queue({
       >
         <header className="flex items-center justify-between border-b border-slate-100 px-5 py-3">
           <h2 className="text-sm font-semibold text-slate-900">
-            {t('admin.conflicts')} <span className="ml-1 text-slate-400 tabular">{conflicts.length}</span>
+            {t('admin.conflicts')} <span className="ml-1 text-slate-500 tabular">{conflicts.length}</span>
           </h2>
         </header>
         <div className="grid gap-4 p-5 lg:grid-cols-2">
@@ -248,7 +275,7 @@ function Queue({
                 >
                   {allowedStrategies[section].map((name) => (
                     <option key={name} value={name}>
-                      {t(`editor.strategy.${name}`)}
+                      {t(`editor.strategy.${name}`)} · {t(`editor.strategyTechnical.${name}`)}
                     </option>
                   ))}
                 </select>

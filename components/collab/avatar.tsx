@@ -1,15 +1,15 @@
-import { colorFor } from '@/components/realtime/avatar-style';
+import { colorFor, initials } from '@/components/realtime/avatar-style';
 
 /** The shell's avatar colours (components/realtime), with the hex the carets and lock icons need. */
 const hexOf: Record<string, string> = {
-  'bg-sky-600': '#0284c7',
-  'bg-emerald-600': '#059669',
-  'bg-violet-600': '#7c3aed',
-  'bg-amber-600': '#d97706',
-  'bg-rose-600': '#e11d48',
-  'bg-teal-600': '#0d9488',
-  'bg-indigo-600': '#4f46e5',
-  'bg-fuchsia-600': '#c026d3',
+  'bg-sky-700': '#0369a1',
+  'bg-emerald-700': '#047857',
+  'bg-violet-700': '#6d28d9',
+  'bg-amber-700': '#b45309',
+  'bg-rose-700': '#be123c',
+  'bg-teal-700': '#0f766e',
+  'bg-indigo-700': '#4338ca',
+  'bg-fuchsia-700': '#a21caf',
 };
 
 export type PersonColor = { bg: string; hex: string };
@@ -20,38 +20,43 @@ export function colorOf(userId: string): PersonColor {
   return { bg, hex: hexOf[bg] ?? '#475569' };
 }
 
-export function initialsOf(name: string): string {
-  const parts = name.trim().split(/\s+/).filter(Boolean);
-  const letters = parts.length > 1 ? [parts[0]!, parts[parts.length - 1]!] : parts;
-  return (
-    letters
-      .map((p) => Array.from(p)[0] ?? '')
-      .join('')
-      .toUpperCase() || '?'
-  );
-}
+const boxes = { sm: 'size-6 text-[10px]', md: 'size-8 text-xs', lg: 'size-9 text-sm' } as const;
 
+/**
+ * The one avatar of a person: the same colour (from the user id) and the same initials (avatar-style `initials`)
+ * in the sidebar, the top bar, presence lists, comments, history, toasts and the admin console.
+ */
 export function Avatar({
   userId,
   name,
   size = 'md',
   dimmed = false,
   title,
+  decorative = false,
+  ring = true,
 }: {
   userId: string;
   name: string;
-  size?: 'sm' | 'md';
+  size?: 'sm' | 'md' | 'lg';
+  /** A person who is not active (deactivated, an undone change): grey, still readable (no opacity, which fails contrast). */
   dimmed?: boolean;
   title?: string;
+  /** Beside the written name: hidden from screen readers, no tooltip. */
+  decorative?: boolean;
+  /** The white ring that separates overlapping avatars; off on dark backgrounds. */
+  ring?: boolean;
 }) {
   const color = colorOf(userId);
-  const box = size === 'sm' ? 'size-6 text-[10px]' : 'size-8 text-xs';
+  const box = boxes[size];
   return (
     <span
-      title={title ?? name}
-      className={`inline-flex shrink-0 items-center justify-center rounded-full font-semibold text-white ring-2 ring-white ${box} ${color.bg} ${dimmed ? 'opacity-50' : ''}`}
+      title={decorative ? undefined : (title ?? name)}
+      aria-hidden={decorative || undefined}
+      data-testid="avatar"
+      data-user-id={userId}
+      className={`inline-flex shrink-0 items-center justify-center rounded-full font-semibold text-white ${ring ? 'ring-2 ring-white' : ''} ${box} ${dimmed ? 'bg-slate-500' : color.bg}`}
     >
-      {initialsOf(name)}
+      {initials(name)}
     </span>
   );
 }

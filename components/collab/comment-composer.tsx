@@ -137,7 +137,7 @@ export function CommentComposer({
           data-testid="mention-options"
           className="absolute top-full left-0 z-20 mt-1 w-64 overflow-hidden rounded-lg border border-slate-200 bg-white py-1 shadow-lg"
         >
-          <p className="px-3 pt-1 pb-1.5 text-[11px] font-medium tracking-wide text-slate-400 uppercase">
+          <p className="px-3 pt-1 pb-1.5 text-[11px] font-medium tracking-wide text-slate-500 uppercase">
             {t('comments.mentionHint')}
           </p>
           {options.map((entry, i) => (

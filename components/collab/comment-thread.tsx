@@ -101,13 +101,13 @@ export function CommentThread({
               <div className="min-w-0 flex-1">
                 <p className="flex flex-wrap items-baseline gap-x-2 text-xs">
                   <span className="font-semibold text-slate-900">{comment.authorName}</span>
-                  <RelativeTime at={comment.createdAt} className="text-slate-400" />
+                  <RelativeTime at={comment.createdAt} className="text-slate-500" />
                   {comment.editedAt && !comment.deleted ? (
-                    <span className="text-slate-400">({t('comments.edited')})</span>
+                    <span className="text-slate-500">({t('comments.edited')})</span>
                   ) : null}
                 </p>
                 {comment.deleted ? (
-                  <p className="mt-0.5 text-sm text-slate-400 italic">{t('comments.deleted')}</p>
+                  <p className="mt-0.5 text-sm text-slate-500 italic">{t('comments.deleted')}</p>
                 ) : editing === comment.id ? (
                   <div className="mt-1">
                     <CommentComposer

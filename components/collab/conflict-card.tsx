@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { fieldKey } from '../orders/editor/types';
-import { formatValue } from './format-value';
+import { addressKeys, formatValue, inFormOrder } from './format-value';
 import { RelativeTime } from './relative-time';
 
 export type ConflictItem = {
@@ -20,7 +20,6 @@ export type ConflictItem = {
 };
 
 type Names = Parameters<typeof formatValue>[2];
-const addressKeys = ['line1', 'line2', 'city', 'postalCode', 'country'] as const;
 
 function isRecord(value: unknown): value is Record<string, string> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -35,15 +34,6 @@ export function changedSinceRefusal(code: string | undefined, details: unknown):
     'reason' in details &&
     details.reason === 'changed_since'
   );
-}
-
-/** An address's parts in the order the form shows them (line 1, line 2, city, postal code, country). */
-function inFormOrder(value: Record<string, string>): [string, string][] {
-  const rank = (key: string) => {
-    const at = (addressKeys as readonly string[]).indexOf(key);
-    return at === -1 ? addressKeys.length : at;
-  };
-  return Object.entries(value).sort(([a], [b]) => rank(a) - rank(b));
 }
 
 /** One conflict side by side (before, mine, theirs) and, for admins, a merged value to apply. */

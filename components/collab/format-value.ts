@@ -1,3 +1,14 @@
+/** An address's parts in the order the form shows them (line 1, line 2, city, postal code, country). */
+export const addressKeys = ['line1', 'line2', 'city', 'postalCode', 'country'] as const;
+
+export function inFormOrder(value: Record<string, unknown>): [string, unknown][] {
+  const rank = (key: string) => {
+    const at = (addressKeys as readonly string[]).indexOf(key);
+    return at === -1 ? addressKeys.length : at;
+  };
+  return Object.entries(value).sort(([a], [b]) => rank(a) - rank(b));
+}
+
 /** A field's value as one short line of text (addresses joined, long text cut). */
 export function formatValue(
   field: string,
@@ -8,7 +19,8 @@ export function formatValue(
   if (field === 'customerId' && typeof value === 'string') return names.customer(value) ?? value.slice(0, 8);
   if (field === 'status' && typeof value === 'string') return names.status(value);
   if (typeof value === 'object' && !Array.isArray(value)) {
-    return Object.values(value as Record<string, unknown>)
+    return inFormOrder(value as Record<string, unknown>)
+      .map(([, v]) => v)
       .filter((v) => typeof v === 'string' && v.length > 0)
       .join(', ');
   }

@@ -168,7 +168,7 @@ export function HistoryTab({
                     </span>
                   ) : null}
                 </p>
-                <p className="mt-0.5 flex flex-wrap gap-x-2 text-[11px] text-slate-400">
+                <p className="mt-0.5 flex flex-wrap gap-x-2 text-[11px] text-slate-500">
                   <RelativeTime at={entry.at} />
                   <span>v{entry.version}</span>
                   <span>{t(`editor.strategy.${entry.strategy}`)}</span>

@@ -55,7 +55,7 @@ export function OnlineNow() {
               <span className="block truncate font-medium text-slate-900">
                 {m.name}
                 {m.userId === currentUser?.id ? (
-                  <span className="font-normal text-slate-400"> ({t('panel.people.you')})</span>
+                  <span className="font-normal text-slate-500"> ({t('panel.people.you')})</span>
                 ) : null}
               </span>
               <span className="block truncate text-xs text-slate-500">

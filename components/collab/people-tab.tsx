@@ -52,9 +52,9 @@ export function PeopleTab({
                 <p className="flex items-baseline gap-1.5 text-sm">
                   <span className="truncate font-medium text-slate-900">{m.name}</span>
                   {m.userId === selfId ? (
-                    <span className="text-xs text-slate-400">({t('panel.people.you')})</span>
+                    <span className="text-xs text-slate-500">({t('panel.people.you')})</span>
                   ) : null}
-                  <span className="text-xs text-slate-400">· {tc(`roles.${m.role}`)}</span>
+                  <span className="text-xs text-slate-500">· {tc(`roles.${m.role}`)}</span>
                 </p>
                 <p className="truncate text-xs text-slate-500">
                   {m.activity === 'typing:notes'
@@ -66,7 +66,7 @@ export function PeopleTab({
                 </p>
               </div>
               {m.connections > 1 ? (
-                <span className="text-[11px] text-slate-400">
+                <span className="text-[11px] text-slate-500">
                   {t('panel.people.connections', { count: m.connections })}
                 </span>
               ) : null}

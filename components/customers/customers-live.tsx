@@ -96,7 +96,7 @@ export function CustomersLive({
                   <td className="whitespace-nowrap text-slate-600">{customer.phone}</td>
                   <td className="whitespace-nowrap text-slate-600">
                     {customer.address.city}
-                    <span className="ml-1 text-xs text-slate-400">{customer.address.country}</span>
+                    <span className="ml-1 text-xs text-slate-500">{customer.address.country}</span>
                   </td>
                   {canWrite ? (
                     <td className="text-right">

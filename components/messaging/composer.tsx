@@ -2,7 +2,7 @@
 
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { MAX_MESSAGE_CHARS } from '@/lib/db/schema/messaging';
+import { MAX_MESSAGE_CHARS } from '@/lib/messaging/limits';
 import { createTypingEmitter } from './typing-emitter';
 
 const typingTimers = {
@@ -90,7 +90,7 @@ export function Composer({
         <span className="text-rose-600" role="alert" data-testid="composer-error">
           {tooLong ? t('composer.tooLong', { max: MAX_MESSAGE_CHARS }) : error}
         </span>
-        <span className={tooLong ? 'text-rose-600' : 'text-slate-400'}>
+        <span className={tooLong ? 'text-rose-600' : 'text-slate-500'}>
           {t('composer.counter', { count: length, max: MAX_MESSAGE_CHARS })}
         </span>
       </div>

@@ -2,7 +2,8 @@
 
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { MAX_MESSAGE_CHARS } from '@/lib/db/schema/messaging';
+import { useLocale } from '@/lib/i18n/use-locale';
+import { MAX_MESSAGE_CHARS } from '@/lib/messaging/limits';
 import { summarizeReceipts } from './receipt-status';
 import type { ChatMessage, Participant } from './types';
 
@@ -55,7 +56,12 @@ export function MessageItem({
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(message.body);
   const deleted = message.deletedAt !== null;
-  const time = new Date(message.createdAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  const { format } = useLocale();
+  // Today's messages show the time; older ones the date too (both in the business time zone).
+  const time =
+    format.date(message.createdAt) === format.date(new Date())
+      ? format.time(message.createdAt)
+      : format.dateTime(message.createdAt);
 
   return (
     <li
@@ -68,7 +74,7 @@ export function MessageItem({
       <div
         className={`max-w-[80%] rounded-2xl px-3.5 py-2 text-sm whitespace-pre-wrap break-words ${
           deleted
-            ? 'bg-slate-100 text-slate-400 italic'
+            ? 'bg-slate-100 text-slate-500 italic'
             : mine
               ? 'bg-brand-600 text-white'
               : 'bg-slate-100 text-slate-900'
@@ -108,7 +114,9 @@ export function MessageItem({
         )}
       </div>
       <span className="mt-0.5 flex items-center gap-2 text-[11px] text-slate-500">
-        <time dateTime={message.createdAt}>{time}</time>
+        <time dateTime={message.createdAt} suppressHydrationWarning>
+          {time}
+        </time>
         {message.editedAt && !deleted ? <span data-testid="edited">{t('thread.edited')}</span> : null}
         {mine && !deleted ? (
           <ReceiptLine message={message} participants={participants} group={group} />

@@ -87,7 +87,12 @@ function Messages({ me, users, initialConversationId, orderId }: MessagesAppProp
         );
         return;
       }
-      if (['message.new', 'conversation.joined', 'conversation.left'].includes(event.event)) void refresh();
+      if (
+        ['message.new', 'conversation.updated', 'conversation.joined', 'conversation.left'].includes(
+          event.event,
+        )
+      )
+        void refresh();
     },
     [refresh],
   );
@@ -97,10 +102,17 @@ function Messages({ me, users, initialConversationId, orderId }: MessagesAppProp
   }, []);
 
   const selected = conversations?.find((c) => c.id === selectedId) ?? null;
+  // From md up the list stays beside the open thread; on a phone the thread replaces it.
+  const wide = useMediaQuery('(min-width: 768px)');
 
   return (
     <div className="space-y-4">
-      <MessagingBridge userId={me.id} activeConversationId={selectedId} onEvent={onUserEvent} />
+      <MessagingBridge
+        userId={me.id}
+        activeConversationId={selectedId}
+        conversationListShown={!selected || wide}
+        onEvent={onUserEvent}
+      />
       <div className="rounded-xl border border-slate-200 bg-white p-3 shadow-xs">
         <PresenceStatusForm />
         {me.role === 'admin' ? (
@@ -215,4 +227,16 @@ export function MessagesApp(props: MessagesAppProps) {
       <Messages {...props} />
     </EnsureRealtime>
   );
+}
+
+function useMediaQuery(query: string): boolean {
+  const [matches, setMatches] = useState(false);
+  useEffect(() => {
+    const list = window.matchMedia(query);
+    setMatches(list.matches);
+    const onChange = () => setMatches(list.matches);
+    list.addEventListener('change', onChange);
+    return () => list.removeEventListener('change', onChange);
+  }, [query]);
+  return matches;
 }

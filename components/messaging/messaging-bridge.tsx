@@ -18,7 +18,12 @@ import { shouldToast } from './toast-rule';
 
 type Toast = { id: string; text: string };
 
-type Listener = { activeConversationId?: string | null; onEvent?: (event: EventMessage) => void };
+type Listener = {
+  activeConversationId?: string | null;
+  /** The conversation list is on screen (Messages page): its unread counts already tell of a new message. */
+  conversationListShown?: boolean;
+  onEvent?: (event: EventMessage) => void;
+};
 type ListenerRef = { current: Listener };
 /** Below a mounted bridge: a nested bridge (the Messages page under the app-wide one) attaches to it instead. */
 const BridgeContext = createContext<{ attach(listener: ListenerRef): () => void } | null>(null);
@@ -27,6 +32,7 @@ type NotificationData = { id: string; kind: string; payload: Record<string, unkn
 type BridgeProps = {
   userId: string;
   activeConversationId?: string | null;
+  conversationListShown?: boolean;
   onEvent?: (event: EventMessage) => void;
   children?: ReactNode;
 };
@@ -38,10 +44,16 @@ type BridgeProps = {
  * Mounted once around the signed-in pages (inside the realtime provider); a bridge mounted below it (the Messages
  * page) only tells it which thread is open and receives the events.
  */
-export function MessagingBridge({ userId, activeConversationId, onEvent, children }: BridgeProps) {
+export function MessagingBridge({
+  userId,
+  activeConversationId,
+  conversationListShown,
+  onEvent,
+  children,
+}: BridgeProps) {
   const parent = useContext(BridgeContext);
   const own = useRef<Listener>({});
-  own.current = { activeConversationId, onEvent };
+  own.current = { activeConversationId, conversationListShown, onEvent };
   useEffect(() => parent?.attach(own), [parent]);
   if (parent) return <>{children}</>;
   return (
@@ -84,6 +96,7 @@ function PrimaryBridge({
     return {
       status: statusRef.current,
       activeConversationId: all.find((l) => l.activeConversationId)?.activeConversationId ?? null,
+      conversationListShown: all.some((l) => l.conversationListShown),
       forward: (event: EventMessage) => {
         for (const l of all) l.onEvent?.(event);
       },
@@ -112,7 +125,7 @@ function PrimaryBridge({
   const handle = useCallback(
     (event: EventMessage) => {
       const data = event.data as Record<string, unknown>;
-      const { status: mine, activeConversationId: open, forward } = current();
+      const { status: mine, activeConversationId: open, conversationListShown, forward } = current();
       if (event.event === 'message.new') {
         const message = data.message as { id: string } | undefined;
         if (message) acknowledge([message.id]);
@@ -124,7 +137,7 @@ function PrimaryBridge({
       } else if (event.event === 'notification') {
         const note = data as unknown as NotificationData;
         void client.rpc('notifications.delivered', { ids: [note.id] }).catch(() => {});
-        if (!shouldToast(note, mine, open)) {
+        if (!shouldToast(note, mine, open, conversationListShown)) {
           forward(event);
           return;
         }
@@ -161,7 +174,7 @@ function PrimaryBridge({
 function Toasts({ toasts }: { toasts: Toast[] }) {
   return (
     <div
-      className="pointer-events-none fixed right-4 bottom-4 z-50 flex w-80 flex-col gap-2"
+      className="pointer-events-none fixed top-16 right-4 z-50 flex w-80 max-w-[calc(100vw-2rem)] flex-col gap-2"
       aria-live="polite"
     >
       {toasts.map((x) => (

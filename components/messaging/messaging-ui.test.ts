@@ -152,4 +152,18 @@ describe('shouldToast', () => {
   ] as const)('%s', (_name, note, status, open, expected) => {
     expect(shouldToast(note, status, open)).toBe(expected);
   });
+
+  it.each([
+    ['a message while the conversation list shows it', message, 'c2', true, false],
+    ['a message while only another thread is on screen (phone)', message, 'c2', false, true],
+    [
+      'an announcement on the Messages page',
+      { kind: 'announcement', payload: {}, silent: false },
+      null,
+      true,
+      true,
+    ],
+  ] as const)('%s', (_name, note, open, listShown, expected) => {
+    expect(shouldToast(note, 'online', open, listShown)).toBe(expected);
+  });
 });

@@ -3,8 +3,8 @@
 import Link from 'next/link';
 import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { MAX_MESSAGE_CHARS } from '@/lib/db/schema/messaging';
 import { useWebSocketChannel } from '@/lib/hooks';
+import { MAX_MESSAGE_CHARS } from '@/lib/messaging/limits';
 import type { EventMessage, Member } from '@/lib/realtime/protocol/messages';
 import { ApiError, messagingApi } from './api';
 import { Composer } from './composer';
@@ -214,7 +214,7 @@ export function Thread({
                 <span key={p.userId} className="inline-flex items-center gap-1">
                   <PresenceDot userId={p.userId} member={member} />
                   {p.name}
-                  {member?.statusText ? <span className="text-slate-400">({member.statusText})</span> : null}
+                  {member?.statusText ? <span className="text-slate-500">({member.statusText})</span> : null}
                 </span>
               );
             })}

@@ -142,7 +142,7 @@ function Bell({ userId }: { userId: string }) {
                         ) : null}
                         <RelativeTime
                           at={Date.parse(item.createdAt)}
-                          className="mt-0.5 block text-[11px] text-slate-400"
+                          className="mt-0.5 block text-[11px] text-slate-500"
                         />
                       </span>
                     </button>

@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { pageRequestSchema } from '@/lib/db/queries/pagination';
-import { orderStatusEnum } from '@/lib/db/schema';
+import { pageRequestSchema } from '@/lib/http/page-request';
+import { orderStatuses } from '@/lib/sync/types';
 
 type Raw = Record<string, string | string[] | undefined>;
 
 const first = (value: unknown) => (Array.isArray(value) ? value[0] : value);
 
 const schema = pageRequestSchema.extend({
-  status: z.enum(orderStatusEnum.enumValues).optional().catch(undefined),
+  status: z.enum(orderStatuses).optional().catch(undefined),
   q: z.string().trim().max(100).catch(''),
 });
 

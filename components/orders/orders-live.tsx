@@ -87,7 +87,7 @@ export function LiveStatusTabs({
                 {tab.label}
                 {search ? null : (
                   <span
-                    className={`tabular ml-1.5 text-xs ${active ? 'text-slate-300' : 'text-slate-400'}`}
+                    className={`tabular ml-1.5 text-xs ${active ? 'text-slate-300' : 'text-slate-500'}`}
                     data-testid="tab-count"
                   >
                     {format.number(tab.count)}
@@ -130,8 +130,15 @@ export function OrdersLive({
       </p>
     );
   return (
-    <div className="overflow-x-auto">
-      <table className="data-table" data-testid="orders-table" data-total={data.total} data-live={live}>
+    // `relative`: the screen-reader-only legends of the rows are clipped by this box, not by the page.
+    <div className="relative overflow-x-auto">
+      {/* On a phone each order is a card (phone-cards): number and status, customer and total, date and items. */}
+      <table
+        className="data-table phone-cards"
+        data-testid="orders-table"
+        data-total={data.total}
+        data-live={live}
+      >
         <thead>
           <tr>
             <th scope="col">{t('columns.number')}</th>
@@ -155,7 +162,7 @@ export function OrdersLive({
               data-order-number={order.number}
               data-status={order.status}
             >
-              <td className="font-medium whitespace-nowrap">
+              <td className="font-medium whitespace-nowrap max-sm:col-start-1 max-sm:row-start-1">
                 <Link
                   href={`/orders/${order.id}`}
                   className="text-brand-700 hover:text-brand-900 hover:underline"
@@ -163,22 +170,33 @@ export function OrdersLive({
                   {order.number}
                 </Link>
               </td>
-              <td className="max-w-64">
+              <td className="max-w-64 max-sm:col-start-1 max-sm:row-start-2 max-sm:max-w-none">
                 <span className="block truncate text-slate-900">{order.customerName}</span>
                 {order.customerCompany ? (
                   <span className="block truncate text-xs text-slate-500">{order.customerCompany}</span>
                 ) : null}
               </td>
-              <td>
+              <td className="max-sm:col-start-2 max-sm:row-start-1 max-sm:justify-self-end">
                 <LiveStatusBadge status={order.status} />
               </td>
-              <td className="tabular text-right text-slate-600">{format.number(order.itemCount)}</td>
-              <td className="tabular text-right font-medium whitespace-nowrap">
+              <td
+                className="tabular text-right text-slate-600 max-sm:col-start-2 max-sm:row-start-3 max-sm:text-xs"
+                data-testid="order-items"
+                data-label={t('columns.items')}
+              >
+                {format.number(order.itemCount)}
+              </td>
+              <td
+                className="tabular text-right font-medium whitespace-nowrap max-sm:col-start-2 max-sm:row-start-2 max-sm:self-start"
+                data-testid="order-total"
+              >
                 {format.price(order.totalMinor)}
               </td>
-              <td className="whitespace-nowrap text-slate-500">{format.date(order.createdAt)}</td>
+              <td className="whitespace-nowrap text-slate-500 max-sm:col-start-1 max-sm:row-start-3 max-sm:text-xs">
+                {format.date(order.createdAt)}
+              </td>
               {canWrite ? (
-                <td className="whitespace-nowrap">
+                <td className="whitespace-nowrap max-sm:col-span-2 max-sm:row-start-4 max-sm:whitespace-normal max-sm:empty:hidden">
                   <StatusControl orderId={order.id} number={order.number} status={order.status} compact />
                 </td>
               ) : null}

@@ -43,7 +43,7 @@ export function StatusControl({
   const next = orderTransitions[status];
 
   if (next.length === 0)
-    return compact ? null : <span className="text-xs text-slate-400">{t('live:orders.final')}</span>;
+    return compact ? null : <span className="text-xs text-slate-500">{t('live:orders.final')}</span>;
 
   /** Someone holding the status lock in the order editor is named; other refusals as every catalog form says them. */
   function refusal(error: Parameters<typeof describeError>[0]): string {
@@ -72,7 +72,7 @@ export function StatusControl({
 
   return (
     <fieldset
-      className="inline-flex flex-wrap items-center gap-1"
+      className="inline-flex min-w-0 flex-wrap items-center gap-1 max-sm:gap-2"
       disabled={pending}
       data-testid="status-control"
       data-order-status={status}
@@ -85,7 +85,7 @@ export function StatusControl({
           onClick={() => move(to)}
           data-to={to}
           title={t('live:orders.moveTo', { status: t(`common:orderStatus.${to}`) })}
-          className={`btn border border-slate-200 bg-white ${compact ? 'px-2 py-0.5 text-xs' : 'px-3 py-1.5'} ${tones[to] ?? 'text-slate-700 hover:bg-slate-50'}`}
+          className={`btn border border-slate-200 bg-white ${compact ? 'px-2 py-0.5 text-xs max-sm:px-3 max-sm:py-1.5' : 'px-3 py-1.5'} ${tones[to] ?? 'text-slate-700 hover:bg-slate-50'}`}
         >
           {compact
             ? `→ ${t(`common:orderStatus.${to}`)}`

@@ -43,7 +43,7 @@ export async function StatusTabs({
               >
                 {tab.label}
                 {showCounts ? (
-                  <span className={`tabular ml-1.5 text-xs ${active ? 'text-slate-300' : 'text-slate-400'}`}>
+                  <span className={`tabular ml-1.5 text-xs ${active ? 'text-slate-300' : 'text-slate-500'}`}>
                     {format.number(countOf(tab.status))}
                   </span>
                 ) : null}

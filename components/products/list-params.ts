@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pageRequestSchema } from '@/lib/db/queries/pagination';
+import { pageRequestSchema } from '@/lib/http/page-request';
 
 type Raw = Record<string, string | string[] | undefined>;
 

@@ -14,12 +14,13 @@ export async function ProductFilters({
   const t = await getT('products');
   return (
     <>
-      <label className="min-w-0">
+      {/* On a phone the category takes a row of its own (the longest name is not cut off). */}
+      <label className="min-w-0 max-sm:basis-full">
         <span className="sr-only">{t('categoryFilter')}</span>
         <select
           name="category"
           defaultValue={category ?? ''}
-          className="field w-auto pr-8"
+          className="field pr-8 sm:w-auto"
           data-testid="category-filter"
         >
           <option value="">{t('allCategories')}</option>

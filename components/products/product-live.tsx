@@ -179,7 +179,7 @@ export function ProductLive({
         <CardHeader title={t('products:detail.description')} />
         <p className="px-5 py-4 text-sm whitespace-pre-wrap text-slate-800">
           {product.description || (
-            <span className="text-slate-400">{t('products:detail.noDescription')}</span>
+            <span className="text-slate-500">{t('products:detail.noDescription')}</span>
           )}
         </p>
       </Card>

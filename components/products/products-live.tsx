@@ -66,25 +66,41 @@ export function ProductsLive({
       </p>
     );
 
+  // The phone card's columns: a checkbox first for staff, then the main column and the right-hand one.
+  const col = canWrite
+    ? { main: 'max-sm:col-start-2', end: 'max-sm:col-start-3' }
+    : { main: 'max-sm:col-start-1', end: 'max-sm:col-start-2' };
   return (
     <>
       {canWrite && selected.length > 0 ? (
         <BulkToolbar ids={selected} onClear={() => setPicked(new Set())} />
       ) : null}
-      <div className="overflow-x-auto">
-        <table className="data-table" data-testid="products-table" data-total={data.total} data-live={live}>
+      <div className="relative overflow-x-auto">
+        {/* On a phone each product is a card (phone-cards): name and price, category and stock, SKU. */}
+        <table
+          className="data-table phone-cards"
+          data-testid="products-table"
+          data-total={data.total}
+          data-live={live}
+        >
           <thead>
             <tr>
               {canWrite ? (
-                <th scope="col" className="w-10">
-                  <input
-                    type="checkbox"
-                    aria-label={t('live:products.selectAll')}
-                    checked={allPicked}
-                    onChange={() => setPicked(allPicked ? new Set() : new Set(rows.map((r) => r.id)))}
-                    className="size-4 rounded border-slate-300 accent-brand-600"
-                    data-testid="select-all"
-                  />
+                <th scope="col" className="w-10 max-sm:w-auto" data-phone-keep>
+                  <label className="inline-flex items-center gap-3">
+                    <input
+                      type="checkbox"
+                      aria-label={t('live:products.selectAll')}
+                      checked={allPicked}
+                      onChange={() => setPicked(allPicked ? new Set() : new Set(rows.map((r) => r.id)))}
+                      className="size-4 rounded border-slate-300 accent-brand-600"
+                      data-testid="select-all"
+                    />
+                    {/* On a phone the column headers are gone: the box says what it does. */}
+                    <span aria-hidden className="sm:hidden">
+                      {t('live:products.selectAll')}
+                    </span>
+                  </label>
                 </th>
               ) : null}
               <th scope="col">{t('columns.name')}</th>
@@ -105,10 +121,10 @@ export function ProductsLive({
                 data-product-id={product.id}
                 data-sku={product.sku}
                 data-version={product.version}
-                className={`transition-colors duration-700 ${changed.has(product.id) ? 'bg-amber-50' : ''} ${picked.has(product.id) ? 'bg-brand-50/50' : ''}`}
+                className={`transition-colors duration-700 ${canWrite ? 'max-sm:grid-cols-[auto_minmax(0,1fr)_auto]' : ''} ${changed.has(product.id) ? 'bg-amber-50' : ''} ${picked.has(product.id) ? 'bg-brand-50/50' : ''}`}
               >
                 {canWrite ? (
-                  <td className="w-10">
+                  <td className="w-10 max-sm:col-start-1 max-sm:row-start-1 max-sm:w-auto">
                     <input
                       type="checkbox"
                       aria-label={t('live:products.selectRow', { name: product.name })}
@@ -119,7 +135,7 @@ export function ProductsLive({
                     />
                   </td>
                 ) : null}
-                <td className="font-medium">
+                <td className={`font-medium max-sm:row-start-1 ${col.main}`}>
                   <Link
                     href={`/products/${product.id}`}
                     className="text-slate-900 hover:text-brand-700 hover:underline"
@@ -134,9 +150,20 @@ export function ProductsLive({
                     />
                   </span>
                 </td>
-                <td className="font-mono text-xs whitespace-nowrap text-slate-500">{product.sku}</td>
-                <td className="whitespace-nowrap text-slate-600">{category(product.category)}</td>
-                <td className="text-right whitespace-nowrap">
+                <td
+                  className={`font-mono text-xs whitespace-nowrap text-slate-500 max-sm:row-start-3 ${col.main}`}
+                >
+                  {product.sku}
+                </td>
+                <td
+                  className={`whitespace-nowrap text-slate-600 max-sm:row-start-2 max-sm:truncate max-sm:text-xs ${col.main}`}
+                >
+                  {category(product.category)}
+                </td>
+                <td
+                  className={`text-right whitespace-nowrap max-sm:row-start-2 max-sm:text-sm ${col.end}`}
+                  data-label={t('columns.stock')}
+                >
                   <span className="inline-flex items-center justify-end gap-2">
                     <LiveStockBadge product={product} />
                     <span className="tabular" data-testid="stock">
@@ -144,7 +171,10 @@ export function ProductsLive({
                     </span>
                   </span>
                 </td>
-                <td className="tabular text-right font-medium whitespace-nowrap" data-testid="price">
+                <td
+                  className={`tabular text-right font-medium whitespace-nowrap max-sm:row-start-1 max-sm:self-start ${col.end}`}
+                  data-testid="price"
+                >
                   {format.price(product.priceMinor)}
                 </td>
               </tr>

@@ -238,7 +238,7 @@ export function ActivityFeed({ entityId, pageSize = 15 }: { entityId?: string; p
                 {typeof item.meta?.excerpt === 'string' ? (
                   <p className="mt-0.5 truncate text-xs text-slate-500">“{item.meta.excerpt}”</p>
                 ) : null}
-                <p className="mt-0.5 flex items-center gap-2 text-[11px] text-slate-400">
+                <p className="mt-0.5 flex items-center gap-2 text-[11px] text-slate-500">
                   <RelativeTime at={item.at} />
                   {changes.length > 0 ? (
                     <button

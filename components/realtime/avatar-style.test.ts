@@ -7,9 +7,21 @@ describe('initials', () => {
     ['anna', 'A'],
     ['  Olivia   Brown  ', 'OB'],
     ['Mary Ann Lee', 'ML'],
-    ['สมชาย ใจดี', 'สใ'],
+    ['Émile Zola', 'ÉZ'],
+    // Thai: first consonant of first and last name; the leading vowels ใ เ แ โ ไ are skipped.
+    ['สมชาย ใจดี', 'สจ'],
+    ['นภา ศรีสุข', 'นศ'],
     ['นภา', 'น'],
+    ['ไพโรจน์ เก่งกาจ', 'พก'],
+    ['แสงเดือน โพธิ์ทอง', 'สพ'],
+    ['เอกชัย', 'อ'],
+    ['โชติกา ใสสะอาด', 'ชส'],
+    // A cluster with a vowel or tone mark above or below gives its consonant, not the mark.
+    ['สุภาพร ที่ดี', 'สท'],
+    // A stray combining mark at the start (bad data) is never the initial.
+    ['\u0E48ก้อง', 'ก'],
     ['', '?'],
+    ['   ', '?'],
   ])('%j -> %s', (name, expected) => {
     expect(initials(name)).toBe(expected);
   });

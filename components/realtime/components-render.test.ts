@@ -58,7 +58,9 @@ describe('PresenceAvatars', () => {
 
 describe('ConnectionBadge', () => {
   it.each([
-    [{ status: 'open', connectionId: 'c', nodeId: 'n', openedAt: 0 }, 42.4, 0, 'Live 42 ms'],
+    [{ status: 'open', connectionId: 'c', nodeId: 'n', openedAt: 0 }, 42.4, 0, 'Live Good signal'],
+    [{ status: 'open', connectionId: 'c', nodeId: 'n', openedAt: 0 }, 560, 0, 'Live Slow signal'],
+    [{ status: 'open', connectionId: 'c', nodeId: 'n', openedAt: 0 }, null, 0, 'Live'],
     [{ status: 'connecting', attempt: 0 }, null, 0, 'Connecting…'],
     [
       { status: 'reconnecting', attempt: 2, nextAttemptAt: 4200 },

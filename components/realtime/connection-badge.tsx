@@ -1,11 +1,12 @@
 'use client';
 
 import { useTranslation } from 'react-i18next';
-import type { ConnectionState } from '@/lib/realtime/client';
+import { type ConnectionQuality, type ConnectionState, qualityOf } from '@/lib/realtime/client';
 import { closeEntryFor } from '@/lib/realtime/protocol/codes';
 
 export type ConnectionBadgeProps = {
   state: ConnectionState;
+  /** The rolling median of heartbeat round trips (ms), shown as a quality level; the figure is in the tooltip. */
   latency: number | null;
   queued: number;
   /** The current time, for the reconnect countdown. */
@@ -49,11 +50,17 @@ export function ConnectionBadge({
   let tone: keyof typeof tones = 'idle';
   let text = t('connection.idle');
   let detail: string | undefined;
+  let quality: ConnectionQuality | null = null;
   switch (state.status) {
     case 'open':
       tone = 'ok';
       text = t('connection.connected');
-      if (latency !== null) detail = t('connection.latency', { ms: Math.round(latency) });
+      quality = qualityOf(latency);
+      if (quality && latency !== null)
+        detail = t('connection.qualityDetail', {
+          quality: t(`connection.quality.${quality}`),
+          ms: Math.round(latency),
+        });
       break;
     case 'connecting':
       tone = 'wait';
@@ -107,9 +114,12 @@ export function ConnectionBadge({
       data-testid="connection-status"
     >
       <span aria-hidden className={`size-2 rounded-full ${dots[tone]}`} />
-      <span className={compact ? 'sr-only' : undefined}>{text}</span>
-      {detail && !compact && state.status === 'open' && (
-        <span className="tabular text-emerald-700/80">{detail}</span>
+      {/* On a phone a working connection is the dot and the bars; any other state says what it is. */}
+      <span className={compact ? 'sr-only' : tone === 'ok' ? 'sr-only sm:not-sr-only' : undefined}>
+        {text}
+      </span>
+      {quality && (
+        <SignalBars quality={quality} label={t(`connection.quality.${quality}`)} compact={compact} />
       )}
       {queuedText && <span className="tabular">{queuedText}</span>}
       {ended && (
@@ -130,6 +140,39 @@ export function ConnectionBadge({
           {t('connection.retry')}
         </button>
       )}
+    </span>
+  );
+}
+
+const filled: Record<ConnectionQuality, number> = { good: 3, fair: 2, poor: 1 };
+const barTone: Record<ConnectionQuality, string> = {
+  good: 'bg-emerald-600',
+  fair: 'bg-amber-500',
+  poor: 'bg-rose-500',
+};
+
+/** Three bars like a phone's signal: a level people read at a glance, steadier than a millisecond figure. */
+function SignalBars({
+  quality,
+  label,
+  compact,
+}: {
+  quality: ConnectionQuality;
+  label: string;
+  compact?: boolean;
+}) {
+  return (
+    <span className="inline-flex items-center gap-1" data-testid="connection-quality" data-quality={quality}>
+      <span aria-hidden className="inline-flex h-2.5 items-end gap-px">
+        {[1, 2, 3].map((bar) => (
+          <span
+            key={bar}
+            className={`w-[3px] rounded-sm ${bar <= filled[quality] ? barTone[quality] : 'bg-slate-300'}`}
+            style={{ height: `${bar * 33}%` }}
+          />
+        ))}
+      </span>
+      <span className={compact ? 'sr-only' : 'sr-only sm:not-sr-only'}>{label}</span>
     </span>
   );
 }

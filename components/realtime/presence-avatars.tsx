@@ -51,7 +51,7 @@ export function PresenceAvatars({
             <button
               type="button"
               aria-label={details.join(', ')}
-              className={`relative inline-flex ${size} cursor-default items-center justify-center rounded-full font-semibold text-white ring-2 ring-white ${colorFor(member.userId)} ${member.status === 'away' ? 'opacity-60' : ''}`}
+              className={`relative inline-flex ${size} cursor-default items-center justify-center rounded-full font-semibold text-white ring-2 ring-white ${colorFor(member.userId)}`}
             >
               <span aria-hidden>{initials(member.name)}</span>
               <span

@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
+import { Avatar } from '@/components/collab/avatar';
 import { RealtimeBoundary } from '@/components/collab/realtime-boundary';
 import { NotificationBell } from '@/components/notifications/notification-bell';
 import type { SessionUser } from '@/lib/auth/current-user';
@@ -40,7 +41,7 @@ export async function AppShell({
               <Link href="/" className="flex items-center gap-2.5">
                 <span
                   aria-hidden
-                  className="flex size-8 items-center justify-center rounded-lg bg-brand-500 text-sm font-bold"
+                  className="flex size-8 items-center justify-center rounded-lg bg-brand-600 text-sm font-bold"
                 >
                   OS
                 </span>
@@ -76,8 +77,9 @@ export async function AppShell({
               <div data-slot="realtime" className="flex items-center gap-2 empty:hidden">
                 {realtimeSlot}
               </div>
-              <div className="flex items-center gap-3 lg:hidden">
-                <span className="text-right text-xs leading-tight">
+              <div className="flex items-center gap-2 lg:hidden">
+                <Avatar userId={user.id} name={user.name} decorative />
+                <span className="hidden text-xs leading-tight sm:block">
                   <span className="block font-medium text-slate-900" data-testid="current-user-name-compact">
                     {user.name}
                   </span>

@@ -34,7 +34,7 @@ export function LanguageSwitch({ tone = 'dark' }: { tone?: 'dark' | 'light' }) {
         const selectedClass =
           tone === 'dark' ? 'bg-white text-slate-900' : 'bg-white text-slate-900 shadow-xs';
         const idleClass =
-          tone === 'dark' ? 'text-slate-300 hover:text-white' : 'text-slate-500 hover:text-slate-900';
+          tone === 'dark' ? 'text-slate-300 hover:text-white' : 'text-slate-600 hover:text-slate-900';
         return (
           <button
             key={locale}

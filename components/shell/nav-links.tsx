@@ -6,13 +6,16 @@ import { useTranslation } from 'react-i18next';
 import { NavIcon } from './nav-icon';
 import { isActive, type NavItem } from './nav-items';
 
-/** The navigation list; highlights the current section. Horizontal on small screens, a column on large ones. */
+/**
+ * The navigation list; highlights the current section. Rows on small screens (wrapping, so no item is cut off at
+ * the edge of a phone), a column on large ones.
+ */
 export function NavLinks({ items }: { items: NavItem[] }) {
   const { t } = useTranslation('common');
   const pathname = usePathname();
   return (
     <nav aria-label={t('nav.label')}>
-      <ul className="flex gap-1 overflow-x-auto lg:flex-col lg:overflow-visible">
+      <ul className="flex flex-wrap gap-1 lg:flex-col">
         {items.map((item) => {
           const active = isActive(item, pathname);
           return (

@@ -13,7 +13,7 @@ export function EmptyState({
     <div className="flex flex-col items-center gap-2 px-6 py-14 text-center">
       <div
         aria-hidden
-        className="mb-1 flex size-10 items-center justify-center rounded-full bg-slate-100 text-slate-400"
+        className="mb-1 flex size-10 items-center justify-center rounded-full bg-slate-100 text-slate-500"
       >
         ∅
       </div>

@@ -28,11 +28,14 @@ export async function SearchForm({
         {Object.entries(hidden).map(([name, value]) =>
           value ? <input key={name} type="hidden" name={name} value={value} /> : null,
         )}
-        <label className="relative min-w-0 flex-1 sm:w-72 sm:flex-none">
+        {/* On a phone, with filters beside it, the search takes a row of its own. */}
+        <label
+          className={`relative min-w-0 flex-1 sm:w-72 sm:flex-none ${children ? 'max-sm:basis-full' : ''}`}
+        >
           <span className="sr-only">{t('search.placeholder')}</span>
           <span
             aria-hidden
-            className="pointer-events-none absolute inset-y-0 left-3 flex items-center text-slate-400"
+            className="pointer-events-none absolute inset-y-0 left-3 flex items-center text-slate-500"
           >
             ⌕
           </span>

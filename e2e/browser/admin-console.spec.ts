@@ -111,6 +111,51 @@ for (const locale of ['en', 'th'] as const) {
   });
 }
 
+test('a second admin’s open console shows the first admin’s invite, role change and deactivation at once', async ({
+  browser,
+}) => {
+  const l = localeFile<Admin>('en', 'admin');
+  const { page } = await person(browser, 'admin@siam.example', 'en');
+  await page.goto(appUrl('/admin'));
+  // A second admin, signed in on their own browser with the console open.
+  const deputyEmail = `deputy-${randomBytes(3).toString('hex')}@siam.example`;
+  const created = await page.request.post(appUrl('/api/admin/users'), {
+    data: {
+      name: `Deputy ${randomBytes(2).toString('hex')}`,
+      email: deputyEmail,
+      role: 'admin',
+      locale: 'en',
+    },
+  });
+  expect(created.status()).toBe(201);
+  const { temporaryPassword } = (await created.json()) as { temporaryPassword: string };
+  const deputyContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const deputy = await deputyContext.newPage();
+  await signIn(deputy, deputyEmail, temporaryPassword);
+  await deputy.goto(appUrl('/admin'));
+  await expect(deputy.getByTestId('admin-users')).toBeVisible();
+
+  const name = `Live ${randomBytes(2).toString('hex')}`;
+  const email = `live-${randomBytes(3).toString('hex')}@siam.example`;
+  const form = page.getByTestId('invite-form');
+  await form.getByLabel(l.invite.name).fill(name);
+  await form.getByLabel(l.invite.email).fill(email);
+  await form.getByLabel(l.invite.role).selectOption('viewer');
+  await form.getByRole('button', { name: l.invite.submit }).click();
+  const theirRow = deputy.locator(`tr[data-email="${email}"]`);
+  await expect(theirRow).toBeVisible();
+  await expect(theirRow.getByTestId('role-select')).toHaveValue('viewer');
+
+  const row = page.locator(`tr[data-email="${email}"]`);
+  await row.getByTestId('role-select').selectOption('sales');
+  await expect(theirRow.getByTestId('role-select')).toHaveValue('sales');
+
+  await row.getByRole('button', { name: l.users.deactivate }).click();
+  await row.getByTestId('confirm-action').click();
+  await expect(theirRow).toContainText(l.users.deactivated);
+  await deputyContext.close();
+});
+
 test('a sales person gets 403 on the admin pages and sees no admin navigation', async ({ browser }) => {
   const { page } = await person(browser, 'napa@siam.example', 'en');
   for (const path of ['/admin', '/admin/audit', '/admin/conflicts']) {

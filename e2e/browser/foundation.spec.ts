@@ -121,7 +121,9 @@ test("a user of the second tenant never sees the first tenant's orders", async (
     const foreign = await second.page.request.get(appUrl(`/api/orders/${siamOrder.id}`));
     expect(foreign.status()).toBe(404);
     const body = await foreign.text();
-    expect(JSON.parse(body)).toEqual({ error: { code: 'NOT_FOUND', message: 'Not found' } });
+    expect(JSON.parse(body)).toEqual({
+      error: { code: 'NOT_FOUND', message: 'Not found', i18n: 'errors.notFound' },
+    });
     expect(body).not.toContain(siamOrder.number);
 
     // The order page says "not found" too, while the owner sees it.

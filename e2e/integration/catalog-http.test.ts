@@ -1,6 +1,7 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../lib/db/create-db';
-import type { Order, Product } from '../../lib/db/schema';
+import { customers, type Order, type Product } from '../../lib/db/schema';
 import { type AppServer, type AppServerWithFixtures, startAppServerWith } from '../support/app-server';
 import { insertOrder, insertProduct, seededActors } from '../support/catalog-fixtures';
 import { postgresAvailable } from '../support/services';
@@ -25,6 +26,8 @@ type Fixtures = {
   pendingOrder: Order;
   scarce: Product;
   racing: Order[];
+  customerId: string;
+  theirCustomerId: string;
 };
 
 async function prepare(db: Db): Promise<Fixtures> {
@@ -48,6 +51,10 @@ async function prepare(db: Db): Promise<Fixtures> {
     pendingOrder: await insertOrder(db, tenant, [{ productId: used.id, quantity: 3 }]),
     scarce,
     racing,
+    customerId: (await db.select().from(customers).where(eq(customers.tenantId, tenant)).limit(1))[0]!.id,
+    theirCustomerId: (
+      await db.select().from(customers).where(eq(customers.tenantId, actors.otherAdmin.tenantId)).limit(1)
+    )[0]!.id,
   };
 }
 
@@ -279,6 +286,60 @@ function catalogHttp(kind: TestDbKind) {
       (await call('POST', `/api/orders/${fx.pendingOrder.id}/status`, 'otherAdmin', { status: 'cancelled' }))
         .status,
     ).toBe(404);
+  });
+
+  it('creates a draft order (201) and refuses anonymous (401), viewers (403), bad input (400) and other tenants (404)', async () => {
+    const lines = [{ productId: fx.used.id, quantity: 2 }];
+    expect((await call('POST', '/api/orders', undefined, { customerId: fx.customerId, lines })).status).toBe(
+      401,
+    );
+    expect(await call('POST', '/api/orders', 'viewer', { customerId: fx.customerId, lines })).toMatchObject({
+      status: 403,
+      json: { error: { code: 'FORBIDDEN' } },
+    });
+    const invalid = await call('POST', '/api/orders', 'sales', { customerId: fx.customerId, lines: [] });
+    expect(invalid).toMatchObject({ status: 400, json: { error: { code: 'VALIDATION' } } });
+    expect(Object.keys(invalid.json.error.details.fields)).toEqual(['lines']);
+    expect(await call('POST', '/api/orders', 'sales', undefined, '{"customerId": ')).toMatchObject({
+      status: 400,
+      json: { error: { code: 'VALIDATION' } },
+    });
+    expect(
+      await call('POST', '/api/orders', 'sales', { customerId: fx.theirCustomerId, lines }),
+    ).toMatchObject({ status: 404, json: { error: { code: 'NOT_FOUND' } } });
+    expect(
+      await call('POST', '/api/orders', 'sales', {
+        customerId: fx.customerId,
+        lines: [{ productId: fx.theirs.id, quantity: 1 }],
+      }),
+    ).toMatchObject({
+      status: 422,
+      json: { error: { code: 'VALIDATION', details: { reason: 'unknown_products' } } },
+    });
+    const viewer = await openFrames(server.url, cookies.viewer!);
+    try {
+      expect(await viewer.subscribe('orders')).toMatchObject({ type: 'subscribed' });
+      const created = await call('POST', '/api/orders', 'sales', {
+        customerId: fx.customerId,
+        lines,
+        notes: 'REST',
+      });
+      expect(created).toMatchObject({ status: 201, json: { status: 'draft', itemCount: 2, version: 1 } });
+      const event = await viewer.next(
+        (f) => f.type === 'event' && f.event === 'order.created' && f.data?.id === created.json.id,
+      );
+      expect(event).toMatchObject({
+        channel: 'orders',
+        data: {
+          order: { id: created.json.id, status: 'draft', itemCount: 2 },
+          actor: { id: fx.actors.sales.id },
+        },
+      });
+      const listed = await call('GET', '/api/orders?status=draft&pageSize=100', 'viewer');
+      expect(JSON.stringify(listed.json)).toContain(String(created.json.id));
+    } finally {
+      viewer.close();
+    }
   });
 
   describe('through the hub', () => {

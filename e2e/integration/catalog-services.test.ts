@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Catalog, createCatalog } from '../../lib/catalog';
 import { customers, products } from '../../lib/db/schema';
 import type { Logger } from '../../lib/logger';
+import { createOutboxRelay } from '../../lib/outbox/relay';
 import { createMemoryLockStore } from '../../lib/sync/service/locks/memory-lock-store';
 import { createSyncService } from '../../lib/sync/service/sync-service';
 import {
@@ -25,8 +26,15 @@ function catalogServices(kind: TestDbKind) {
   beforeAll(async () => {
     database = await createTestDatabase(kind);
     const locks = createMemoryLockStore();
-    const sync = createSyncService({ database, locks, publish: events.publish });
-    catalog = createCatalog({ db: database.db, publish: events.publish, sync });
+    // Writes that commit their events through the outbox reach the same recorder through a relay.
+    const outbox = createOutboxRelay({ db: database.db, publish: events.publish });
+    const sync = createSyncService({
+      database,
+      locks,
+      publish: events.publish,
+      flushOutbox: () => outbox.flush(),
+    });
+    catalog = createCatalog({ db: database.db, publish: events.publish, sync, outbox });
     actors = await seededActors(database.db);
   });
   afterAll(async () => {
@@ -392,6 +400,119 @@ function catalogServices(kind: TestDbKind) {
       expect(theirs).toMatchObject({ ok: true, value: { total: 0 } });
       const [row] = await database.db.select().from(customers).where(eq(customers.id, created.value.id));
       expect(row?.tenantId).toBe(actors.sales.tenantId);
+    });
+  });
+
+  describe('order creation', () => {
+    it("creates a draft at today's prices, numbered after the last, and publishes order.created", async () => {
+      const tenantId = actors.sales.tenantId;
+      const [customer] = await database.db.select().from(customers).where(eq(customers.tenantId, tenantId));
+      const a = await insertProduct(database.db, tenantId, { stock: 5, priceMinor: 12_000 });
+      const b = await insertProduct(database.db, tenantId, { stock: 0, priceMinor: 999 });
+      const created = await catalog.orders.create(actors.sales, {
+        customerId: customer!.id,
+        notes: 'Deliver before noon',
+        lines: [
+          { productId: a.id, quantity: 2 },
+          { productId: b.id, quantity: 3 },
+        ],
+      });
+      expect(created).toMatchObject({
+        ok: true,
+        value: {
+          status: 'draft',
+          customerId: customer!.id,
+          customerName: customer!.name,
+          itemCount: 5,
+          totalMinor: 2 * 12_000 + 3 * 999,
+          version: 1,
+        },
+      });
+      if (!created.ok) return;
+      expect(created.value.number).toMatch(/SO-\d+$/);
+      const [event] = events.of('order.created', 'orders');
+      expect(event).toMatchObject({
+        tenantId,
+        actor: { id: actors.sales.id },
+        data: { id: created.value.id, version: 1, fields: [], order: created.value },
+      });
+      const again = await catalog.orders.create(actors.admin, {
+        customerId: customer!.id,
+        lines: [{ productId: a.id, quantity: 1 }],
+      });
+      if (!again.ok) throw new Error('second order refused');
+      const n = (number: string) => Number(/(\d+)$/.exec(number)?.[1]);
+      expect(n(again.value.number)).toBe(n(created.value.number) + 1);
+      // The draft reserves nothing.
+      expect((await readProduct(database.db, tenantId, a.id))?.reserved).toBe(0);
+    });
+
+    it("refuses viewers, bad input, other tenants' customers and unknown products, publishing nothing", async () => {
+      const tenantId = actors.sales.tenantId;
+      const [customer] = await database.db.select().from(customers).where(eq(customers.tenantId, tenantId));
+      const [theirs] = await database.db
+        .select()
+        .from(customers)
+        .where(eq(customers.tenantId, actors.otherAdmin.tenantId));
+      const product = await insertProduct(database.db, tenantId, { stock: 5 });
+      const line = { productId: product.id, quantity: 1 };
+      expect(
+        await catalog.orders.create(actors.viewer, { customerId: customer!.id, lines: [line] }),
+      ).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', status: 403 } });
+      const invalid = await catalog.orders.create(actors.sales, {
+        customerId: 'nope',
+        lines: [{ productId: product.id, quantity: 0 }],
+        extra: true,
+      });
+      expect(invalid).toMatchObject({ ok: false, error: { code: 'VALIDATION', status: 400 } });
+      if (invalid.ok) return;
+      expect(Object.keys(invalid.error.details?.fields as object)).toEqual(
+        expect.arrayContaining(['customerId', 'lines.0.quantity', '_']),
+      );
+      expect(
+        await catalog.orders.create(actors.sales, { customerId: customer!.id, lines: [] }),
+      ).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+      expect(
+        await catalog.orders.create(actors.sales, { customerId: theirs!.id, lines: [line] }),
+      ).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', status: 404 } });
+      const foreign = await insertProduct(database.db, actors.otherAdmin.tenantId, { stock: 5 });
+      expect(
+        await catalog.orders.create(actors.sales, {
+          customerId: customer!.id,
+          lines: [line, { productId: foreign.id, quantity: 1 }],
+        }),
+      ).toMatchObject({
+        ok: false,
+        error: {
+          code: 'VALIDATION',
+          status: 422,
+          details: { reason: 'unknown_products', ids: [foreign.id] },
+        },
+      });
+      expect(events.published).toHaveLength(0);
+    });
+
+    it('announces a status change to the lists as order.updated with the row after it', async () => {
+      const tenantId = actors.sales.tenantId;
+      const product = await insertProduct(database.db, tenantId, { stock: 10 });
+      const order = await insertOrder(
+        database.db,
+        tenantId,
+        [{ productId: product.id, quantity: 2 }],
+        'pending',
+      );
+      const moved = await catalog.orders.changeStatus(actors.sales, order.id, { status: 'confirmed' });
+      expect(moved.ok).toBe(true);
+      expect(events.of('order.updated', 'orders')).toEqual([
+        expect.objectContaining({
+          data: expect.objectContaining({
+            id: order.id,
+            version: 2,
+            fields: ['status'],
+            order: expect.objectContaining({ status: 'confirmed', itemCount: 2, version: 2 }),
+          }),
+        }),
+      ]);
     });
   });
 

@@ -1,10 +1,12 @@
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { createDb } from '../../lib/db/create-db';
 import { findUserForSignIn } from '../../lib/db/queries/users';
 import { customers, orders, products } from '../../lib/db/schema';
 import { type RunningServer, startServer } from '../../lib/server/start';
+import { encodeActionArgs } from '../support/action-reply';
 import { type AppServer, appDirectory, startAppServer } from '../support/app-server';
 import { postgresAvailable, redisAvailable, TEST_POSTGRES_URL } from '../support/services';
 import { TcpProxy } from '../support/tcp-proxy';
@@ -19,6 +21,33 @@ const withPostgres = await postgresAvailable();
 const withRedis = await redisAvailable();
 
 type Own = { order: string; product: string; customer: string; self: string };
+
+/** How a WebSocket upgrade is answered: opened, or refused with an HTTP status and the body's error code. */
+function upgradeAnswer(url: string, cookie: string): Promise<{ status: number; code?: string } | 'open'> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { headers: { cookie } });
+    ws.once('open', () => {
+      ws.close();
+      resolve('open');
+    });
+    ws.once('unexpected-response', (_request, response) => {
+      let body = '';
+      response.on('data', (chunk: Buffer) => {
+        body += chunk.toString();
+      });
+      response.on('end', () => {
+        const parsed = JSON.parse(body || '{}') as { error?: { code?: string } };
+        resolve({
+          status: response.statusCode ?? 0,
+          ...(parsed.error?.code ? { code: parsed.error.code } : {}),
+        });
+      });
+    });
+    ws.once('error', (error) => {
+      if (!/Unexpected server response/.test(error.message)) reject(error);
+    });
+  });
+}
 
 /** Every RPC with the caller's own ids (the tenant sweep's generator), answered while a backend is down. */
 async function everyRpc(node: RunningServer, client: TestClient, own: Own) {
@@ -150,37 +179,7 @@ describe.skipIf(!withPostgres)('faults: the database goes away', () => {
       for (const method of ['sync.open', 'sync.push', 'comments.list'])
         expect(answers.find((a) => a.method === method)?.code).toBe('UNAVAILABLE');
 
-      const ids = { ...ownIds(own), ownConnection: 'none' };
-      const rest: { request: string; status: number; code: unknown }[] = [];
-      for (const route of apiRoutes()) {
-        for (const method of route.methods) {
-          const attack = restAttacks[route.path]?.[method]?.(ids)[0] ?? {};
-          let path = route.path;
-          for (const [, segment] of route.path.matchAll(/\[(\w+)\]/g)) {
-            const kind = segmentKind(route.path, segment!);
-            const value = kind === 'connection' || !kind ? 'none' : ids.b[kind];
-            path = path.replace(`[${segment}]`, value);
-          }
-          const response = await fetch(`${app.url}${path}`, {
-            method,
-            headers: {
-              cookie,
-              ...(attack.form
-                ? { 'content-type': 'application/x-www-form-urlencoded' }
-                : { 'content-type': 'application/json' }),
-            },
-            ...(method === 'GET'
-              ? {}
-              : {
-                  body: attack.form
-                    ? new URLSearchParams(attack.form).toString()
-                    : JSON.stringify(attack.json ?? {}),
-                }),
-          });
-          const body = (await response.json().catch(() => null)) as { error?: { code?: string } } | null;
-          rest.push({ request: `${method} ${route.path}`, status: response.status, code: body?.error?.code });
-        }
-      }
+      const rest = await everyRoute(app, cookie, own);
       const notUnavailable = rest.filter(
         (r) => r.status !== 503 || (r.request !== 'GET /api/health' && r.code !== 'UNAVAILABLE'),
       );
@@ -188,10 +187,16 @@ describe.skipIf(!withPostgres)('faults: the database goes away', () => {
 
       const actions: { name: string; status: number; unavailable: boolean }[] = [];
       for (const action of builtActions(appDirectory())) {
-        // signOut needs nothing but the cookie. signIn takes (state, FormData), which this raw call does not encode
-        // the way React does (its form arrives empty): its 'unavailable' answer is not proven here.
-        if (action.name === 'signOut' || action.name === 'signIn') continue;
-        const body = JSON.stringify(action.name === 'setLocale' ? ['th'] : [own.product, {}]);
+        // signOut needs nothing but the cookie (and no database).
+        if (action.name === 'signOut') continue;
+        // signIn takes (state, FormData), encoded as React's client does; it answers the form's state.
+        const form = new FormData();
+        form.set('email', 'anna@siam.example');
+        form.set('password', 'demo1234');
+        const body =
+          action.name === 'signIn'
+            ? await encodeActionArgs([{ error: null, email: '' }, form])
+            : JSON.stringify(action.name === 'setLocale' ? ['th'] : [own.product, {}]);
         const response = await fetch(`${app.url}${action.page}`, {
           method: 'POST',
           headers: {
@@ -199,7 +204,7 @@ describe.skipIf(!withPostgres)('faults: the database goes away', () => {
             'next-action': action.id,
             accept: 'text/x-component',
             origin: app.url,
-            'content-type': 'text/plain;charset=UTF-8',
+            ...(typeof body === 'string' ? { 'content-type': 'text/plain;charset=UTF-8' } : {}),
           },
           body,
           redirect: 'manual',
@@ -208,10 +213,17 @@ describe.skipIf(!withPostgres)('faults: the database goes away', () => {
         actions.push({
           name: action.name,
           status: response.status,
-          unavailable: text.includes('UNAVAILABLE'),
+          unavailable: text.includes(action.name === 'signIn' ? '"error":"unavailable"' : 'UNAVAILABLE'),
         });
       }
       expect(actions.filter((a) => a.status >= 500 || !a.unavailable)).toEqual([]);
+
+      // A socket of a user this node has not read yet: the upgrade is answered at once with 503 UNAVAILABLE
+      // (the client retries), on the bare node and on the built app.
+      const viewer = await sessionCookie(database, 'viewer@siam.example');
+      const refused = { status: 503, code: 'UNAVAILABLE' };
+      expect(await upgradeAnswer(wsUrl(node), viewer)).toEqual(refused);
+      expect(await upgradeAnswer(`${app.url.replace('http', 'ws')}/ws?v=1`, viewer)).toEqual(refused);
     } finally {
       await proxy.start();
     }
@@ -233,6 +245,42 @@ describe.skipIf(!withPostgres)('faults: the database goes away', () => {
     expect(uncaught).toEqual([]);
   });
 });
+
+/** Every route handler under app/api with every method it exports, with the caller's own ids. */
+async function everyRoute(app: AppServer, cookie: string, own: Own) {
+  const ids = { ...ownIds(own), ownConnection: 'none' };
+  const rest: { request: string; status: number; code: unknown }[] = [];
+  for (const route of apiRoutes()) {
+    for (const method of route.methods) {
+      const attack = restAttacks[route.path]?.[method]?.(ids)[0] ?? {};
+      let path = route.path;
+      for (const [, segment] of route.path.matchAll(/\[(\w+)\]/g)) {
+        const kind = segmentKind(route.path, segment!);
+        const value = kind === 'connection' || !kind ? 'none' : ids.b[kind];
+        path = path.replace(`[${segment}]`, value);
+      }
+      const response = await fetch(`${app.url}${path}`, {
+        method,
+        headers: {
+          cookie,
+          ...(attack.form
+            ? { 'content-type': 'application/x-www-form-urlencoded' }
+            : { 'content-type': 'application/json' }),
+        },
+        ...(method === 'GET'
+          ? {}
+          : {
+              body: attack.form
+                ? new URLSearchParams(attack.form).toString()
+                : JSON.stringify(attack.json ?? {}),
+            }),
+      });
+      const body = (await response.json().catch(() => null)) as { error?: { code?: string } } | null;
+      rest.push({ request: `${method} ${route.path}`, status: response.status, code: body?.error?.code });
+    }
+  }
+  return rest;
+}
 
 function ownIds(own: Own): Omit<SweepIds, 'ownConnection'> {
   const b = {
@@ -270,6 +318,7 @@ describe.skipIf(!withPostgres || !withRedis)('faults: Redis goes away', () => {
   let database: TestDatabase;
   let redis: ScratchRedis;
   let node: RunningServer;
+  let app: AppServer;
   let cookie: string;
   let own: Own;
 
@@ -282,13 +331,27 @@ describe.skipIf(!withPostgres || !withRedis)('faults: Redis goes away', () => {
       withNext: false,
       database: await createDb({ databaseUrl: database.databaseUrl }),
     });
+    app = await startAppServer({
+      databaseUrl: database.databaseUrl!,
+      secret: TEST_SECRET,
+      env: { REDIS_URL: redis.url, REDIS_PREFIX: 'faults-app' },
+    });
     cookie = await sessionCookie(database, 'anna@siam.example');
     const anna = (await findUserForSignIn(database.db, 'anna@siam.example'))!;
     const [order] = await database.db.select().from(orders).where(sql`${orders.tenantId} = ${anna.tenantId}`);
-    own = { order: order!.id, product: order!.id, customer: order!.id, self: anna.id };
+    const [product] = await database.db
+      .select()
+      .from(products)
+      .where(sql`${products.tenantId} = ${anna.tenantId}`);
+    const [customer] = await database.db
+      .select()
+      .from(customers)
+      .where(sql`${customers.tenantId} = ${anna.tenantId}`);
+    own = { order: order!.id, product: product!.id, customer: customer!.id, self: anna.id };
   }, 300_000);
 
   afterAll(async () => {
+    await app?.stop();
     await node?.close();
     await redis?.kill();
     await database?.drop();
@@ -316,6 +379,15 @@ describe.skipIf(!withPostgres || !withRedis)('faults: Redis goes away', () => {
       params: { entityId: own.order, section: 'shipping' },
     });
     expect(pushed).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
+    // Every route of the built app on the same dead Redis: what needs it answers 503 UNAVAILABLE, nothing 500.
+    const rest = await everyRoute(app, cookie, own);
+    expect(
+      rest.filter(
+        (r) =>
+          r.status >= 500 &&
+          !(r.status === 503 && (r.code === 'UNAVAILABLE' || r.request === 'GET /api/health')),
+      ),
+    ).toEqual([]);
     await redis.start();
     await expect
       .poll(async () => {

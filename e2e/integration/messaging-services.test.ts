@@ -80,6 +80,13 @@ describe.each(kinds)('messaging services on %s', (kind) => {
         .map((p) => p.channel)
         .sort(),
     ).toEqual([`user:${napa.id}`, `user:${admin.id}`].sort());
+    // The sender's own tabs hear of it too (her conversation list), with nothing unread for her.
+    expect(rt.published.filter((p) => p.event === 'conversation.updated')).toEqual([
+      expect.objectContaining({
+        channel: `user:${anna.id}`,
+        data: expect.objectContaining({ conversationId: group.id, unread: 0 }),
+      }),
+    ]);
     // napa is not looking at the conversation: a notification; the admin is looking: none.
     const notified = rt.published.filter((p) => p.event === 'notification').map((p) => p.channel);
     expect(notified).toEqual([`user:${napa.id}`]);

@@ -1,11 +1,13 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { loadSyncedOrder } from '../../lib/db/queries/order-writes';
 import { entityChanges, syncConflicts } from '../../lib/db/schema';
+import { createRealtimeSyncManager } from '../../lib/sync/client/realtime-sync-manager';
 import { defaultOrderPolicy, type OrderPolicy } from '../../lib/sync/policy';
 import { insertOrder } from '../support/catalog-fixtures';
 import { type FuzzCluster, plainManager, startFuzzCluster } from '../support/sync-fuzz';
-import { FuzzClient } from '../support/sync-fuzz/client';
+import { FuzzClient, type ManagerFactory } from '../support/sync-fuzz/client';
 
 /**
  * Failures the sync fuzz (sync-fuzz.test.ts) found, each reduced to the few steps that show it, over the real
@@ -20,7 +22,41 @@ describe('sync fuzz regressions', () => {
   });
   afterAll(() => cluster?.close());
 
-  async function openOrder(policy: OrderPolicy) {
+  /**
+   * A manager whose transport can hold a request before it goes out (`before`) or its answer after the server
+   * gave it (`after`), per RPC method, until released: the real server still does the work.
+   */
+  function gatedManager() {
+    const gates = { before: new Map<string, Promise<void>>(), after: new Map<string, Promise<void>>() };
+    const answered = new Set<string>();
+    const hold = (when: 'before' | 'after', method: string) => {
+      let release = () => {};
+      gates[when].set(method, new Promise<void>((resolve) => (release = resolve)));
+      return () => {
+        gates[when].delete(method);
+        release();
+      };
+    };
+    const factory: ManagerFactory = (options) =>
+      createRealtimeSyncManager({
+        ...options,
+        transport: {
+          async rpc<T>(method: string, params: unknown) {
+            await gates.before.get(method);
+            const reply = await options.transport.rpc<T>(method, params);
+            answered.add(method);
+            await gates.after.get(method);
+            return reply;
+          },
+          subscribe: (channel, listener, onReset) => options.transport.subscribe(channel, listener, onReset),
+          onConnectionChange: (listener) => options.transport.onConnectionChange(listener),
+          isConnected: () => options.transport.isConnected(),
+        },
+      });
+    return { factory, hold, answered };
+  }
+
+  async function openOrder(policy: OrderPolicy, annaManager: ManagerFactory = plainManager) {
     const order = await insertOrder(
       cluster.database.db,
       cluster.tenantId,
@@ -34,7 +70,7 @@ describe('sync fuzz regressions', () => {
         entityId: order.id,
         random: () => 0,
         newId: () => `regression-${index}-${++n}`,
-        createManager: plainManager,
+        createManager: index === 0 ? annaManager : plainManager,
         observe: () => {},
       });
     const admin = client(9, cluster.admin);
@@ -121,4 +157,167 @@ describe('sync fuzz regressions', () => {
     expect(napa.manager.getSnapshot().doc!.notes).toBe(notes);
     for (const c of all) await c.close();
   });
+
+  // Seeds 3 and 5 of `crdt` (two nodes) and 102 and 104 (one node): edits made while the client's reopen was
+  // waiting for its answer were dropped when the answer came (the edits were read before the request went
+  // out, and everything pending was cleared after), so a marker typed then never reached the server.
+  it('notes typed while a reopen waits for its answer are kept', async () => {
+    const gated = gatedManager();
+    const { anna, napa, all } = await openOrder(defaultOrderPolicy, gated.factory);
+    const settled = () =>
+      all.every((c) => c.manager.isSettled() && c.manager.getSnapshot().syncState === 'synced') &&
+      new Set(all.map((c) => c.manager.getSnapshot().version)).size === 1;
+    // Notes longer than the server takes are refused as a whole, and her manager reopens the order.
+    const releaseOpen = gated.hold('after', 'sync.open');
+    gated.answered.delete('sync.open');
+    anna.manager.pushChange('notes', 'x'.repeat(20_001));
+    await expect.poll(() => gated.answered.has('sync.open'), wait).toBe(true);
+    expect(anna.manager.getSnapshot().syncState).toBe('opening');
+    // She keeps typing while the answer is on its way.
+    const address = anna.manager.getSnapshot().doc!.shippingAddress;
+    anna.manager.pushChange('notes', `${anna.manager.getSnapshot().doc!.notes}{a.2} 👩‍💻`);
+    anna.manager.pushChange('shippingAddress', { ...address, city: 'Typed while opening' });
+    releaseOpen();
+    await expect.poll(settled, wait).toBe(true);
+    const notes = napa.manager.getSnapshot().doc!.notes;
+    expect(notes.split('{a.2}').length - 1, `{a.2} once in ${JSON.stringify(notes)}`).toBe(1);
+    expect(napa.manager.getSnapshot().doc!.shippingAddress.city).toBe('Typed while opening');
+    expect(anna.manager.getSnapshot().doc!.notes).toBe(notes);
+    for (const c of all) await c.close();
+  });
+
+  // D8 (lock-based notes): her edit queued while her push was held; the lock went to Napa, who wrote, and came
+  // back to her; the old edit then replaced Napa's text with no record of it.
+  it('a one-editor-at-a-time edit made before a colleague held the lock does not replace their text', async () => {
+    const gated = gatedManager();
+    const policy = { ...defaultOrderPolicy, notes: 'lock-based' as const };
+    const { anna, napa, all } = await openOrder(policy, gated.factory);
+    const settled = () =>
+      all.every((c) => c.manager.isSettled() && c.manager.getSnapshot().syncState === 'synced') &&
+      new Set(all.map((c) => c.manager.getSnapshot().version)).size === 1;
+    expect((await anna.manager.acquireLock('notes')).ok).toBe(true);
+    anna.manager.pushChange('notes', 'Anna: call before delivery');
+    await expect.poll(settled, wait).toBe(true);
+    const releasePush = gated.hold('before', 'sync.push');
+    anna.manager.pushChange('notes', 'Anna: call before delivery {a.1}');
+    await anna.manager.releaseLock('notes');
+    await expect.poll(() => napa.manager.isLocked('notes'), wait).toBe(false);
+    expect((await napa.manager.acquireLock('notes')).ok).toBe(true);
+    napa.manager.pushChange('notes', 'Napa: gate code 4411 {n.1}\nAnna: call before delivery');
+    await expect.poll(() => napa.manager.isSettled(), wait).toBe(true);
+    await napa.manager.releaseLock('notes');
+    await expect.poll(() => anna.manager.isLocked('notes'), wait).toBe(false);
+    expect((await anna.manager.acquireLock('notes')).ok).toBe(true);
+    releasePush();
+    await expect.poll(settled, wait).toBe(true);
+    const notes = napa.manager.getSnapshot().doc!.notes;
+    for (const marker of ['{a.1}', '{n.1}', 'gate code 4411'])
+      expect(notes.split(marker).length - 1, `${marker} once in ${JSON.stringify(notes)}`).toBe(1);
+    expect(anna.manager.getSnapshot().doc!.notes).toBe(notes);
+    for (const c of all) await c.close();
+  });
+
+  // Seed 2 of `manual` (and 22 and 102): a value typed on top of her own unconfirmed value went out on the
+  // version she had received meanwhile, though the field still showed her older value over Napa's change; the
+  // server saw no change after its base and the new value replaced Napa's marker with no conflict.
+  it('a value typed on top of an unconfirmed one is judged against the change hidden under it', async () => {
+    const gated = gatedManager();
+    const policy = { ...defaultOrderPolicy, notes: 'manual' as const };
+    const { orderId, anna, napa, all } = await openOrder(policy, gated.factory);
+    const settled = () =>
+      all.every((c) => c.manager.isSettled() && c.manager.getSnapshot().syncState === 'synced') &&
+      new Set(all.map((c) => c.manager.getSnapshot().version)).size === 1;
+    const releasePush = gated.hold('before', 'sync.push');
+    anna.manager.pushChange('notes', 'Anna {a.1}');
+    napa.manager.pushChange('notes', 'Napa {n.1}');
+    await expect.poll(() => napa.manager.isSettled(), wait).toBe(true);
+    const napaVersion = napa.manager.getSnapshot().version;
+    await expect.poll(() => anna.manager.getSnapshot().version, wait).toBe(napaVersion);
+    expect(anna.manager.getSnapshot().doc!.notes).toBe('Anna {a.1}');
+    anna.manager.pushChange('notes', 'Anna {a.1} {a.2}');
+    releasePush();
+    await expect.poll(settled, wait).toBe(true);
+    const notes = napa.manager.getSnapshot().doc!.notes;
+    const conflicts = await cluster.database.db
+      .select()
+      .from(syncConflicts)
+      .where(eq(syncConflicts.entityId, orderId));
+    const annasClash = conflicts.some(
+      (c) => c.mineUserId === anna.person.id && JSON.stringify(c.mine).includes('{a.2}'),
+    );
+    expect(notes.includes('{n.1}') || !notes.includes('{a.2}'), `Napa's marker silently gone: ${notes}`).toBe(
+      true,
+    );
+    expect(notes.includes('{a.2}') || annasClash, `Anna's {a.2} neither kept nor a conflict: ${notes}`).toBe(
+      true,
+    );
+    for (const c of all) await c.close();
+  });
+
+  // The path of seed 3 of `crdt` (which sync-fuzz.test.ts replays): offline, she typed notes, added lines and
+  // typed more notes. Notes and lines share one Yjs clock, but her notes edits went out as one update with the
+  // lines' parts missing in between; the server's Yjs held the later notes back unseen and her markers never
+  // appeared for anyone. This reduced form passes also without the fix (the lines update in the same batch
+  // releases what was held); the seed needs its interleaving of resends and refusals, and the unit test in
+  // strategies.test.ts shows the server refusing an update with a gap.
+  it('crdt notes typed after a line was added offline reach everyone', async () => {
+    const policy = { ...defaultOrderPolicy, notes: 'crdt' as const, lines: 'crdt' as const };
+    const { orderId, anna, napa, all } = await openOrder(policy);
+    const settled = () =>
+      all.every((c) => c.manager.isSettled() && c.manager.getSnapshot().syncState === 'synced') &&
+      new Set(all.map((c) => c.manager.getSnapshot().version)).size === 1;
+    anna.goOffline();
+    await expect.poll(() => anna.manager.getSnapshot().syncState, wait).toBe('offline');
+    const markers: string[] = [];
+    for (let i = 1; i <= 3; i++) {
+      markers.push(`{a.${i}}`);
+      anna.manager.pushChange('notes', `${anna.manager.getSnapshot().doc!.notes} deliver {a.${i}} 🚚`);
+      const line = { id: crypto.randomUUID(), productId: cluster.productIds[i]!, quantity: i };
+      anna.manager.addLine(line);
+      anna.manager.pushChange(`lines.${line.id}.quantity`, i + 10);
+    }
+    anna.goOnline();
+    await expect.poll(settled, wait).toBe(true);
+    const notes = napa.manager.getSnapshot().doc!.notes;
+    for (const marker of markers)
+      expect(notes.split(marker).length - 1, `${marker} once in ${JSON.stringify(notes)}`).toBe(1);
+    expect(napa.manager.getSnapshot().doc!.lines.map((l) => l.quantity)).toEqual([1, 11, 12, 13]);
+    const stored = await loadSyncedOrder(cluster.database.db, cluster.tenantId, orderId);
+    expect(stored?.notes).toBe(notes);
+    for (const c of all) await c.close();
+  });
+
+  // The path of seed 12 of `switching` (two nodes, still open): crdt edits on their way while the admin switched
+  // the notes to typing together, where a carried-over edit went in as a copy of the whole notes. This reduced form
+  // passes in both orders of answer and switch; the seed's failure is not reduced yet.
+  it.each(['answer after the switch', 'answer before the switch'] as const)(
+    'crdt edits in flight across a switch to typing together arrive once (%s)',
+    async (order) => {
+      const gated = gatedManager();
+      const policy = { ...defaultOrderPolicy, notes: 'crdt' as const };
+      const { anna, napa, admin, all } = await openOrder(policy, gated.factory);
+      const settled = () =>
+        all.every((c) => c.manager.isSettled() && c.manager.getSnapshot().syncState === 'synced') &&
+        new Set(all.map((c) => c.manager.getSnapshot().version)).size === 1;
+      napa.manager.pushChange('notes', 'Napa {n.1} 🇹🇭 ');
+      await expect.poll(settled, wait).toBe(true);
+      const releaseAnswer = gated.hold('after', 'sync.push');
+      gated.answered.delete('sync.push');
+      anna.manager.pushChange('notes', `${anna.manager.getSnapshot().doc!.notes}Anna {a.1} 👩‍💻`);
+      await expect.poll(() => gated.answered.has('sync.push'), wait).toBe(true);
+      anna.manager.pushChange('notes', `${anna.manager.getSnapshot().doc!.notes} {a.2}`);
+      if (order === 'answer before the switch') releaseAnswer();
+      const sections = { ...policy, notes: 'operational-transform' as const };
+      expect((await admin.rpc('policy.set', { entityType: 'order', sections })).ok).toBe(true);
+      await expect.poll(() => napa.manager.getSnapshot().policy.notes, wait).toBe('operational-transform');
+      napa.manager.pushChange('notes', `{n.2} ${napa.manager.getSnapshot().doc!.notes}`);
+      releaseAnswer();
+      await expect.poll(settled, wait).toBe(true);
+      const notes = napa.manager.getSnapshot().doc!.notes;
+      for (const marker of ['{n.1}', '{n.2}', '{a.1}', '{a.2}'])
+        expect(notes.split(marker).length - 1, `${marker} once in ${JSON.stringify(notes)}`).toBe(1);
+      expect(anna.manager.getSnapshot().doc!.notes).toBe(notes);
+      for (const c of all) await c.close();
+    },
+  );
 });

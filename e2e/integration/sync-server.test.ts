@@ -9,6 +9,7 @@ import {
   createRealtimeSyncManager,
   type RealtimeSyncManager,
 } from '../../lib/sync/client/realtime-sync-manager';
+import { NOTES_MAX_LENGTH } from '../../lib/sync/protocol';
 import { loadSyncFixture } from '../../lib/sync/service/testing';
 import { createTestDatabase, type TestDatabase } from '../support/test-db';
 import { sessionCookie, startRealtimeServer, wsUrl } from './realtime-helpers';
@@ -116,4 +117,34 @@ describe('sync through the real server', () => {
     anna.pushChange('notes', `${before} anna`);
     await expect.poll(() => viewer.getSnapshot().doc?.notes).toBe(`${before} anna`);
   });
+
+  it('refuses typing that would grow the notes past their limit, and keeps the notes as they were', async () => {
+    const orderId = fixture.editableOrderIds[7]!;
+    const anna = await editor('anna@siam.example', orderId);
+    const napa = await editor('napa@siam.example', orderId);
+    const full = 'x'.repeat(NOTES_MAX_LENGTH - 1);
+    anna.pushChange('notes', full);
+    await expect.poll(() => napa.getSnapshot().doc?.notes).toBe(full);
+    // Typing sends text operations: each is small, so only the server can see what the notes would become.
+    anna.pushChange('notes', `${full}ab`);
+    await expect
+      .poll(() =>
+        anna
+          .getSnapshot()
+          .notices.some(
+            (n) =>
+              n.kind === 'rejected' && n.code === 'VALIDATION' && reasonOf(n.details) === 'notes_too_long',
+          ),
+      )
+      .toBe(true);
+    const stored = await server.services.database.db.query.orders.findFirst({
+      where: (o, { eq }) => eq(o.id, orderId),
+    });
+    expect(stored?.notes).toBe(full);
+    await expect.poll(() => anna.getSnapshot().doc?.notes).toBe(full);
+  });
 });
+
+function reasonOf(details: unknown): unknown {
+  return typeof details === 'object' && details !== null && 'reason' in details ? details.reason : undefined;
+}

@@ -119,7 +119,16 @@ export const restAttacks: Table = {
   '/api/notifications/read': {
     POST: (ids) => [{ json: { ids: [ids.b.notification] }, filter: true }],
   },
-  '/api/orders': { GET: (ids) => [{}, { query: { q: ids.b.order }, filter: true }] },
+  '/api/dashboard': { GET: none },
+  '/api/orders': {
+    GET: (ids) => [{}, { query: { q: ids.b.order }, filter: true }],
+    // B's customer, B's product, A's customer with B's product: never an order of B's, never B's data.
+    POST: (ids) => [
+      { json: { customerId: ids.b.customer, lines: [{ productId: ids.a.product, quantity: 1 }] } },
+      { json: { customerId: ids.a.customer, lines: [{ productId: ids.b.product, quantity: 1 }] } },
+      { json: { customerId: ids.b.customer, lines: [{ productId: ids.b.product, quantity: 1 }] } },
+    ],
+  },
   '/api/orders/[id]': { GET: none },
   '/api/orders/[id]/status': {
     POST: () => [{ json: { status: 'confirmed' } }, { json: { status: 'cancelled', expectedVersion: 1 } }],
@@ -205,6 +214,10 @@ export const actionAttacks: Record<string, (ids: SweepIds) => ActionAttack[]> = 
     { args: [ids.b.customer, { expectedVersion: 1, changes: { name: 'Sweep' } }] },
   ],
   changeOrderStatusAction: (ids) => [{ args: [ids.b.order, { status: 'confirmed' }] }],
+  createOrderAction: (ids) => [
+    { args: [{ customerId: ids.b.customer, lines: [{ productId: ids.a.product, quantity: 1 }] }] },
+    { args: [{ customerId: ids.a.customer, lines: [{ productId: ids.b.product, quantity: 1 }] }] },
+  ],
   // Someone of tenant A trying tenant B's account: refused like any wrong password, and nothing of B comes back.
   signIn: (ids) => [
     { state: { error: null, email: '' }, form: { email: ids.b.email, password: 'demo1234-not' } },

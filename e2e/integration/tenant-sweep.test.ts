@@ -421,8 +421,9 @@ describe.skipIf(!available)('tenant sweep: every entry point as tenant A with te
           headers: { cookie: cookies[role], 'content-type': 'application/x-www-form-urlencoded' },
           body: new URLSearchParams({ socket_id: socketId, channel_name: channel }),
         });
-        const { auth } = (await response.json()) as { auth: string };
-        socket.send(JSON.stringify({ event: 'pusher:subscribe', data: { channel, auth } }));
+        // The signature covers channel_data (who it was issued to), which the client sends back as pusher-js does.
+        const { auth, channel_data } = (await response.json()) as { auth: string; channel_data: string };
+        socket.send(JSON.stringify({ event: 'pusher:subscribe', data: { channel, auth, channel_data } }));
       }
       // B's channels with a signature A did get (for A's own channel): refused by the server.
       const ownAuth = await fetch(`${app.url}/api/pusher/auth`, {
@@ -430,13 +431,13 @@ describe.skipIf(!available)('tenant sweep: every entry point as tenant A with te
         headers: { cookie: cookies[role], 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({ socket_id: socketId, channel_name: `private-products.${ids.tenantA}` }),
       });
-      const { auth } = (await ownAuth.json()) as { auth: string };
+      const { auth, channel_data } = (await ownAuth.json()) as { auth: string; channel_data: string };
       for (const channel of [
         `private-products.${ids.tenantB}`,
         `private-orders.${ids.tenantB}.${ids.b.order}`,
       ]) {
         counts.pusher++;
-        socket.send(JSON.stringify({ event: 'pusher:subscribe', data: { channel, auth } }));
+        socket.send(JSON.stringify({ event: 'pusher:subscribe', data: { channel, auth, channel_data } }));
         const answer = await frame(
           (f) =>
             f.includes(JSON.stringify(channel)) &&

@@ -18,6 +18,7 @@ type Data = {
   changes?: Changes;
   product?: { name?: string; sku?: string };
   customer?: { name?: string };
+  order?: { number?: string };
   items?: { id: string; changes: Changes }[];
   from?: string;
   to?: string;
@@ -91,6 +92,16 @@ export function catalogEventActivity(input: PublishInput): ActivityInput[] {
           entityId: String(data.id),
           entityLabel: data.customer?.name ?? null,
           changes: data.changes ?? null,
+        },
+      ];
+    case 'orders order.created':
+      return [
+        {
+          ...base,
+          action: 'created',
+          entityType: 'order',
+          entityId: String(data.id),
+          entityLabel: data.order?.number ?? null,
         },
       ];
     case 'orders order.status_changed':

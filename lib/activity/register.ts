@@ -1,4 +1,3 @@
-import { Redis } from 'ioredis';
 import { Counter } from 'prom-client';
 import { z } from 'zod';
 import { registerCommentRpcs } from '../comments/register';
@@ -72,13 +71,10 @@ export function registerCollaboration(services: Services): CollaborationRegistra
   const { env, logger } = services;
   const db = services.database.db;
   const publish = (input: Parameters<Hub['publish']>[0]) => hub.publish(input);
-  let redis: Redis | undefined;
-  let locks: LockStore;
-  if (env.REDIS_URL) {
-    redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2 });
-    redis.on('error', (error: Error) => logger.warn({ err: error.message }, 'lock store redis error'));
-    locks = createRedisLockStore(redis, `${env.REDIS_PREFIX}:locks`);
-  } else locks = createMemoryLockStore();
+  const { redis } = services.realtime;
+  const locks: LockStore = redis
+    ? createRedisLockStore(redis, `${env.REDIS_PREFIX}:locks`)
+    : createMemoryLockStore();
 
   const activity = (input: ActivityInput) => recordActivity({ db, publish, logger }, input);
   const divergences = new Counter({
@@ -91,6 +87,7 @@ export function registerCollaboration(services: Services): CollaborationRegistra
     locks,
     publish,
     activity,
+    flushOutbox: () => services.outbox?.flush() ?? Promise.resolve(),
     maxBatch: env.SYNC_MAX_BATCH,
     onDivergence: (report) => {
       divergences.inc();
@@ -155,7 +152,6 @@ export function registerCollaboration(services: Services): CollaborationRegistra
       offPresence();
       await flushActivityRuns(db);
       await locks.close().catch(() => undefined);
-      if (redis) await redis.quit().catch(() => undefined);
     },
   };
 }

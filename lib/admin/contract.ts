@@ -82,6 +82,12 @@ export const auditEntryView = z.object({
 export type AuditEntryView = z.infer<typeof auditEntryView>;
 
 export const peopleAnswer = z.object({ people: z.array(personView) });
+/** The `admin` channel's event after any admin changed a person (so every open console shows it). */
+export const PERSON_CHANGED = 'person.changed';
+export const personChangedEvent = z.object({ person: personView });
+/** The `admin` channel's event after a person was deleted outside the console (in SQL). */
+export const PERSON_REMOVED = 'person.removed';
+export const personRemovedEvent = z.object({ id: z.string() });
 export const personAnswer = z.object({
   person: personView,
   /** Only when the server generated it: shown once to the admin, never stored in clear. */

@@ -3,12 +3,14 @@ import { hashPassword } from '../auth/password';
 import type { Db } from '../db/create-db';
 import {
   emailTaken,
+  findPerson,
   findPersonForUpdate,
   insertAudit,
   insertPerson,
   listAudit,
   listPeople,
   lockActiveAdmins,
+  markAdminChange,
   type PersonChange,
   type PersonRow,
   updatePerson,
@@ -37,6 +39,22 @@ export type PeopleServiceDeps = {
   refreshUser(tenantId: string, userId: string): Promise<void>;
   /** Tenant presence (who is online, with how many sockets). */
   presence(tenantId: string): Promise<Member[]>;
+  /**
+   * Tells the tenant's admins (the `admin` channel, every node) that a person changed, so every open console
+   * shows it: event `person.changed` with `{ person }`.
+   */
+  publish?(input: {
+    tenantId: string;
+    channel: 'admin';
+    event: 'person.changed' | 'person.removed';
+    data: { person: PersonView } | { id: string };
+    actor?: { id: string; name: string };
+  }): Promise<unknown>;
+  /**
+   * True for the first caller on any node to claim `key` (the hub's dedupe store): a change made in SQL is
+   * noticed by every node, and announced by one.
+   */
+  claimOnce?(key: string): Promise<boolean>;
 };
 
 export type PersonAnswer = { person: PersonView; temporaryPassword?: string };
@@ -104,6 +122,20 @@ export function createPeopleService(deps: PeopleServiceDeps) {
     return view(row, (await membersOf(tenantId)).get(row.id));
   }
 
+  /** The change is committed: the other admins' consoles show it (best effort; a reload shows it anyway). */
+  async function announce(caller: AdminCaller, person: PersonView): Promise<PersonView> {
+    await deps
+      .publish?.({
+        tenantId: caller.tenantId,
+        channel: 'admin',
+        event: 'person.changed',
+        data: { person },
+        actor: { id: caller.id, name: caller.name },
+      })
+      .catch((error: Error) => logger.warn({ err: error.message }, 'person change not announced'));
+    return person;
+  }
+
   async function afterCommit(caller: AdminCaller, userId: string): Promise<void> {
     await deps.refreshUser(caller.tenantId, userId).catch((error: Error) => {
       logger.error({ err: error.message, userId }, 'user refresh after an admin change failed');
@@ -131,6 +163,7 @@ export function createPeopleService(deps: PeopleServiceDeps) {
     const outcome = await db.transaction(async (tx): Promise<Result<PersonRow>> => {
       // Always the tenant's admins first (in id order), then the person: two admins changing each other at once
       // queue instead of deadlocking, and the second sees the first's change.
+      await markAdminChange(tx);
       const admins = await lockActiveAdmins(tx, caller.tenantId);
       const target = await findPersonForUpdate(tx, caller.tenantId, userId);
       if (!target) return fail('NOT_FOUND', 'No such person in your organisation');
@@ -182,6 +215,7 @@ export function createPeopleService(deps: PeopleServiceDeps) {
       const generated = input.password ? undefined : temporaryPassword();
       const passwordHash = await hashPassword(input.password ?? generated ?? '');
       const outcome = await db.transaction(async (tx): Promise<Result<PersonRow>> => {
+        await markAdminChange(tx);
         if (await emailTaken(tx, input.email)) return fail('EMAIL_TAKEN', 'Someone already uses this email');
         const row = await insertPerson(tx, {
           tenantId: caller.tenantId,
@@ -205,7 +239,7 @@ export function createPeopleService(deps: PeopleServiceDeps) {
       });
       if (!outcome.ok) return outcome;
       return ok({
-        person: view(outcome.value, undefined),
+        person: await announce(caller, view(outcome.value, undefined)),
         ...(generated ? { temporaryPassword: generated } : {}),
       });
     },
@@ -229,7 +263,9 @@ export function createPeopleService(deps: PeopleServiceDeps) {
           after: (row) => ({ active: row.active }),
         };
       });
-      return outcome.ok ? ok(await personView(caller.tenantId, outcome.value)) : outcome;
+      return outcome.ok
+        ? ok(await announce(caller, await personView(caller.tenantId, outcome.value)))
+        : outcome;
     },
 
     async resetPassword(
@@ -247,7 +283,7 @@ export function createPeopleService(deps: PeopleServiceDeps) {
       }));
       if (!outcome.ok) return outcome;
       return ok({
-        person: await personView(caller.tenantId, outcome.value),
+        person: await announce(caller, await personView(caller.tenantId, outcome.value)),
         ...(generated ? { temporaryPassword: generated } : {}),
       });
     },
@@ -258,7 +294,29 @@ export function createPeopleService(deps: PeopleServiceDeps) {
         before: { sessionVersion: target.sessionVersion },
         after: (row) => ({ sessionVersion: row.sessionVersion }),
       }));
-      return outcome.ok ? ok(await personView(caller.tenantId, outcome.value)) : outcome;
+      return outcome.ok
+        ? ok(await announce(caller, await personView(caller.tenantId, outcome.value)))
+        : outcome;
+    },
+
+    /**
+     * A user row changed outside the admin API (in SQL; the user-change notification of transaction `change`,
+     * heard by every node): the first node to claim it tells the tenant's open consoles, with the person as stored
+     * now, or that the person is gone.
+     */
+    async noticeOutsideChange(tenantId: string, userId: string, change: string): Promise<void> {
+      if (deps.claimOnce && !(await deps.claimOnce(`person-change:${change}:${tenantId}:${userId}`))) return;
+      const row = await findPerson(db, tenantId, userId);
+      await deps.publish?.(
+        row
+          ? {
+              tenantId,
+              channel: 'admin',
+              event: 'person.changed',
+              data: { person: await personView(tenantId, row) },
+            }
+          : { tenantId, channel: 'admin', event: 'person.removed', data: { id: userId } },
+      );
     },
 
     async audit(

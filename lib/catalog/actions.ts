@@ -60,3 +60,7 @@ export async function updateCustomerAction(id: string, input: unknown) {
 export async function changeOrderStatusAction(id: string, input: unknown) {
   return run((catalog, user) => catalog.orders.changeStatus(user, id, input));
 }
+
+export async function createOrderAction(input: unknown) {
+  return run((catalog, user) => catalog.orders.create(user, input));
+}

@@ -1,10 +1,11 @@
 import { findCustomer } from '../db/queries/catalog-reads';
 import { createCustomer, updateCustomer } from '../db/queries/customer-writes';
 import { type CustomerRow, listCustomers } from '../db/queries/customers';
+import { enqueueOutboxEvents } from '../db/queries/outbox';
 import { type CatalogActor, isEntityId, mayWrite } from './access';
 import type { CatalogDeps } from './deps';
 import { type CustomerDto, toCustomerDto } from './dto';
-import { eventBase, type FieldChanges, publishAll } from './events';
+import { eventBase, type FieldChanges } from './events';
 import { forbidden, fromWriteFailure, notFound, ok, type Result, validationFailed } from './result';
 import { customerCreateInput, customerListQuery, customerPatchInput } from './schemas';
 
@@ -16,7 +17,11 @@ export type CustomerPage = {
   pages: number;
 };
 
+const eventActor = (actor: CatalogActor) => ({ id: actor.id, name: actor.name });
+
 export function createCustomerService(deps: CatalogDeps) {
+  // Without a relay (unit tests of the service), the outbox's events wait for one.
+  const flush = () => deps.outbox?.flush() ?? Promise.resolve();
   return {
     async list(actor: CatalogActor, query: unknown): Promise<Result<CustomerPage>> {
       const parsed = customerListQuery.safeParse(query);
@@ -36,15 +41,17 @@ export function createCustomerService(deps: CatalogDeps) {
       if (!mayWrite(actor)) return forbidden();
       const parsed = customerCreateInput.safeParse(input);
       if (!parsed.success) return validationFailed(parsed.error);
-      const customer = await createCustomer(deps.db, actor.tenantId, parsed.data);
+      // The customer and its event commit together (outbox); the relay publishes it.
+      const customer = await deps.db.transaction(async (tx) => {
+        const row = await createCustomer(tx, actor.tenantId, parsed.data);
+        const data = { ...eventBase(actor), id: row.id, version: row.version, customer: toCustomerDto(row) };
+        await enqueueOutboxEvents(tx, actor.tenantId, `customer:${row.id}`, [
+          { channel: 'customers', event: 'customer.created', data, actor: eventActor(actor) },
+        ]);
+        return row;
+      });
       const dto = toCustomerDto(customer);
-      await publishAll(deps.publish, deps.logger, actor.tenantId, actor, [
-        {
-          channel: 'customers',
-          event: 'customer.created',
-          data: { ...eventBase(actor), id: customer.id, version: customer.version, customer: dto },
-        },
-      ]);
+      await flush();
       return ok(dto);
     },
 
@@ -63,18 +70,24 @@ export function createCustomerService(deps: CatalogDeps) {
         id,
         parsed.data.expectedVersion,
         parsed.data.changes,
+        async (tx, change) => {
+          const data = {
+            ...eventBase(actor),
+            id,
+            version: change.after.version,
+            changes: change.changes as FieldChanges,
+            customer: toCustomerDto(change.after),
+          };
+          await enqueueOutboxEvents(tx, actor.tenantId, `customer:${id}`, [
+            { channel: 'customers', event: 'customer.updated', data, actor: eventActor(actor) },
+          ]);
+        },
       );
       if (!outcome.ok) return fromWriteFailure('Customer', outcome);
       const { after } = outcome.value;
       const changes = outcome.value.changes as FieldChanges;
       const dto = toCustomerDto(after);
-      await publishAll(deps.publish, deps.logger, actor.tenantId, actor, [
-        {
-          channel: 'customers',
-          event: 'customer.updated',
-          data: { ...eventBase(actor), id, version: after.version, changes, customer: dto },
-        },
-      ]);
+      await flush();
       return ok({ customer: dto, changes });
     },
   };

@@ -10,4 +10,11 @@ export type OrderStatusWriter = Pick<SyncService, 'changeStatus'>;
  * What the catalog services need: the database, the hub's publish, a logger for failed publishes, and the sync
  * service that commits (and announces) every status change.
  */
-export type CatalogDeps = { db: Db; publish: Publish; logger?: Logger; sync: OrderStatusWriter };
+export type CatalogDeps = {
+  db: Db;
+  publish: Publish;
+  logger?: Logger;
+  sync: OrderStatusWriter;
+  /** Publishes what writes committed into the outbox (lib/outbox); absent where no relay runs. */
+  outbox?: { flush(): Promise<void> };
+};

@@ -34,6 +34,8 @@ export function catalogErrorMessage(error: CatalogErrorBody): MessageRef {
       return { key: 'catalog:errors.inUse' };
     case 'price_negative':
       return { key: 'catalog:errors.priceNegative' };
+    case 'unknown_products':
+      return { key: 'catalog:errors.unknownProducts' };
   }
   if (error.code === 'STALE_VERSION') return { key: 'catalog:errors.staleVersion' };
   if (error.code === 'FORBIDDEN') return { key: 'catalog:errors.forbidden' };

@@ -1,6 +1,7 @@
 import type { Logger } from '../logger';
 import type { PublishInput } from '../realtime/server';
 import type { CustomerDto, ProductDto, StockItem } from './dto';
+import type { OrderListItem } from './order-events';
 
 /** The names front ends listen for; lib/catalog/EVENTS.md documents each payload. */
 export const catalogEvents = {
@@ -13,6 +14,8 @@ export const catalogEvents = {
   customerCreated: 'customer.created',
   customerUpdated: 'customer.updated',
   orderStatusChanged: 'order.status_changed',
+  orderCreated: 'order.created',
+  orderUpdated: 'order.updated',
 } as const;
 
 export type EventActor = { id: string; name: string };
@@ -40,7 +43,8 @@ export type CatalogEvent =
   | { channel: 'pricing'; event: 'price.changed'; data: PriceChangedData }
   | { channel: 'customers'; event: 'customer.created'; data: CustomerCreatedData }
   | { channel: 'customers'; event: 'customer.updated'; data: CustomerUpdatedData }
-  | { channel: 'orders' | `order:${string}`; event: 'order.status_changed'; data: OrderStatusChangedData };
+  | { channel: 'orders' | `order:${string}`; event: 'order.status_changed'; data: OrderStatusChangedData }
+  | { channel: 'orders'; event: 'order.created' | 'order.updated'; data: OrderListEventData };
 
 type Base = { actor: EventActor; at: string };
 export type ProductCreatedData = Base & { id: string; version: number; product: ProductDto };
@@ -76,6 +80,14 @@ export type OrderStatusChangedData = Base & {
   version: number;
   changes: FieldChanges;
   stock: StockItem[];
+};
+
+/** `fields` names the order's sections that changed (`customer`, `lines`, `status`; empty on creation). */
+export type OrderListEventData = Base & {
+  id: string;
+  version: number;
+  fields: string[];
+  order: OrderListItem;
 };
 
 export type Publish = (input: PublishInput) => Promise<unknown>;

@@ -1,17 +1,11 @@
 import type { SessionUser } from '../auth/current-user';
-import { requireApiUser } from '../auth/current-user';
 import { apiJson } from '../http/api-response';
-import { errorCodes } from '../realtime/protocol/codes';
-import { isUnavailable } from '../server/faults';
-import { getServices } from '../server/services';
+import { edgeError, withEdge } from '../http/edge';
 import type { CatalogError, Result } from './result';
 
 /** 503 with the catalog's UNAVAILABLE: the database or Redis cannot be reached right now; the client retries. */
 export function unavailableResponse(): Response {
-  return Response.json(
-    { error: { code: 'UNAVAILABLE', message: errorCodes.UNAVAILABLE.reason } },
-    { status: 503, headers: { 'cache-control': 'no-store', 'retry-after': '1' } },
-  );
+  return edgeError('UNAVAILABLE', 503, { headers: { 'retry-after': '1' } });
 }
 
 /** The largest JSON body a catalog endpoint reads (a bulk update of 500 ids is about 20 KB). */
@@ -20,10 +14,10 @@ export const MAX_BODY_BYTES = 128 * 1024;
 export function errorResponse(
   error: Pick<CatalogError, 'code' | 'status' | 'message' | 'details'>,
 ): Response {
-  const body = error.details
-    ? { code: error.code, message: error.message, details: error.details }
-    : { code: error.code, message: error.message };
-  return Response.json({ error: body }, { status: error.status, headers: { 'cache-control': 'no-store' } });
+  return edgeError(error.code, error.status, {
+    message: error.message,
+    ...(error.details ? { details: error.details } : {}),
+  });
 }
 
 export function resultResponse<T>(result: Result<T>, status = 200): Response {
@@ -72,29 +66,12 @@ export async function readJsonBody(request: Request, maxBytes = MAX_BODY_BYTES):
   }
 }
 
-/**
- * The shape of every catalog route handler: resolve the session user (401 without one), run the handler, and turn
- * an unexpected exception into a logged 500 with the catalog's error body.
- */
-export async function withApiUser(
+/** The shape of every catalog route handler: the one HTTP edge (lib/http/edge.ts) around the handler. */
+export function withApiUser(
   request: Request,
   handler: (user: SessionUser) => Promise<Response>,
 ): Promise<Response> {
-  try {
-    const auth = await requireApiUser(request);
-    if (!auth.ok) return auth.response;
-    return await handler(auth.user);
-  } catch (error) {
-    if (isUnavailable(error)) {
-      getServices().logger.warn({ err: String(error), url: request.url }, 'backend unavailable');
-      return unavailableResponse();
-    }
-    getServices().logger.error(
-      { err: error, url: request.url, method: request.method },
-      'catalog API failed',
-    );
-    return errorResponse({ code: 'INTERNAL', status: 500, message: 'Internal error' });
-  }
+  return withEdge(request, handler);
 }
 
 /** withApiUser plus a parsed JSON body. */

@@ -32,6 +32,7 @@ export function getCatalog(): Catalog {
       logger: services.logger,
     }),
     logger: services.logger,
+    ...(services.outbox ? { outbox: services.outbox } : {}),
   });
 }
 

@@ -1,11 +1,14 @@
+import { insertDraftOrder } from '../db/queries/order-create';
 import type { WriteFailure } from '../db/queries/write-outcome';
+import { runInTransaction } from '../db/queries/write-outcome';
 import type { ErrorCode } from '../realtime/protocol/codes';
 import { type CatalogActor, isEntityId, mayWrite } from './access';
 import type { CatalogDeps } from './deps';
 import { type OrderSummaryDto, type StockItem, toOrderSummaryDto } from './dto';
 import type { FieldChanges } from './events';
+import { enqueueOrderListEvent, type OrderListItem } from './order-events';
 import { fail, forbidden, fromWriteFailure, notFound, ok, type Result, validationFailed } from './result';
-import { orderStatusInput } from './schemas';
+import { orderCreateInput, orderStatusInput } from './schemas';
 
 export type OrderStatusResult = { order: OrderSummaryDto; changes: FieldChanges; stock: StockItem[] };
 
@@ -32,6 +35,32 @@ function fromSyncRefusal<T>(error: { code: ErrorCode; message: string; details?:
 
 export function createOrderService(deps: CatalogDeps) {
   return {
+    /**
+     * A new draft order (admin, sales): the customer and products of the caller's tenant, each line at the
+     * product's price now. The order and its `order.created` event commit together (outbox); the relay publishes it.
+     */
+    async create(actor: CatalogActor, input: unknown): Promise<Result<OrderListItem>> {
+      if (!mayWrite(actor)) return forbidden();
+      const parsed = orderCreateInput.safeParse(input);
+      if (!parsed.success) return validationFailed(parsed.error);
+      const { customerId, shippingAddress, notes, lines } = parsed.data;
+      const outcome = await runInTransaction(deps.db, async (tx) => {
+        const order = await insertDraftOrder(tx, actor.tenantId, {
+          customerId,
+          notes,
+          lines,
+          createdBy: actor.id,
+          ...(shippingAddress ? { shippingAddress } : {}),
+        });
+        const item = await enqueueOrderListEvent(tx, actor.tenantId, order.id, actor, 'order.created', []);
+        if (!item) throw new Error('created order vanished');
+        return item;
+      });
+      if (!outcome.ok) return fromWriteFailure('Customer', outcome);
+      await deps.outbox?.flush();
+      return ok(outcome.value);
+    },
+
     /**
      * Moves an order along the transition table; confirming, shipping and cancelling move stock with it. Committed
      * by the sync service (lib/sync), like the order editor's status change: a history row and a new version,

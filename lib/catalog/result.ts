@@ -83,6 +83,11 @@ export function fromWriteFailure<T = never>(entity: string, failure: WriteFailur
         reason: 'price_negative',
         ids: failure.ids,
       });
+    case 'unknown_products':
+      return fail<T>('VALIDATION', 422, 'Some products do not exist', {
+        reason: 'unknown_products',
+        ids: failure.ids,
+      });
     default: {
       const unknown: never = failure;
       throw new Error(`unmapped write failure ${JSON.stringify(unknown)}`);

@@ -103,3 +103,19 @@ export const orderStatusInput = z
   })
   .strict();
 export type OrderStatusInput = z.infer<typeof orderStatusInput>;
+
+/** Most lines one new order takes. */
+export const MAX_ORDER_LINES = 200;
+
+export const orderCreateInput = z
+  .object({
+    customerId: entityId,
+    shippingAddress: address.optional(),
+    notes: z.string().max(20_000).default(''),
+    lines: z
+      .array(z.object({ productId: entityId, quantity: z.number().int().min(1).max(1_000_000) }).strict())
+      .min(1)
+      .max(MAX_ORDER_LINES),
+  })
+  .strict();
+export type OrderCreateInput = z.infer<typeof orderCreateInput>;

@@ -16,13 +16,80 @@ export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelati
 /** A query module takes either the database or an open transaction. */
 export type Executor = Db | Tx;
 
+/** A LISTEN subscription: notifications of one channel; `missed` after a lost connection was re-established. */
+export type Listener = {
+  onNotify(payload: string): void;
+  /** Notifications may have been lost while the listening connection was down (PostgreSQL only). */
+  onMissed?(): void;
+};
+
 export type Database = {
   db: Db;
   kind: 'pglite' | 'postgres';
   migrate(): Promise<void>;
   ping(): Promise<boolean>;
+  /**
+   * LISTEN on a channel (NOTIFY from any process on PostgreSQL; from this process's PGlite). Resolves once
+   * listening; the returned function stops. A lost PostgreSQL connection is re-established in the background.
+   */
+  listen(channel: string, listener: Listener): Promise<() => Promise<void>>;
   close(): Promise<void>;
 };
+
+const CHANNEL_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
+ * One dedicated PostgreSQL connection per LISTEN (a pooled one would be handed to queries). A lost connection is
+ * replaced after a short pause, and the listener told that notifications may have been missed meanwhile.
+ */
+async function listenPostgres(
+  databaseUrl: string,
+  channel: string,
+  listener: Listener,
+): Promise<() => Promise<void>> {
+  if (!CHANNEL_NAME.test(channel)) throw new Error(`invalid LISTEN channel ${channel}`);
+  let stopped = false;
+  let current: pg.Client | null = null;
+  let retry: NodeJS.Timeout | null = null;
+  const connect = async (): Promise<void> => {
+    const client = new pg.Client({ connectionString: databaseUrl });
+    let lost = false;
+    const onLost = () => {
+      if (lost) return;
+      lost = true;
+      if (current === client) current = null;
+      client.end().catch(() => {});
+      if (!stopped) schedule();
+    };
+    client.on('error', onLost);
+    client.on('end', onLost);
+    client.on('notification', (message) => {
+      if (message.channel === channel) listener.onNotify(message.payload ?? '');
+    });
+    await client.connect();
+    await client.query(`LISTEN ${channel}`);
+    current = client;
+  };
+  const schedule = () => {
+    if (retry) return;
+    retry = setTimeout(() => {
+      retry = null;
+      if (stopped) return;
+      connect()
+        .then(() => listener.onMissed?.())
+        .catch(() => schedule());
+    }, 500);
+    retry.unref();
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    if (retry) clearTimeout(retry);
+    const client = current;
+    current = null;
+    await client?.end().catch(() => {});
+  };
+}
 
 export type DbOptions = {
   databaseUrl?: string;
@@ -36,8 +103,9 @@ const defaultMigrations = () => path.join(process.cwd(), 'drizzle');
 
 export async function createDb(options: DbOptions): Promise<Database> {
   const migrationsFolder = options.migrationsFolder ?? defaultMigrations();
-  if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+  const { databaseUrl } = options;
+  if (databaseUrl) {
+    const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
     pool.on('error', () => {
       // An idle client lost its connection; the pool replaces it on next use.
     });
@@ -60,6 +128,7 @@ export async function createDb(options: DbOptions): Promise<Database> {
           return false;
         }
       },
+      listen: (channel, listener) => listenPostgres(databaseUrl, channel, listener),
       close: () => pool.end(),
     };
   }
@@ -85,6 +154,13 @@ export async function createDb(options: DbOptions): Promise<Database> {
       } catch {
         return false;
       }
+    },
+    listen: async (channel, listener) => {
+      if (!CHANNEL_NAME.test(channel)) throw new Error(`invalid LISTEN channel ${channel}`);
+      const unlisten = await client.listen(channel, (payload) => listener.onNotify(payload));
+      return async () => {
+        if (!client.closed) await unlisten();
+      };
     },
     close: () => client.close(),
   };

@@ -11,6 +11,7 @@ import {
   seedStatuses,
   seedTenants,
 } from './seed-data';
+import { seedStory } from './seed-story';
 
 /** Fills an empty database with two tenants of demo data. Does nothing when tenants exist. */
 export async function seedIfEmpty(db: Db): Promise<boolean> {
@@ -18,6 +19,7 @@ export async function seedIfEmpty(db: Db): Promise<boolean> {
   if ((row?.n ?? 0) > 0) return false;
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const random = seededRandom(20261121);
+  const now = new Date();
   await db.transaction(async (tx) => {
     for (const [tenantIndex, spec] of seedTenants.entries()) {
       const [tenant] = await tx.insert(tenants).values({ slug: spec.slug, name: spec.name }).returning();
@@ -41,6 +43,7 @@ export async function seedIfEmpty(db: Db): Promise<boolean> {
         .returning();
       const staff = tenantUsers.filter((u) => u.role !== 'viewer');
       const reservedByProduct = new Map<string, number>();
+      const tenantOrders: NonNullable<Parameters<typeof seedStory>[1]['orders']> = [];
       for (let i = 0; i < spec.orders; i++) {
         const customer = tenantCustomers[i % tenantCustomers.length]!;
         const createdAt = new Date(
@@ -61,6 +64,7 @@ export async function seedIfEmpty(db: Db): Promise<boolean> {
           })
           .returning();
         if (!order) throw new Error('order insert returned nothing');
+        tenantOrders.push(order);
         const lineCount = 1 + Math.floor(random() * 4);
         const chosen = new Set<number>();
         while (chosen.size < lineCount) chosen.add(Math.floor(random() * tenantProducts.length));
@@ -95,6 +99,14 @@ export async function seedIfEmpty(db: Db): Promise<boolean> {
       for (const [productId, reserved] of reservedByProduct) {
         await tx.update(products).set({ reserved }).where(eq(products.id, productId));
       }
+      await seedStory(tx, {
+        tenantId: tenant.id,
+        people: tenantUsers,
+        orders: tenantOrders,
+        products: tenantProducts,
+        addCustomers: tenantIndex === 0,
+        now,
+      });
     }
   });
   return true;

@@ -1,5 +1,12 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { ChannelSnapshot, ConnectionState, WebSocketClient, WelcomeMessage } from '../realtime/client';
+import {
+  addSample,
+  type ChannelSnapshot,
+  type ConnectionState,
+  steadyLatency,
+  type WebSocketClient,
+  type WelcomeMessage,
+} from '../realtime/client';
 import type { Member } from '../realtime/protocol/messages';
 import type { SelfPresence } from './presence-status';
 
@@ -8,7 +15,9 @@ export type RealtimeUser = { id: string; name: string; role: 'admin' | 'sales' |
 /** The React-facing mirror of one client: every hook reads from it, so one connection serves them all. */
 export type RealtimeState = {
   connection: ConnectionState;
+  /** The median of the last heartbeat round trips of this connection (`latencySamples`), not one ping. */
   latency: number | null;
+  latencySamples: number[];
   queued: number;
   dropped: number;
   user: RealtimeUser | null;
@@ -25,6 +34,7 @@ export function createRealtimeStore(user: RealtimeUser | null): RealtimeStore {
   return createStore<RealtimeState>(() => ({
     connection: { status: 'idle' },
     latency: null,
+    latencySamples: [],
     queued: 0,
     dropped: 0,
     user,
@@ -42,7 +52,8 @@ export function bindClientToStore(client: WebSocketClient, store: RealtimeStore)
     store.setState({ channels: Object.fromEntries(client.subscriptions().map((s) => [s.channel, s])) });
   store.setState({
     connection: client.state,
-    latency: client.latency,
+    latency: client.latency === null ? null : steadyLatency([client.latency]),
+    latencySamples: client.latency === null ? [] : [client.latency],
     queued: client.queuedMessages,
     dropped: client.droppedMessages,
     presence: Object.fromEntries(
@@ -51,8 +62,16 @@ export function bindClientToStore(client: WebSocketClient, store: RealtimeStore)
   });
   refreshChannels();
   const offs = [
-    client.on('state', (connection) => store.setState({ connection })),
-    client.on('latency', (latency) => store.setState({ latency })),
+    client.on('state', (connection) =>
+      // A new connection may take another route: its round trips start a new window.
+      store.setState(
+        connection.status === 'open' ? { connection } : { connection, latency: null, latencySamples: [] },
+      ),
+    ),
+    client.on('latency', (sample) => {
+      const latencySamples = addSample(store.getState().latencySamples, sample);
+      store.setState({ latencySamples, latency: steadyLatency(latencySamples) });
+    }),
     client.on('queue', ({ queued, dropped }) => {
       const state = store.getState();
       if (state.queued !== queued || state.dropped !== dropped) store.setState({ queued, dropped });

@@ -4,12 +4,16 @@ import type { TextOp } from 'ot-text-unicode';
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { useStore } from 'zustand';
 import { createRpcTransport } from '../realtime/client';
+import { createDurableOutbox, OUTBOX_LIMIT } from '../sync/client/durable-outbox';
+import type { OutboxStore } from '../sync/client/outbox-store';
+import { createIndexedDbOutboxStore } from '../sync/client/outbox-store-idb';
 import {
   createRealtimeSyncManager,
   type RealtimeSyncManager,
   type SyncNotice,
   type SyncSnapshot,
 } from '../sync/client/realtime-sync-manager';
+import { createBrowserTabLocks, type TabLocks } from '../sync/client/tab-locks';
 import { randomId } from '../sync/random-id';
 import type { AppliedChange, LeaseView, OrderSection } from '../sync/types';
 import { useRealtime } from './realtime-context';
@@ -50,7 +54,16 @@ const emptySnapshot: SyncSnapshot = {
   locks: {},
   notices: [],
   error: null,
+  outbox: { kept: 0, limit: OUTBOX_LIMIT, full: false, durable: false },
 };
+
+/** One IndexedDB store and one lock manager per page, shared by every order the page opens. */
+let browserOutbox: { store: OutboxStore; locks: TabLocks | null } | null = null;
+function pageOutbox() {
+  if (typeof window === 'undefined' || typeof indexedDB === 'undefined') return null;
+  browserOutbox ??= { store: createIndexedDbOutboxStore(), locks: createBrowserTabLocks() };
+  return browserOutbox;
+}
 
 /**
  * One order kept in sync over the shared connection: a thin React face of `createRealtimeSyncManager()` (state,
@@ -65,13 +78,18 @@ export function useRealtimeSync(entityId: string | null, options: EntitySyncOpti
   const userId = user?.id ?? null;
   const userName = user?.name ?? '';
 
-  const manager: RealtimeSyncManager | null = useMemo(
-    () =>
-      entityId && userId
-        ? createRealtimeSyncManager({ transport, entityId, user: { id: userId, name: userName } })
-        : null,
-    [transport, entityId, userId, userName],
-  );
+  const manager: RealtimeSyncManager | null = useMemo(() => {
+    if (!entityId || !userId) return null;
+    // Unacknowledged edits are kept in this browser (IndexedDB) across reloads, crashes and closed tabs.
+    const page = pageOutbox();
+    const outbox = page ? createDurableOutbox({ ...page, entityId, userId }) : undefined;
+    return createRealtimeSyncManager({
+      transport,
+      entityId,
+      user: { id: userId, name: userName },
+      ...(outbox ? { outbox } : {}),
+    });
+  }, [transport, entityId, userId, userName]);
 
   useEffect(() => {
     if (!manager || !autoStart) return;

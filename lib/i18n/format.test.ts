@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatDateTime, formatNumber, formatPrice, formattersFor } from './format';
+import {
+  formatDate,
+  formatDateTime,
+  formatNumber,
+  formatPrice,
+  formatRelative,
+  formatTime,
+  formattersFor,
+} from './format';
 
 // 2026-10-01 20:30 UTC is already 2 October in Bangkok: the business time zone decides the day.
 const lateEvening = new Date(Date.UTC(2026, 9, 1, 20, 30));
@@ -40,6 +48,33 @@ describe('dates', () => {
 
   it('accepts ISO strings (JSON from the API)', () => {
     expect(formatDate('en', lateEvening.toISOString())).toBe('Oct 2, 2026');
+  });
+});
+
+describe('formatTime', () => {
+  // 08:48 UTC is 15:48 in Bangkok: the thread and the product page show the same minute whatever the browser's zone.
+  const afternoon = new Date(Date.UTC(2026, 11, 5, 8, 48));
+  it.each([
+    ['en', '3:48 PM'],
+    ['th', '15:48'],
+  ] as const)('%s -> %s (Bangkok time)', (locale, expected) => {
+    expect(formatTime(locale, afternoon)).toBe(expected);
+    expect(formatTime(locale, afternoon.toISOString())).toBe(expected);
+    expect(formatTime(locale, afternoon.getTime())).toBe(expected);
+  });
+});
+
+describe('formatRelative', () => {
+  const now = Date.UTC(2026, 11, 5, 12, 0);
+  it.each([
+    ['en', now - 10_000, null],
+    ['en', now - 3 * 60_000, '3 minutes ago'],
+    ['th', now - 3 * 60_000, '3 นาทีที่ผ่านมา'],
+    ['en', now - 2 * 3600_000, '2 hours ago'],
+    ['en', now - 26 * 3600_000, 'yesterday'],
+    ['th', now - 26 * 3600_000, 'เมื่อวาน'],
+  ] as const)('%s %d -> %s', (locale, at, expected) => {
+    expect(formatRelative(locale, at, now)).toBe(expected);
   });
 });
 

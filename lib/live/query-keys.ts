@@ -11,6 +11,7 @@ export const liveKeys = {
   orderLists: ['orders', 'list'] as const,
   orderList: (filter: OrderFilter) => ['orders', 'list', filter] as const,
   orderStats: ['orders', 'stats'] as const,
+  dashboard: ['dashboard'] as const,
   customers: ['customers'] as const,
   customerLists: ['customers', 'list'] as const,
   customerList: (filter: CustomerFilter) => ['customers', 'list', filter] as const,
@@ -34,6 +35,7 @@ export const liveUrls = {
   orderList: (f: OrderFilter) =>
     `/api/orders${query({ status: f.status, q: f.search, page: f.page, pageSize: f.pageSize })}`,
   orderStats: '/api/orders/stats',
+  dashboard: '/api/dashboard',
   customerList: (f: CustomerFilter) =>
     `/api/customers${query({ q: f.search, page: f.page, pageSize: f.pageSize })}`,
 };

@@ -32,6 +32,7 @@ export type OrderRow = {
   customerCompany: string;
   itemCount: number;
   totalMinor: number;
+  version: number;
   createdAt: string;
   updatedAt: string;
 };

@@ -15,9 +15,9 @@ import {
   unreadByUser,
   updateMessageBody,
 } from '../db/queries/messages';
-import { MAX_MESSAGE_CHARS } from '../db/schema/messaging';
 import type { ConversationService } from './conversations';
 import { type Caller, conversationChannel, type MessagingDeps, userChannel } from './deps';
+import { MAX_MESSAGE_CHARS } from './limits';
 import { fail, ok, type Result } from './result';
 
 export type ReceiptView = { userId: string; deliveredAt: string | null; readAt: string | null };
@@ -149,6 +149,14 @@ export function createMessageService(deps: MessagingDeps, conversations: Convers
         channel: conversationChannel(conversationId),
         event: 'message.created',
         data: message,
+        actor,
+      });
+      // The sender's own conversation list, in every tab of hers, moves this conversation up with its new message.
+      await deps.realtime.publish({
+        tenantId: caller.tenantId,
+        channel: userChannel(caller.id),
+        event: 'conversation.updated',
+        data: { conversationId, message, unread: 0 },
         actor,
       });
       const [unread, viewers] = await Promise.all([

@@ -1,4 +1,3 @@
-import { Redis } from 'ioredis';
 import { isParticipant } from '../db/queries/conversations';
 import { registerNotifier } from '../notifications';
 import type { Services } from '../server/services';
@@ -17,12 +16,8 @@ export type MessagingRegistration = { messaging: Messaging; close(): Promise<voi
  */
 export function registerMessaging(services: Services): MessagingRegistration {
   const { hub } = services.realtime;
-  const { env, logger } = services;
-  let redis: Redis | undefined;
-  if (env.REDIS_URL) {
-    redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: false });
-    redis.on('error', (error: Error) => logger.warn({ err: error.message }, 'messaging redis error'));
-  }
+  const { env } = services;
+  const { redis } = services.realtime;
   const messaging = createMessaging({
     db: services.database.db,
     realtime: realtimePortOf(hub),
@@ -45,7 +40,6 @@ export function registerMessaging(services: Services): MessagingRegistration {
     async close() {
       setMessaging(undefined);
       await messaging.close();
-      if (redis) await redis.quit().catch(() => undefined);
     },
   };
 }

@@ -32,7 +32,16 @@ export type PusherSocket = {
   ping(): void;
 };
 
-export type Subscription = { type: PusherChannelType; userId?: string };
+/** The user a signature was issued to (see `grantSession` in protocol.ts). */
+export type Grant = { tenantId: string; userId: string; sessionVersion: number };
+
+/**
+ * What the server says of a grant now: `ok`; `forbidden` (the user's role no longer allows the channel); or one
+ * that ends the connection: `deactivated`, `revoked` (the session was signed out or the password reset), `gone`.
+ */
+export type GrantVerdict = 'ok' | 'forbidden' | 'deactivated' | 'revoked' | 'gone';
+
+export type Subscription = { type: PusherChannelType; userId?: string; grant?: Grant };
 
 export type ConnectionLimits = {
   messagesPerSecond: number;
@@ -64,7 +73,23 @@ export interface ConnectionHost {
   closed(connection: PusherConnection): void;
   /** False for channels only the server writes to. */
   acceptsClientEvents?(connection: PusherConnection, channel: string): boolean;
+  /** Whether a granted subscription (channel) or sign-in (null) still holds for the user as stored now. */
+  checkGrant?(connection: PusherConnection, grant: Grant, channel: string | null): Promise<GrantVerdict>;
+  /** A presence subscription that still holds: its member's user_info follows the user as stored now. */
+  refreshMember?(connection: PusherConnection, channel: string, subscription: Subscription): Promise<void>;
 }
+
+const grantOf = (
+  userId: string,
+  session: { tenant: string; version: number } | undefined,
+): Grant | undefined =>
+  session ? { tenantId: session.tenant, userId, sessionVersion: session.version } : undefined;
+
+const closingVerdicts = {
+  deactivated: pusherCodes.deactivated,
+  revoked: pusherCodes.sessionRevoked,
+  gone: pusherCodes.sessionRevoked,
+} as const;
 
 export type JoinResult =
   | { ok: true; presence?: PresenceSnapshot }
@@ -78,7 +103,7 @@ type Phase = { name: 'open' } | { name: 'closed' };
  */
 export class PusherConnection {
   readonly subscriptions = new Map<string, Subscription>();
-  user: { id: string; info: unknown } | null = null;
+  user: { id: string; info: unknown; grant?: Grant } | null = null;
   #phase: Phase = { name: 'open' };
   #queue: Promise<void> = Promise.resolve();
   #lastActivity: number;
@@ -166,6 +191,47 @@ export class PusherConnection {
   /** Resolves when every frame received so far has been handled (and, once closed, every channel left). */
   settled(): Promise<void> {
     return this.#queue;
+  }
+
+  /**
+   * Checks the grants of this connection issued to the user (every grant when `user` is null) against the user as
+   * stored now: a sign-in or subscription whose session ended closes the connection with 4009 and the reason; a
+   * channel the new role no longer allows is left, and the client is told with `pusher:subscription_error`
+   * (`AuthError`, status 403, `ROLE_CHANGED`); a presence channel that still holds gets the member's new user_info
+   * (name, role). Queued behind the frames already received, so it sees their effect. Rejects when the user could
+   * not be read (the caller retries).
+   */
+  recheck(user: { tenantId: string; userId: string } | null): Promise<void> {
+    const matches = (grant: Grant | undefined): grant is Grant =>
+      grant !== undefined &&
+      (user === null || (grant.tenantId === user.tenantId && grant.userId === user.userId));
+    const check = this.host.checkGrant?.bind(this.host);
+    if (!check) return this.#queue;
+    const checked = this.#queue.then(async () => {
+      if (this.#phase.name !== 'open') return;
+      const signIn = this.user?.grant;
+      if (matches(signIn)) {
+        const verdict = await check(this, signIn, null);
+        if (verdict !== 'ok' && verdict !== 'forbidden') return this.close(closingVerdicts[verdict]);
+      }
+      for (const [channel, subscription] of [...this.subscriptions]) {
+        if (!matches(subscription.grant) || this.#phase.name !== 'open') continue;
+        const verdict = await check(this, subscription.grant, channel);
+        if (this.subscriptions.get(channel) !== subscription) continue;
+        if (verdict === 'ok') {
+          if (subscription.type === 'presence') await this.host.refreshMember?.(this, channel, subscription);
+          continue;
+        }
+        if (verdict !== 'forbidden') return this.close(closingVerdicts[verdict]);
+        this.subscriptions.delete(channel);
+        await this.host.leave(this, channel, subscription);
+        this.send(serverMessages.subscriptionError(channel, 'AuthError', 'ROLE_CHANGED', 403));
+      }
+    });
+    // A check that could not read the user (database down) leaves the connection as it is and rejects, so the
+    // hub runs the refresh again with back-off; frames queued after it are still handled.
+    this.#queue = checked.catch(() => {});
+    return checked;
   }
 
   #schedule(ms: number): void {
@@ -259,8 +325,31 @@ export class PusherConnection {
         );
       subscription = { type, userId: data.user_id };
       userInfo = data.user_info;
+      const grant = grantOf(data.user_id, data.session);
+      if (grant) subscription.grant = grant;
     } else if (isAuthenticatedChannel(type)) {
-      if (!verifyChannelAuth(this.app, this.socketId, channel, auth)) return denied();
+      // A private channel's signature may cover channel_data naming the user it was issued to (a grant).
+      if (
+        channelDataText !== undefined &&
+        verifyChannelAuth(this.app, this.socketId, channel, auth, channelDataText)
+      ) {
+        const data = parseJsonText(channelData, channelDataText);
+        const grant = data ? grantOf(data.user_id, data.session) : undefined;
+        if (grant) subscription = { type, grant };
+      } else if (!verifyChannelAuth(this.app, this.socketId, channel, auth)) return denied();
+    }
+    if (subscription.grant && this.host.checkGrant) {
+      const verdict = await this.host.checkGrant(this, subscription.grant, channel).catch(() => null);
+      // The user could not be read (the database is down): refused for now with 503; the client may retry.
+      if (verdict === null)
+        return this.send(
+          serverMessages.subscriptionError(channel, 'AuthError', 'Service temporarily unavailable', 503),
+        );
+      if (verdict === 'forbidden')
+        return this.send(
+          serverMessages.subscriptionError(channel, 'AuthError', 'Not allowed for your role', 403),
+        );
+      if (verdict !== 'ok') return this.close(closingVerdicts[verdict]);
     }
 
     if (existing) {
@@ -293,9 +382,15 @@ export class PusherConnection {
     const data = parseJsonText(userData, userDataText);
     if (!data || !verifyUserAuth(this.app, this.socketId, auth, userDataText))
       return this.close(pusherCodes.unauthorized, 'Invalid signin signature or user_data');
+    const grant = grantOf(data.id, data.session);
+    if (grant && this.host.checkGrant) {
+      const verdict = await this.host.checkGrant(this, grant, null).catch(() => null);
+      if (verdict === null) return this.send(serverMessages.error(null, 'Service temporarily unavailable'));
+      if (verdict !== 'ok' && verdict !== 'forbidden') return this.close(closingVerdicts[verdict]);
+    }
     // Signing in again as someone else ends the previous user's channel on this connection.
     if (this.user && this.user.id !== data.id) await this.#unsubscribe(userChannel(this.user.id));
-    this.user = { id: data.id, info: data.user_info };
+    this.user = grant ? { id: data.id, info: data.user_info, grant } : { id: data.id, info: data.user_info };
     this.host.signedIn(this, data.id);
     this.send(serverMessages.signinSuccess(userDataText));
     // A signed-in connection receives the user's events (`sendToUser`) whether or not the client also

@@ -11,6 +11,8 @@ export const pusherCodes = {
   unauthorized: { code: 4009, message: 'Connection is unauthorized' },
   originNotAllowed: { code: 4009, message: 'Origin not allowed' },
   terminated: { code: 4009, message: 'You got disconnected by the app' },
+  deactivated: { code: 4009, message: 'Account deactivated' },
+  sessionRevoked: { code: 4009, message: 'Session ended; sign in again' },
   overCapacity: { code: 4100, message: 'Over capacity' },
   reconnect: { code: 4200, message: 'Server closed; please reconnect shortly' },
   pongTimeout: { code: 4201, message: 'Pong reply not received' },

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { Env } from '../env';
 import type { Logger } from '../logger';
@@ -8,6 +9,7 @@ import type { Hub } from '../realtime/server/hub';
 import { HubPusherBus, LocalPusherBus, type PusherBus } from './bus';
 import { loadPusherConfig, PusherApps } from './config';
 import { createDomainBridge } from './domain-bridge';
+import { domainGrantJudge, domainMemberInfoLoader } from './domain-grants';
 import { createPusherHttpApi } from './http-api';
 import { pusherMetrics } from './metrics';
 import { PusherServer } from './server';
@@ -35,7 +37,11 @@ export type PusherDeps = {
   logger: Logger;
   nodeId: string;
   /** The node's hub: Pusher fan-out rides its bus, domain events are bridged from its publish path. */
-  hub?: Pick<Hub, 'onBusTopic' | 'publishBusTopic' | 'onPublish'> & { metrics?: { registry: Registry } };
+  hub?: Pick<Hub, 'onBusTopic' | 'publishBusTopic' | 'onPublish' | 'onUserRefresh' | 'storedUser'> & {
+    metrics?: { registry: Registry };
+  };
+  /** The process's shared Redis command connection (not closed here); without it and with REDIS_URL, its own. */
+  redis?: Redis | null;
 };
 
 /** Builds the Pusher protocol side of one node from the environment. */
@@ -48,7 +54,10 @@ export function createPusher(deps: PusherDeps): Pusher {
       'serving the development Pusher app (app-id / app-key / app-secret); set PUSHER_APP_* in production',
     );
 
-  const redis = env.REDIS_URL ? connectRedis(env.REDIS_URL, logger, `osl-pusher-${nodeId}`) : null;
+  // The process's shared command connection when there is one (a standalone Pusher server opens its own).
+  const ownRedis =
+    !deps.redis && env.REDIS_URL ? connectRedis(env.REDIS_URL, logger, `osl-pusher-${nodeId}`) : null;
+  const redis = deps.redis ?? ownRedis;
   const state: PusherState = redis
     ? new RedisPusherState({
         redis,
@@ -71,6 +80,10 @@ export function createPusher(deps: PusherDeps): Pusher {
     logger,
     observer: metrics,
     domainAppId: hub ? apps.defaultApp()?.id : undefined,
+    grants: hub ? domainGrantJudge((tenantId, userId) => hub.storedUser(tenantId, userId)) : undefined,
+    memberInfo: hub
+      ? domainMemberInfoLoader((tenantId, userId) => hub.storedUser(tenantId, userId))
+      : undefined,
     limits: {
       messagesPerSecond: env.WS_MESSAGES_PER_SECOND,
       burst: env.WS_BURST,
@@ -82,6 +95,10 @@ export function createPusher(deps: PusherDeps): Pusher {
   const handleHttp = createPusherHttpApi({ server, state, logger });
   const defaultApp = apps.defaultApp();
   const unbridge = hub && defaultApp ? hub.onPublish(createDomainBridge(server, defaultApp.id)) : () => {};
+  // A role change, deactivation or sign-out (from any node, or a database notification) re-checks this node's
+  // Pusher connections as it re-checks the native sockets; a re-check that could not read the user is retried by
+  // the hub until it succeeds.
+  const unrefresh = hub ? hub.onUserRefresh((user) => server.recheckGrants(user)) : () => {};
 
   return {
     server,
@@ -90,12 +107,13 @@ export function createPusher(deps: PusherDeps): Pusher {
     handleHttp,
     async close() {
       unbridge();
+      unrefresh();
       await server.close();
       await gateway.close();
       await webhooks.close();
       await bus.close();
       await state.close();
-      redis?.disconnect();
+      ownRedis?.disconnect();
     },
   };
 }

@@ -19,7 +19,10 @@ const channel = z.string().min(1).max(200);
 export const subscribeData = z.object({
   channel,
   auth: z.string().max(512).optional(),
-  /** Presence: the JSON text the signature covers, `{"user_id": …, "user_info": …}`. */
+  /**
+   * Presence: the JSON text the signature covers, `{"user_id": …, "user_info": …}`. Private channels may carry it
+   * too (the signature then covers it, as the Pusher server libraries sign it when given data).
+   */
   channel_data: z
     .string()
     .max(64 * 1024)
@@ -84,9 +87,19 @@ export function parseFrame(text: string): ParsedFrame {
   return { ok: true, message: result.data };
 }
 
+/**
+ * Who a signature was issued to, when the signer says so (Omni-Sales' own auth endpoints do): the server then
+ * re-checks the channel whenever that user's role, status or sessions change (lib/pusher/domain-grants.ts).
+ */
+export const grantSession = z.object({
+  tenant: z.string().min(1).max(200),
+  version: z.number().int(),
+});
+
 export const channelData = z.object({
   user_id: z.union([z.string().min(1).max(200), z.number()]).transform(String),
   user_info: z.unknown().optional(),
+  session: grantSession.optional(),
 });
 export type ChannelData = z.infer<typeof channelData>;
 
@@ -94,6 +107,7 @@ export const userData = z.object({
   id: z.union([z.string().min(1).max(200), z.number()]).transform(String),
   user_info: z.unknown().optional(),
   watchlist: z.array(z.string()).optional(),
+  session: grantSession.optional(),
 });
 export type UserData = z.infer<typeof userData>;
 

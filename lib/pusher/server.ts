@@ -3,7 +3,15 @@ import type { Logger } from '../logger';
 import { OutFrame } from '../realtime/server/socket';
 import type { PusherBus, PusherBusMessage } from './bus';
 import type { PusherApp, PusherApps } from './config';
-import type { ConnectionHost, ConnectionLimits, JoinResult, PusherSocket, Subscription } from './connection';
+import type {
+  ConnectionHost,
+  ConnectionLimits,
+  Grant,
+  GrantVerdict,
+  JoinResult,
+  PusherSocket,
+  Subscription,
+} from './connection';
 import { PusherConnection } from './connection';
 import { domainChannelOf } from './domain-channels';
 import { pusherCodes } from './errors';
@@ -30,6 +38,10 @@ export type PusherServerDeps = {
   now?: () => number;
   /** The app that carries Omni-Sales' domain channels: those are server-written, never open to client events. */
   domainAppId?: string;
+  /** Judges grants (signatures issued to a user) of the domain app's connections: lib/pusher/domain-grants.ts. */
+  grants?: (grant: Grant, channel: string | null) => Promise<GrantVerdict>;
+  /** The presence user_info the domain app signs for a grant's user as stored now (undefined: the user is gone). */
+  memberInfo?: (grant: Grant) => Promise<unknown>;
 };
 
 export type PublishRequest = {
@@ -70,6 +82,30 @@ export class PusherServer implements ConnectionHost {
   /** Client events are refused on the domain channels (viewers may read them, nobody but the server writes). */
   acceptsClientEvents(connection: PusherConnection, channel: string): boolean {
     return !(connection.app.id === this.deps.domainAppId && domainChannelOf(channel) !== null);
+  }
+
+  /** Grants are judged on the domain app only (other apps' backends sign for users we do not know). */
+  checkGrant(connection: PusherConnection, grant: Grant, channel: string | null): Promise<GrantVerdict> {
+    const judge = this.deps.grants;
+    if (!judge || connection.app.id !== this.deps.domainAppId) return Promise.resolve('ok');
+    return judge(grant, channel);
+  }
+
+  /**
+   * A user's role, status or sessions changed (null: anyone's may have): this node's connections re-check the
+   * grants issued to them. Every node does this itself, on the hub's user refresh.
+   */
+  async recheckGrants(user: { tenantId: string; userId: string } | null): Promise<void> {
+    const affected = [...this.#connections].filter(
+      (connection) =>
+        connection.app.id === this.deps.domainAppId &&
+        (user === null ||
+          connection.user?.grant?.userId === user.userId ||
+          [...connection.subscriptions.values()].some(
+            (subscription) => subscription.grant?.userId === user.userId,
+          )),
+    );
+    await Promise.all(affected.map((connection) => connection.recheck(user)));
   }
 
   get connectionCount(): number {
@@ -136,6 +172,26 @@ export class PusherServer implements ConnectionHost {
       this.deps.webhooks.emit(app, { name: 'member_added', channel, user_id: userId });
     }
     return { ok: true, presence: await this.presence(connection, channel) };
+  }
+
+  /**
+   * A domain presence member whose name or role changed: the stored user_info is replaced, and the one node whose
+   * replacement took effect tells the channel with member_removed then member_added (the protocol has no update;
+   * pusher-js and Echo apply the pair as a change). Not a membership change, so no webhook.
+   */
+  async refreshMember(
+    connection: PusherConnection,
+    channel: string,
+    subscription: Subscription,
+  ): Promise<void> {
+    const { app } = connection;
+    const load = this.deps.memberInfo;
+    const { userId, grant } = subscription;
+    if (!load || app.id !== this.deps.domainAppId || userId === undefined || !grant) return;
+    const info = await load(grant);
+    if (info === undefined || !(await this.deps.state.updateMember(app.id, channel, userId, info))) return;
+    this.broadcast(app.id, channel, JSON.stringify(serverMessages.memberRemoved(channel, userId)));
+    this.broadcast(app.id, channel, JSON.stringify(serverMessages.memberAdded(channel, userId, info)));
   }
 
   async presence(connection: PusherConnection, channel: string): Promise<PresenceSnapshot> {

@@ -4,6 +4,7 @@ import type { LoginThrottle } from '../auth/login-throttle';
 import type { Database } from '../db/create-db';
 import type { Env } from '../env';
 import type { Logger } from '../logger';
+import type { OutboxRelay } from '../outbox/relay';
 import type { Realtime } from '../realtime/server';
 
 /**
@@ -21,6 +22,8 @@ export type Services = {
   realtime: Realtime;
   /** The admin console's people management (lib/admin). */
   people: PeopleService;
+  /** Publishes the domain events writes commit into the outbox (lib/outbox); flush after a commit. */
+  outbox?: OutboxRelay;
   /** The sync service and lock store (lib/activity/register.ts); set by start.ts right after registering them. */
   collaboration?: CollaborationRegistration;
 };

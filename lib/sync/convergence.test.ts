@@ -1,5 +1,6 @@
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { createTestDatabase, type TestDatabase } from '../../e2e/support/test-db';
 import { entityChanges, syncConflicts } from '../db/schema';
 import { seededRandom } from '../db/seed-data';
@@ -13,6 +14,7 @@ import { loadSyncFixture } from './service/testing';
 import { createFakeClock } from './testing/fake-clock';
 import { createFakeNetwork, settle } from './testing/fake-network';
 import type { ChangeOp, ChangeResult, OrderDoc, OrderSection } from './types';
+import { fromBase64, loadYDoc, readYDoc } from './yjs-doc';
 
 /**
  * Randomized convergence (issue 4, point 10): several clients edit one order through the REAL sync service on a
@@ -20,7 +22,20 @@ import type { ChangeOp, ChangeResult, OrderDoc, OrderSection } from './types';
  * end every client equals the server, every acknowledged change is in the history (or is a recorded conflict),
  * and no client change id was applied twice. The seed is printed on failure.
  */
-const SEEDS = Number(process.env.SYNC_SEEDS ?? 4);
+/**
+ * Which seeds run: `SYNC_SEEDS` is a count from `SYNC_SEED` (default 1), or a list (`SYNC_SEEDS=3,7`). Anything
+ * else fails at load rather than running no seed at all.
+ */
+function seedsToRun(): number[] {
+  const given = process.env.SYNC_SEEDS ?? '4';
+  const base = Number(process.env.SYNC_SEED ?? 1);
+  const list = given.includes(',')
+    ? given.split(',').map((s) => Number(s.trim()))
+    : Array.from({ length: Number(given) }, (_, i) => base + i);
+  if (!Number.isInteger(base) || list.length === 0 || !list.every((n) => Number.isInteger(n)))
+    throw new Error(`SYNC_SEEDS=${given} SYNC_SEED=${base}: a count, or a list of seeds like 3,7`);
+  return list;
+}
 const OPS = Number(process.env.SYNC_OPS ?? 200);
 
 const crdtPolicy: OrderPolicy = { ...defaultOrderPolicy, notes: 'crdt', lines: 'crdt' };
@@ -105,10 +120,28 @@ async function runScenario(seed: number, policy: OrderPolicy, orderId: string, t
     clock: time.clock,
   });
 
-  const drain = async (limit = 100_000) => {
-    for (let i = 0; i < limit && (await network.step()); i++);
+  const managers = () => [...clients.map((c) => c.manager), viewer];
+  /** What is still waiting, for a failure message: the network's queues and every client's state. */
+  const stuck = () =>
+    [
+      network.describe() || 'network: nothing queued',
+      ...managers().map((m, i) => {
+        const s = m.getSnapshot();
+        const kinds = s.localChanges.map((c) => `${c.op.type}:${c.field}${c.sent ? ' (sent)' : ''}`);
+        return (
+          `client ${i}: ${s.syncState}, version ${s.version} of ${s.serverVersion}, settled ${m.isSettled()}, ` +
+          `${s.localChanges.length} pending [${kinds.join(', ')}]`
+        );
+      }),
+      `timers pending: ${time.pendingTimers()}`,
+    ].join('\n');
+  /** Delivers until idle; a network that never goes idle (clients resending without end) fails, never hangs. */
+  const drain = async (limit = 20_000) => {
+    for (let i = 0; i < limit; i++) if (!(await network.step())) return;
+    if (network.queued() > 0)
+      throw new Error(`seed ${seed}: the network is still busy after ${limit} deliveries\n${stuck()}`);
   };
-  const starts = [...clients.map((c) => c.manager), viewer].map((m) => m.startSync());
+  const starts = managers().map((m) => m.startSync());
   await drain();
   await Promise.all(starts);
 
@@ -163,18 +196,20 @@ async function runScenario(seed: number, policy: OrderPolicy, orderId: string, t
   }
 
   for (const client of clients) client.transport.reconnect();
-  for (let round = 0; round < 50; round++) {
+  const settledRounds = 50;
+  let quiet = false;
+  for (let round = 0; round < settledRounds && !quiet; round++) {
     await drain();
     time.advance(250);
     await settle();
     await drain();
-    if (network.queued() === 0 && [...clients.map((c) => c.manager), viewer].every((m) => m.isSettled()))
-      break;
+    quiet = network.queued() === 0 && managers().every((m) => m.isSettled());
   }
+  if (!quiet) throw new Error(`seed ${seed}: clients did not settle in ${settledRounds} rounds\n${stuck()}`);
 
   const opened = await handlers['sync.open'](admin, { entityType: 'order', entityId: orderId });
   if (!opened.ok) throw new Error(opened.error.message);
-  const server = opened.value as { version: number; doc: unknown };
+  const server = opened.value as { version: number; doc: unknown; yjsState: string | null };
   for (const [i, client] of [...clients, { manager: viewer }].entries()) {
     const snapshot = client.manager.getSnapshot();
     expect(client.manager.isSettled(), `client ${i} settled`).toBe(true);
@@ -206,6 +241,26 @@ async function runScenario(seed: number, policy: OrderPolicy, orderId: string, t
   expect(comparable(replayed), 'history replays to the final state').toEqual(
     comparable(server.doc as OrderDoc),
   );
+  if (policy.notes === 'crdt' || policy.lines === 'crdt') {
+    // Yjs sections are not replayed above (an update's effect depends on the state it meets): instead every Yjs
+    // update in the history is already part of the server's final state, so applying it again changes nothing.
+    const finalState = server.yjsState;
+    expect(finalState, 'the server holds a Yjs state').toBeTruthy();
+    const finalDoc = loadYDoc(fromBase64(finalState!));
+    const before = { vector: Y.encodeStateVector(finalDoc), values: readYDoc(finalDoc) };
+    for (const row of rows.filter((r) => r.version > initialVersion)) {
+      const op = row.op as ChangeOp;
+      if (op.type !== 'yjs') continue;
+      Y.applyUpdate(finalDoc, fromBase64(op.update));
+      expect(Y.encodeStateVector(finalDoc), `Yjs change ${row.clientChangeId} is in the final state`).toEqual(
+        before.vector,
+      );
+      expect(readYDoc(finalDoc), `Yjs change ${row.clientChangeId} is in the final state`).toEqual(
+        before.values,
+      );
+    }
+    finalDoc.destroy();
+  }
   const ids = rows.map((r) => r.clientChangeId);
   expect(new Set(ids).size, 'no change applied twice').toBe(ids.length);
   const conflictIds = new Set(
@@ -246,8 +301,7 @@ describe.each([
   { name: 'crdt notes and lines', policy: crdtPolicy, tag: 'crdt' },
   { name: 'whole-value strategies', policy: lwwPolicy, tag: 'lww' },
 ])('convergence: $name', ({ policy, tag }) => {
-  const base = Number(process.env.SYNC_SEED ?? 1);
-  const seeds = Array.from({ length: SEEDS }, (_, i) => base + i);
+  const seeds = seedsToRun();
   it.each(seeds)('seed %i', async (seed) => {
     const orders = fixture.editableOrderIds;
     const orderId = orders[(seed * 7 + JSON.stringify(policy).length) % orders.length]!;

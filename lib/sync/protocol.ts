@@ -44,12 +44,15 @@ export const addressSchema = z
   })
   .strict();
 
+/** The longest notes an order keeps, however they are edited (a whole value, text ops or Yjs updates). */
+export const NOTES_MAX_LENGTH = 20_000;
+
 /** What a `set` may carry per field. */
 export const fieldValueSchemas = {
   status: z.enum(orderStatuses),
   customerId: id,
   shippingAddress: addressSchema,
-  notes: z.string().max(20_000),
+  notes: z.string().max(NOTES_MAX_LENGTH),
   quantity: z.number().int().min(1).max(1_000_000),
 } as const;
 
@@ -112,3 +115,20 @@ export const syncEvents = {
   lock: 'sync.lock',
   policy: 'sync.policy',
 } as const;
+
+/** `sync.lock` as the `admin` channel carries it (the order room's copy has no `entityId`). */
+export const adminLockEventSchema = z.object({
+  entityId: z.string(),
+  section: z.string(),
+  lease: z
+    .object({
+      key: z.string(),
+      section: z.string(),
+      userId: z.string(),
+      userName: z.string(),
+      acquiredAt: z.number(),
+      expiresAt: z.number(),
+      connectionId: z.string().nullable(),
+    })
+    .nullable(),
+});

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { parseOrderListParams } from '@/components/orders/list-params';
 import { LiveStatusTabs, OrdersLive } from '@/components/orders/orders-live';
 import { Card } from '@/components/ui/card';
@@ -33,7 +34,17 @@ export default async function OrdersPage({
 
   return (
     <>
-      <PageHeader title={t('title')} subtitle={t('subtitle', { tenant: user.tenantName })} />
+      <PageHeader
+        title={t('title')}
+        subtitle={t('subtitle', { tenant: user.tenantName })}
+        actions={
+          user.role === 'viewer' ? null : (
+            <Link href="/orders/new" className="btn-primary" data-testid="new-order">
+              + {t('new.button')}
+            </Link>
+          )
+        }
+      />
       <LiveNotice />
       <div className="mb-4 flex flex-col gap-3">
         <LiveStatusTabs

@@ -1,5 +1,6 @@
 import { parseOrderListParams } from '@/components/orders/list-params';
-import { withApiUser } from '@/lib/catalog/http';
+import { getCatalog } from '@/lib/catalog';
+import { resultResponse, withApiUser, withApiUserAndBody } from '@/lib/catalog/http';
 import { listOrders } from '@/lib/db/queries/orders';
 import { apiJson } from '@/lib/http/api-response';
 import { getServices } from '@/lib/server/services';
@@ -12,4 +13,11 @@ export async function GET(request: Request) {
     const filter = parseOrderListParams(new URL(request.url).searchParams);
     return apiJson(await listOrders(getServices().database.db, user.tenantId, filter));
   });
+}
+
+/** POST /api/orders — a new draft order (admin, sales); see lib/catalog/API.md. */
+export function POST(request: Request): Promise<Response> {
+  return withApiUserAndBody(request, async (user, body) =>
+    resultResponse(await getCatalog().orders.create(user, body), 201),
+  );
 }

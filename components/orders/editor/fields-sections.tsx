@@ -182,8 +182,9 @@ export function LinesField({
   const total = lines.reduce((sum, line) => sum + price(line) * line.quantity, 0);
   return (
     <div className="-mx-5 -my-4">
-      <div className="overflow-x-auto">
-        <table className="data-table" data-testid="order-lines">
+      <div className="relative overflow-x-auto">
+        {/* On a phone each line is a card (phone-cards): product and quantity, SKU and line total, unit price. */}
+        <table className="data-table phone-cards" data-testid="order-lines">
           <thead>
             <tr>
               <th scope="col">{to('detail.product')}</th>
@@ -205,9 +206,16 @@ export function LinesField({
               const product = byId.get(line.productId);
               return (
                 <tr key={line.id} data-line-id={line.id}>
-                  <td className="font-medium">{product?.name ?? '—'}</td>
-                  <td className="font-mono text-xs text-slate-500">{product?.sku ?? ''}</td>
-                  <td className="text-right">
+                  <td className="font-medium max-sm:col-start-1 max-sm:row-start-1">
+                    {product?.name ?? '—'}
+                  </td>
+                  <td className="font-mono text-xs text-slate-500 max-sm:col-start-1 max-sm:row-start-2">
+                    {product?.sku ?? ''}
+                  </td>
+                  <td
+                    className="text-right max-sm:col-start-2 max-sm:row-start-1 max-sm:flex max-sm:items-center max-sm:justify-end"
+                    data-label={to('detail.quantity')}
+                  >
                     <input
                       type="number"
                       min={1}
@@ -223,17 +231,20 @@ export function LinesField({
                       }}
                     />
                   </td>
-                  <td className="tabular text-right whitespace-nowrap text-slate-600">
+                  <td
+                    className="tabular text-right whitespace-nowrap text-slate-600 max-sm:col-start-1 max-sm:row-start-3 max-sm:text-left max-sm:text-xs"
+                    data-label={to('detail.unitPrice')}
+                  >
                     {format.price(price(line))}
                   </td>
-                  <td className="tabular text-right font-medium whitespace-nowrap">
+                  <td className="tabular text-right font-medium whitespace-nowrap max-sm:col-start-2 max-sm:row-start-2">
                     {format.price(price(line) * line.quantity)}
                   </td>
                   {editable ? (
-                    <td>
+                    <td className="max-sm:col-start-2 max-sm:row-start-3 max-sm:justify-self-end">
                       <button
                         type="button"
-                        className="btn-ghost px-2 py-1 text-xs text-rose-700"
+                        className="btn-ghost px-2 py-1 text-xs text-rose-700 max-sm:px-3 max-sm:py-1.5"
                         onClick={() => onRemove(line.id)}
                       >
                         {t('editor.removeLine')}
@@ -246,16 +257,20 @@ export function LinesField({
           </tbody>
           <tfoot>
             <tr>
-              <th scope="row" colSpan={4} className="px-4 py-3 text-right text-sm font-medium text-slate-600">
+              <th
+                scope="row"
+                colSpan={4}
+                className="px-4 py-3 text-right text-sm font-medium text-slate-600 max-sm:p-0"
+              >
                 {t('editor.total')}
               </th>
               <td
-                className="tabular px-4 py-3 text-right text-base font-semibold whitespace-nowrap"
+                className="tabular px-4 py-3 text-right text-base font-semibold whitespace-nowrap max-sm:p-0"
                 data-testid="order-total"
               >
                 {format.price(total)}
               </td>
-              {editable ? <td /> : null}
+              {editable ? <td className="max-sm:hidden" /> : null}
             </tr>
           </tfoot>
         </table>

@@ -63,7 +63,8 @@ export function NotesEditor({
   const carets = useMemo(
     () =>
       members
-        .filter((m) => m.cursor?.field === 'notes')
+        // A caret is shown while its owner is in the notes; it goes when they move to another section.
+        .filter((m) => m.cursor?.field === 'notes' && m.location?.section === 'notes')
         .map((m) => {
           const own = adjusted[m.userId];
           const base = { start: m.cursor?.x ?? 0, end: m.cursor?.y ?? m.cursor?.x ?? 0 };
@@ -186,9 +187,10 @@ export function NotesEditor({
     [value, ranges, carets],
   );
 
-  const shared = 'px-3.5 py-3 text-sm leading-6 whitespace-pre-wrap break-words font-sans';
+  // The right gutter holds the name tags of remote carets, level with their line, so no tag covers any text.
+  const shared = 'py-3 pr-24 pl-3.5 text-sm leading-6 whitespace-pre-wrap break-words font-sans';
   return (
-    <div className="relative rounded-lg border border-slate-300 bg-white shadow-xs focus-within:border-brand-500 focus-within:ring-2 focus-within:ring-brand-100 has-[textarea:read-only]:bg-slate-50">
+    <div className="relative rounded-lg border border-slate-300 bg-white shadow-xs focus-within:border-brand-500 has-[textarea:read-only]:bg-slate-50">
       <textarea
         ref={area}
         data-testid="notes-input"
@@ -198,7 +200,7 @@ export function NotesEditor({
         placeholder={editable ? t('editor.notesPlaceholder') : ''}
         spellCheck={false}
         rows={4}
-        className={`${shared} block min-h-32 w-full resize-none overflow-hidden rounded-lg bg-transparent text-slate-900 outline-none placeholder:text-slate-400`}
+        className={`${shared} block min-h-32 w-full resize-none overflow-hidden rounded-lg bg-transparent text-slate-900 outline-none placeholder:text-slate-500 focus-visible:ring-2 focus-visible:ring-brand-500/40`}
         onChange={(event) => {
           const next = event.target.value;
           const before = value;
@@ -222,14 +224,20 @@ export function NotesEditor({
               key={`c${i}`}
               data-testid="remote-caret"
               data-user={segment.name}
-              className="relative inline-block h-6 w-0 align-top"
             >
+              <span className="relative inline-block h-6 w-0 align-top">
+                <span
+                  className="absolute inset-y-0.5 -left-px w-0.5 rounded-full"
+                  style={{ background: colorOf(segment.userId).hex }}
+                />
+                <span
+                  className="absolute top-0 -left-[3px] size-1.5 rounded-full"
+                  style={{ background: colorOf(segment.userId).hex }}
+                />
+              </span>
+              {/* Positioned against the notes box, left at its line: the tag sits in the right gutter. */}
               <span
-                className="absolute inset-y-0.5 -left-px w-0.5 rounded-full"
-                style={{ background: colorOf(segment.userId).hex }}
-              />
-              <span
-                className="absolute -top-4 -left-px rounded-sm rounded-bl-none px-1 py-px text-[10px] leading-none font-medium whitespace-nowrap text-white shadow-sm"
+                className="absolute right-1.5 mt-1 max-w-[5.25rem] truncate rounded-sm px-1 py-0.5 text-[10px] leading-none font-medium whitespace-nowrap text-white shadow-sm"
                 style={{ background: colorOf(segment.userId).hex }}
               >
                 {segment.name}

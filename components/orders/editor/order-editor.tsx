@@ -15,6 +15,7 @@ import {
   useWebSocketChannel,
   useWebSocketStatus,
 } from '@/lib/hooks';
+import { useLiveCustomers } from '@/lib/live/use-live-customers';
 import type { EventMessage } from '@/lib/realtime/protocol/messages';
 import type { SyncNotice } from '@/lib/sync/client/realtime-sync-manager';
 import { syncEvents } from '@/lib/sync/protocol';
@@ -65,7 +66,17 @@ function refusalOf(code: string) {
 /** Lines hold stock once an order is confirmed, so the service takes line changes only before that. */
 const linesOpen = (status: SyncOrderStatus) => status === 'draft' || status === 'pending';
 
-function Editor({ orderId, number, user, customers, products, linePrices, initial }: EditorProps) {
+function Editor({
+  orderId,
+  number,
+  user,
+  customers: initialCustomers,
+  products,
+  linePrices,
+  initial,
+}: EditorProps) {
+  // The customer picker follows colleagues' new and renamed customers.
+  const customers = useLiveCustomers(initialCustomers);
   const { t } = useTranslation('collab');
   const { t: tc } = useTranslation('common');
   const staff = user.role !== 'viewer';
@@ -154,6 +165,15 @@ function Editor({ orderId, number, user, customers, products, linePrices, initia
               'danger',
               t('notice.discarded', { fields: notice.fields.map((f) => fieldName(f)).join(', ') }),
             );
+          case 'restored':
+            return addNotice('info', t('notice.restored', { count: notice.count }));
+          case 'outbox-full':
+            return addNotice(
+              'danger',
+              t('notice.outboxFull', { count: notice.limit, field: fieldName(notice.field) }),
+            );
+          case 'outbox-unavailable':
+            return addNotice('warning', t('notice.outboxUnavailable'));
         }
       }),
     [sync.onNotice, addNotice, t, fieldName, sectionName],
@@ -275,6 +295,7 @@ function Editor({ orderId, number, user, customers, products, linePrices, initia
     strategy: sync.policy[section],
     here: hereIn(section),
     lock: lockProps(section),
+    showTechnical: user.role === 'admin',
     onFocusSection,
   });
   /**
@@ -316,6 +337,7 @@ function Editor({ orderId, number, user, customers, products, linePrices, initia
           version={sync.version || initial.version}
           lastSyncedAt={sync.lastSyncedAt}
           pending={sync.localChanges.length}
+          outbox={sync.outbox}
         />
         <div className="flex items-center gap-3">
           {!staff ? (
@@ -339,8 +361,8 @@ function Editor({ orderId, number, user, customers, products, linePrices, initia
         </div>
       </div>
       <Notices notices={notices} onDismiss={(id) => setNotices((list) => list.filter((n) => n.id !== id))} />
-      <div className="grid items-start gap-6 xl:grid-cols-[minmax(0,1fr)_24rem]">
-        <div className="grid gap-5 lg:grid-cols-2">
+      <div className="grid grid-cols-1 items-start gap-6 xl:grid-cols-[minmax(0,1fr)_24rem]">
+        <div className="grid grid-cols-1 gap-5 lg:grid-cols-2">
           <SectionCard {...sectionProps('status')}>
             <StatusSection
               status={doc.status}

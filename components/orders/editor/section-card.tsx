@@ -30,6 +30,7 @@ export function SectionCard({
   lock,
   actions,
   className = '',
+  showTechnical = false,
   onFocusSection,
   children,
 }: {
@@ -39,6 +40,8 @@ export function SectionCard({
   lock: SectionLockProps;
   actions?: ReactNode;
   className?: string;
+  /** Admins also see the technical name of the strategy; sales staff see only what it means for them. */
+  showTechnical?: boolean;
   onFocusSection(section: OrderSection): void;
   children: ReactNode;
 }) {
@@ -68,6 +71,14 @@ export function SectionCard({
           >
             {t(`editor.strategy.${strategy}`)}
           </span>
+          {showTechnical ? (
+            <span
+              className="hidden text-[11px] text-slate-500 sm:inline"
+              data-testid={`strategy-technical-${section}`}
+            >
+              {t(`editor.strategyTechnical.${strategy}`)}
+            </span>
+          ) : null}
         </div>
         <div className="flex items-center gap-2">
           {here.length > 0 ? (

@@ -122,7 +122,7 @@ export function StatusSection({
       </div>
       {next.length > 0 ? (
         <fieldset
-          className="flex flex-wrap items-center gap-2"
+          className="flex min-w-0 flex-wrap items-center gap-2"
           data-testid="status-actions"
           aria-busy={moving !== null}
           aria-describedby={hint ? 'status-hint' : undefined}

@@ -3,7 +3,7 @@
 import { useTranslation } from 'react-i18next';
 import { RelativeTime } from '@/components/collab/relative-time';
 import { useWebSocketStatus } from '@/lib/hooks';
-import type { SyncState } from '@/lib/sync/client/realtime-sync-manager';
+import type { SyncSnapshot, SyncState } from '@/lib/sync/client/realtime-sync-manager';
 
 const tones: Record<SyncState, string> = {
   idle: 'bg-slate-300',
@@ -21,11 +21,13 @@ export function SyncStatus({
   version,
   lastSyncedAt,
   pending,
+  outbox,
 }: {
   state: SyncState;
   version: number;
   lastSyncedAt: number | null;
   pending: number;
+  outbox: SyncSnapshot['outbox'];
 }) {
   const { t } = useTranslation('collab');
   const connection = useWebSocketStatus();
@@ -40,7 +42,30 @@ export function SyncStatus({
         <span aria-hidden className={`size-2 rounded-full ${tones[shown]}`} />
         {t(`sync.state.${shown}`)}
       </span>
-      {pending > 0 ? <span>{t('sync.pending', { count: pending })}</span> : null}
+      {shown === 'offline' && outbox.durable && outbox.kept > 0 ? (
+        // Offline: what is safe on this device (this page's edits and those an earlier page left).
+        <span
+          className="inline-flex items-center gap-1 font-medium text-amber-800"
+          data-testid="outbox-kept"
+          data-count={outbox.kept}
+        >
+          <svg aria-hidden viewBox="0 0 16 16" fill="currentColor" className="size-3.5">
+            <path d="M3 2.5A1.5 1.5 0 0 1 4.5 1h5.4a1.5 1.5 0 0 1 1 .4l1.7 1.6a1.5 1.5 0 0 1 .4 1V13.5a1.5 1.5 0 0 1-1.5 1.5h-7A1.5 1.5 0 0 1 3 13.5v-11ZM5.5 3v3h4V3h-4Zm-.5 6.5v4h6v-4H5Z" />
+          </svg>
+          {t('sync.kept', { count: outbox.kept })}
+        </span>
+      ) : pending > 0 ? (
+        <span>{t('sync.pending', { count: pending })}</span>
+      ) : null}
+      {outbox.full ? (
+        <span
+          className="rounded-full bg-rose-50 px-2 py-0.5 font-medium text-rose-800 ring-1 ring-rose-200"
+          data-testid="outbox-full"
+          role="status"
+        >
+          {t('sync.full')}
+        </span>
+      ) : null}
       {lastSyncedAt ? (
         <span className="hidden sm:inline">
           {t('sync.lastSynced', { time: '' }).trim()} <RelativeTime at={lastSyncedAt} />
@@ -65,12 +90,12 @@ export function SyncStatus({
             ? t('sync.connection.connecting')
             : t('sync.connection.offline')}
         {connection.connected && connection.latency !== null ? (
-          <span className="tabular text-slate-400">
+          <span className="tabular text-slate-500">
             · {t('sync.connection.latency', { ms: String(Math.round(connection.latency)) })}
           </span>
         ) : null}
       </span>
-      <span className="tabular font-mono text-slate-400" data-testid="sync-version">
+      <span className="tabular font-mono text-slate-500" data-testid="sync-version">
         {t('editor.version', { version })}
       </span>
     </div>

@@ -2,12 +2,15 @@ import type { WebSocket } from 'ws';
 import { createRpcTransport } from '../../../lib/realtime/client';
 import type { NetworkMonitor, SocketLike } from '../../../lib/realtime/client/environment';
 import { WebSocketClient } from '../../../lib/realtime/client/websocket-client';
+import { createDurableOutbox } from '../../../lib/sync/client/durable-outbox';
+import { createMemoryOutboxStore, type OutboxStore } from '../../../lib/sync/client/outbox-store';
 import {
   createRealtimeSyncManager,
   type RealtimeSyncManager,
   type RealtimeSyncManagerOptions,
   type SyncNotice,
 } from '../../../lib/sync/client/realtime-sync-manager';
+import { createMemoryTabLocks, type TabLocks } from '../../../lib/sync/client/tab-locks';
 import type { SyncClientTransport } from '../../../lib/sync/client/transport';
 import { type FuzzCluster, type FuzzPerson, fuzzSocket } from './cluster';
 
@@ -22,6 +25,29 @@ export type ManagerFactory = (
 ) => RealtimeSyncManager;
 
 export const plainManager: ManagerFactory = (options) => createRealtimeSyncManager(options);
+
+/**
+ * Managers with a durable outbox: each fuzz client is one browser (its own store and tab locks, kept across its
+ * reloads), each session a page with its own slot. A reload stops the old page (its last write lands, its locks
+ * go) and the new page adopts and replays what it left.
+ */
+export function outboxManagers(): ManagerFactory {
+  const browsers = new Map<number, { store: OutboxStore; locks: TabLocks }>();
+  return (options, context) => {
+    let browser = browsers.get(context.client);
+    if (!browser) {
+      browser = { store: createMemoryOutboxStore(), locks: createMemoryTabLocks() };
+      browsers.set(context.client, browser);
+    }
+    const outbox = createDurableOutbox({
+      ...browser,
+      entityId: context.entityId,
+      userId: context.userId,
+      slot: `c${context.client}-s${context.session}`,
+    });
+    return createRealtimeSyncManager({ ...options, outbox });
+  };
+}
 
 /** What a client's transport saw: every push it sent (with its base) and every answer. */
 export type RpcObserver = (event: {

@@ -27,6 +27,8 @@ export type FuzzCluster = {
   editors: FuzzPerson[];
   admin: FuzzPerson;
   urlFor(index: number): string;
+  /** Replicas found to differ from a committed version's digest, summed over the nodes' `/metrics`. */
+  divergences(): Promise<number>;
   close(): Promise<void>;
 };
 
@@ -97,6 +99,15 @@ export async function startFuzzCluster(nodes: 1 | 2): Promise<FuzzCluster> {
     editors,
     admin,
     urlFor: (index) => wsUrl(servers[index % servers.length]!),
+    async divergences() {
+      let total = 0;
+      for (const server of servers) {
+        const body = await (await fetch(`${server.url}/metrics`)).text();
+        const line = body.split('\n').find((l) => l.startsWith('osl_sync_divergence_total '));
+        total += line ? Number(line.slice(line.indexOf(' ') + 1)) : 0;
+      }
+      return total;
+    },
     async close() {
       for (const server of servers) await server.close().catch(() => undefined);
       await database.drop().catch(() => undefined);

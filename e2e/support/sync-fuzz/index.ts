@@ -1,4 +1,4 @@
-export { type ManagerFactory, plainManager } from './client';
+export { type ManagerFactory, outboxManagers, plainManager } from './client';
 export { type FuzzCluster, startFuzzCluster, twoNodesAvailable } from './cluster';
 export {
   isStrategyConfigName,

@@ -11,6 +11,7 @@ import { FuzzClient, type ManagerFactory, plainManager, type RpcObserver } from 
 import type { FuzzCluster } from './cluster';
 import { randomPolicy, type StrategyConfigName, strategyConfigs } from './configs';
 import { caretPositions, codePointBoundaries, corpus, fillerRuns, markerOf } from './corpus';
+import { describeDocDiff } from './doc-diff';
 import { checkInvariants, describeHistory, type FuzzRecord, readHistory } from './invariants';
 
 /**
@@ -65,8 +66,14 @@ export class FuzzFailure extends Error {
   }
 }
 
-export function replayCommand(seed: number, config: StrategyConfigName, nodes: 1 | 2, steps: number) {
-  return `npm run fuzz -- --seed ${seed} --strategy ${config} --nodes ${nodes} --steps ${steps}`;
+export function replayCommand(
+  seed: number,
+  config: StrategyConfigName,
+  nodes: 1 | 2,
+  steps: number,
+  outbox = false,
+) {
+  return `npm run fuzz -- --seed ${seed} --strategy ${config} --nodes ${nodes} --steps ${steps}${outbox ? ' --outbox' : ''}`;
 }
 
 const pushReply = z.object({
@@ -117,7 +124,7 @@ export async function runFuzzScenario(scenario: FuzzScenario): Promise<FuzzStats
   const chance = (p: number) => random() < p;
   const log: string[] = [];
   const say = (line: string) => log.push(line);
-  const replay = replayCommand(seed, config, cluster.nodes, steps);
+  const replay = replayCommand(seed, config, cluster.nodes, steps, scenario.outboxSurvivesReload ?? false);
   const { policy: startPolicy, switches } = strategyConfigs[config];
 
   const db = cluster.database.db;
@@ -239,6 +246,11 @@ export async function runFuzzScenario(scenario: FuzzScenario): Promise<FuzzStats
         what = `${insert ? `replaces with ${JSON.stringify(insert)}` : 'deletes'} ${JSON.stringify(text.slice(a, b))} at ${a}`;
       }
       client.manager.pushChange('notes', next);
+      if (scenario.verbose) {
+        const snap = client.manager.getSnapshot();
+        const pending = snap.localChanges.map((c) => `${c.clientChangeId}${c.sent ? '*' : ''}`).join(',');
+        what += ` [${snap.syncState} v${snap.version} pending ${pending} shown=${snap.doc?.notes === next}]`;
+      }
       return `notes ${what}`;
     };
 
@@ -398,7 +410,15 @@ export async function runFuzzScenario(scenario: FuzzScenario): Promise<FuzzStats
       return `replicas settle at the server's version ${s.version}:\n${everyone
         .map((c) => {
           const snap = c.manager.getSnapshot();
-          return `  c${c.index}: ${snap.syncState} v${snap.version} settled=${c.manager.isSettled()} pending=${snap.localChanges.length} equal=${isDeepStrictEqual(snap.doc, s.doc)}`;
+          const diff = describeDocDiff(snap.doc, s.doc);
+          const line = `  c${c.index}: ${snap.syncState} v${snap.version} settled=${c.manager.isSettled()} pending=${snap.localChanges.length} equal=${diff.length === 0}`;
+          if (diff.length === 0) return line;
+          // What differs, both values, and what the client was told (a repair it made, a reopen, a refusal).
+          const told = c.session.notices
+            .slice(-6)
+            .map((n) => (n.kind === 'resynced' ? `resynced (${n.reason})` : n.kind))
+            .join(', ');
+          return `${line} divergences=${snap.divergences} notices: ${told || 'none'}\n${diff.map((d) => `      ${d}`).join('\n')}`;
         })
         .join('\n')}`;
     };
@@ -430,10 +450,7 @@ export async function runFuzzScenario(scenario: FuzzScenario): Promise<FuzzStats
       replicas: everyone.map((c) => ({ name: `c${c.index}`, snapshot: c.manager.getSnapshot() })),
       outboxSurvivesReload: scenario.outboxSurvivesReload ?? false,
     });
-    if (violations.length > 0) {
-      const dump = scenario.verbose ? `\n${describeHistory(history, record)}` : '';
-      throw new Error(`invariants broken:\n- ${violations.join('\n- ')}${dump}`);
-    }
+    if (violations.length > 0) throw new Error(`invariants broken:\n- ${violations.join('\n- ')}`);
     return {
       orderId,
       clients: clientCount,
@@ -450,13 +467,19 @@ export async function runFuzzScenario(scenario: FuzzScenario): Promise<FuzzStats
     };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
+    // Verbose: the order's whole history and every answer, whichever check failed (a settle that never came too).
+    const dump = scenario.verbose
+      ? await readHistory(db, orderId)
+          .then((history) => `\n${describeHistory(history, record)}`)
+          .catch(() => '')
+      : '';
     throw new FuzzFailure(
       seed,
       config,
       cluster.nodes,
       replay,
       `sync fuzz failed: seed ${seed}, strategy ${config}, ${cluster.nodes} node(s), order ${orderId}\n` +
-        `replay: ${replay}\n${message}\nlast steps:\n  ${log.slice(-40).join('\n  ')}`,
+        `replay: ${replay}\n${message}\nlast steps:\n  ${log.slice(scenario.verbose ? 0 : -40).join('\n  ')}${dump}`,
     );
   } finally {
     for (const client of everyone)

@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { Db } from '../create-db';
+import type { Db, Executor, Tx } from '../create-db';
 import { type Customer, customers, type ShippingAddress } from '../schema';
 import { abort, type Changes, diff, runInTransaction, type WriteOutcome } from './write-outcome';
 
@@ -18,7 +18,11 @@ export type CustomerChange = { before: Customer; after: Customer; changes: Chang
 
 const reportedFields = [...customerEditableFields, 'version'] as const;
 
-export async function createCustomer(db: Db, tenantId: string, values: NewCustomerValues): Promise<Customer> {
+export async function createCustomer(
+  db: Executor,
+  tenantId: string,
+  values: NewCustomerValues,
+): Promise<Customer> {
   const [row] = await db
     .insert(customers)
     .values({ ...values, tenantId })
@@ -34,6 +38,8 @@ export async function updateCustomer(
   id: string,
   expectedVersion: number,
   patch: CustomerPatch,
+  /** Runs in the same transaction after the update (the events that commit with it). */
+  within?: (tx: Tx, change: CustomerChange) => Promise<void>,
 ): Promise<WriteOutcome<CustomerChange>> {
   return runInTransaction(db, async (tx) => {
     const where = and(eq(customers.tenantId, tenantId), eq(customers.id, id));
@@ -47,6 +53,8 @@ export async function updateCustomer(
       .where(where)
       .returning();
     if (!after) throw new Error('locked customer vanished');
-    return { before, after, changes: diff(before, after, reportedFields) };
+    const change = { before, after, changes: diff(before, after, reportedFields) };
+    await within?.(tx, change);
+    return change;
   });
 }

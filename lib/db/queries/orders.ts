@@ -17,6 +17,7 @@ export type OrderListRow = {
   customerCompany: string;
   itemCount: number;
   totalMinor: number;
+  version: number;
   createdAt: Date;
   updatedAt: Date;
 };
@@ -34,6 +35,36 @@ const lineTotals = (db: Executor) =>
     .from(orderLines)
     .groupBy(orderLines.orderId)
     .as('line_totals');
+
+/** The list row's columns: the order, its customer and its line totals. */
+function selectListRows(db: Executor) {
+  const totals = lineTotals(db);
+  return db
+    .select({
+      id: orders.id,
+      number: orders.number,
+      status: orders.status,
+      customerId: customers.id,
+      customerName: customers.name,
+      customerCompany: customers.company,
+      itemCount: sql<number>`coalesce(${totals.itemCount}, 0)`.mapWith(Number),
+      totalMinor: sql<number>`coalesce(${totals.totalMinor}, 0)`.mapWith(Number),
+      version: orders.version,
+      createdAt: orders.createdAt,
+      updatedAt: orders.updatedAt,
+    })
+    .from(orders)
+    .innerJoin(customers, eq(customers.id, orders.customerId))
+    .leftJoin(totals, eq(totals.orderId, orders.id));
+}
+
+/** One order as the list shows it (the `orders` channel's events carry it); null outside the tenant. */
+export async function findOrderListRow(db: Executor, tenantId: string, orderId: string) {
+  const [row] = await selectListRows(db)
+    .where(and(eq(orders.tenantId, tenantId), eq(orders.id, orderId)))
+    .limit(1);
+  return row ?? null;
+}
 
 function listConditions(tenantId: string, filter: Omit<OrderListFilter, keyof PageRequest>): SQL | undefined {
   const conditions: (SQL | undefined)[] = [eq(orders.tenantId, tenantId)];
@@ -55,24 +86,8 @@ export async function listOrders(
   filter: OrderListFilter,
 ): Promise<Page<OrderListRow>> {
   const where = listConditions(tenantId, filter);
-  const totals = lineTotals(db);
   const [rows, [counted]] = await Promise.all([
-    db
-      .select({
-        id: orders.id,
-        number: orders.number,
-        status: orders.status,
-        customerId: customers.id,
-        customerName: customers.name,
-        customerCompany: customers.company,
-        itemCount: sql<number>`coalesce(${totals.itemCount}, 0)`.mapWith(Number),
-        totalMinor: sql<number>`coalesce(${totals.totalMinor}, 0)`.mapWith(Number),
-        createdAt: orders.createdAt,
-        updatedAt: orders.updatedAt,
-      })
-      .from(orders)
-      .innerJoin(customers, eq(customers.id, orders.customerId))
-      .leftJoin(totals, eq(totals.orderId, orders.id))
+    selectListRows(db)
       .where(where)
       .orderBy(desc(orders.createdAt), desc(orders.number))
       .limit(filter.pageSize)

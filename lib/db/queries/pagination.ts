@@ -1,15 +1,7 @@
-import { z } from 'zod';
-
-export const MAX_PAGE_SIZE = 100;
+export { MAX_PAGE_SIZE, pageRequestSchema } from '../../http/page-request';
 
 export type PageRequest = { page: number; pageSize: number };
 export type Page<T> = { rows: T[]; total: number; page: number; pageSize: number; pages: number };
-
-/** `page` and `pageSize` from untrusted input (search params, query strings), clamped to sane values. */
-export const pageRequestSchema = z.object({
-  page: z.coerce.number().int().min(1).max(100_000).catch(1),
-  pageSize: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).catch(20),
-});
 
 export function offsetOf({ page, pageSize }: PageRequest): number {
   return (page - 1) * pageSize;

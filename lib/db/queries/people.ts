@@ -29,6 +29,24 @@ export async function listPeople(db: Executor, tenantId: string): Promise<Person
   return db.select(personColumns).from(users).where(eq(users.tenantId, tenantId)).orderBy(asc(users.name));
 }
 
+/** The person as stored now, or null when there is no such person in the tenant. */
+export async function findPerson(db: Executor, tenantId: string, userId: string): Promise<PersonRow | null> {
+  const [row] = await db
+    .select(personColumns)
+    .from(users)
+    .where(and(eq(users.id, userId), eq(users.tenantId, tenantId)))
+    .limit(1);
+  return row ?? null;
+}
+
+/**
+ * Marks the transaction's changes to users as the admin API's (the user-change notification carries it, migration
+ * 0009), so nodes do not announce them a second time.
+ */
+export async function markAdminChange(db: Executor): Promise<void> {
+  await db.execute(sql`select set_config('osl.change_origin', 'admin', true)`);
+}
+
 /** The person, locked until the transaction ends (so two admins' changes to one person queue). */
 export async function findPersonForUpdate(
   db: Executor,

@@ -15,7 +15,8 @@ export type WriteFailure =
   | { reason: 'insufficient_stock'; items: StockShortage[] }
   | { reason: 'invalid_transition'; from: OrderStatus; to: OrderStatus; allowed: OrderStatus[] }
   | { reason: 'in_use'; orderLines: number }
-  | { reason: 'price_negative'; ids: string[] };
+  | { reason: 'price_negative'; ids: string[] }
+  | { reason: 'unknown_products'; ids: string[] };
 
 export type WriteOutcome<T> = { ok: true; value: T } | ({ ok: false } & WriteFailure);
 

@@ -6,4 +6,5 @@ export * from './comments';
 export * from './core';
 export * from './messaging';
 export * from './notifications';
+export * from './outbox';
 export * from './sync';

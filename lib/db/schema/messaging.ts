@@ -12,10 +12,10 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { MAX_MESSAGE_CHARS } from '../../messaging/limits';
 import { orders, tenants, users } from './core';
 
-/** The longest message body, in characters (checked by the services and by the table). */
-export const MAX_MESSAGE_CHARS = 5000;
+export { MAX_MESSAGE_CHARS };
 
 export const conversationKindEnum = pgEnum('conversation_kind', ['direct', 'group']);
 export const deliveryStatusEnum = pgEnum('delivery_status', ['pending', 'delivered', 'failed']);

@@ -1,18 +1,16 @@
 import type { SessionUser } from '../../db/queries/users';
 import type { Role } from '../../db/schema';
-import { type ErrorCode, errorCodes } from '../../realtime/protocol/codes';
-import { isUnavailable } from '../../server/faults';
-import { getServices } from '../../server/services';
+import { edgeError, withEdge } from '../../http/edge';
+import type { ErrorCode } from '../../realtime/protocol/codes';
 import type { Caller } from '../deps';
 import { getMessaging, type Messaging } from '../index';
 import { type Result, statusOf } from '../result';
-import { authenticate } from './authenticate';
 
 export function errorResponse(code: ErrorCode, message?: string, headers?: Record<string, string>): Response {
-  return Response.json(
-    { error: { code, message: message ?? errorCodes[code].reason } },
-    { status: statusOf(code), headers: { 'cache-control': 'no-store', ...headers } },
-  );
+  return edgeError(code, statusOf(code), {
+    ...(message ? { message } : {}),
+    ...(headers ? { headers } : {}),
+  });
 }
 
 export function jsonResponse(body: unknown, status = 200): Response {
@@ -26,38 +24,20 @@ export function resultResponse<T>(result: Result<T>, map: (value: T) => unknown 
 
 export type ApiContext = { user: SessionUser; caller: Caller; messaging: Messaging };
 
-/**
- * Every realtime and messaging route: authenticate (cookie or bearer), check the role, take a token from the
- * caller's bucket (429 with Retry-After when empty), then run the handler; an unexpected throw is a 500 with
- * a code, never a stack trace.
- */
-export async function withApi(
+/** Every realtime, messaging and admin route: the one HTTP edge (lib/http/edge.ts) with the messaging context. */
+export function withApi(
   request: Request,
   handler: (ctx: ApiContext) => Promise<Response>,
   options: { roles?: Role[] } = {},
 ): Promise<Response> {
-  try {
-    const user = await authenticate(request);
-    if (!user) return errorResponse('UNAUTHORIZED');
-    const messaging = getMessaging();
-    const decision = messaging.rateLimiter.take(user.id);
-    if (!decision.allowed) {
-      return errorResponse('RATE_LIMITED', undefined, { 'retry-after': String(decision.retryAfterSeconds) });
-    }
-    if (options.roles && !options.roles.includes(user.role)) return errorResponse('FORBIDDEN');
-    const caller: Caller = { id: user.id, tenantId: user.tenantId, name: user.name, role: user.role };
-    return await handler({ user, caller, messaging });
-  } catch (error) {
-    if (isUnavailable(error)) {
-      getServices().logger.warn(
-        { err: String(error), path: new URL(request.url).pathname },
-        'backend unavailable',
-      );
-      return errorResponse('UNAVAILABLE', undefined, { 'retry-after': '1' });
-    }
-    getServices().logger.error({ err: error, path: new URL(request.url).pathname }, 'api handler failed');
-    return errorResponse('INTERNAL');
-  }
+  return withEdge(
+    request,
+    (user) => {
+      const caller: Caller = { id: user.id, tenantId: user.tenantId, name: user.name, role: user.role };
+      return handler({ user, caller, messaging: getMessaging() });
+    },
+    options,
+  );
 }
 
 /** Reads a JSON body with a size cap and a zod-like parser; a failure is a ready error response. */

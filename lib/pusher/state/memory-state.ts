@@ -57,6 +57,13 @@ export class MemoryPusherState implements PusherState {
     return entry.count;
   }
 
+  async updateMember(appId: string, channel: string, userId: string, userInfo: unknown): Promise<boolean> {
+    const entry = this.#app(appId).members.get(channel)?.get(userId);
+    if (!entry || JSON.stringify(entry.info ?? null) === JSON.stringify(userInfo ?? null)) return false;
+    entry.info = userInfo;
+    return true;
+  }
+
   async removeMember(appId: string, channel: string, userId: string): Promise<number> {
     const members = this.#app(appId).members.get(channel);
     const entry = members?.get(userId);

@@ -36,6 +36,12 @@ if c <= 0 then
 end
 return c`;
 
+const UPDATE_MEMBER = `
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
+if redis.call('HGET', KEYS[2], ARGV[1]) == ARGV[2] then return 0 end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+return 1`;
+
 const CONNECTIONS = `
 local n = redis.call('INCRBY', KEYS[2], ARGV[1])
 if n < 0 then redis.call('SET', KEYS[2], 0) return tonumber(redis.call('GET', KEYS[1]) or '0') end
@@ -232,6 +238,19 @@ export class RedisPusherState implements PusherState {
         `${channel}\n${userId}`,
       ),
     );
+  }
+
+  async updateMember(appId: string, channel: string, userId: string, userInfo: unknown): Promise<boolean> {
+    const app = this.#app(appId);
+    const changed = await this.#redis.eval(
+      UPDATE_MEMBER,
+      2,
+      `${app}:m:${channel}`,
+      `${app}:i:${channel}`,
+      userId,
+      JSON.stringify(userInfo ?? null),
+    );
+    return Number(changed) === 1;
   }
 
   async members(appId: string, channel: string): Promise<Map<string, unknown>> {

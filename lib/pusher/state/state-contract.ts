@@ -38,6 +38,24 @@ export function pusherStateContract(create: () => Promise<{ state: PusherState; 
     await close();
   });
 
+  it("replaces a present member's user_info once (the first of racing callers), never a missing member's", async () => {
+    const { state, close } = await create();
+    await state.addMember('a', 'presence-u', 'u1', { name: 'One', role: 'sales' });
+    await state.addMember('a', 'presence-u', 'u1', { name: 'One', role: 'sales' });
+    const racing = await Promise.all(
+      [1, 2, 3].map(() => state.updateMember('a', 'presence-u', 'u1', { name: 'One', role: 'viewer' })),
+    );
+    expect(racing.filter(Boolean)).toHaveLength(1);
+    expect(await state.updateMember('a', 'presence-u', 'u1', { name: 'One', role: 'viewer' })).toBe(false);
+    expect(await state.members('a', 'presence-u')).toEqual(
+      new Map<string, unknown>([['u1', { name: 'One', role: 'viewer' }]]),
+    );
+    expect(await state.memberCount('a', 'presence-u')).toBe(1);
+    expect(await state.updateMember('a', 'presence-u', 'u9', { name: 'Nine' })).toBe(false);
+    expect(await state.isMember('a', 'presence-u', 'u9')).toBe(false);
+    await close();
+  });
+
   it('refuses a new member atomically when the channel is full, never an existing one', async () => {
     const { state, close } = await create();
     expect(await state.addMember('a', 'presence-f', 'u1', {}, 2)).toBe(1);

@@ -30,6 +30,11 @@ export interface PusherState {
   ): Promise<number | 'full'>;
   /** Returns the user's count after removing one (0 means member_removed; -1 that nothing was counted). */
   removeMember(appId: string, channel: string, userId: string): Promise<number>;
+  /**
+   * Replaces a present member's user_info (the user was renamed or their role changed); true when the member is
+   * there and the info differed, so exactly one caller across nodes announces the change.
+   */
+  updateMember(appId: string, channel: string, userId: string, userInfo: unknown): Promise<boolean>;
   /** Members of a presence channel: user id → user_info. */
   members(appId: string, channel: string): Promise<Map<string, unknown>>;
   memberCount(appId: string, channel: string): Promise<number>;

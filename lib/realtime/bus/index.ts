@@ -43,9 +43,10 @@ export type BackendOptions = {
 export function createBackends({ env, nodeId, logger, shared }: BackendOptions): Backends {
   const historyOptions = { size: env.HISTORY_SIZE, ttlSeconds: env.HISTORY_TTL_SECONDS };
   if (env.REDIS_URL) {
-    const bus = new RedisBus(env.REDIS_URL, env.REDIS_PREFIX, nodeId, logger);
     const redis = connectRedis(env.REDIS_URL, logger, `osl-cmd-${nodeId}`);
+    const bus = new RedisBus(redis, env.REDIS_URL, env.REDIS_PREFIX, nodeId, logger);
     return {
+      redis,
       bus,
       history: new RedisHistory(redis, env.REDIS_PREFIX, historyOptions),
       presence: new RedisPresence(redis, env.REDIS_PREFIX, env.PRESENCE_TTL_SECONDS),
@@ -65,6 +66,7 @@ export function createBackends({ env, nodeId, logger, shared }: BackendOptions):
       sharedConnections.set(shared, connections);
     }
     return {
+      redis: null,
       bus,
       history: shared.history,
       presence: shared.presence,
@@ -79,6 +81,7 @@ export function createBackends({ env, nodeId, logger, shared }: BackendOptions):
   const connections = new MemoryConnections(presence);
   const bus = new MemoryBus(nodeId);
   return {
+    redis: null,
     bus,
     history,
     presence,

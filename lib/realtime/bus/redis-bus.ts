@@ -3,7 +3,10 @@ import type { Logger } from '../../logger';
 import { connectRedis } from './redis-connection';
 import type { Bus } from './types';
 
-/** Redis pub/sub: one channel per deployment prefix; each envelope names its node so a node skips its own echo. */
+/**
+ * Redis pub/sub: one channel per deployment prefix; each envelope names its node so a node skips its own echo. It
+ * publishes on the process's shared command connection (which it does not own) and subscribes on its own.
+ */
 export class RedisBus implements Bus {
   readonly kind = 'redis' as const;
   private readonly pub: Redis;
@@ -15,13 +18,14 @@ export class RedisBus implements Bus {
   private closed = false;
 
   constructor(
+    pub: Redis,
     url: string,
     prefix: string,
     readonly nodeId: string,
     logger: Logger,
   ) {
     this.channel = `${prefix}:bus`;
-    this.pub = connectRedis(url, logger, `osl-pub-${nodeId}`);
+    this.pub = pub;
     this.sub = connectRedis(url, logger, `osl-sub-${nodeId}`);
     this.sub.on('message', (_channel: string, message: string) => this.receive(message));
     // Subscribe on every (re)connection: a subscription that failed while Redis was down at start is not one the
@@ -63,6 +67,5 @@ export class RedisBus implements Bus {
   async close(): Promise<void> {
     this.closed = true;
     this.sub.disconnect();
-    this.pub.disconnect();
   }
 }

@@ -32,7 +32,7 @@ describe.skipIf(!available)('redis backends', () => {
   runBackendContracts('redis', () => {
     const run = `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
     return {
-      bus: (nodeId) => new RedisBus(TEST_REDIS_URL, run, nodeId, logger),
+      bus: (nodeId) => new RedisBus(client(), TEST_REDIS_URL, run, nodeId, logger),
       history: (options) => new RedisHistory(client(), run, options),
       presence: (ttl) => new RedisPresence(client(), run, ttl),
       dedupe: (ttl) => new RedisDedupe(client(), run, ttl),

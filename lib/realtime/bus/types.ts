@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { Member } from '../protocol';
 
 /**
@@ -99,6 +100,11 @@ export interface ConnectionRegistry {
 }
 
 export type Backends = {
+  /**
+   * With REDIS_URL: the process's one command connection, shared by the stores, the bus's publishing and every
+   * feature (locks, typing, Pusher state); the bus adds the one subscriber connection. Null without Redis.
+   */
+  redis: Redis | null;
   bus: Bus;
   history: HistoryStore;
   presence: PresenceStore;

@@ -9,6 +9,14 @@ export {
   RealtimeError,
   type RealtimeErrorCode,
 } from './errors';
+export {
+  addSample,
+  type ConnectionQuality,
+  LATENCY_WINDOW,
+  median,
+  qualityOf,
+  steadyLatency,
+} from './latency';
 export { type ClientOptions, defaultClientOptions } from './options';
 export type { Position } from './position';
 export { applyPresence, countPresence, type PresenceCounts, presenceSnapshot } from './presence-merge';

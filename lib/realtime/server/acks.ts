@@ -2,12 +2,14 @@ import type { Logger } from '../../logger';
 import { isUnavailable } from '../../server/faults';
 import type { DedupeStore } from '../bus';
 import { type ErrorCode, errorCodes } from '../protocol';
+import type { Clock } from './clock';
 import type { Connection } from './connection';
 import { errorAck } from './envelope';
 import { RealtimeError } from './errors';
 import { OutFrame } from './socket';
 
 const PENDING_ACK_WAIT_MS = 5_000;
+const PENDING_ACK_POLL_MS = 25;
 
 /** Acks for client messages, with the dedupe that makes a retried message take effect once. */
 export class Acknowledger {
@@ -15,6 +17,7 @@ export class Acknowledger {
     private readonly deps: {
       dedupe: DedupeStore;
       logger: Logger;
+      clock: Clock;
       healthy(): boolean;
       send(conn: Connection, frame: OutFrame): boolean;
     },
@@ -28,9 +31,10 @@ export class Acknowledger {
     if (!this.deps.healthy()) return this.ackError(conn, id, 'UNAVAILABLE');
     const userId = conn.user.id;
     let claim = await dedupe.claim(userId, id).catch(() => ({ state: 'new' as const }));
-    const deadline = Date.now() + PENDING_ACK_WAIT_MS;
-    while (claim.state === 'pending' && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 25));
+    const { clock } = this.deps;
+    const deadline = clock.now() + PENDING_ACK_WAIT_MS;
+    while (claim.state === 'pending' && clock.now() < deadline) {
+      await new Promise<void>((resolve) => clock.setTimeout(resolve, PENDING_ACK_POLL_MS));
       claim = await dedupe.claim(userId, id).catch(() => ({ state: 'pending' as const }));
     }
     if (claim.state === 'done') return void this.deps.send(conn, new OutFrame(claim.ack));

@@ -12,6 +12,8 @@ export type ChannelRouterDeps = {
   presence: PresenceTracker;
   metrics: HubMetrics;
   maxSubscriptions: number;
+  /** The hub's clock (presence timestamps, delivery latency). */
+  now(): number;
   authorize(user: HubUser, channel: string, mode: 'read' | 'write'): Promise<ErrorCode | null>;
   send(conn: Connection, frame: OutFrame): boolean;
   ackError(conn: Connection, id: string, code: ErrorCode): void;
@@ -74,8 +76,8 @@ export class ChannelRouter {
       sub.pending = [];
     } else {
       const channel = this.channelFor(key, name, tenantId);
-      sub = { conn, channel, phase: 'syncing', pending: [], fields: { updatedAt: Date.now() } };
-      if (message.presence) applyScopeFields(sub.fields, message.presence);
+      sub = { conn, channel, phase: 'syncing', pending: [], fields: { updatedAt: this.deps.now() } };
+      if (message.presence) applyScopeFields(sub.fields, message.presence, this.deps.now());
       channel.subs.add(sub);
       conn.subs.set(name, sub);
       this.count++;
@@ -137,7 +139,7 @@ export class ChannelRouter {
   private deliver(channel: LocalChannel, event: ChannelEvent): void {
     const frame = new OutFrame(event.frame);
     this.fanOut(channel, frame);
-    this.deps.metrics.latency((Date.now() - event.ts) / 1000);
+    this.deps.metrics.latency((this.deps.now() - event.ts) / 1000);
   }
 
   private fanOut(channel: LocalChannel, frame: OutFrame): void {

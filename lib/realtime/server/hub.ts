@@ -18,6 +18,7 @@ import {
 } from '../protocol';
 import { Acknowledger } from './acks';
 import { ChannelRouter } from './channel-router';
+import { type Clock, type Scheduled, systemClock } from './clock';
 import { Connection, type HubUser } from './connection';
 import { splitN } from './envelope';
 import { RealtimeError } from './errors';
@@ -44,6 +45,8 @@ export type HubDeps = {
   logger: Logger;
   backends: Backends;
   limits: HubLimits;
+  /** Time and timers for every decision the hub makes (sweeps, expiry, rate limit, TTLs); the system clock by default. */
+  clock?: Clock;
   /**
    * The user as stored now (role, active, session version); null when the user no longer exists. Cached per node
    * without a time limit: `forgetUser` (on every `refreshUser`, from any node over the bus) and `forgetAllUsers`
@@ -57,6 +60,9 @@ export type HubDeps = {
   /** The user's last socket on this node closed (kept as "last seen"). */
   userLeft?(tenantId: string, userId: string): void;
 };
+
+/** Observes a user refresh (null: every user); a rejected promise means the user could not be read, so it is retried. */
+export type UserRefreshHook = (user: { tenantId: string; userId: string } | null) => void | Promise<void>;
 
 export type RpcContext = { user: HubUser; connectionId: string; hub: Hub };
 type RpcEntry = { schema: z.ZodType; handler: (ctx: RpcContext, params: unknown) => unknown };
@@ -121,13 +127,18 @@ export class Hub {
   private readonly presenceTracker: PresenceTracker;
   private readonly acks: Acknowledger;
   private readonly router: ChannelRouter;
-  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly clock: Clock;
+  private readonly timers: Scheduled[] = [];
   private readonly publishHooks = new Set<(input: PublishInput, position: Position) => void>();
   private readonly topicHandlers = new Map<string, (payload: string, from: string) => void>();
+  private readonly userRefreshHooks = new Set<UserRefreshHook>();
+  /** Re-checks that could not read the user (database down), retried with back-off per user ('*': everyone). */
+  private readonly recheckRetries = new Map<string, { attempt: number; timer: Scheduled }>();
   private closed = false;
 
   constructor(private readonly deps: HubDeps) {
     this.nodeId = deps.nodeId;
+    this.clock = deps.clock ?? systemClock;
     this.metrics = new HubMetrics(deps.nodeId, {
       connections: () => this.conns.size,
       subscriptions: () => this.router.subscriptions,
@@ -140,6 +151,7 @@ export class Hub {
       logger: deps.logger,
       ttlMs: deps.limits.presenceTtlMs,
       cursorThrottleMs: CURSOR_THROTTLE_MS,
+      clock: this.clock,
       emit: (key, change) => this.router.emitPresence(key, change),
     });
     this.router = new ChannelRouter({
@@ -147,6 +159,7 @@ export class Hub {
       presence: this.presenceTracker,
       metrics: this.metrics,
       maxSubscriptions: deps.limits.maxSubscriptions,
+      now: () => this.clock.now(),
       authorize: (user, channel, mode) => this.authorize(user, channel, mode),
       send: (conn, frame) => this.send(conn, frame),
       ackError: (conn, id, code) => this.ackError(conn, id, code),
@@ -155,6 +168,7 @@ export class Hub {
     this.acks = new Acknowledger({
       dedupe: deps.backends.dedupe,
       logger: deps.logger,
+      clock: this.clock,
       healthy: () => bus.healthy(),
       send: (conn, frame) => this.send(conn, frame),
     });
@@ -169,13 +183,11 @@ export class Hub {
     beat();
     this.every(Math.max(100, Math.floor(ttl / 3)), beat);
     const slack = Math.min(1000, Math.floor(ttl / 5));
-    this.every(slack, () => this.presenceTracker.sweep(Date.now(), slack));
+    this.every(slack, () => this.presenceTracker.sweep(this.clock.now(), slack));
   }
 
   private every(ms: number, fn: () => void): void {
-    const timer = setInterval(fn, ms);
-    timer.unref();
-    this.timers.push(timer);
+    this.timers.push(this.clock.setInterval(fn, ms));
   }
 
   // ---- API for features -------------------------------------------------------------------------------------
@@ -208,6 +220,21 @@ export class Hub {
     return () => this.publishHooks.delete(hook);
   }
 
+  /**
+   * Observes every user refresh on this node, after its cached copy was forgotten (from `refreshUser`, another
+   * node's, or a database notification); null: every user (the bus reconnected). The Pusher side re-checks the
+   * channels it signed for the user.
+   */
+  onUserRefresh(hook: UserRefreshHook): () => void {
+    this.userRefreshHooks.add(hook);
+    return () => this.userRefreshHooks.delete(hook);
+  }
+
+  /** The user as stored now (this node's cache, else the database); null when the user no longer exists. */
+  storedUser(tenantId: string, userId: string): Promise<StoredUser | null> {
+    return this.deps.loadUser(tenantId, userId);
+  }
+
   /** Lets an extension (the Pusher protocol) share the hub's bus under its own topic; never one of the hub's. */
   onBusTopic(topic: string, handler: (payload: string, from: string) => void): void {
     this.topicHandlers.set(topic, handler);
@@ -221,7 +248,7 @@ export class Hub {
   async publish(input: PublishInput): Promise<Position> {
     if (!parseChannel(input.channel)) throw new RealtimeError('UNKNOWN_CHANNEL');
     const key = `${input.tenantId}:${input.channel}`;
-    const ts = Date.now();
+    const ts = this.clock.now();
     const head = `{"type":"event","channel":${JSON.stringify(input.channel)},"epoch":"`;
     const actor = input.actor
       ? `,"actor":${JSON.stringify({ id: input.actor.id, name: input.actor.name })}`
@@ -302,11 +329,82 @@ export class Hub {
    * against the new role.
    */
   async refreshUser(tenantId: string, userId: string): Promise<void> {
-    this.deps.forgetUser(tenantId, userId);
     const sent = this.deps.backends.bus.publish('r', `${tenantId}\n${userId}`).catch((error: Error) => {
       this.deps.logger.warn({ err: error.message, userId }, 'user refresh not sent to other nodes');
     });
-    await Promise.all([sent, this.refreshLocalUser(tenantId, userId)]);
+    await Promise.all([sent, this.refreshUserLocally(tenantId, userId)]);
+  }
+
+  /**
+   * This node only: forgets its cached copy of the user and re-checks the user's sockets (native and Pusher).
+   * Each node calls it itself on a database notification of a changed user row (a change made in SQL).
+   */
+  async refreshUserLocally(tenantId: string, userId: string): Promise<void> {
+    this.deps.forgetUser(tenantId, userId);
+    await this.recheckUntilDone(`${tenantId}\n${userId}`, () =>
+      Promise.all([this.userRefreshed({ tenantId, userId }), this.refreshLocalUser(tenantId, userId)]),
+    );
+  }
+
+  /** This node only: forgets every cached user and re-checks every socket (notifications may have been missed). */
+  refreshAllUsersLocally(): void {
+    this.deps.forgetAllUsers();
+    this.recheckUntilDone('*', () => {
+      const users = new Set<string>();
+      for (const conn of this.conns.values()) users.add(`${conn.user.tenantId}\n${conn.user.id}`);
+      return Promise.all([
+        this.userRefreshed(null),
+        ...[...users].map((entry) => {
+          const [tenantId = '', userId = ''] = entry.split('\n');
+          return this.refreshLocalUser(tenantId, userId);
+        }),
+      ]);
+    }).catch((error: Error) => {
+      this.deps.logger.warn({ err: error.message }, 'user re-check of every socket failed; retrying');
+    });
+  }
+
+  /**
+   * Runs a re-check of sockets against the stored user; when it could not read the user (the database down or
+   * unreachable from this node), runs it again with back-off (0.25 s doubling to 5 s) until it succeeds, so a role
+   * lowered, a user deactivated or a session revoked during an outage takes effect on every socket as soon as the
+   * database answers. A newer refresh of the same user replaces a retry that is waiting. The failure is passed on
+   * to the caller, who logs it.
+   */
+  private async recheckUntilDone(key: string, run: () => Promise<unknown>): Promise<void> {
+    const waiting = this.recheckRetries.get(key);
+    waiting?.timer.cancel();
+    this.recheckRetries.delete(key);
+    try {
+      await run();
+    } catch (error) {
+      if (this.closed) throw error;
+      const attempt = (waiting?.attempt ?? 0) + 1;
+      const timer = this.clock.setTimeout(
+        () => {
+          if (this.recheckRetries.get(key)?.timer !== timer || this.closed) return;
+          const [tenantId, userId] = key.split('\n');
+          if (!tenantId || !userId) return this.refreshAllUsersLocally();
+          this.refreshUserLocally(tenantId, userId).catch((retryError: Error) => {
+            this.deps.logger.warn(
+              { err: retryError.message, userId, attempt },
+              'user re-check failed; retrying',
+            );
+          });
+        },
+        Math.min(5000, 250 * 2 ** (attempt - 1)),
+      );
+      this.recheckRetries.set(key, { attempt, timer });
+      throw error;
+    }
+  }
+
+  /** Runs the refresh hooks (the Pusher side's re-check); rejects when any of them could not read the user. */
+  private async userRefreshed(user: { tenantId: string; userId: string } | null): Promise<void> {
+    const results = await Promise.allSettled([...this.userRefreshHooks].map(async (hook) => hook(user)));
+    const failed = results.find((result) => result.status === 'rejected');
+    if (failed?.status === 'rejected')
+      throw failed.reason instanceof Error ? failed.reason : new Error(String(failed.reason));
   }
 
   localStats(): NodeStats {
@@ -318,7 +416,7 @@ export class Hub {
       subscriptions: this.router.subscriptions,
       channels: this.router.size,
       users: users.size,
-      at: Date.now(),
+      at: this.clock.now(),
       delivery: this.metrics.figures(),
     };
   }
@@ -367,7 +465,7 @@ export class Hub {
       socket.close(closeCodes.tooManyConnections.code, closeCodes.tooManyConnections.reason);
       return null;
     }
-    const now = Date.now();
+    const now = this.clock.now();
     const { limits } = this.deps;
     const conn = new Connection(
       randomBytes(9).toString('base64url'),
@@ -453,14 +551,23 @@ export class Hub {
 
   /** A ws-level pong or any other sign of life. */
   alive(conn: Connection): void {
-    conn.lastSeen = Date.now();
+    conn.lastSeen = this.clock.now();
   }
 
   receive(conn: Connection, text: string): void {
     if (conn.phase !== 'open') return;
-    const now = Date.now();
+    const now = this.clock.now();
     conn.lastSeen = now;
     this.metrics.messageIn();
+    // The gateway's `ws` enforces the same limit before a frame gets here (1009); any other transport gets it here.
+    if (
+      text.length * 3 > this.deps.limits.maxFrameBytes &&
+      Buffer.byteLength(text) > this.deps.limits.maxFrameBytes
+    ) {
+      this.metrics.dropped('invalid');
+      this.close(conn, 'frameTooLarge');
+      return;
+    }
     let raw: unknown;
     try {
       raw = JSON.parse(text);
@@ -512,7 +619,7 @@ export class Hub {
   private async dispatch(conn: Connection, message: ClientMessage): Promise<void> {
     switch (message.type) {
       case 'ping':
-        this.send(conn, new OutFrame(`{"type":"pong","t":${message.t},"serverTime":${Date.now()}}`));
+        this.send(conn, new OutFrame(`{"type":"pong","t":${message.t},"serverTime":${this.clock.now()}}`));
         return;
       case 'pong':
         return;
@@ -591,7 +698,7 @@ export class Hub {
     }
     const connectionLevel = applyConnectionFields(conn, patch);
     const fields = target ? target.fields : conn.tenantFields;
-    const scopeLevel = applyScopeFields(fields, patch);
+    const scopeLevel = applyScopeFields(fields, patch, this.clock.now());
     if (connectionLevel) this.connectionChanged(conn);
     else if (scopeLevel) {
       const cursorOnly = Object.keys(patch).every((k) => k === 'cursor');
@@ -610,7 +717,7 @@ export class Hub {
         connectionId: conn.id,
         nodeId: this.nodeId,
         userId: id,
-        connectedAt: this.connectedAt.get(conn.id) ?? Date.now(),
+        connectedAt: this.connectedAt.get(conn.id) ?? this.clock.now(),
         ...(conn.presence.device !== undefined ? { device: conn.presence.device } : {}),
       })
       .catch((error: Error) => {
@@ -693,7 +800,7 @@ export class Hub {
   // ---- timers, bus, users -------------------------------------------------------------------------------------
 
   private sweepConnections(): void {
-    const now = Date.now();
+    const now = this.clock.now();
     const { heartbeatMs, presenceIdleMs } = this.deps.limits;
     for (const conn of [...this.conns.values()]) {
       if (now - conn.lastSeen > heartbeatMs * 1.5) {
@@ -738,8 +845,7 @@ export class Hub {
       case 'r': {
         const [tenantId, userId] = payload.split('\n');
         if (!tenantId || !userId) return;
-        this.deps.forgetUser(tenantId, userId);
-        this.refreshLocalUser(tenantId, userId).catch((error: Error) => {
+        this.refreshUserLocally(tenantId, userId).catch((error: Error) => {
           this.deps.logger.warn({ err: error.message, userId }, 'user refresh failed');
         });
         return;
@@ -763,15 +869,7 @@ export class Hub {
     this.deps.backends.presence.heartbeat(this.nodeId).catch(() => {});
     this.presenceTracker.republish();
     // User refreshes sent while the bus was away were missed: forget every cached user and re-check the sockets.
-    this.deps.forgetAllUsers();
-    const users = new Set<string>();
-    for (const conn of this.conns.values()) users.add(`${conn.user.tenantId}\n${conn.user.id}`);
-    for (const entry of users) {
-      const [tenantId = '', userId = ''] = entry.split('\n');
-      this.refreshLocalUser(tenantId, userId).catch((error: Error) => {
-        this.deps.logger.warn({ err: error.message, userId }, 'user refresh after reconnect failed');
-      });
-    }
+    this.refreshAllUsersLocally();
     // The registry may have lost this node's entries with the backend (a Redis restart): write them again.
     for (const conn of this.conns.values()) this.register(conn);
     for (const channel of this.router.all())
@@ -844,7 +942,8 @@ export class Hub {
   async shutdown(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const timer of this.timers) clearInterval(timer);
+    for (const timer of this.timers) timer.cancel();
+    for (const retry of this.recheckRetries.values()) retry.timer.cancel();
     for (const conn of [...this.conns.values()]) this.close(conn, 'goingAway');
     await this.presenceTracker.clear();
     const { bus, presence } = this.deps.backends;

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { readCookie, SESSION_COOKIE } from '../../auth/session';
 import { sessionState } from '../../auth/session-state';
@@ -30,7 +31,11 @@ export type RealtimeDeps = {
 
 export type Realtime = {
   hub: Hub;
+  /** The process's one Redis command connection (null without REDIS_URL); features share it, never open their own. */
+  redis: Redis | null;
   publish(input: PublishInput): Promise<{ epoch: string; seq: number }>;
+  /** True for the first caller on any node to claim `key` (the dedupe store, kept for its TTL). */
+  claimOnce(key: string): Promise<boolean>;
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   metrics(): Promise<{ contentType: string; body: string }>;
   health(): Promise<{ bus: 'memory' | 'redis'; ok: boolean }>;
@@ -95,7 +100,9 @@ export async function createRealtime(deps: RealtimeDeps): Promise<Realtime> {
   logger.info({ bus: backends.bus.kind }, 'realtime ready');
   return {
     hub,
+    redis: backends.redis,
     publish: (input) => hub.publish(input),
+    claimOnce: async (key) => (await backends.dedupe.claim('node', key)).state === 'new',
     handleUpgrade: gateway.handleUpgrade,
     metrics: async () => ({
       contentType: hub.metrics.registry.contentType,

@@ -22,9 +22,9 @@ describe('presence patches', () => {
       const conn = connection();
       const fields: ScopeFields = { updatedAt: 0 };
       expect(applyConnectionFields(conn, patch)).toBe(connectionLevel);
-      expect(applyScopeFields(fields, patch)).toBe(scopeLevel);
+      expect(applyScopeFields(fields, patch, 5)).toBe(scopeLevel);
       expect(conn.status()).toBe(status);
-      if (scopeLevel) expect(fields.updatedAt).toBeGreaterThan(0);
+      expect(fields.updatedAt).toBe(scopeLevel ? 5 : 0);
     },
   );
 

@@ -24,8 +24,8 @@ export function applyConnectionFields(conn: Connection, patch: PresencePatch): b
   return changed;
 }
 
-/** Applies the per-scope part (location, activity, cursor); true when it changed. */
-export function applyScopeFields(fields: ScopeFields, patch: PresencePatch): boolean {
+/** Applies the per-scope part (location, activity, cursor), stamped with `now`; true when it changed. */
+export function applyScopeFields(fields: ScopeFields, patch: PresencePatch, now: number): boolean {
   let changed = false;
   if (patch.location !== undefined) {
     fields.location = patch.location;
@@ -39,6 +39,6 @@ export function applyScopeFields(fields: ScopeFields, patch: PresencePatch): boo
     fields.cursor = patch.cursor;
     changed = true;
   }
-  if (changed) fields.updatedAt = Date.now();
+  if (changed) fields.updatedAt = now;
   return changed;
 }

@@ -1,6 +1,7 @@
 import type { Logger } from '../../logger';
 import type { Bus, PresenceStore } from '../bus';
 import type { Member } from '../protocol';
+import type { Clock, Scheduled } from './clock';
 import { aggregate, type Holder, mergeMembers, UserAggregate, visiblyDifferent } from './member';
 
 export type PresenceAction = 'join' | 'leave' | 'update';
@@ -21,7 +22,7 @@ class Scope {
   loading = false;
   ready: Promise<void> = Promise.resolve();
   readonly lastSent = new Map<string, number>();
-  readonly timers = new Map<string, NodeJS.Timeout>();
+  readonly timers = new Map<string, Scheduled>();
 
   constructor(
     readonly key: string,
@@ -37,6 +38,7 @@ export type PresenceTrackerDeps = {
   logger: Logger;
   ttlMs: number;
   cursorThrottleMs: number;
+  clock: Clock;
   /** Hands a presence change to this node's listeners of the scope. */
   emit(scopeKey: string, change: PresenceChange): void;
 };
@@ -74,7 +76,7 @@ export class PresenceTracker {
 
   private forget(scope: Scope): void {
     if (scope.local.size === 0 && scope.listeners === 0) {
-      for (const timer of scope.timers.values()) clearTimeout(timer);
+      for (const timer of scope.timers.values()) timer.cancel();
       this.scopes.delete(scope.key);
     }
   }
@@ -123,17 +125,16 @@ export class PresenceTracker {
       this.publishLocal(scope, userId);
       return;
     }
-    const wait = (scope.lastSent.get(userId) ?? 0) + this.deps.cursorThrottleMs - Date.now();
+    const wait = (scope.lastSent.get(userId) ?? 0) + this.deps.cursorThrottleMs - this.deps.clock.now();
     if (wait <= 0) {
       this.publishLocal(scope, userId);
       return;
     }
     if (scope.timers.has(userId)) return;
-    const timer = setTimeout(() => {
+    const timer = this.deps.clock.setTimeout(() => {
       scope.timers.delete(userId);
       if (scope.local.has(userId)) this.publishLocal(scope, userId);
     }, wait);
-    timer.unref();
     scope.timers.set(userId, timer);
   }
 
@@ -152,7 +153,7 @@ export class PresenceTracker {
     if (member) scope.localAggregate.set(userId, member);
     else scope.localAggregate.delete(userId);
     const v = ++this.version;
-    scope.lastSent.set(userId, Date.now());
+    scope.lastSent.set(userId, this.deps.clock.now());
     if (!member) scope.lastSent.delete(userId);
     const { store, bus, nodeId, logger } = this.deps;
     store.set(scope.key, nodeId, userId, member ? { v, member } : null).catch((error: Error) => {
@@ -183,7 +184,7 @@ export class PresenceTracker {
         return [];
       })
       .then((entries) => {
-        const now = Date.now();
+        const now = this.deps.clock.now();
         for (const entry of entries) {
           if (entry.nodeId === this.deps.nodeId) continue;
           this.nodesSeen.set(entry.nodeId, Math.max(this.nodesSeen.get(entry.nodeId) ?? 0, now));
@@ -238,7 +239,7 @@ export class PresenceTracker {
 
   /** A presence delta from another node. */
   receive(payload: string, fromNode: string): void {
-    this.nodesSeen.set(fromNode, Date.now());
+    this.nodesSeen.set(fromNode, this.deps.clock.now());
     const delta = JSON.parse(payload) as { s: string; u: string; v: number; m: Member | null };
     const scope = this.scopes.get(delta.s);
     if (!scope?.remote) return;
@@ -286,7 +287,13 @@ export class PresenceTracker {
       change = {
         ...base,
         action: 'leave',
-        member: { ...previous, status: 'offline', connections: 0, cursor: null, updatedAt: Date.now() },
+        member: {
+          ...previous,
+          status: 'offline',
+          connections: 0,
+          cursor: null,
+          updatedAt: this.deps.clock.now(),
+        },
       };
     else if (previous && next && visiblyDifferent(previous, next))
       change = { ...base, action: 'update', member: next };
@@ -302,7 +309,7 @@ export class PresenceTracker {
   }
 
   nodeSeen(nodeId: string): void {
-    this.nodesSeen.set(nodeId, Date.now());
+    this.nodesSeen.set(nodeId, this.deps.clock.now());
   }
 
   /** Drops the entries of nodes silent for the TTL (their process died) and of nodes that said goodbye. */
@@ -337,7 +344,7 @@ export class PresenceTracker {
   async clear(): Promise<void> {
     const writes: Promise<void>[] = [];
     for (const scope of this.scopes.values()) {
-      for (const timer of scope.timers.values()) clearTimeout(timer);
+      for (const timer of scope.timers.values()) timer.cancel();
       for (const userId of scope.local.keys())
         writes.push(this.deps.store.set(scope.key, this.deps.nodeId, userId, null).catch(() => {}));
     }

@@ -1,6 +1,7 @@
+import { type as textType } from 'ot-text-unicode';
 import { describe, expect, it } from 'vitest';
 import type { OrderDoc, SyncLine } from '../types';
-import { basisWithTaken, carryLines, carryNotes } from './carry-over';
+import { basisWithTaken, carryLines, carryNotes, hunkedTextOp } from './carry-over';
 import type { LocalChange } from './local-changes';
 
 describe('carryNotes', () => {
@@ -10,8 +11,37 @@ describe('carryNotes', () => {
     ['both typed at different ends', 'hello', 'hello world', 'Oh, hello', 'Oh, hello world'],
     ['Thai and emoji kept whole', 'ส่ง', 'ส่งด่วน 👍🏽', '🇹🇭 ส่ง', '🇹🇭 ส่งด่วน 👍🏽'],
     ['my deletion and their insertion', 'one two three', 'one three', 'one two three four', 'one three four'],
+    // Found by the fuzz suite with a durable outbox: offline typing at two places, replayed after others typed
+    // between them, repeated the text in between (each side's diff was one region).
+    ['edits far apart on both sides', 'abc def ghi', 'aXbc def ghiY', 'abc dZef ghi', 'aXbc dZef ghiY'],
+    ['markers typed apart', '{a}{b}{c}', '{a}{m1}{b}{c}{m2}', '{t}{a}{b}{t2}{c}', '{t}{a}{m1}{b}{t2}{c}{m2}'],
+    [
+      'Thai and emoji apart',
+      'ส่ง 👍🏽 ด่วน',
+      'ส่งของ 👍🏽 ด่วน 🙏',
+      '🇹🇭 ส่ง 👍🏽👍🏽 ด่วน',
+      '🇹🇭 ส่งของ 👍🏽👍🏽 ด่วน 🙏',
+    ],
   ])('%s', (_name, basis, intended, current, expected) => {
     expect(carryNotes(basis, intended, current)).toBe(expected);
+  });
+});
+
+describe('hunkedTextOp', () => {
+  it('turns any text into any other, in hunks, whole code points', () => {
+    const pairs: [string, string][] = [
+      ['', ''],
+      ['', 'abc'],
+      ['abc', ''],
+      ['kitten', 'sitting'],
+      ['👩‍👩‍👧 ส่ง 🇹🇭', '🇹🇭 ส่งด่วน 👩‍👩‍👧'],
+      ['a'.repeat(50), 'b'.repeat(50)],
+    ];
+    for (const [from, to] of pairs) expect(textType.apply(from, hunkedTextOp(from, to))).toBe(to);
+    // Past the bound, one region: still correct.
+    expect(textType.apply('abcdef', hunkedTextOp('abcdef', 'uvwxyz', 2))).toBe('uvwxyz');
+    // Two separate hunks, not one region.
+    expect(hunkedTextOp('abc def ghi', 'aXbc def ghiY')).toEqual([1, 'X', 10, 'Y']);
   });
 });
 

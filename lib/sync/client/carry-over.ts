@@ -1,4 +1,4 @@
-import { type as textType } from 'ot-text-unicode';
+import { type TextOp, type as textType } from 'ot-text-unicode';
 import { applyChangeToDoc } from '../doc';
 import { diffToTextOp } from '../strategies/operational-transform';
 import type { OrderDoc, SyncLine } from '../types';
@@ -11,13 +11,96 @@ import type { LocalChange } from './local-changes';
  * meantime stay too. Pure; the manager expresses the result in whatever op the policy wants now.
  */
 
-/** The notes the person meant, on top of the current notes: their diff transformed over everyone else's. */
+/**
+ * The notes the person meant, on top of the current notes: their diff transformed over everyone else's. Both
+ * diffs keep every separate place that changed apart (several hunks), so edits made far apart by the person and
+ * by others (offline typing replayed after a reload) interleave instead of one region replacing the other and
+ * repeating its text.
+ */
 export function carryNotes(basis: string, intended: string, current: string): string {
   if (intended === basis) return current;
   if (current === basis) return intended;
-  const mine = diffToTextOp(basis, intended);
-  const theirs = diffToTextOp(basis, current);
+  const mine = hunkedTextOp(basis, intended);
+  const theirs = hunkedTextOp(basis, current);
   return textType.apply(current, textType.transform(mine, theirs, 'left'));
+}
+
+/**
+ * A code-point diff in several hunks (Myers' O(ND) shortest edit script between the common prefix and suffix),
+ * as a text op. Past `maxEdits` differing code points it falls back to one replaced region.
+ */
+export function hunkedTextOp(from: string, to: string, maxEdits = 500): TextOp {
+  const a = Array.from(from);
+  const b = Array.from(to);
+  let prefix = 0;
+  while (prefix < a.length && prefix < b.length && a[prefix] === b[prefix]) prefix++;
+  let suffix = 0;
+  while (
+    suffix < a.length - prefix &&
+    suffix < b.length - prefix &&
+    a[a.length - 1 - suffix] === b[b.length - 1 - suffix]
+  )
+    suffix++;
+  const script = editScript(a.slice(prefix, a.length - suffix), b.slice(prefix, b.length - suffix), maxEdits);
+  if (!script) return diffToTextOp(from, to);
+  const op: TextOp = prefix ? [prefix] : [];
+  let y = prefix;
+  for (const step of script) {
+    if (step === '=') {
+      op.push(1);
+      y++;
+    } else if (step === '-') op.push({ d: 1 });
+    else op.push(b[y++]!);
+  }
+  return textType.normalize(op);
+}
+
+/** Myers' shortest edit script: '=' keep, '-' delete from a, '+' insert from b; null past `max` edits. */
+function editScript(a: string[], b: string[], max: number): ('=' | '-' | '+')[] | null {
+  const n = a.length;
+  const m = b.length;
+  const offset = max + 1;
+  const v = new Int32Array(2 * max + 3);
+  const trace: Int32Array[] = [];
+  for (let d = 0; d <= max; d++) {
+    trace.push(v.slice());
+    for (let k = -d; k <= d; k += 2) {
+      let x =
+        k === -d || (k !== d && v[offset + k - 1]! < v[offset + k + 1]!)
+          ? v[offset + k + 1]!
+          : v[offset + k - 1]! + 1;
+      let y = x - k;
+      while (x < n && y < m && a[x] === b[y]) {
+        x++;
+        y++;
+      }
+      v[offset + k] = x;
+      if (x >= n && y >= m) return backtrack(trace, offset, n, m);
+    }
+  }
+  return null;
+}
+
+function backtrack(trace: Int32Array[], offset: number, n: number, m: number): ('=' | '-' | '+')[] {
+  const steps: ('=' | '-' | '+')[] = [];
+  let x = n;
+  let y = m;
+  for (let d = trace.length - 1; d >= 0; d--) {
+    const v = trace[d]!;
+    const k = x - y;
+    const previousK = k === -d || (k !== d && v[offset + k - 1]! < v[offset + k + 1]!) ? k + 1 : k - 1;
+    const previousX = v[offset + previousK]!;
+    const previousY = previousX - previousK;
+    while (x > previousX && y > previousY) {
+      steps.push('=');
+      x--;
+      y--;
+    }
+    if (d > 0) steps.push(x === previousX ? '+' : '-');
+    x = previousX;
+    y = previousY;
+  }
+  return steps.reverse();
 }
 
 export type LineEdit =
@@ -75,4 +158,19 @@ export function basisWithTaken(
     }
   }
   return doc;
+}
+
+/**
+ * The basis of the notes' intent: a pending whole-value edit of the notes was made on the notes the person saw
+ * then (`madeFrom`), and the confirmed notes may have moved on under it (a colleague's change hidden by the
+ * person's own pending value). The first pending notes edit the server did not take decides.
+ */
+export function withNotesMadeFrom(
+  basis: OrderDoc,
+  pending: readonly LocalChange[],
+  taken: ReadonlySet<string> = new Set(),
+): OrderDoc {
+  const first = pending.find((c) => c.field === 'notes' && !taken.has(c.clientChangeId));
+  if (first?.op.type !== 'set' || typeof first.madeFrom !== 'string') return basis;
+  return { ...basis, notes: first.madeFrom };
 }

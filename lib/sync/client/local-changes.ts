@@ -18,6 +18,12 @@ export type LocalChange = {
    * under last-write-wins). Text and Yjs edits are rebased locally and go out on the current version instead.
    */
   baseVersion?: number;
+  /**
+   * For a whole value: the field's value the person saw when they made it. When the edit has to be carried by
+   * intent (a reopen, a policy switch), its intent runs from this value, not from the confirmed value, which may
+   * have moved on under it while it waited.
+   */
+  madeFrom?: unknown;
   /** Set once sent: the exact request, resent as is after a lost connection (the server dedupes by id). */
   sent: PushedChange | null;
 };
@@ -48,7 +54,9 @@ export function enqueue(unsent: LocalChange[], change: LocalChange): LocalChange
   }
   const next = [...unsent];
   // A newer whole value replaces the unsent one, made on what the person saw when they made the newer one.
-  next[index] = { ...existing, op, baseVersion: change.baseVersion };
+  // The newer value was made on the older one (the field showed it), so it keeps the older one's base and what it
+  // was made from: a colleague's change that arrived meanwhile was hidden under it and is judged against it.
+  next[index] = { ...existing, op };
   return next;
 }
 

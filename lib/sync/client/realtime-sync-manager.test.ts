@@ -2,13 +2,14 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../e2e/support/test-db';
 import { orders } from '../../db/schema';
+import { defaultOrderPolicy, type OrderPolicy } from '../policy';
 import type { SyncUser } from '../service/context';
 import { createMemoryLockStore } from '../service/locks/memory-lock-store';
 import { syncHandlers } from '../service/register';
 import { createSyncService } from '../service/sync-service';
 import { loadSyncFixture } from '../service/testing';
 import { createFakeClock } from '../testing/fake-clock';
-import { createFakeNetwork } from '../testing/fake-network';
+import { createFakeNetwork, settle } from '../testing/fake-network';
 import { createRealtimeSyncManager } from './realtime-sync-manager';
 
 // The manager against the real service over the fake network: time only moves when the test says so.
@@ -24,17 +25,15 @@ afterAll(() => database.drop());
 function setup(orderIndex: number) {
   const time = createFakeClock();
   let seq = 0;
-  const network = createFakeNetwork(
-    syncHandlers(
-      createSyncService({
-        database,
-        locks: createMemoryLockStore(time.now),
-        publish: (input) => network.publish(input),
-        now: time.now,
-      }),
-    ),
-    () => (seq++ % 7) / 7,
+  const handlers = syncHandlers(
+    createSyncService({
+      database,
+      locks: createMemoryLockStore(time.now),
+      publish: (input) => network.publish(input),
+      now: time.now,
+    }),
   );
+  const network = createFakeNetwork(handlers, () => (seq++ % 7) / 7);
   const orderId = fixture.editableOrderIds[orderIndex]!;
   const pushes: string[] = [];
   let ids = 0;
@@ -60,7 +59,26 @@ function setup(orderIndex: number) {
   const drain = async () => {
     while (await network.step());
   };
-  return { time, network, join, drain, pushes, orderId };
+  /** A manager whose first `sync.open` is left queued, for a test that picks the interleaving itself. */
+  const create = (person: SyncUser, name: string) => {
+    const transport = network.connect({ user: person }, name);
+    const manager = createRealtimeSyncManager({
+      transport,
+      entityId: orderId,
+      user: { id: person.id, name: person.name },
+      clock: time.clock,
+      newId: () => `${name}-${orderIndex}-${++ids}`,
+    });
+    return { manager, transport, started: manager.startSync() };
+  };
+  /** Runs queued deliveries of one connection's queue, oldest first, until it is empty. */
+  const deliver = async (queue: { run: () => Promise<void> }[]) => {
+    while (queue.length > 0) {
+      await queue.shift()!.run();
+      await settle();
+    }
+  };
+  return { time, network, handlers, join, create, drain, deliver, pushes, orderId };
 }
 
 describe('RealtimeSyncManager', () => {
@@ -141,6 +159,39 @@ describe('RealtimeSyncManager', () => {
     expect(napa.manager.isLocked('status')).toBe(false);
   });
 
+  it('waits for the Yjs change ahead instead of spinning when a later one of another section is due first', async () => {
+    const { time, handlers, join, drain, pushes } = setup(5);
+    const admin = fixture.ctx(fixture.user('admin@siam.example'));
+    const crdt = { ...defaultOrderPolicy, notes: 'crdt', lines: 'crdt' } as const;
+    await handlers['policy.set'](admin, { entityType: 'order', sections: crdt });
+    try {
+      const anna = await join(fixture.user('anna@siam.example'), 'anna');
+      const napa = await join(fixture.user('napa@siam.example'), 'napa');
+      const line = anna.manager.getSnapshot().doc!.lines[0]!;
+      anna.manager.pushChange(`lines.${line.id}.quantity`, line.quantity + 1);
+      time.advance(0); // the lines update goes out: the lines throttle window starts now
+      time.advance(10);
+      // While it is on its way: lines again (its window still runs), then the notes (never sent, so due at once).
+      anna.manager.pushChange(`lines.${line.id}.quantity`, line.quantity + 2);
+      anna.manager.pushChange('notes', `${anna.manager.getSnapshot().doc!.notes} ordered`);
+      await drain(); // the answer arrives; the notes update must wait for the lines one made before it
+      const sent = pushes.length;
+      time.advance(80); // before: a timer set at once, finding nothing to send, setting itself again without end
+      await drain();
+      expect(pushes.length).toBe(sent);
+      expect(anna.manager.getSnapshot().localChanges.map((c) => c.field)).toEqual(['lines', 'notes']);
+      time.advance(10);
+      await drain();
+      expect(pushes.length).toBe(sent + 1);
+      expect(anna.manager.isSettled()).toBe(true);
+      expect(napa.manager.getSnapshot().doc).toEqual(anna.manager.getSnapshot().doc);
+      expect(napa.manager.getSnapshot().doc!.lines[0]!.quantity).toBe(line.quantity + 2);
+      expect(napa.manager.getSnapshot().doc!.notes.endsWith(' ordered')).toBe(true);
+    } finally {
+      await handlers['policy.set'](admin, { entityType: 'order', sections: defaultOrderPolicy });
+    }
+  });
+
   it('reopens the order when a pull cannot reach the server version (a write that left no history row)', async () => {
     const { time, join, drain, orderId } = setup(6);
     const anna = await join(fixture.user('anna@siam.example'), 'anna');
@@ -165,5 +216,83 @@ describe('RealtimeSyncManager', () => {
     expect(anna.manager.getSnapshot().notices).toContainEqual(
       expect.objectContaining({ kind: 'resynced', reason: 'missed-changes' }),
     );
+  });
+
+  it('applies a change whose event came while the order was opening, read before it (never "synced" behind)', async () => {
+    const { time, network, join, create, drain } = setup(5);
+    const napa = await join(fixture.user('napa@siam.example'), 'napa');
+    const anna = create(fixture.user('anna@siam.example'), 'anna');
+    // Anna's open is read at version v ...
+    expect(await network.deliver('anna', 'outbound')).toBe(true);
+    const v = napa.manager.getSnapshot().version;
+    // ... then Napa's edit commits at v + 1, and its event reaches Anna before her open's answer does.
+    napa.manager.pushChange('notes', `${napa.manager.getSnapshot().doc!.notes} after the read`);
+    time.advance(150);
+    expect(await network.deliver('napa', 'outbound')).toBe(true);
+    expect(await network.deliver('anna', 'events')).toBe(true);
+    expect(await network.deliver('anna', 'responses')).toBe(true);
+    await anna.started;
+    await drain();
+    const server = napa.manager.getSnapshot();
+    expect(server.version).toBe(v + 1);
+    const seen = anna.manager.getSnapshot();
+    expect({ version: seen.version, syncState: seen.syncState, doc: seen.doc }).toEqual({
+      version: v + 1,
+      syncState: 'synced',
+      doc: server.doc,
+    });
+    expect(seen.divergences).toBe(0);
+  });
+
+  it('types each character once when the policy flips to crdt and back while a notes edit is on its way', async () => {
+    const { time, join, drain, deliver, orderId } = setup(5);
+    const admin = await join(fixture.user('admin@siam.example'), 'admin');
+    const napa = await join(fixture.user('napa@siam.example'), 'napa');
+    const start = napa.manager.getSnapshot().doc!.notes;
+    const switchTo = async (sections: OrderPolicy) => {
+      const set = admin.transport.rpc('policy.set', { entityType: 'order', sections });
+      await deliver(admin.transport.connection.outbound);
+      await deliver(admin.transport.connection.responses);
+      expect((await set).ok).toBe(true);
+      // The admin touches the order: the switch enters its history and is published to the room.
+      const opened = admin.transport.rpc('sync.open', { entityType: 'order', entityId: orderId });
+      await deliver(admin.transport.connection.outbound);
+      await deliver(admin.transport.connection.responses);
+      expect((await opened).ok).toBe(true);
+    };
+    try {
+      // Napa's text edit goes out and waits on the wire.
+      napa.manager.pushChange('notes', `${start} napa`);
+      time.advance(0);
+      await settle();
+      expect(napa.transport.connection.outbound).toHaveLength(1);
+      // The policy flips to crdt and back before the edit reaches the server; napa hears both switches first,
+      // carries the edit over each time, and keeps typing.
+      await switchTo({ ...defaultOrderPolicy, notes: 'crdt' });
+      await deliver(napa.transport.connection.events);
+      expect(napa.manager.getSnapshot().policy.notes).toBe('crdt');
+      await switchTo(defaultOrderPolicy);
+      await deliver(napa.transport.connection.events);
+      expect(napa.manager.getSnapshot().policy.notes).toBe('operational-transform');
+      napa.manager.pushChange('notes', `${napa.manager.getSnapshot().doc!.notes} types`);
+      expect(napa.manager.getSnapshot().doc!.notes).toBe(`${start} napa types`);
+      // Now the edit made before the switches arrives, then everything else.
+      for (let i = 0; i < 6; i++) {
+        time.advance(200);
+        await drain();
+      }
+      const opened = admin.transport.rpc<{ doc: { notes: string } }>('sync.open', {
+        entityType: 'order',
+        entityId: orderId,
+      });
+      await drain();
+      const reply = await opened;
+      expect(reply.ok && reply.result.doc.notes).toBe(`${start} napa types`);
+      expect(napa.manager.getSnapshot().doc!.notes).toBe(`${start} napa types`);
+      expect(admin.manager.getSnapshot().doc!.notes).toBe(`${start} napa types`);
+      expect(napa.manager.isSettled()).toBe(true);
+    } finally {
+      await switchTo(defaultOrderPolicy);
+    }
   });
 });

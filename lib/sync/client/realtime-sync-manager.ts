@@ -25,8 +25,10 @@ import {
   setYLineQuantity,
   toBase64,
 } from '../yjs-doc';
-import { basisWithTaken, carryLines, carryNotes } from './carry-over';
+import { basisWithTaken, carryLines, carryNotes, withNotesMadeFrom } from './carry-over';
+import { type DurableOutbox, OUTBOX_LIMIT } from './durable-outbox';
 import { composeView, enqueue, type LocalChange, rebaseOnRemoteText, throttleKeyOf } from './local-changes';
+import type { OutboxRecord } from './outbox-store';
 import { type SyncClientTransport, type SyncClock, systemClock } from './transport';
 
 export type SyncState = 'idle' | 'opening' | 'synced' | 'syncing' | 'offline' | 'error' | 'stopped';
@@ -74,6 +76,12 @@ export type SyncNotice =
   | { kind: 'policy-switched'; by: { userId: string; userName: string }; version: number; at: number }
   /** Edits refused again after being carried over once: shown, not retried forever. */
   | { kind: 'discarded'; fields: string[]; at: number }
+  /** Unsaved edits an earlier page left on this device (a reload, a crash, a closed tab) are being saved now. */
+  | { kind: 'restored'; count: number; at: number }
+  /** The outbox is full: this edit was not made (nothing older was dropped); reconnecting saves the waiting ones. */
+  | { kind: 'outbox-full'; field: string; limit: number; at: number }
+  /** This device could not store the unsaved edits (storage full or blocked); they are kept only in this page. */
+  | { kind: 'outbox-unavailable'; at: number }
   | { kind: 'lock-lost'; section: string; at: number };
 
 export type SyncSnapshot = {
@@ -93,6 +101,8 @@ export type SyncSnapshot = {
   serverVersion: number;
   /** How many times this replica was found to differ from the server's digest (and was repaired). */
   divergences: number;
+  /** Unacknowledged changes kept on this device (this page's and those earlier pages left), with the bound. */
+  outbox: { kept: number; limit: number; full: boolean; durable: boolean };
 };
 
 export type RealtimeSyncManagerOptions = {
@@ -106,6 +116,10 @@ export type RealtimeSyncManagerOptions = {
   idleMs?: number;
   newId?: () => string;
   keepRemoteChanges?: number;
+  /** Keeps unacknowledged edits across reloads and crashes, shared with the person's other tabs on the order. */
+  outbox?: DurableOutbox;
+  /** The most unacknowledged changes held (the durable outbox's limit when there is one). */
+  outboxLimit?: number;
 };
 
 type OpenResult = {
@@ -118,6 +132,10 @@ type OpenResult = {
   digest?: string;
   settled?: { clientChangeId: string; status: ChangeResult['status'] }[];
 };
+/** `sync.open` asks about at most this many pending ids, `sync.push` takes at most this many changes. */
+const OPEN_PENDING_MAX = 200;
+const PUSH_MAX = 50;
+
 type PushResult = { results: ChangeResult[]; changes: AppliedChange[]; complete: boolean };
 type PullResult = { version: number; changes: AppliedChange[]; complete: boolean };
 
@@ -134,6 +152,8 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
   const newId = options.newId ?? randomId;
   const keepRemote = options.keepRemoteChanges ?? 50;
   const room = `order:${entityId}`;
+  const outbox = options.outbox ?? null;
+  const outboxLimit = options.outboxLimit ?? outbox?.limit ?? OUTBOX_LIMIT;
 
   let state: SyncState = 'idle';
   let confirmed: OrderDoc | null = null;
@@ -164,6 +184,16 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
   let flushTimer: unknown = null;
   let pushing = false;
   let catchingUp = false;
+  /** `sync.open` calls awaiting their answer: edits made meanwhile wait, and are carried onto what it brings. */
+  let openingCount = 0;
+  /**
+   * Changes and room events heard while a `sync.open` is on its way. The answer may have been read before them
+   * (or after them: two opens can answer out of order), so they are kept and applied once the last open is in;
+   * those at or below its version are dropped there. Dropping them instead left a replica "synced" one version
+   * behind for good when the open was read just before a commit whose event came in ahead of the answer.
+   */
+  let heardChanges: AppliedChange[] = [];
+  let heardRoom: { event: string; data: unknown }[] = [];
   let lastActivity = clock.now();
   const renewTimers = new Map<string, unknown>();
   const listeners = new Set<() => void>();
@@ -171,6 +201,14 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
   const noticeListeners = new Set<(notice: SyncNotice) => void>();
   const cleanups: (() => void)[] = [];
   let snapshot: SyncSnapshot | null = null;
+  /** Outboxes earlier pages left, adopted by this tab and replayed with its next `sync.open`. */
+  let adopting: OutboxRecord[] = [];
+  /** Adopted slots merged into this tab's queue: removed from storage with its next write. */
+  const absorbed: string[] = [];
+  /** The queues as last written, to write again only when they change. */
+  let writtenQueues: [LocalChange[], LocalChange[]] | null = null;
+  /** Carried-over edits are already counted: the bound refuses only new ones. */
+  let carrying = false;
 
   function view(): OrderDoc | null {
     if (!confirmed) return null;
@@ -185,7 +223,53 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
 
   function changed() {
     snapshot = null;
+    persist();
     for (const listener of listeners) listener();
+  }
+
+  /**
+   * Write-through: whenever the unacknowledged queues change, this tab's outbox is written (the document they
+   * were made on, what the person sees, the changes in order with their ids), or removed once nothing is left.
+   */
+  function persist() {
+    if (!outbox || state === 'stopped' || !confirmed) return;
+    if (
+      writtenQueues &&
+      writtenQueues[0] === inflight &&
+      writtenQueues[1] === unsent &&
+      absorbed.length === 0
+    )
+      return;
+    writtenQueues = [inflight, unsent];
+    const changes = [...inflight, ...unsent];
+    const intended = view();
+    const record: OutboxRecord | null =
+      changes.length > 0 && intended
+        ? {
+            userId: user.id,
+            entityId,
+            slot: outbox.slot,
+            savedAt: clock.now(),
+            version,
+            policy,
+            confirmed,
+            confirmedY: confirmedY ? toBase64(Y.encodeStateAsUpdate(confirmedY)) : null,
+            intended,
+            changes,
+          }
+        : null;
+    outbox.write(record, absorbed.splice(0));
+  }
+
+  const queued = () => inflight.length + unsent.length;
+  const keptCount = () => queued() + adopting.reduce((n, r) => n + r.changes.length, 0);
+
+  /** The bound: a new edit past it is refused and said; nothing already queued is dropped. */
+  function overLimit(field: string) {
+    if (carrying || keptCount() < outboxLimit) return false;
+    notify({ kind: 'outbox-full', field, limit: outboxLimit, at: clock.now() });
+    changed();
+    return true;
   }
 
   function notify(notice: SyncNotice) {
@@ -201,6 +285,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
   }
 
   function settledState(): SyncState {
+    if (openingCount > 0) return 'opening';
     if (!transport.isConnected()) return 'offline';
     if (inflight.length || unsent.length || pushing) return 'syncing';
     // Never "synced" while the server is known to be ahead or a gap waits to be filled.
@@ -276,6 +361,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
   function switchPolicy(change: AppliedChange & { op: { type: 'policy' } }) {
     const intended = view();
     const basis = confirmed;
+    const pendingBefore = [...inflight, ...unsent];
     const next = change.op.policy;
     const moved = (['notes', 'lines'] as const).filter((s) => opKindFor(policy, s) !== opKindFor(next, s));
     const movedPending = (c: LocalChange) => {
@@ -296,7 +382,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       }
     }
     if (basis) confirmed = withConfirmedY(basis);
-    if (intended && basis) carry(moved, basis, intended);
+    if (intended && basis) carry(moved, withNotesMadeFrom(basis, pendingBefore), intended);
     notify({
       kind: 'policy-switched',
       by: { userId: change.userId, userName: change.userName },
@@ -308,26 +394,45 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
   // ---- opening and catching up -------------------------------------------------------------------------------
 
   async function open(reason: ResyncReason | null) {
-    // What the person sees and what it was made on, so their unconfirmed edits survive the reload.
+    setState('opening');
+    changed();
+    openingCount += 1;
+    // Outboxes earlier pages left: every id they hold is asked about (one may have been sent, or even taken,
+    // without its page hearing back), so none is applied twice.
+    const adopted = adopting;
+    adopting = [];
+    const unsure = (c: LocalChange) => c.sent !== null || c.op.type === 'text' || c.op.type === 'yjs';
+    const adoptedChanges = adopted.flatMap((r) => r.changes);
+    // Sent or carried by intent first: a value edit not asked about is still deduplicated when it is resent.
+    const asked = [...inflight, ...adoptedChanges.filter(unsure), ...adoptedChanges.filter((c) => !unsure(c))]
+      .map((c) => c.clientChangeId)
+      .slice(0, OPEN_PENDING_MAX);
+    let reply: Awaited<ReturnType<typeof transport.rpc<OpenResult>>>;
+    try {
+      reply = await transport.rpc<OpenResult>('sync.open', {
+        entityType: 'order',
+        entityId,
+        ...(asked.length > 0 ? { pending: asked } : {}),
+      });
+    } finally {
+      openingCount -= 1;
+    }
+    // What the person sees now and what it was made on (including what they typed while the answer was on its
+    // way), so their unconfirmed edits survive the reload.
     const intended = view();
     const basisConfirmed = confirmed;
     const basisY = confirmedY ? { state: Y.encodeStateAsUpdate(confirmedY), policy } : null;
     const pending = [...inflight, ...unsent];
-    setState('opening');
-    changed();
-    const reply = await transport.rpc<OpenResult>('sync.open', {
-      entityType: 'order',
-      entityId,
-      ...(inflight.length > 0 ? { pending: inflight.map((c) => c.clientChangeId) } : {}),
-    });
     if (state === 'stopped') return;
     if (!reply.ok) {
+      adopting = [...adopted, ...adopting]; // replayed with the next open
       if (reply.error.code === 'UNAVAILABLE') setState('offline');
       else {
         setState('error');
         error = { code: reply.error.code, message: reply.error.message };
       }
       changed();
+      applyHeard();
       return;
     }
     const opened = reply.result;
@@ -340,23 +445,67 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
     loadYjs(opened.yjsState);
     inflight = [];
     unsent = [];
-    if (reason !== null) {
-      notify({ kind: 'resynced', reason, at: clock.now() });
+    if (reason !== null) notify({ kind: 'resynced', reason, at: clock.now() });
+    {
+      // (A reopen without a reason, to replay adopted outboxes, keeps this page's own edits the same way.)
       const carryOver = reason !== 'refused' || refusedStreak < 2;
       if (basisConfirmed && intended && pending.length > 0) {
-        if (carryOver) keepPending(pending, opened, basisConfirmed, basisY, intended);
-        else
+        if (carryOver) {
+          carrying = true;
+          try {
+            keepPending(pending, opened, basisConfirmed, basisY, intended);
+          } finally {
+            carrying = false;
+          }
+        } else
           notify({ kind: 'discarded', fields: [...new Set(pending.map((c) => c.field))], at: clock.now() });
       }
     }
     droppedYjs.clear();
+    if (adopted.length > 0) {
+      // Replayed in the order they were saved, each carried over from the document it was made on.
+      carrying = true;
+      try {
+        for (const record of adopted) {
+          const basisY = record.confirmedY
+            ? { state: fromBase64(record.confirmedY), policy: record.policy }
+            : null;
+          keepPending(record.changes, opened, record.confirmed, basisY, record.intended);
+        }
+      } finally {
+        carrying = false;
+      }
+      absorbed.push(...adopted.map((r) => r.slot));
+      notify({ kind: 'restored', count: adopted.reduce((n, r) => n + r.changes.length, 0), at: clock.now() });
+    }
     locks = Object.fromEntries(opened.locks.map((lease) => [lease.section, lease]));
     conflicts = opened.conflicts;
     lastSyncedAt = clock.now();
     error = null;
     setState(settledState());
     changed();
+    applyHeard();
     scheduleFlush();
+    // Outboxes adopted while this open was on its way go with the next one.
+    if (adopting.length > 0 && transport.isConnected() && openingCount === 0) void open(null);
+  }
+
+  /**
+   * Once no open is on its way: what was heard meanwhile, in the order it came (changes at or below the opened
+   * version are dropped by `applyChanges`, a gap is pulled). A replica still short of a version the server is
+   * known to have (an answer read before a change whose event was lost with the open's older sibling) catches up.
+   */
+  function applyHeard() {
+    if (openingCount > 0 || state === 'stopped') return;
+    const room = heardRoom;
+    const changes = heardChanges;
+    heardRoom = [];
+    heardChanges = [];
+    for (const { event, data } of room) onRoomEvent(event, data);
+    if (!confirmed) return;
+    if (changes.length > 0) applyChanges(changes);
+    if (openingCount === 0 && buffered.size === 0 && version < serverVersion && transport.isConnected())
+      void catchUp();
   }
 
   /**
@@ -380,16 +529,23 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       const section = sectionOf(change);
       if (taken.has(change.clientChangeId)) continue;
       const sameForm = kindOf(change.op) === opKindFor(policy, change.field);
-      if ((section === 'notes' || section === 'lines') && (change.op.type !== 'set' || !sameForm)) {
+      // Under one-editor-at-a-time a whole value made on an older version is refused as stale: carried by intent,
+      // it keeps the colleague's newer text and adds the person's edit to it.
+      const stale = section !== null && policy[section] === 'lock-based';
+      if ((section === 'notes' || section === 'lines') && (change.op.type !== 'set' || !sameForm || stale)) {
         byIntent.add(section);
       } else if (sameForm) kept.push({ ...change, sent: null });
       else if (section === 'notes' || section === 'lines') byIntent.add(section);
     }
-    // Value edits of a section carried by intent are part of that intent.
-    unsent = kept.filter((c) => {
-      const section = sectionOf(c);
-      return !(section === 'notes' || section === 'lines') || !byIntent.has(section);
-    });
+    // Value edits of a section carried by intent are part of that intent (appended: an adopted outbox is kept
+    // after this page's own edits).
+    unsent = [
+      ...unsent,
+      ...kept.filter((c) => {
+        const section = sectionOf(c);
+        return !(section === 'notes' || section === 'lines') || !byIntent.has(section);
+      }),
+    ];
     if (byIntent.size === 0) return;
     let basis = basisWithTaken(basisConfirmed, pending, taken);
     if (basisY) {
@@ -402,29 +558,39 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       doc.destroy();
       for (const section of crdtSections(basisY.policy)) basis = { ...basis, [section]: values[section] };
     }
-    carry([...byIntent], basis, intended);
+    carry([...byIntent], withNotesMadeFrom(basis, pending, taken), intended);
   }
 
+  /**
+   * Notes and lines share one Yjs document, so their updates share one clock per client: an update builds on the
+   * ones before it in whatever section. It joins the last unsent Yjs change only if that one is of its own
+   * section; otherwise it starts a new change, and Yjs changes go out in the order they were made, so the
+   * server never receives an update whose earlier part is still on its way (Yjs would hold it back unseen).
+   */
   function onYjsUpdate(update: Uint8Array, origin: unknown) {
     if (origin !== 'notes' && origin !== 'lines') return;
-    const change: LocalChange = {
-      key: `yjs:${origin}`,
-      field: origin,
-      throttleKey: throttleKeyOf(origin),
-      clientChangeId: newId(),
-      op: { type: 'yjs', update: toBase64(update) },
-      createdAt: clock.now(),
-      sent: null,
-    };
-    const index = unsent.findIndex((c) => c.key === change.key);
-    if (index === -1) unsent = [...unsent, change];
-    else {
-      const existing = unsent[index]!;
-      const merged = Y.mergeUpdates([fromBase64((existing.op as { update: string }).update), update]);
+    const key = `yjs:${origin}`;
+    const lastYjs = unsent.findLastIndex((c) => c.op.type === 'yjs');
+    const last = lastYjs === -1 ? null : unsent[lastYjs]!;
+    if (last && last.key === key && last.op.type === 'yjs') {
+      const merged = Y.mergeUpdates([fromBase64(last.op.update), update]);
       unsent = unsent.map((c, i) =>
-        i === index ? { ...c, op: { type: 'yjs', update: toBase64(merged) } } : c,
+        i === lastYjs ? { ...c, op: { type: 'yjs', update: toBase64(merged) } } : c,
       );
+      return;
     }
+    unsent = [
+      ...unsent,
+      {
+        key,
+        field: origin,
+        throttleKey: throttleKeyOf(origin),
+        clientChangeId: newId(),
+        op: { type: 'yjs', update: toBase64(update) },
+        createdAt: clock.now(),
+        sent: null,
+      },
+    ];
   }
 
   async function catchUp() {
@@ -439,6 +605,10 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       if (reply.ok) {
         serverVersion = Math.max(serverVersion, reply.result.version);
         applyChanges(reply.result.changes);
+        // An open on its way (a repair the pull just started, or one already waiting) brings the order as it is
+        // and whatever this pull brought is applied after it: a second open here could answer first and the
+        // older one overwrite it.
+        if (openingCount > 0) return;
         if (!reply.result.complete) await open('too-far-behind');
         // Still short of the server's version: a write left no history row, so no pull can fill the gap.
         else if (version < reply.result.version) await open('missed-changes');
@@ -446,7 +616,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
     } finally {
       catchingUp = false;
     }
-    if (stateNow() === 'stopped' || stateNow() === 'opening') return;
+    if (stateNow() === 'stopped' || openingCount > 0) return;
     setState(settledState());
     changed();
   }
@@ -454,6 +624,13 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
   // ---- applying confirmed changes ----------------------------------------------------------------------------
 
   function applyChanges(changes: readonly AppliedChange[]) {
+    if (openingCount > 0) {
+      // The open's answer replaces the replica: these are applied on top of it (see `heardChanges`).
+      for (const change of changes) serverVersion = Math.max(serverVersion, change.version);
+      heardChanges.push(...changes);
+      changed();
+      return;
+    }
     for (const change of changes) {
       serverVersion = Math.max(serverVersion, change.version);
       if (change.version > version) buffered.set(change.version, change);
@@ -468,7 +645,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
     if (repair) void open(repair);
     else if (buffered.size > 0) void catchUp();
     lastSyncedAt = clock.now();
-    if (!repair && state !== 'opening') setState(settledState());
+    if (!repair && openingCount === 0) setState(settledState());
     changed();
   }
 
@@ -532,7 +709,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       flushTimer !== null ||
       pushing ||
       state === 'stopped' ||
-      state === 'opening' ||
+      openingCount > 0 ||
       !confirmed ||
       !transport.isConnected()
     )
@@ -542,22 +719,39 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       return;
     }
     if (unsent.length === 0) return;
-    const now = clock.now();
-    const readyAt = Math.min(...unsent.map((c) => (lastSent.get(c.throttleKey) ?? -Infinity) + throttleMs));
-    const delay = Math.max(0, readyAt - now);
+    // The first moment `flush` finds something to send (the same rule it applies), never earlier: a timer due
+    // before that would find nothing and set itself again at once, spinning until the throttle window passed.
+    const readyAt = Math.min(...dueTimes());
+    const delay = Math.max(0, readyAt - clock.now());
     flushTimer = clock.setTimeout(() => {
       flushTimer = null;
       flush();
     }, delay);
   }
 
+  /**
+   * When each unsent change may go out: once its field's throttle window has passed. Yjs changes keep their order
+   * (each builds on the one before, in whatever section), so a Yjs change is due no earlier than every Yjs change
+   * before it: none goes before an earlier one that waits.
+   */
+  function dueTimes(): number[] {
+    let yjsDue = Number.NEGATIVE_INFINITY;
+    return unsent.map((c) => {
+      const due = (lastSent.get(c.throttleKey) ?? Number.NEGATIVE_INFINITY) + throttleMs;
+      if (c.op.type !== 'yjs') return due;
+      yjsDue = Math.max(yjsDue, due);
+      return yjsDue;
+    });
+  }
+
   function flush() {
-    if (pushing || !confirmed || !transport.isConnected() || state === 'stopped' || state === 'opening')
-      return;
+    if (pushing || !confirmed || !transport.isConnected() || state === 'stopped' || openingCount > 0) return;
     // Unconfirmed changes go out again first, exactly as sent (never replaced by newer ones).
     if (inflight.length > 0) return void pushBatch(inflight.map((c) => c.sent!));
     const now = clock.now();
-    const ready = unsent.filter((c) => (lastSent.get(c.throttleKey) ?? -Infinity) + throttleMs <= now);
+    // At most one push's worth at a time (an outbox replayed after a long offline spell can hold hundreds).
+    const due = dueTimes();
+    const ready = unsent.filter((_, i) => due[i]! <= now).slice(0, PUSH_MAX);
     if (ready.length === 0) return scheduleFlush();
     const readyIds = new Set(ready.map((c) => c.clientChangeId));
     const sending = ready.map((c) => {
@@ -617,7 +811,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       return;
     }
     applyChanges(reply.result.changes);
-    if (state === 'opening') return; // a repair reopened the order; it carries whatever is still pending
+    if (openingCount > 0) return; // a repair reopened the order; it carries whatever is still pending
     let resync: ResyncReason | null = null;
     for (const result of reply.result.results) {
       if (result.status === 'rejected' && superseded.delete(result.clientChangeId)) continue;
@@ -634,7 +828,11 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
           at: clock.now(),
         });
       }
-      if (result.status === 'applied') continue;
+      if (result.status === 'applied') {
+        // The field held this value at that version: later values made on it are based there.
+        if (local?.op.type === 'set') raiseBase(local.field, result.version);
+        continue;
+      }
       if (!local) continue;
       if (result.status === 'rejected' && result.code === 'STALE_VERSION') {
         // Made on a state the server no longer has (its base, the notes it fits, the policy): not applied. It
@@ -695,21 +893,44 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
 
   // ---- local edits --------------------------------------------------------------------------------------------
 
+  /**
+   * What a whole value is made on: the field shows the newest pending value of it if there is one, and that one
+   * was made on its own base (a colleague's change confirmed since is hidden under it), so the new value shares
+   * that base; otherwise the version the person sees.
+   */
+  function baseOfSet(field: string): number {
+    const shown = [...inflight, ...unsent].findLast((c) => c.field === field && c.op.type === 'set');
+    return shown?.baseVersion ?? version;
+  }
+
   function localChange(field: string, op: EditOp, key = field) {
-    lastActivity = clock.now();
-    unsent = enqueue(unsent, {
+    const current = view();
+    const next = enqueue(unsent, {
       key,
       field,
       throttleKey: throttleKeyOf(field),
       clientChangeId: newId(),
       op,
       createdAt: clock.now(),
-      baseVersion: version,
+      baseVersion: op.type === 'set' ? baseOfSet(field) : version,
+      ...(op.type === 'set' && current ? { madeFrom: readField(current, field) } : {}),
       sent: null,
     });
+    // An edit folded into a queued one (typing, a newer value) adds nothing to the queue: only new ones are bounded.
+    if (next.length > unsent.length && overLimit(field)) return;
+    lastActivity = clock.now();
+    unsent = next;
     setState(settledState());
     changed();
     scheduleFlush();
+  }
+
+  function raiseBase(field: string, appliedAt: number) {
+    unsent = unsent.map((c) =>
+      c.field === field && c.op.type === 'set' && (c.baseVersion ?? 0) < appliedAt
+        ? { ...c, baseVersion: appliedAt }
+        : c,
+    );
   }
 
   /** Sets a field to a value as the user sees it; the manager turns it into the op the policy wants. */
@@ -719,6 +940,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
     const kind = opKindFor(policy, field);
     if (kind === 'yjs' && ydoc) {
       const section = sectionOfField(field) as 'notes' | 'lines';
+      if (yjsOverLimit(section, field)) return;
       lastActivity = clock.now();
       ydoc.transact(() => {
         if (field === 'notes') alignYDoc(ydoc!, { notes: String(value), lines: readYDoc(ydoc!).lines });
@@ -740,6 +962,11 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
     localChange(field, { type: 'set', value });
   }
 
+  /** Yjs edits of a section fold into its one queued update: bounded only when that starts a new one. */
+  function yjsOverLimit(section: 'notes' | 'lines', field: string) {
+    return !unsent.some((c) => c.key === `yjs:${section}`) && overLimit(field);
+  }
+
   function applyTextOp(op: TextOp) {
     if (opKindFor(policy, 'notes') === 'text') localChange('notes', { type: 'text', op });
     else {
@@ -750,6 +977,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
 
   function addLine(line: SyncLine) {
     if (opKindFor(policy, 'lines') === 'yjs' && ydoc) {
+      if (yjsOverLimit('lines', 'lines')) return;
       lastActivity = clock.now();
       const target = readYDoc(ydoc);
       ydoc.transact(() => alignYDoc(ydoc!, { notes: target.notes, lines: [...target.lines, line] }), 'lines');
@@ -762,6 +990,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
 
   function removeLine(lineId: string) {
     if (opKindFor(policy, 'lines') === 'yjs' && ydoc) {
+      if (yjsOverLimit('lines', 'lines')) return;
       lastActivity = clock.now();
       ydoc.transact(() => removeYLine(ydoc!, lineId), 'lines');
       changed();
@@ -831,7 +1060,13 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
   // ---- room events ----------------------------------------------------------------------------------------------
 
   function onRoomEvent(event: string, data: unknown) {
-    if (!confirmed || state === 'opening') return;
+    if (openingCount > 0) {
+      // Kept until the open's answer is in (it may have been read before this event's change or lease).
+      if (event === syncEvents.change) applyChanges([data as AppliedChange]);
+      else heardRoom.push({ event, data });
+      return;
+    }
+    if (!confirmed) return;
     if (event === syncEvents.change) applyChanges([data as AppliedChange]);
     else if (event === syncEvents.lock) {
       const { section, lease } = data as { section: string; lease: LeaseView | null };
@@ -864,7 +1099,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       changed();
       return;
     }
-    if (!confirmed) {
+    if (!confirmed || adopting.length > 0) {
       void open(null);
       return;
     }
@@ -875,12 +1110,37 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
     });
   }
 
+  const withRecords = (list: OutboxRecord[], more: OutboxRecord[]) => [
+    ...list,
+    ...more.filter((r) => !list.some((l) => l.slot === r.slot) && !absorbed.includes(r.slot)),
+  ];
+
+  /** Another tab's outbox, left behind, handed to this (owning) tab: replayed with a reopen once connected. */
+  function adopt(records: OutboxRecord[]) {
+    if (state === 'stopped') return;
+    adopting = withRecords(adopting, records);
+    changed();
+    if (confirmed && transport.isConnected() && openingCount === 0) void open(null);
+  }
+
   // ---- public API ---------------------------------------------------------------------------------------------
 
   return {
     async startSync() {
       if (state !== 'idle' && state !== 'stopped') return;
       state = 'opening';
+      if (outbox) {
+        // What earlier pages left (a reload, a crash, a closed tab) is replayed with the first open. Read before
+        // listening to the connection, so a connect meanwhile cannot start a second, concurrent first open.
+        let warned = false;
+        outbox.onError(() => {
+          if (warned) return; // said once per page
+          warned = true;
+          notify({ kind: 'outbox-unavailable', at: clock.now() });
+        });
+        adopting = withRecords(adopting, await outbox.start(adopt));
+        if (stateNow() === 'stopped') return;
+      }
       cleanups.push(
         // History the realtime layer could not replay (`recovered: false`): the order's own history fills it.
         transport.subscribe(room, onRoomEvent, () => void catchUp()),
@@ -904,8 +1164,11 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       for (const timer of renewTimers.values()) clock.clearTimeout(timer);
       renewTimers.clear();
       loadYjs(null);
+      persist(); // the queues as they are now (acknowledgements that came in since the last write)
       state = 'stopped';
       changed();
+      // The last write lands before this page gives up its locks: another tab then adopts exactly what is left.
+      await outbox?.stop();
     },
     pushChange,
     applyTextOp,
@@ -999,6 +1262,12 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
         error,
         serverVersion,
         divergences,
+        outbox: {
+          kept: outbox ? keptCount() : 0,
+          limit: outboxLimit,
+          full: keptCount() >= outboxLimit,
+          durable: outbox !== null,
+        },
       };
       return snapshot;
     },

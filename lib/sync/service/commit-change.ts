@@ -19,6 +19,7 @@ import type { EntityChangeRow, SyncConflictRow } from '../../db/schema';
 import { digestOf } from '../digest';
 import { readField } from '../doc';
 import { opKindFor } from '../policy';
+import { NOTES_MAX_LENGTH } from '../protocol';
 import { detectConcurrentEdits, strategies } from '../strategies';
 import { invertTextOp } from '../strategies/operational-transform';
 import {
@@ -65,6 +66,8 @@ export type CommitDeps = {
   database: Database;
   locks: LockStore;
   now: () => number;
+  /** Runs in the transaction of every applied change (the domain events that commit with it: lib/outbox). */
+  afterApply?: (tx: Tx, ctx: SyncContext, applied: EntityChangeRow) => Promise<void>;
 };
 
 export type CommitResult = {
@@ -235,6 +238,31 @@ async function commitIn(tx: Tx, deps: CommitDeps, job: CommitJob, batch?: BatchS
   return { ...committed, switched };
 }
 
+/**
+ * Whether a policy switch after the change's base version changed the op kind of its field (e.g. the notes went
+ * from text ops to Yjs and back). A client re-expresses its pending edits of such a field when it hears the switch
+ * (`switchPolicy`), so the original, still on its way, must be refused even when its kind fits again.
+ * Whole-value edits are exempt: a client may keep one across a reopen with the base it was made on, and taking
+ * a value and its re-expression sets the same value.
+ */
+async function formChangedSince(
+  tx: Tx,
+  entity: { tenantId: string; entityType: string; entityId: string },
+  field: string,
+  op: PreparedChange['op'],
+  baseVersion: number,
+  version: number,
+): Promise<boolean> {
+  if (op.type === 'set' || baseVersion >= version) return false;
+  const switches = await fieldChangesAfter(tx, entity, 'policy', baseVersion);
+  return switches.some((row) => {
+    const switched = row.op as ChangeOp;
+    return (
+      switched.type === 'policy' && opKindFor(switched.previous, field) !== opKindFor(switched.policy, field)
+    );
+  });
+}
+
 /** The prepared change through validation, its strategy and the database, on the locked and pinned order. */
 async function judge(
   tx: Tx,
@@ -270,11 +298,21 @@ async function judge(
       details: { reason: 'policy_changed', policy },
     });
   }
+  const entity = { tenantId: user.tenantId, entityType: ref.entityType, entityId: ref.entityId };
+  if (await formChangedSince(tx, entity, field, op, baseVersion, order.version)) {
+    // Made before a switch that changed this field's form, and the policy has since switched back: the client
+    // that heard the switch re-expressed it (its intent is carried over) and expects this one refused, so
+    // taking it as well would apply the edit twice.
+    return rejected(clientChangeId, {
+      code: 'STALE_VERSION',
+      message: 'The policy changed: reopen the order',
+      details: { reason: 'policy_changed', policy },
+    });
+  }
   const doc = toDoc(order);
   const invalid = await validateOrderChange(tx, user.tenantId, doc, field, op);
   if (invalid) return rejected(clientChangeId, invalid);
 
-  const entity = { tenantId: user.tenantId, entityType: ref.entityType, entityId: ref.entityId };
   // Under OT the field's changes since the base are read anyway; the newest of them is the field's last change.
   const since =
     strategyName === 'operational-transform' && baseVersion < order.version
@@ -392,6 +430,7 @@ async function judge(
         ? linesFrozen
         : await validateLines(tx, user.tenantId, after.lines);
     if (badLines) return rejected(clientChangeId, { code: 'STALE_VERSION', message: badLines.message });
+    if (notesTooLong(doc, after)) return rejected(clientChangeId, notesTooLongRefusal);
     if (yjs?.alignment) {
       appliedOp = {
         type: 'yjs',
@@ -403,6 +442,7 @@ async function judge(
     }
   } else {
     after = nextDoc(doc, field, appliedOp);
+    if (notesTooLong(doc, after)) return rejected(clientChangeId, notesTooLongRefusal);
   }
   const version = order.version + 1;
   const refused = await writeOrderChange(tx, order, field, appliedOp, after, version);
@@ -443,6 +483,18 @@ async function judge(
     concurrent,
   };
   await remember(result);
+  if (deps.afterApply) await deps.afterApply(tx, ctx, applied);
   if (options.inTransaction) await options.inTransaction(tx, applied);
   return { result, applied, conflict: null, replay: false };
 }
+
+/** Notes grown past the limit by any kind of edit (a text op or Yjs update is not bounded by its own size). */
+function notesTooLong(before: OrderDoc, after: OrderDoc): boolean {
+  return after.notes.length > NOTES_MAX_LENGTH && after.notes.length > before.notes.length;
+}
+
+const notesTooLongRefusal = {
+  code: 'VALIDATION',
+  message: `Notes are limited to ${NOTES_MAX_LENGTH} characters`,
+  details: { reason: 'notes_too_long', max: NOTES_MAX_LENGTH },
+} as const;

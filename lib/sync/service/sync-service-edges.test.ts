@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresAvailable } from '../../../e2e/support/services';
 import { createTestDatabase, type TestDatabase, type TestDbKind } from '../../../e2e/support/test-db';
+import { defaultOrderPolicy } from '../policy';
 import type { PushedChange } from '../protocol';
 import { diffToTextOp } from '../strategies/operational-transform';
 import type { SyncContext } from './context';
@@ -19,6 +20,7 @@ function edgesSuite(kind: TestDbKind) {
   let other: Awaited<ReturnType<typeof loadSyncFixture>>;
   const sink = createEventSink();
   let anna: SyncContext;
+  let admin: SyncContext;
   let olivia: SyncContext;
 
   beforeAll(async () => {
@@ -27,6 +29,7 @@ function edgesSuite(kind: TestDbKind) {
     fixture = await loadSyncFixture(database);
     other = await loadSyncFixture(database, 'northwind');
     anna = fixture.ctx(fixture.user('anna@siam.example'), 'conn-anna');
+    admin = fixture.ctx(fixture.user('admin@siam.example'), 'conn-admin');
     olivia = other.ctx(other.user('olivia@northwind.example'), 'conn-olivia');
   });
   afterAll(() => database.drop());
@@ -158,6 +161,42 @@ function edgesSuite(kind: TestDbKind) {
       expect(JSON.stringify(pushed.value)).not.toContain('confidential');
       const pulled = await service.pull(olivia, { entityType: 'order', entityId: theirs, sinceVersion: 0 });
       expect(pulled).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    });
+
+    it('refuses a notes edit made before the notes turned crdt and back (its client re-expressed it)', async () => {
+      const id = fixture.editableOrderIds[4]!;
+      const start = await open(anna, id);
+      const line = start.doc.lines[0]!;
+      const switchTo = async (sections: typeof defaultOrderPolicy) => {
+        expect((await service.setPolicy(admin, { entityType: 'order', sections })).ok).toBe(true);
+        await open(admin, id); // the switch enters the order's history
+      };
+      try {
+        await switchTo({ ...defaultOrderPolicy, notes: 'crdt', lines: 'crdt' });
+        await switchTo(defaultOrderPolicy);
+        const late: PushedChange = {
+          clientChangeId: 'made-before-the-switches',
+          baseVersion: start.version,
+          field: 'notes',
+          op: { type: 'text', op: diffToTextOp(start.doc.notes, `${start.doc.notes} once`) },
+        };
+        const pushed = await service.push(anna, { entityType: 'order', entityId: id, changes: [late] });
+        expect(pushed.ok && pushed.value.results[0]).toMatchObject({
+          status: 'rejected',
+          code: 'STALE_VERSION',
+          details: { reason: 'policy_changed' },
+        });
+        // The same edit made after the switches is taken; a whole value keeps the base it was made on.
+        expect((await pushNotes(anna, id, 'again', ' once')).results[0]).toMatchObject({ status: 'applied' });
+        expect(
+          await pushSet(anna, id, `lines.${line.id}.quantity`, line.quantity + 1, start.version),
+        ).toMatchObject({ status: 'applied' });
+        const after = await open(anna, id);
+        expect(after.doc.notes).toBe(`${start.doc.notes} once`);
+        expect(after.doc.lines[0]!.quantity).toBe(line.quantity + 1);
+      } finally {
+        await switchTo(defaultOrderPolicy);
+      }
     });
   });
 }

@@ -7,6 +7,7 @@ import {
   viewedActivity,
 } from '../../activity/sync-activity';
 import type { StockItem } from '../../catalog/dto';
+import { enqueueOrderListEvent, listedOrderSections } from '../../catalog/order-events';
 import { canTransition, orderTransitions } from '../../catalog/order-transitions';
 import type { Database, Tx } from '../../db/create-db';
 import { findOrderRow, orderNumberOf } from '../../db/queries/catalog-reads';
@@ -51,6 +52,8 @@ export type SyncServiceDeps = {
   maxBatch?: number;
   /** Told when a client found its replica differed from a version's digest (counted on /metrics, logged). */
   onDivergence?: (report: { tenantId: string; entityId: string; version: number; userId: string }) => void;
+  /** Publishes the outbox after a commit (the relay of lib/outbox); the events were written with the change. */
+  flushOutbox?: () => Promise<void>;
   /** Records a committed action in the activity feed (lib/activity recordActivity); absent in unit tests. */
   activity?: (input: ActivityInput) => Promise<unknown>;
 };
@@ -99,7 +102,18 @@ export function createSyncService(deps: SyncServiceDeps) {
   // and changes at a version of its own (policy-switch.ts): no node keeps a copy that could disagree.
   const policyOf = async (tx: Tx | Database['db'], tenantId: string): Promise<OrderPolicy> =>
     parsePolicy(await readEntityPolicy(tx, tenantId, 'order'));
-  const commitDeps: CommitDeps = { database: deps.database, locks: deps.locks, now };
+  // The order lists' event (`order.updated` on `orders`) commits with every change they show (lib/outbox).
+  const commitDeps: CommitDeps = {
+    database: deps.database,
+    locks: deps.locks,
+    now,
+    afterApply: async (tx, ctx, applied) => {
+      if (!listedOrderSections.has(applied.section)) return;
+      await enqueueOrderListEvent(tx, ctx.user.tenantId, applied.entityId, actor(ctx), 'order.updated', [
+        applied.section,
+      ]);
+    },
+  };
   const queues = new Map<string, Promise<unknown>>();
   const openBatches = new Map<string, BatchEntry[]>();
   const connectionLocks = new Map<
@@ -199,6 +213,9 @@ export function createSyncService(deps: SyncServiceDeps) {
     await publishCommitted(ctx, ref, committed);
   }
 
+  /** The outbox's events of what just committed go out (never fails: what is left, the relay retries). */
+  const flushOutbox = () => deps.flushOutbox?.() ?? Promise.resolve();
+
   /** Publishes a committed change (room, conflicts, a status change's catalog events); returns the latter. */
   async function publishCommitted(ctx: SyncContext, ref: EntityRef, committed: CommitResult) {
     if (committed.replay) return null;
@@ -232,6 +249,7 @@ export function createSyncService(deps: SyncServiceDeps) {
       await deps.publish({ tenantId: ctx.user.tenantId, ...e, actor: actor(ctx) });
     for (const input of syncCommitActivity(who(ctx, ref.entityId), committed.applied, committed.conflict))
       record(status ? { ...input, entityLabel: status.number } : input);
+    if (committed.applied && listedOrderSections.has(committed.applied.section)) await flushOutbox();
     return status;
   }
 
@@ -282,11 +300,20 @@ export function createSyncService(deps: SyncServiceDeps) {
     lease: Lease | null,
     extra = {},
   ) {
+    const data = { section, lease: lease ? leaseView(lease) : null, ...extra };
     await deps.publish({
       tenantId: ctx.user.tenantId,
       channel: room(entityId),
       event: syncEvents.lock,
-      data: { section, lease: lease ? leaseView(lease) : null, ...extra },
+      data,
+      actor: actor(ctx),
+    });
+    // The admins' lock list follows every take, renewal and release (no polling).
+    await deps.publish({
+      tenantId: ctx.user.tenantId,
+      channel: 'admin',
+      event: syncEvents.lock,
+      data: { ...data, entityId },
       actor: actor(ctx),
     });
   }
@@ -439,24 +466,27 @@ export function createSyncService(deps: SyncServiceDeps) {
     async open(ctx: SyncContext, params: SyncParams<'sync.open'>) {
       const settled = await settledOrder(ctx, params.entityId);
       if (!settled) return fail('NOT_FOUND', 'Order not found');
-      const policy = policyOfOrder(settled);
-      let order = settled;
-      let yjsState: string | null = null;
-      if (policy.notes === 'crdt' || policy.lines === 'crdt') {
-        // The order and its Yjs state read together, with the row locked: the state is exactly the version's.
-        const snapshot = await serialize(settled.id, () =>
-          db.transaction(async (tx) => {
-            const locked = await loadSyncedOrder(tx, ctx.user.tenantId, settled.id, true, true);
-            if (!locked) return null;
-            const entity = { entityType: 'order', entityId: locked.id, tenantId: ctx.user.tenantId };
-            return { order: locked, ...(await ensureYjsState(tx, entity, toDoc(locked), policy)) };
-          }),
-        );
-        if (!snapshot) return fail('NOT_FOUND', 'Order not found');
-        order = snapshot.order;
-        yjsState = toBase64(snapshot.state);
-      }
-      const taken = await findAppliedClientChanges(db, ctx.user.id, order.id, params.pending ?? []);
+      // The order row, its lines (and the Yjs state) read together with the row locked, after whatever this node
+      // already queued on the order: the document is exactly its version's. Read as two statements outside a
+      // transaction, a commit in between (a group commit of a notes edit and a new line, from either node) gave
+      // an order row of one version with the lines of a later one: a document no version ever had, which the
+      // client then found to differ from the next version's digest.
+      const snapshot = await serialize(settled.id, () =>
+        db.transaction(async (tx) => {
+          const locked = await loadSyncedOrder(tx, ctx.user.tenantId, settled.id, true, true);
+          if (!locked) return null;
+          const policy = policyOfOrder(locked);
+          // Which pending edits are in this document (not one committed after it).
+          const taken = await findAppliedClientChanges(tx, ctx.user.id, locked.id, params.pending ?? []);
+          if (policy.notes !== 'crdt' && policy.lines !== 'crdt')
+            return { order: locked, policy, taken, yjsState: null };
+          const entity = { entityType: 'order', entityId: locked.id, tenantId: ctx.user.tenantId };
+          const yjs = await ensureYjsState(tx, entity, toDoc(locked), policy);
+          return { order: locked, policy, taken, yjsState: toBase64(yjs.state) };
+        }),
+      );
+      if (!snapshot) return fail('NOT_FOUND', 'Order not found');
+      const { order, policy, taken, yjsState } = snapshot;
       const conflicts = await listConflicts(db, {
         tenantId: ctx.user.tenantId,
         entityType: 'order',

@@ -10,15 +10,29 @@ export const crdt: Strategy = {
     if (op.type !== 'yjs') return reject('VALIDATION', 'crdt takes Yjs updates');
     let update: Uint8Array;
     let doc: Y.Doc;
+    let gap: boolean;
     try {
       update = fromBase64(op.update);
       doc = loadYDoc(input.yjsState);
+      const heldBefore = held(doc);
       Y.applyUpdate(doc, update);
+      gap = !heldBefore && held(doc);
     } catch {
       return reject('VALIDATION', 'Yjs update is not valid');
+    }
+    if (gap) {
+      // It builds on edits of the same person the server has not received: Yjs would keep it aside, unseen by
+      // anyone. Refused untouched; the client carries the person's edits onto the current notes.
+      doc.destroy();
+      return reject('STALE_VERSION', 'The edit builds on edits that have not arrived: reopen');
     }
     const state = Y.encodeStateAsUpdate(doc);
     doc.destroy();
     return { kind: 'commit', op, overwrote: null, yjsState: state };
   },
 };
+
+/** Whether Yjs holds back structs or deletions whose dependencies it has not seen. */
+function held(doc: Y.Doc): boolean {
+  return doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
+}

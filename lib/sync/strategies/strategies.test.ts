@@ -123,6 +123,17 @@ describe('lock-based', () => {
     expect(outcome.kind).toBe(expected);
     if (outcome.kind === 'reject') expect(outcome.code).toBe('LOCKED');
   });
+  it.each([
+    { name: 'a colleague wrote after my base', last: { ...napa, version: 4, at: 900 }, expected: 'reject' },
+    { name: 'I wrote after my base myself', last: { ...anna, version: 4, at: 900 }, expected: 'commit' },
+    { name: 'nobody wrote after my base', last: { ...napa, version: 1, at: 500 }, expected: 'commit' },
+  ])('holding the lease, $name -> $expected', ({ last, expected }) => {
+    const outcome = lockBased.decide(
+      input({ change: set(anna, 'pending', 1), lease: lease(anna, 2000), lastChange: last }),
+    );
+    expect(outcome.kind).toBe(expected);
+    if (outcome.kind === 'reject') expect(outcome.code).toBe('STALE_VERSION');
+  });
   it('models leases: acquire, refuse, renew, release, expire', () => {
     const request = { ...anna, key: 'k', section: 'status', token: 'a', connectionId: null };
     const first = acquireLease(null, request, 0, 100);
@@ -259,6 +270,27 @@ describe('crdt', () => {
     };
     expect(apply(ua, ub)).toBe('AbaseB');
     expect(apply(ub, ua)).toBe('AbaseB');
+  });
+  it('refuses an update that builds on edits the server has not received (Yjs would hold it back unseen)', () => {
+    const origin = new Y.Doc();
+    const state = Y.encodeStateAsUpdate(origin);
+    const person = loadYDoc(state);
+    const updates: Uint8Array[] = [];
+    person.on('update', (update: Uint8Array) => updates.push(update));
+    person.getText('notes').insert(0, 'A');
+    person.getArray('lines').push(['line']);
+    person.getText('notes').insert(1, 'B');
+    const decide = (update: Uint8Array) =>
+      crdt.decide(
+        input({
+          field: 'notes',
+          yjsState: state,
+          change: { ...anna, op: { type: 'yjs', update: toBase64(update) }, baseVersion: 1, at: 1 },
+        }),
+      );
+    expect(decide(updates[2]!)).toMatchObject({ kind: 'reject', code: 'STALE_VERSION' });
+    expect(decide(Y.mergeUpdates([updates[0]!, updates[2]!]))).toMatchObject({ kind: 'reject' });
+    expect(decide(Y.mergeUpdates(updates)).kind).toBe('commit');
   });
   it('rejects garbage and non-Yjs ops', () => {
     expect(

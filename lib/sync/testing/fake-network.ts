@@ -2,7 +2,8 @@ import type { RpcReply, SyncClientTransport } from '../client/transport';
 import type { SyncContext } from '../service/context';
 import { dispatchSyncRpc, type syncHandlers } from '../service/register';
 
-type Delivery = () => Promise<void>;
+/** One queued message: what it is (for a harness's report of what is stuck) and how to deliver it. */
+type Delivery = { label: string; run: () => Promise<void> };
 
 type Connection = {
   id: string;
@@ -30,9 +31,12 @@ export function createFakeNetwork(handlers: ReturnType<typeof syncHandlers>, ran
     for (const connection of connections) {
       const listeners = connection.channels.get(input.channel);
       if (!connection.connected || !listeners || listeners.size === 0) continue;
-      connection.events.push(async () => {
-        for (const listener of [...(connection.channels.get(input.channel) ?? [])])
-          listener(input.event, data);
+      connection.events.push({
+        label: `${input.channel} ${input.event}`,
+        run: async () => {
+          for (const listener of [...(connection.channels.get(input.channel) ?? [])])
+            listener(input.event, data);
+        },
       });
     }
     return Promise.resolve({ epoch: 'fake', seq: 0 });
@@ -69,18 +73,24 @@ export function createFakeNetwork(handlers: ReturnType<typeof syncHandlers>, ran
             resolve({ ok: false, error: { code: 'UNAVAILABLE', message: 'connection lost' } });
           connection.failPending.add(fail);
           const payload = JSON.parse(JSON.stringify(params)) as unknown;
-          connection.outbound.push(async () => {
-            const result = await dispatchSyncRpc(handlers, connection.ctx, method, payload);
-            if (!connection.connected) return; // processed, but the reply is lost with the connection
-            const reply = JSON.parse(
-              JSON.stringify(
-                result.ok ? { ok: true, result: result.value } : { ok: false, error: result.error },
-              ),
-            ) as RpcReply<T>;
-            connection.responses.push(async () => {
-              connection.failPending.delete(fail);
-              resolve(reply);
-            });
+          connection.outbound.push({
+            label: method,
+            run: async () => {
+              const result = await dispatchSyncRpc(handlers, connection.ctx, method, payload);
+              if (!connection.connected) return; // processed, but the reply is lost with the connection
+              const reply = JSON.parse(
+                JSON.stringify(
+                  result.ok ? { ok: true, result: result.value } : { ok: false, error: result.error },
+                ),
+              ) as RpcReply<T>;
+              connection.responses.push({
+                label: `${method} ${reply.ok ? 'ok' : reply.error.code}`,
+                run: async () => {
+                  connection.failPending.delete(fail);
+                  resolve(reply);
+                },
+              });
+            },
           });
         });
       },
@@ -100,7 +110,7 @@ export function createFakeNetwork(handlers: ReturnType<typeof syncHandlers>, ran
         connection.connected = false;
         // Requests already on the wire may still reach the server; their replies are lost.
         const onWire = connection.outbound.splice(0).filter(() => random() < 0.5);
-        for (const request of onWire) await request();
+        for (const request of onWire) await request.run();
         connection.responses.length = 0;
         connection.events.length = 0;
         for (const fail of connection.failPending) fail();
@@ -127,7 +137,21 @@ export function createFakeNetwork(handlers: ReturnType<typeof syncHandlers>, ran
     if (heads.length === 0) return false;
     const queue = heads[Math.floor(random() * heads.length)]!;
     const delivery = queue.shift()!;
-    await delivery();
+    await delivery.run();
+    await settle();
+    return true;
+  }
+
+  /**
+   * Releases the head of one queue of one connection (`outbound`: its next request reaches the server;
+   * `responses`: its next reply reaches the client; `events`: its next room event), for a test that needs one
+   * exact interleaving. Returns false when that queue is empty.
+   */
+  async function deliver(id: string, queue: 'outbound' | 'responses' | 'events'): Promise<boolean> {
+    const connection = connections.find((c) => c.id === id);
+    const delivery = connection?.[queue].shift();
+    if (!delivery) return false;
+    await delivery.run();
     await settle();
     return true;
   }
@@ -136,11 +160,28 @@ export function createFakeNetwork(handlers: ReturnType<typeof syncHandlers>, ran
     publish,
     connect,
     step,
+    deliver,
     onConnectionClosed(handler: (ctx: SyncContext) => Promise<void>) {
       closedHandler = handler;
     },
     queued: () =>
       connections.reduce((n, c) => n + c.outbound.length + c.responses.length + c.events.length, 0),
+    /** What is still queued, per connection, by kind: for a harness's failure message. */
+    describe(): string {
+      const kinds = (list: Delivery[]) => {
+        const counts = new Map<string, number>();
+        for (const d of list) counts.set(d.label, (counts.get(d.label) ?? 0) + 1);
+        return [...counts].map(([label, n]) => `${label} x${n}`).join(', ') || '-';
+      };
+      return connections
+        .filter((c) => c.outbound.length + c.responses.length + c.events.length > 0 || c.failPending.size > 0)
+        .map(
+          (c) =>
+            `${c.id} (${c.connected ? 'connected' : 'disconnected'}, ${c.failPending.size} awaiting a reply): ` +
+            `requests [${kinds(c.outbound)}] replies [${kinds(c.responses)}] events [${kinds(c.events)}]`,
+        )
+        .join('\n');
+    },
   };
 }
 

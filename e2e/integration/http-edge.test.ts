@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorCodes } from '../../lib/realtime/protocol/codes';
+import { type AppServerWithFixtures, startAppServerWith } from '../support/app-server';
+import { seededActors } from '../support/catalog-fixtures';
+
+type Fixtures = { actors: Awaited<ReturnType<typeof seededActors>> };
+
+/**
+ * The one HTTP edge of the route handlers, over plain HTTP against the built app: the session cookie or the same
+ * token as a bearer token, on catalog, messaging and admin routes alike; one error shape with the catalog's code
+ * and i18n key; one per-user rate limit across them (429 with Retry-After).
+ */
+describe('one HTTP edge for every route handler', () => {
+  let app: AppServerWithFixtures<Fixtures>;
+  const token = (name: string) => app.cookies[name]!.replace(/^osl_session=/, '');
+
+  beforeAll(async () => {
+    app = await startAppServerWith('pglite', async (db) => ({ actors: await seededActors(db) }), {
+      API_RATE_PER_SECOND: '0.5',
+      API_RATE_BURST: '12',
+    });
+  }, 300_000);
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  const call = (path: string, headers: Record<string, string>, init: RequestInit = {}) =>
+    fetch(`${app.server.url}${path}`, { ...init, headers: { ...headers, ...init.headers } });
+
+  it('takes a bearer token as it takes the cookie, on catalog, messaging and admin routes', async () => {
+    for (const path of ['/api/orders', '/api/products', '/api/conversations', '/api/notifications']) {
+      const response = await call(path, { authorization: `Bearer ${token('sales')}` });
+      expect([path, response.status]).toEqual([path, 200]);
+    }
+    expect((await call('/api/admin/users', { authorization: `Bearer ${token('admin')}` })).status).toBe(200);
+    const forged = await call('/api/orders', { authorization: `Bearer ${token('sales')}x` });
+    expect(forged.status).toBe(401);
+    expect(await forged.json()).toEqual({
+      error: { code: 'UNAUTHORIZED', message: errorCodes.UNAUTHORIZED.reason, i18n: 'errors.unauthorized' },
+    });
+  });
+
+  it('answers every error in one shape with the code and its i18n key', async () => {
+    const cookie = { cookie: app.cookies.viewer! };
+    const forbidden = await call('/api/admin/users', cookie);
+    expect(forbidden.status).toBe(403);
+    expect(await forbidden.json()).toMatchObject({ error: { code: 'FORBIDDEN', i18n: 'errors.forbidden' } });
+    const invalid = await call(
+      '/api/products',
+      { ...cookie, 'content-type': 'application/json' },
+      {
+        method: 'POST',
+        body: '{not json',
+      },
+    );
+    expect(invalid.status).toBe(400);
+    expect(await invalid.json()).toMatchObject({ error: { code: 'VALIDATION', i18n: 'errors.validation' } });
+    const missing = await call('/api/customers/00000000-0000-4000-8000-000000000000', {
+      cookie: app.cookies.sales!,
+    });
+    expect(await missing.json()).toMatchObject({ error: { code: 'NOT_FOUND', i18n: 'errors.notFound' } });
+  });
+
+  it('counts catalog and messaging requests in one per-user bucket', async () => {
+    const headers = { cookie: app.cookies.sales2! };
+    const statuses: number[] = [];
+    for (let i = 0; i < 30 && !statuses.includes(429); i++)
+      statuses.push((await call(i % 2 ? '/api/orders' : '/api/conversations', headers)).status);
+    expect(statuses).toContain(429);
+    const limited = await call('/api/products', headers);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await limited.json()).toMatchObject({
+      error: { code: 'RATE_LIMITED', i18n: 'errors.rateLimited' },
+    });
+    // Another person's bucket is their own.
+    expect((await call('/api/products', { cookie: app.cookies.viewer! })).status).toBe(200);
+  });
+});
