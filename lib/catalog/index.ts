@@ -1,4 +1,3 @@
-import { publishWithActivity } from '../activity/catalog-activity';
 import { getServices } from '../server/services';
 import { createCustomerService } from './customer-service';
 import type { CatalogDeps } from './deps';
@@ -19,21 +18,11 @@ export function createCatalog(deps: CatalogDeps): Catalog {
   };
 }
 
-/** The catalog over this process's database, hub and sync service (route handlers and server actions). */
+/** This process's catalog (built by createApp, lib/server/app.ts), for route handlers and server actions. */
 export function getCatalog(): Catalog {
-  const services = getServices();
-  const sync = services.collaboration?.sync;
-  if (!sync) throw new Error('Collaboration is not registered: start the app through server.ts');
-  return createCatalog({
-    sync,
-    db: services.database.db,
-    publish: publishWithActivity((input) => services.realtime.publish(input), {
-      db: services.database.db,
-      logger: services.logger,
-    }),
-    logger: services.logger,
-    ...(services.outbox ? { outbox: services.outbox } : {}),
-  });
+  const { catalog } = getServices();
+  if (!catalog) throw new Error('The catalog is not registered: start the app through createApp');
+  return catalog;
 }
 
 export type { CatalogActor } from './access';

@@ -1,5 +1,6 @@
 import type { Db } from '../db/create-db';
 import { createNotifier, type Notifier } from '../notifications/notifier';
+import { getServices } from '../server/services';
 import { createAnnouncementService } from './announcements';
 import { KeyedRateLimiter } from './api/rate-limiter';
 import { createConversationService } from './conversations';
@@ -63,17 +64,9 @@ export function createMessaging(options: MessagingOptions) {
 
 export type Messaging = ReturnType<typeof createMessaging>;
 
-const KEY = Symbol.for('omni-sales-live.messaging');
-type Holder = { [KEY]?: Messaging };
-
-/** One messaging instance per process, shared by server.ts and the Next route handlers (bundled apart). */
-export function setMessaging(messaging: Messaging | undefined): void {
-  if (messaging) (globalThis as Holder)[KEY] = messaging;
-  else delete (globalThis as Holder)[KEY];
-}
-
+/** This process's messaging (built by createApp, lib/server/app.ts), for the route handlers. */
 export function getMessaging(): Messaging {
-  const messaging = (globalThis as Holder)[KEY];
-  if (!messaging) throw new Error('Messaging is not registered: call registerMessaging at start');
+  const { messaging } = getServices();
+  if (!messaging) throw new Error('Messaging is not registered: start the app through createApp');
   return messaging;
 }

@@ -1,8 +1,7 @@
 import { isParticipant } from '../db/queries/conversations';
-import { registerNotifier } from '../notifications';
 import type { Services } from '../server/services';
 import { hubAdminPortOf, realtimePortOf } from './hub-adapters';
-import { createMessaging, type Messaging, setMessaging } from './index';
+import { createMessaging, type Messaging } from './index';
 import { registerMessagingRpcs } from './rpc';
 import { MAX_TYPING_TTL_MS } from './typing';
 import { createMemoryTypingStore, createRedisTypingStore } from './typing-store';
@@ -12,7 +11,8 @@ export type MessagingRegistration = { messaging: Messaging; close(): Promise<voi
 /**
  * Wires messaging into a running process: the services over the database and the hub, the `conversation:{id}`
  * channel guard (participants only), the RPCs, the notifier other features call, the delivery sweeper, and the
- * per-process instance the route handlers reach. start.ts calls it once, after the realtime layer exists.
+ * instance createApp keeps on the services for the route handlers. createApp calls it once, after the realtime layer
+ * exists.
  */
 export function registerMessaging(services: Services): MessagingRegistration {
   const { hub } = services.realtime;
@@ -32,13 +32,10 @@ export function registerMessaging(services: Services): MessagingRegistration {
     /^[0-9a-f-]{36}$/i.test(id) ? isParticipant(services.database.db, id, user.id) : Promise.resolve(false),
   );
   registerMessagingRpcs(hub, messaging);
-  registerNotifier(messaging.notifier);
-  setMessaging(messaging);
   messaging.sweeper.start();
   return {
     messaging,
     async close() {
-      setMessaging(undefined);
       await messaging.close();
     },
   };

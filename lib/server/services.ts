@@ -1,16 +1,19 @@
 import type { CollaborationRegistration } from '../activity/register';
 import type { PeopleService } from '../admin/people-service';
 import type { LoginThrottle } from '../auth/login-throttle';
+import type { Catalog } from '../catalog';
 import type { Database } from '../db/create-db';
 import type { Env } from '../env';
 import type { Logger } from '../logger';
+import type { Messaging } from '../messaging';
 import type { OutboxRelay } from '../outbox/relay';
 import type { Realtime } from '../realtime/server';
 
 /**
- * The per-process instances shared by server.ts and the Next route handlers. Next bundles route handlers apart
- * from server.ts, so a module-level singleton would exist twice: the instances live on globalThis instead and are
- * reached only through getServices().
+ * The per-process instances built by createApp (lib/server/app.ts), shared by server.ts and the Next route handlers
+ * and server actions. Next bundles those apart from server.ts, so a module-level singleton would exist twice: the
+ * one registry lives on globalThis and is reached only through getServices() (getMessaging, getCatalog and notify
+ * are views of it).
  */
 export type Services = {
   env: Env;
@@ -24,8 +27,12 @@ export type Services = {
   people: PeopleService;
   /** Publishes the domain events writes commit into the outbox (lib/outbox); flush after a commit. */
   outbox?: OutboxRelay;
-  /** The sync service and lock store (lib/activity/register.ts); set by start.ts right after registering them. */
+  /** The sync service and lock store (lib/activity/register.ts); set by createApp right after registering them. */
   collaboration?: CollaborationRegistration;
+  /** Conversations, messages, typing and the notifier (lib/messaging); set by createApp. */
+  messaging?: Messaging;
+  /** Products, customers and orders (lib/catalog) over the sync service and the outbox; set by createApp. */
+  catalog?: Catalog;
 };
 
 const KEY = Symbol.for('omni-sales-live.services');
