@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorCodes } from '../../lib/realtime/protocol/codes';
-import { type AppServerWithFixtures, startAppServerWith } from '../support/app-server';
+import { type AppServerWithFixtures, appDirectory, startAppServerWith } from '../support/app-server';
 import { seededActors } from '../support/catalog-fixtures';
+import { builtActions } from './tenant-sweep-surface';
 
 type Fixtures = { actors: Awaited<ReturnType<typeof seededActors>> };
 
@@ -75,5 +76,70 @@ describe('one HTTP edge for every route handler', () => {
     });
     // Another person's bucket is their own.
     expect((await call('/api/products', { cookie: app.cookies.viewer! })).status).toBe(200);
+  });
+
+  /** Calls a server action of the build as the browser does (its id, JSON arguments) and reads its answer. */
+  async function action(name: string, args: unknown[], cookie?: string) {
+    const ref = builtActions(appDirectory()).find((a) => a.name === name);
+    if (!ref) throw new Error(`server action ${name} is not in the build`);
+    const response = await call(
+      ref.page,
+      {
+        ...(cookie ? { cookie } : {}),
+        'next-action': ref.id,
+        accept: 'text/x-component',
+        origin: app.server.url,
+        'content-type': 'text/plain;charset=UTF-8',
+      },
+      { method: 'POST', body: JSON.stringify(args) },
+    );
+    const text = await response.text();
+    return {
+      status: response.status,
+      code: /"code":"([A-Z_]+)"/.exec(text)?.[1],
+      i18n: /"i18n":"([\w.]+)"/.exec(text)?.[1],
+      text,
+    };
+  }
+
+  describe('server actions go through the same edge', () => {
+    const product = (name: string) => ({
+      sku: `EDGE-${name.length}-${Date.now()}`,
+      name,
+      priceMinor: 100,
+      stock: 1,
+    });
+
+    it('refuses without a session, and a viewer, in the one error shape', async () => {
+      expect(await action('createProductAction', [product('No session')])).toMatchObject({
+        status: 200,
+        code: 'UNAUTHORIZED',
+        i18n: 'errors.unauthorized',
+      });
+      expect(await action('createProductAction', [product('Viewer')], app.cookies.viewer)).toMatchObject({
+        code: 'FORBIDDEN',
+        i18n: 'errors.forbidden',
+      });
+    });
+
+    it('refuses an oversized input before any work, and creates nothing', async () => {
+      const name = `Huge ${'x'.repeat(200 * 1024)}`;
+      expect(await action('createProductAction', [product(name)], app.cookies.admin)).toMatchObject({
+        code: 'PAYLOAD_TOO_LARGE',
+        i18n: 'errors.payloadTooLarge',
+      });
+      const list = await call('/api/products?q=Huge', { cookie: app.cookies.admin! });
+      expect(await list.text()).not.toContain('Huge x');
+    });
+
+    it('counts actions in the same per-user bucket as the REST API', async () => {
+      const codes: (string | undefined)[] = [];
+      for (let i = 0; i < 40 && !codes.includes('RATE_LIMITED'); i++) {
+        const rest = await call('/api/orders', { cookie: app.cookies.otherAdmin! });
+        if (rest.status === 429)
+          codes.push((await action('updateCustomerAction', ['x', {}], app.cookies.otherAdmin)).code);
+      }
+      expect(codes).toContain('RATE_LIMITED');
+    });
   });
 });
