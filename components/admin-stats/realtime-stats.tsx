@@ -44,15 +44,15 @@ export function RealtimeStats() {
   const ms = (value: number | null) =>
     value === null ? '–' : Number.isFinite(value) ? t('ms', { value: number(value) }) : t('slow');
   const totals = stats?.totals;
-  const figures: Array<[string, string]> = totals
+  const figures: Array<[key: string, label: string, value: string]> = totals
     ? [
-        [t('totals.connections'), number(totals.connections)],
-        [t('totals.users'), number(totals.users)],
-        [t('totals.subscriptions'), number(totals.subscriptions)],
-        [t('totals.channels'), number(totals.channels)],
-        [t('totals.published'), number(totals.published)],
-        [t('totals.delivered'), number(totals.messagesOut)],
-        [t('totals.dropped'), number(totals.dropped)],
+        ['connections', t('totals.connections'), number(totals.connections)],
+        ['users', t('totals.users'), number(totals.users)],
+        ['subscriptions', t('totals.subscriptions'), number(totals.subscriptions)],
+        ['channels', t('totals.channels'), number(totals.channels)],
+        ['published', t('totals.published'), number(totals.published)],
+        ['delivered', t('totals.delivered'), number(totals.messagesOut)],
+        ['dropped', t('totals.dropped'), number(totals.dropped)],
       ]
     : [];
 
@@ -67,10 +67,15 @@ export function RealtimeStats() {
       {totals ? (
         <div className="space-y-4 px-5 py-4">
           <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4 lg:grid-cols-7">
-            {figures.map(([label, value]) => (
-              <div key={label} className="rounded-lg bg-slate-50 px-3 py-2">
+            {figures.map(([key, label, value]) => (
+              <div key={key} className="rounded-lg bg-slate-50 px-3 py-2">
                 <dt className="text-xs text-slate-500">{label}</dt>
-                <dd className="text-lg font-semibold tabular-nums text-slate-900">{value}</dd>
+                <dd
+                  data-testid={`realtime-total-${key}`}
+                  className="text-lg font-semibold tabular-nums text-slate-900"
+                >
+                  {value}
+                </dd>
               </div>
             ))}
           </dl>

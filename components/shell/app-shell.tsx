@@ -68,8 +68,12 @@ export async function AppShell({
         </aside>
         <div className="flex min-w-0 flex-col">
           <header className="sticky top-0 z-10 flex h-14 items-center justify-between gap-4 border-b border-slate-200 bg-white/90 px-4 backdrop-blur sm:px-6 lg:px-8">
-            <p className="truncate text-sm text-slate-500">
-              <span className="font-medium text-slate-900">{user.tenantName}</span>
+            {/* On a phone a long (Thai) company name takes two short lines rather than being cut off. */}
+            <p
+              title={user.tenantName}
+              className="line-clamp-2 min-w-0 text-xs leading-tight font-medium break-words text-slate-900 sm:line-clamp-none sm:truncate sm:text-sm"
+            >
+              {user.tenantName}
             </p>
             <div className="flex items-center gap-3">
               <NotificationBell user={{ id: user.id, name: user.name, role: user.role }} />

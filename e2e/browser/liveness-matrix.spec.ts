@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import {
   type APIRequestContext,
   type Browser,
@@ -14,15 +15,16 @@ import { signedInContext } from '../support/auth';
 /**
  * The liveness matrix: for each screen, another person's change appears without a reload, and a reload shows the
  * same value. Anna (sales) makes the changes, from the UI or the REST API; Victor (viewer), the admin, Napa or
- * Anna's own second tab watch. Every cell makes its own products, customers and orders (unique names), so the
- * shared seeded server's other data does not matter. The matrix (screen × change → live) is written to
- * `test-results/liveness-matrix.json` and printed after the run.
+ * Anna's own second tab watch. The four sign in once per worker and every cell starts from a fresh navigation; a
+ * failed cell restarts the worker, so the next cell signs in again. Every cell makes its own products, customers
+ * and orders (unique names), so the shared seeded server's other data does not matter. Each cell's outcome is
+ * written to `test-results/liveness-matrix/` (so cells of a restarted worker count too); the matrix (screen ×
+ * change → live) is written to `test-results/liveness-matrix.json` and printed after the run.
  */
 
 const run = randomBytes(3).toString('hex');
 const shots = process.env.LIVE_SHOTS_DIR ?? 'test-results';
 type Cell = { screen: string; change: string; live: boolean };
-const matrix: Cell[] = [];
 
 type People = Record<'anna' | 'victor' | 'admin' | 'napa', { page: Page; request: APIRequestContext }>;
 type Product = { id: string; sku: string; name: string; version: number };
@@ -87,22 +89,43 @@ async function people(browser: Browser): Promise<People> {
   return { anna: anna!, victor: victor!, admin: admin!, napa: napa! };
 }
 
+const cellsDir = path.join(shots, 'liveness-matrix');
+const slug = (text: string) => text.replace(/[^\p{L}\p{N}]+/gu, '-').toLowerCase();
+
+/** The four people, signed in once per worker (a failed cell restarts the worker and signs them in again). */
+const matrixTest = test.extend<object, { who: People }>({
+  who: [
+    async ({ browser }, use) => {
+      const who = await people(browser);
+      await use(who);
+      await Promise.all(Object.values(who).map((p) => p.page.context().close()));
+    },
+    { scope: 'worker' },
+  ],
+});
+
 /** One cell of the matrix: a screen, a change by someone else, and whether it showed without a reload. */
 function cell(screen: string, change: string, body: (who: People) => Promise<void>) {
-  test(`${screen} × ${change}`, async ({ browser }) => {
-    const who = await people(browser);
+  matrixTest(`${screen} × ${change}`, async ({ who }) => {
     let live = false;
     try {
       await body(who);
       live = true;
     } finally {
-      matrix.push({ screen, change, live });
-      await Promise.all(Object.values(who).map((p) => p.page.context().close()));
+      mkdirSync(cellsDir, { recursive: true });
+      const record: Cell = { screen, change, live };
+      writeFileSync(path.join(cellsDir, `${slug(`${screen} ${change}`)}.json`), JSON.stringify(record));
+      // Pages a cell opened beside the four (a second tab) close with it.
+      for (const person of Object.values(who))
+        for (const page of person.page.context().pages()) if (page !== person.page) await page.close();
     }
   });
 }
 
-test.afterAll(() => {
+matrixTest.afterAll(() => {
+  const matrix: Cell[] = readdirSync(cellsDir)
+    .filter((file) => file.endsWith('.json'))
+    .map((file) => JSON.parse(readFileSync(path.join(cellsDir, file), 'utf8')) as Cell);
   const live = matrix.filter((c) => c.live).length;
   writeFileSync(
     `${shots}/liveness-matrix.json`,
@@ -292,6 +315,26 @@ cell('orders list', 'status changed by a colleague', async ({ anna, victor }) =>
   );
 });
 
+cell(
+  'orders list',
+  'order cancelled by a colleague (orders are cancelled, never deleted)',
+  async ({ anna, victor }) => {
+    const product = await newProduct(anna.request);
+    const customer = await newCustomer(anna.request);
+    const order = await newOrder(anna.request, customer.id, product.id);
+    await openOrders(victor.page, customer.name);
+    const row = victor.page.locator(`tr[data-order-id="${order.id}"]`);
+    await expect(row).toHaveAttribute('data-status', 'draft');
+    await setStatus(anna.request, order, 'cancelled');
+    await expect(row).toHaveAttribute('data-status', 'cancelled');
+    await victor.page.reload();
+    await expect(victor.page.locator(`tr[data-order-id="${order.id}"]`)).toHaveAttribute(
+      'data-status',
+      'cancelled',
+    );
+  },
+);
+
 cell('orders list', 'customer renamed by a colleague', async ({ anna, victor }) => {
   const product = await newProduct(anna.request);
   const customer = await newCustomer(anna.request);
@@ -355,6 +398,31 @@ cell('products list', 'price edited by a colleague', async ({ anna, victor }) =>
   );
 });
 
+cell('products list', 'product added by a colleague', async ({ anna, victor }) => {
+  const first = await newProduct(anna.request);
+  await victor.page.goto(appUrl(`/products?q=MX${run}`));
+  await liveOn(victor.page, 'products-table');
+  await expect(victor.page.locator(`tr[data-product-id="${first.id}"]`)).toBeVisible();
+  const added = await newProduct(anna.request);
+  await expect(victor.page.locator(`tr[data-product-id="${added.id}"]`)).toContainText(added.name);
+  await victor.page.reload();
+  await expect(victor.page.locator(`tr[data-product-id="${added.id}"]`)).toContainText(added.name);
+});
+
+cell('products list', 'product deleted by a colleague', async ({ anna, victor }) => {
+  const kept = await newProduct(anna.request);
+  const gone = await newProduct(anna.request);
+  await victor.page.goto(appUrl(`/products?q=MX${run}`));
+  await liveOn(victor.page, 'products-table');
+  const row = victor.page.locator(`tr[data-product-id="${gone.id}"]`);
+  await expect(row).toBeVisible();
+  await api<unknown>(anna.request, 'DELETE', `/api/products/${gone.id}?expectedVersion=${gone.version}`);
+  await expect(row).toHaveCount(0);
+  await victor.page.reload();
+  await expect(victor.page.locator(`tr[data-product-id="${kept.id}"]`)).toBeVisible();
+  await expect(victor.page.locator(`tr[data-product-id="${gone.id}"]`)).toHaveCount(0);
+});
+
 cell('product page', 'stock edited by a colleague', async ({ anna, victor }) => {
   const product = await newProduct(anna.request, { stock: 50 });
   await victor.page.goto(appUrl(`/products/${product.id}`));
@@ -377,6 +445,17 @@ cell('customers list', 'customer renamed by a colleague', async ({ anna, victor 
   await expect(row).toContainText(name);
   await victor.page.reload();
   await expect(victor.page.locator(`tr[data-customer-id="${customer.id}"]`)).toContainText(name);
+});
+
+cell('customers list', 'customer added by a colleague', async ({ anna, victor }) => {
+  const first = await newCustomer(anna.request);
+  await victor.page.goto(appUrl(`/customers?q=${encodeURIComponent(`${run}-`)}`));
+  await liveOn(victor.page, 'customers-table');
+  await expect(victor.page.locator(`tr[data-customer-id="${first.id}"]`)).toBeVisible();
+  const added = await newCustomer(anna.request);
+  await expect(victor.page.locator(`tr[data-customer-id="${added.id}"]`)).toContainText(added.name);
+  await victor.page.reload();
+  await expect(victor.page.locator(`tr[data-customer-id="${added.id}"]`)).toContainText(added.name);
 });
 
 cell('new order form', 'price and stock edited by a colleague', async ({ anna, admin }) => {
@@ -443,6 +522,31 @@ cell(
   },
 );
 
+cell('notifications', 'a colleague mentions me in an order comment', async ({ anna, napa }) => {
+  const product = await newProduct(anna.request);
+  const customer = await newCustomer(anna.request);
+  const order = await newOrder(anna.request, customer.id, product.id);
+  await napa.page.goto(appUrl('/products'));
+  const bell = napa.page.getByTestId('notification-bell');
+  await expect(bell).toBeVisible();
+  const before = await bellCount(napa.page);
+  await anna.page.goto(appUrl(`/orders/${order.id}`));
+  await expect(anna.page.getByTestId('order-editor')).toHaveAttribute('data-ready', 'true');
+  await anna.page.getByTestId('tab-comments').click();
+  const box = anna.page.getByTestId('new-comment');
+  await box.click();
+  await box.pressSequentially('Please check @นภ');
+  await anna.page.getByTestId('mention-options').getByRole('option', { name: 'นภา ศรีสุข' }).click();
+  await box.pressSequentially(`the delivery ${run}`);
+  await anna.page.getByTestId('new-comment-submit').click();
+  await expect.poll(() => bellCount(napa.page)).toBe(before + 1);
+  await bell.click();
+  const item = napa.page.getByTestId('notification-item').filter({ hasText: order.number });
+  await expect(item.first()).toHaveAttribute('data-kind', 'comment.mention');
+  await napa.page.reload();
+  await expect.poll(() => bellCount(napa.page)).toBe(before + 1);
+});
+
 // ---- Admin -----------------------------------------------------------------------------------------------------
 
 cell('admin conflicts and locks', 'a colleague takes and releases a lock', async ({ anna, admin }) => {
@@ -463,4 +567,21 @@ cell('admin conflicts and locks', 'a colleague takes and releases a lock', async
   await expect(locks.getByTestId('admin-lock').filter({ hasText: order.number })).toHaveCount(0);
   await admin.page.reload();
   await expect(locks.getByTestId('admin-lock').filter({ hasText: order.number })).toHaveCount(0);
+});
+
+cell('admin statistics', 'a colleague opens the app (connections)', async ({ anna, admin }) => {
+  await admin.page.goto(appUrl('/admin'));
+  const connections = admin.page.getByTestId('realtime-total-connections');
+  await expect(connections).toBeVisible();
+  const before = await digits(connections);
+  const extra = await anna.page.context().newPage();
+  await extra.goto(appUrl('/products'));
+  await liveOn(extra, 'products-table');
+  await expect.poll(() => digits(connections)).toBeGreaterThan(before);
+  const peak = await digits(connections);
+  await extra.close();
+  await expect.poll(() => digits(connections)).toBeLessThan(peak);
+  // A reload shows the server's figure again (the admin's own socket is replaced, not added).
+  await admin.page.reload();
+  await expect.poll(() => digits(admin.page.getByTestId('realtime-total-connections'))).toBeLessThan(peak);
 });

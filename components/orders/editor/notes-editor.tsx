@@ -4,6 +4,7 @@ import type { TextOp } from 'ot-text-unicode';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { colorOf } from '@/components/collab/avatar';
+import { initials } from '@/components/realtime/avatar-style';
 import type { Member } from '@/lib/realtime/protocol/messages';
 import { diffToTextOp, transformCaret, transformRange } from '@/lib/sync/strategies/operational-transform';
 import { caretAfterOp, type OverlayRange, overlaySegments, toCodePoint, toUtf16 } from './overlay-segments';
@@ -187,8 +188,9 @@ export function NotesEditor({
     [value, ranges, carets],
   );
 
-  // The right gutter holds the name tags of remote carets, level with their line, so no tag covers any text.
-  const shared = 'py-3 pr-24 pl-3.5 text-sm leading-6 whitespace-pre-wrap break-words font-sans';
+  // The right gutter holds the name tags of remote carets, level with their line, so no tag covers any text. On a
+  // phone the gutter is narrow and a tag shows the person's initials (the avatar's), on wider screens the name.
+  const shared = 'py-3 pr-11 sm:pr-24 pl-3.5 text-sm leading-6 whitespace-pre-wrap break-words font-sans';
   return (
     <div className="relative rounded-lg border border-slate-300 bg-white shadow-xs focus-within:border-brand-500 has-[textarea:read-only]:bg-slate-50">
       <textarea
@@ -237,10 +239,11 @@ export function NotesEditor({
               </span>
               {/* Positioned against the notes box, left at its line: the tag sits in the right gutter. */}
               <span
-                className="absolute right-1.5 mt-1 max-w-[5.25rem] truncate rounded-sm px-1 py-0.5 text-[10px] leading-none font-medium whitespace-nowrap text-white shadow-sm"
+                className="absolute right-1.5 mt-1 max-w-[2.25rem] truncate rounded-sm px-1 py-0.5 text-[10px] leading-none font-medium whitespace-nowrap text-white shadow-sm sm:max-w-[5.25rem]"
                 style={{ background: colorOf(segment.userId).hex }}
               >
-                {segment.name}
+                <span className="sm:hidden">{initials(segment.name)}</span>
+                <span className="hidden sm:inline">{segment.name}</span>
               </span>
             </span>
           ) : (
