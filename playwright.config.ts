@@ -1,4 +1,5 @@
 import { defineConfig, devices } from '@playwright/test';
+import { browserWorkers } from './e2e/support/browser-global-setup';
 
 /**
  * Browser tests drive Debian's Chromium against the production build, started by e2e/support/browser-server.ts
@@ -9,8 +10,10 @@ const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export default defineConfig({
   testDir: 'e2e/browser',
   globalSetup: './e2e/support/browser-global-setup.ts',
+  // Spec files run in parallel workers, each against its own seeded server (e2e/support/browser-global-setup.ts);
+  // the tests of one file run in order in one worker. PW_WORKERS=1 runs everything in one.
   fullyParallel: false,
-  workers: 1,
+  workers: browserWorkers(),
   // Limits that catch a hang, not budgets: on a busy shared machine a step waits for its event as long as it takes.
   timeout: 600_000,
   expect: { timeout: 60_000 },

@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-/**
- * Starts the built server (dist/server.mjs) on port 0 with its own data folder, waits for its "listening" log
- * line, and hands the URL to the tests through BASE_URL. Returns the teardown.
- */
-export default async function globalSetup() {
+/** One server per Playwright worker (playwright.config.ts sets both from the same figure). */
+export const browserWorkers = (): number => Math.max(1, Number(process.env.PW_WORKERS ?? 2) || 1);
+
+/** Starts one built server (dist/server.mjs) on port 0 with its own data folder; resolves with its URL and stop. */
+async function startOne(): Promise<{ url: string; stop(): Promise<void> }> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'osl-e2e-'));
   const child: ChildProcess = spawn(process.execPath, ['dist/server.mjs'], {
     env: {
@@ -39,10 +39,31 @@ export default async function globalSetup() {
       }
     });
   });
-  process.env.BASE_URL = url;
+  return {
+    url,
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Starts one seeded server per worker, each on its own embedded database, so specs in parallel workers never see
+ * each other's orders, locks or counts. Worker N reads its URL from BASE_URL_N (e2e/support/app-url.ts; Playwright
+ * sets TEST_PARALLEL_INDEX in each worker). Returns the teardown.
+ */
+export default async function globalSetup() {
+  const servers = await Promise.all(Array.from({ length: browserWorkers() }, () => startOne()));
+  servers.forEach((server, index) => {
+    process.env[`BASE_URL_${index}`] = server.url;
+  });
+  process.env.BASE_URL = servers[0]!.url;
   return async () => {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
-    rmSync(dataDir, { recursive: true, force: true });
+    await Promise.all(servers.map((server) => server.stop()));
   };
 }
