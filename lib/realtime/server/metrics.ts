@@ -29,6 +29,8 @@ export class HubMetrics {
   private readonly droppedCounter: Counter<'reason'>;
   private readonly recoveriesCounter: Counter<'outcome'>;
   private readonly latencyHistogram: Histogram;
+  private readonly clientDropsCounter: Counter<'contract'>;
+  private readonly clientDropContracts = new Set<string>();
   private readonly latencyCounts = new Array<number>(LATENCY_BUCKETS.length + 1).fill(0);
   private readonly plain: Omit<DeliveryFigures, 'latencyP50Ms' | 'latencyP99Ms'> = {
     published: 0,
@@ -91,6 +93,19 @@ export class HubMetrics {
       buckets: LATENCY_BUCKETS,
       registers,
     });
+    this.clientDropsCounter = new Counter({
+      name: 'osl_client_payload_dropped_total',
+      help: 'Wire payloads browsers dropped at their edge because they did not match the contract (lib/wire)',
+      labelNames: ['contract'],
+      registers,
+    });
+  }
+
+  /** Payloads a browser dropped (reported through POST /api/wire/drops); at most 100 contract labels. */
+  clientDropped(contract: string, count: number): void {
+    if (!this.clientDropContracts.has(contract) && this.clientDropContracts.size >= 100) contract = 'other';
+    this.clientDropContracts.add(contract);
+    this.clientDropsCounter.inc({ contract }, count);
   }
 
   messageIn(): void {
