@@ -116,19 +116,64 @@ export const syncEvents = {
   policy: 'sync.policy',
 } as const;
 
-/** `sync.lock` as the `admin` channel carries it (the order room's copy has no `entityId`). */
-export const adminLockEventSchema = z.object({
-  entityId: z.string(),
+// ---- what the room (`order:{id}`) and `admin` carry, and what the admin RPCs answer (parsed in the browser) ----
+
+const who = z.object({ userId: z.string(), userName: z.string() });
+
+export const leaseViewSchema = who.extend({
+  key: z.string(),
   section: z.string(),
-  lease: z
+  acquiredAt: z.number(),
+  expiresAt: z.number(),
+  connectionId: z.string().nullable(),
+});
+
+/** `sync.lock` on the order room: a section's lease taken, renewed or released (`forcedBy` an admin). */
+export const lockEventSchema = z.object({
+  section: z.string(),
+  lease: leaseViewSchema.nullable(),
+  forcedBy: z.object({ id: z.string(), name: z.string() }).optional(),
+});
+export type LockEvent = z.infer<typeof lockEventSchema>;
+
+/** `sync.lock` as the `admin` channel carries it (the order room's copy has no `entityId`). */
+export const adminLockEventSchema = lockEventSchema.extend({ entityId: z.string() });
+
+/** `sync.conflict` (order room and `admin`) and the items of `conflict.list`. */
+export const conflictNoticeSchema = z.object({
+  conflictId: z.string(),
+  entityId: z.string(),
+  field: z.string(),
+  base: z.unknown().optional(),
+  mine: z.unknown(),
+  theirs: z.unknown(),
+  mineBy: who.optional(),
+  theirsBy: who,
+  at: z.number(),
+  /** The field's newer value when it changed after the conflict was raised (resolving replaces it). */
+  current: z
     .object({
-      key: z.string(),
-      section: z.string(),
+      value: z.unknown(),
+      version: z.number(),
       userId: z.string(),
       userName: z.string(),
-      acquiredAt: z.number(),
-      expiresAt: z.number(),
-      connectionId: z.string().nullable(),
+      at: z.number(),
+      editors: z.array(who),
     })
-    .nullable(),
+    .nullable()
+    .optional(),
 });
+export type ConflictNoticeView = z.infer<typeof conflictNoticeSchema>;
+
+/** `sync.conflict.resolved`: the conflict and the people whose later edits the resolution replaced. */
+export const conflictResolvedEventSchema = z.object({
+  conflictId: z.string(),
+  field: z.string(),
+  overwrote: z.array(who).default([]),
+});
+
+export const conflictListAnswer = z.object({ items: z.array(conflictNoticeSchema) });
+export const locksAnswer = z.object({
+  items: z.array(leaseViewSchema.extend({ entityId: z.string(), number: z.string().nullable() })),
+});
+export const policyAnswer = z.object({ sections: orderPolicySchema });

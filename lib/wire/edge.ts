@@ -27,10 +27,12 @@ export type WireEdge = {
 };
 
 export function createWireEdge(options: {
-  mode: WireMode;
+  /** The mode, or a function read at each parse (the default edge follows NODE_ENV). */
+  mode: WireMode | (() => WireMode);
   onDrop(contract: string): void;
   log?: (message: string) => void;
 }): WireEdge {
+  const modeNow = typeof options.mode === 'function' ? options.mode : () => options.mode;
   const log = options.log ?? ((message: string) => console.error(message));
   const check = <S extends z.ZodType>(contract: string, schema: S, data: unknown) => {
     const parsed = schema.safeParse(data);
@@ -40,7 +42,7 @@ export function createWireEdge(options: {
       .map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`)
       .join('; ');
     const error = new WirePayloadError(contract, issues);
-    if (options.mode === 'strict') {
+    if (modeNow() === 'strict') {
       log(error.message);
       throw error;
     }
@@ -60,10 +62,12 @@ export function createWireEdge(options: {
   };
 }
 
-const mode: WireMode = process.env.NODE_ENV === 'production' ? 'count' : 'strict';
+/** Strict in development and tests, counting in production (Next inlines NODE_ENV into the browser bundle). */
+export const defaultWireMode = (): WireMode => (process.env.NODE_ENV === 'production' ? 'count' : 'strict');
+
 let reporter: DropReporter | null = null;
 const defaultEdge = createWireEdge({
-  mode,
+  mode: defaultWireMode,
   onDrop(contract) {
     // Only a browser reports (a server render has no one to tell but its own log).
     if (typeof window === 'undefined') return;
@@ -80,3 +84,12 @@ export const parseWire: WireEdge['parse'] = (contract, schema, data) =>
 /** Parses an RPC result or fetch answer at the edge; a mismatch rejects (see WireEdge.parseOrThrow). */
 export const parseAnswer: WireEdge['parseOrThrow'] = (contract, schema, data) =>
   defaultEdge.parseOrThrow(contract, schema, data);
+
+/** Awaits an RPC's result and parses it at the edge: `rpcAnswer('activity.page', activityPage, client.rpc(…))`. */
+export async function rpcAnswer<S extends z.ZodType>(
+  contract: string,
+  schema: S,
+  result: Promise<unknown>,
+): Promise<z.output<S>> {
+  return parseAnswer(contract, schema, await result);
+}
