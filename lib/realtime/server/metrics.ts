@@ -1,7 +1,10 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { z } from 'zod';
 
-export type DropReason = 'slow_consumer' | 'rate_limited' | 'invalid' | 'closed';
-export type RecoveryOutcome = 'recovered' | 'not_recovered' | 'fresh' | 'resync';
+const dropReasons = ['slow_consumer', 'rate_limited', 'invalid', 'closed'] as const;
+const recoveryOutcomes = ['recovered', 'not_recovered', 'fresh', 'resync'] as const;
+export type DropReason = (typeof dropReasons)[number];
+export type RecoveryOutcome = (typeof recoveryOutcomes)[number];
 
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
@@ -16,6 +19,17 @@ export type DeliveryFigures = {
   latencyP50Ms: number | null;
   latencyP99Ms: number | null;
 };
+
+/** Delivery figures as another node's heartbeat carries them (read back with their shape checked). */
+export const deliveryFiguresSchema = z.object({
+  published: z.number(),
+  messagesIn: z.number(),
+  messagesOut: z.number(),
+  dropped: z.record(z.enum(dropReasons), z.number()),
+  recoveries: z.record(z.enum(recoveryOutcomes), z.number()),
+  latencyP50Ms: z.number().nullable(),
+  latencyP99Ms: z.number().nullable(),
+}) satisfies z.ZodType<DeliveryFigures>;
 
 /**
  * Prometheus metrics (one registry per hub: several servers may run in one test process) and the same figures as
