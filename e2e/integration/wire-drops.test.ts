@@ -34,7 +34,10 @@ describe('payloads dropped by browsers are counted on /metrics', () => {
   };
 
   it('adds a signed-in browser report to the counter of each contract', async () => {
-    const response = await report({ drops: { 'messaging.message': 3, 'comments.thread': 1 } }, app.cookies.sales);
+    const response = await report(
+      { drops: { 'messaging.message': 3, 'comments.thread': 1 } },
+      app.cookies.sales,
+    );
     expect(response.status).toBe(204);
     expect(await dropped('messaging.message')).toBe(3);
     expect(await dropped('comments.thread')).toBe(1);
