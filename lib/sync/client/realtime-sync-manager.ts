@@ -147,9 +147,6 @@ type OpenResult = {
 const OPEN_PENDING_MAX = 200;
 const PUSH_MAX = 50;
 
-type PushResult = { results: ChangeResult[]; changes: AppliedChange[]; complete: boolean };
-type PullResult = { version: number; changes: AppliedChange[]; complete: boolean };
-
 /**
  * The client half of the sync engine for one order: optimistic local edits, pending changes rebased on remote
  * ones, one push in flight at a time (throttled per field), offline edits replayed after reconnect, locks and
