@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { type Member, member } from '../protocol';
 import type { PresenceEntry, PresenceStore } from './types';
 
-/** A member as a node stored it, with its version. */
-const storedMember = z.object({ v: z.number(), member });
+/** A member as a node stored it, with its version (fields this version does not know are kept, as before). */
+const storedMember = z.object({ v: z.number(), member: member.loose() });
 
 const SCOPE_TTL_MS = 24 * 3600_000;
 

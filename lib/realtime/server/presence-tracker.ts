@@ -6,7 +6,7 @@ import type { Clock, Scheduled } from './clock';
 import { aggregate, type Holder, mergeMembers, UserAggregate, visiblyDifferent } from './member';
 
 /** A presence delta from another node: scope, user, version, member (null: gone). */
-const presenceDelta = z.object({ s: z.string(), u: z.string(), v: z.number(), m: member.nullable() });
+const presenceDelta = z.object({ s: z.string(), u: z.string(), v: z.number(), m: member.loose().nullable() });
 
 export type PresenceAction = 'join' | 'leave' | 'update';
 export type PresenceChange = { tenantId: string; channel?: string; action: PresenceAction; member: Member };

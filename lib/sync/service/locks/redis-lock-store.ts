@@ -18,16 +18,18 @@ if cjson.decode(v).token ~= ARGV[1] then return 0 end
 return redis.call('DEL', KEYS[1])`;
 
 /** A lease as every node stores it (read back with its shape checked: another version may have written it). */
-const storedLease = z.object({
-  key: z.string(),
-  section: z.string(),
-  userId: z.string(),
-  userName: z.string(),
-  token: z.string(),
-  connectionId: z.string().nullable(),
-  acquiredAt: z.number(),
-  expiresAt: z.number(),
-});
+const storedLease = z
+  .object({
+    key: z.string(),
+    section: z.string(),
+    userId: z.string(),
+    userName: z.string(),
+    token: z.string(),
+    connectionId: z.string().nullable(),
+    acquiredAt: z.number(),
+    expiresAt: z.number(),
+  })
+  .loose();
 
 function parse(raw: string | null): Lease | null {
   if (!raw) return null;
