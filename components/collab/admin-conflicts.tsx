@@ -7,8 +7,17 @@ import { type RealtimeUser, useRealtime, useWebSocketChannel } from '@/lib/hooks
 import { isRealtimeError } from '@/lib/realtime/client/errors';
 import type { EventMessage } from '@/lib/realtime/protocol/messages';
 import { allowedStrategies, type OrderPolicy } from '@/lib/sync/policy';
-import { adminLockEventSchema, syncEvents } from '@/lib/sync/protocol';
+import {
+  adminLockEventSchema,
+  conflictListAnswer,
+  conflictNoticeSchema,
+  conflictResolvedEventSchema,
+  locksAnswer,
+  policyAnswer,
+  syncEvents,
+} from '@/lib/sync/protocol';
 import { type LeaseView, type OrderSection, orderSections } from '@/lib/sync/types';
+import { parseWire, rpcAnswer } from '@/lib/wire/edge';
 import { Avatar } from './avatar';
 import { ConflictCard, type ConflictItem, changedSinceRefusal } from './conflict-card';
 import { RealtimeBoundary } from './realtime-boundary';
@@ -51,20 +60,23 @@ function Queue({
   const [error, setError] = useState<string | null>(null);
 
   const loadConflicts = useCallback(async () => {
-    const result = await client
-      .rpc<{ items: Conflict[] }>('conflict.list', { status: 'open', limit: 100 })
-      .catch(() => null);
+    const result = await rpcAnswer(
+      'sync.conflicts',
+      conflictListAnswer,
+      client.rpc('conflict.list', { status: 'open', limit: 100 }),
+    ).catch(() => null);
     if (result) setConflicts(result.items);
   }, [client]);
   const loadLocks = useCallback(async () => {
-    const result = await client.rpc<{ items: LockItem[] }>('collab.locks', {}).catch(() => null);
+    const result = await rpcAnswer('sync.locks', locksAnswer, client.rpc('collab.locks', {})).catch(
+      () => null,
+    );
     if (result) setLocks(result.items);
   }, [client]);
   useEffect(() => {
     void loadConflicts();
     void loadLocks();
-    void client
-      .rpc<{ sections: OrderPolicy }>('policy.get', {})
+    void rpcAnswer('sync.policy', policyAnswer, client.rpc('policy.get', {}))
       .then((r) => setPolicy(r.sections))
       .catch(() => undefined);
   }, [client, loadConflicts, loadLocks]);
@@ -83,17 +95,19 @@ function Queue({
   const onAdmin = useCallback(
     (event: EventMessage) => {
       if (event.event === syncEvents.conflict) {
-        const conflict = event.data as Conflict;
+        const conflict = parseWire('sync.conflict', conflictNoticeSchema, event.data);
+        if (!conflict) return;
         setConflicts((list) =>
           list.some((c) => c.conflictId === conflict.conflictId) ? list : [conflict, ...list],
         );
       } else if (event.event === syncEvents.conflictResolved) {
-        const { conflictId } = event.data as { conflictId: string };
-        setConflicts((list) => list.filter((c) => c.conflictId !== conflictId));
+        const resolved = parseWire('sync.conflictResolved', conflictResolvedEventSchema, event.data);
+        if (!resolved) return;
+        setConflicts((list) => list.filter((c) => c.conflictId !== resolved.conflictId));
       } else if (event.event === syncEvents.lock) {
-        const parsed = adminLockEventSchema.safeParse(event.data);
-        if (!parsed.success) return;
-        const { entityId, section, lease } = parsed.data;
+        const parsed = parseWire('sync.adminLock', adminLockEventSchema, event.data);
+        if (!parsed) return;
+        const { entityId, section, lease } = parsed;
         setLocks((list) => {
           const rest = list.filter((l) => !(l.entityId === entityId && l.section === section));
           if (!lease) return rest;

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { RealtimeSync } from '@/lib/hooks';
 import type { Member } from '@/lib/realtime/protocol/messages';
 import { CommentsTab, type NotesRangeSelection } from './comments-tab';
-import { ConflictCard, type ConflictItem, changedSinceRefusal } from './conflict-card';
+import { ConflictCard, changedSinceRefusal } from './conflict-card';
 import type { formatValue } from './format-value';
 import { HistoryTab } from './history-tab';
 import { PeopleTab } from './people-tab';
@@ -113,7 +113,7 @@ export function CollaborationPanel({
             {sync.conflicts.map((conflict) => (
               <ConflictCard
                 key={conflict.conflictId}
-                conflict={conflict as ConflictItem}
+                conflict={conflict}
                 canResolve={self.role === 'admin'}
                 names={names}
                 onResolve={async (resolution, value, reviewedVersion) => {

@@ -1,10 +1,11 @@
 'use client';
 
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { CommentAnchorInput, DirectoryEntry, ThreadView, TypingEvent } from '@/lib/comments/types';
-import { commentEvents } from '@/lib/comments/types';
+import type { CommentAnchorInput, ThreadView } from '@/lib/comments/types';
+import { commentEvents, commentResults, threadView, typingEvent } from '@/lib/comments/types';
 import { useRealtime, useWebSocketChannel } from '@/lib/hooks';
 import type { EventMessage } from '@/lib/realtime/protocol/messages';
+import { parseWire, rpcAnswer } from '@/lib/wire/edge';
 
 const TYPING_TTL_MS = 6_000;
 const TYPING_REFRESH_MS = 2_500;
@@ -24,7 +25,11 @@ export function useComments(entityId: string, staff: boolean) {
 
   const reload = useCallback(async () => {
     try {
-      const result = await client.rpc<{ threads: ThreadView[] }>('comments.list', { entityId });
+      const result = await rpcAnswer(
+        'comments.list',
+        commentResults.list,
+        client.rpc('comments.list', { entityId }),
+      );
       setThreads(result.threads);
       setLoaded(true);
     } catch {
@@ -42,7 +47,8 @@ export function useComments(entityId: string, staff: boolean) {
   const onEvent = useCallback(
     (event: EventMessage) => {
       if (event.event === commentEvents.thread) {
-        const thread = event.data as ThreadView;
+        const thread = parseWire('comments.thread', threadView, event.data);
+        if (!thread) return;
         setThreads((list) => {
           const at = list.findIndex((t) => t.id === thread.id);
           if (at === -1) return [...list, thread];
@@ -57,8 +63,8 @@ export function useComments(entityId: string, staff: boolean) {
             return { ...all, [thread.id]: rest };
           });
       } else if (event.event === commentEvents.typing) {
-        const data = event.data as TypingEvent;
-        if (data.userId === selfId) return;
+        const data = parseWire('comments.typing', typingEvent, event.data);
+        if (!data || data.userId === selfId) return;
         setTyping((all) => {
           const thread = { ...(all[data.threadId] ?? {}) };
           if (data.typing) thread[data.userId] = { name: data.userName, until: Date.now() + TYPING_TTL_MS };
@@ -108,7 +114,11 @@ export function useComments(entityId: string, staff: boolean) {
 
   const call = useCallback(
     async (method: string, params: unknown): Promise<ThreadView> => {
-      const thread = await client.rpc<ThreadView>(method, params, { queue: false });
+      const thread = await rpcAnswer(
+        'comments.thread',
+        commentResults.thread,
+        client.rpc(method, params, { queue: false }),
+      );
       setThreads((list) => {
         const at = list.findIndex((t) => t.id === thread.id);
         if (at === -1) return [...list, thread];
@@ -136,10 +146,10 @@ export function useComments(entityId: string, staff: boolean) {
       reopen: (threadId: string) => call('comments.reopen', { threadId }),
       directory: async (query: string, internal: boolean) =>
         (
-          await client.rpc<{ users: DirectoryEntry[] }>(
+          await rpcAnswer(
             'comments.directory',
-            { query, internal },
-            { queue: false },
+            commentResults.directory,
+            client.rpc('comments.directory', { query, internal }, { queue: false }),
           )
         ).users,
     }),

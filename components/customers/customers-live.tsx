@@ -5,13 +5,12 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Modal } from '@/components/products/modal';
 import { useToast } from '@/components/realtime';
+import { customerPageAnswer } from '@/lib/catalog/contract';
 import { liveKeys, liveUrls } from '@/lib/live/query-keys';
 import type { CustomerFilter, CustomerRow, ListPage } from '@/lib/live/types';
 import { useCustomersLive } from '@/lib/live/use-customers-live';
 import { fetchJson, useLiveQuery } from '@/lib/live/use-live-query';
 import { CustomerForm } from './customer-form';
-
-type ApiPage = Omit<ListPage<CustomerRow>, 'rows'> & { items: CustomerRow[] };
 
 /** The customer list, kept true by `customers` events; staff edit in a dialog. */
 export function CustomersLive({
@@ -32,7 +31,7 @@ export function CustomersLive({
   const { data } = useLiveQuery({
     queryKey: liveKeys.customerList(filter),
     queryFn: async () => {
-      const { items, ...rest } = await fetchJson<ApiPage>(liveUrls.customerList(filter));
+      const { items, ...rest } = await fetchJson(liveUrls.customerList(filter), customerPageAnswer);
       return { ...rest, rows: items };
     },
     initialData: initial,

@@ -8,6 +8,7 @@ import { Card, CardHeader } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { useLocale } from '@/lib/i18n/use-locale';
 import type { DashboardData } from '@/lib/live/dashboard';
+import { dashboardAnswer } from '@/lib/live/dashboard';
 import { liveKeys, liveUrls } from '@/lib/live/query-keys';
 import type { LiveEvent, StatusCounts } from '@/lib/live/types';
 import { useLiveChannel } from '@/lib/live/use-live-channel';
@@ -23,7 +24,7 @@ type Props = { initial: DashboardData; counts: StatusCounts; renderedAt: number 
 function useDashboard({ initial, renderedAt }: Pick<Props, 'initial' | 'renderedAt'>) {
   return useLiveQuery({
     queryKey: liveKeys.dashboard,
-    queryFn: () => fetchJson<DashboardData>(liveUrls.dashboard),
+    queryFn: () => fetchJson(liveUrls.dashboard, dashboardAnswer),
     initialData: initial,
     initialDataUpdatedAt: renderedAt,
   }).data;

@@ -1,5 +1,17 @@
-import type { ErrorCode } from '@/lib/realtime/protocol/codes';
-import type { ChatMessage, ConversationItem } from './types';
+import { z } from 'zod';
+import {
+  announcementAnswer,
+  conversationAnswer,
+  conversationsAnswer,
+  deliveredAnswer,
+  messageAnswer,
+  messagesAnswer,
+  readAnswer,
+  typingAnswer,
+  typistsAnswer,
+} from '@/lib/messaging/contract';
+import { type ErrorCode, errorCodeList } from '@/lib/realtime/protocol/codes';
+import { parseAnswer } from '@/lib/wire/edge';
 
 export class ApiError extends Error {
   constructor(
@@ -11,7 +23,17 @@ export class ApiError extends Error {
   }
 }
 
-async function request<T>(method: string, url: string, body?: unknown): Promise<T> {
+/** The one error shape of the HTTP edge; a code this browser does not know reads as INTERNAL. */
+const errorAnswer = z.object({
+  error: z.object({ code: z.enum(errorCodeList).catch('INTERNAL'), message: z.string() }),
+});
+
+async function request<S extends z.ZodType>(
+  schema: S,
+  method: string,
+  url: string,
+  body?: unknown,
+): Promise<z.output<S>> {
   let response: Response;
   try {
     response = await fetch(url, {
@@ -21,63 +43,47 @@ async function request<T>(method: string, url: string, body?: unknown): Promise<
       credentials: 'same-origin',
     });
   } catch (error) {
-    throw new ApiError(0, 'NETWORK', (error as Error).message);
+    throw new ApiError(0, 'NETWORK', error instanceof Error ? error.message : String(error));
   }
-  const json = (await response.json().catch(() => null)) as
-    | (T & { error?: { code: ErrorCode; message: string } })
-    | null;
+  const json: unknown = await response.json().catch(() => null);
   if (!response.ok) {
+    const failure = errorAnswer.safeParse(json);
     throw new ApiError(
       response.status,
-      json?.error?.code ?? 'INTERNAL',
-      json?.error?.message ?? response.statusText,
+      failure.success ? failure.data.error.code : 'INTERNAL',
+      failure.success ? failure.data.error.message : response.statusText,
     );
   }
-  return json as T;
+  return parseAnswer('messaging.answer', schema, json);
 }
 
-/** The browser's calls to the messaging REST API (same-origin, session cookie). */
+/** The browser's calls to the messaging REST API (same-origin, session cookie), each answer parsed at the edge. */
 export const messagingApi = {
-  conversations: () => request<{ conversations: ConversationItem[] }>('GET', '/api/conversations'),
+  conversations: () => request(conversationsAnswer, 'GET', '/api/conversations'),
   createDirect: (userId: string) =>
-    request<{ conversation: ConversationItem }>('POST', '/api/conversations', { kind: 'direct', userId }),
+    request(conversationAnswer, 'POST', '/api/conversations', { kind: 'direct', userId }),
   createGroup: (name: string, memberIds: string[]) =>
-    request<{ conversation: ConversationItem }>('POST', '/api/conversations', {
-      kind: 'group',
-      name,
-      memberIds,
-    }),
+    request(conversationAnswer, 'POST', '/api/conversations', { kind: 'group', name, memberIds }),
   openOrder: (orderId: string) =>
-    request<{ conversation: ConversationItem }>('POST', '/api/conversations', { kind: 'order', orderId }),
+    request(conversationAnswer, 'POST', '/api/conversations', { kind: 'order', orderId }),
   messages: (id: string, before?: number) =>
-    request<{ messages: ChatMessage[]; nextBefore: number | null }>(
-      'GET',
-      `/api/conversations/${id}/messages${before ? `?before=${before}` : ''}`,
-    ),
+    request(messagesAnswer, 'GET', `/api/conversations/${id}/messages${before ? `?before=${before}` : ''}`),
   send: (id: string, body: string) =>
-    request<{ message: ChatMessage }>('POST', `/api/conversations/${id}/messages`, { body }),
+    request(messageAnswer, 'POST', `/api/conversations/${id}/messages`, { body }),
   edit: (id: string, messageId: string, body: string) =>
-    request<{ message: ChatMessage }>('PATCH', `/api/conversations/${id}/messages/${messageId}`, { body }),
+    request(messageAnswer, 'PATCH', `/api/conversations/${id}/messages/${messageId}`, { body }),
   remove: (id: string, messageId: string) =>
-    request<{ message: ChatMessage }>('DELETE', `/api/conversations/${id}/messages/${messageId}`),
-  read: (id: string) => request<{ unread: number }>('POST', `/api/conversations/${id}/read`, {}),
+    request(messageAnswer, 'DELETE', `/api/conversations/${id}/messages/${messageId}`),
+  read: (id: string) => request(readAnswer, 'POST', `/api/conversations/${id}/read`, {}),
   delivered: (messageIds?: string[]) =>
-    request<{ messageIds: string[] }>(
-      'POST',
-      '/api/conversations/delivered',
-      messageIds ? { messageIds } : {},
-    ),
+    request(deliveredAnswer, 'POST', '/api/conversations/delivered', messageIds ? { messageIds } : {}),
   typing: (conversationId: string, typing: boolean) =>
-    request<{ typing: boolean }>('POST', '/api/realtime/typing', { conversationId, typing }),
+    request(typingAnswer, 'POST', '/api/realtime/typing', { conversationId, typing }),
   typists: (conversationId: string) =>
-    request<{ typists: { userId: string; name: string }[] }>(
-      'GET',
-      `/api/realtime/conversations/${conversationId}/typing`,
-    ),
+    request(typistsAnswer, 'GET', `/api/realtime/conversations/${conversationId}/typing`),
   addMembers: (id: string, userIds: string[]) =>
-    request<{ conversation: ConversationItem }>('POST', `/api/conversations/${id}/members`, { userIds }),
+    request(conversationAnswer, 'POST', `/api/conversations/${id}/members`, { userIds }),
   removeMember: (id: string, userId: string) =>
-    request<{ conversation: ConversationItem }>('DELETE', `/api/conversations/${id}/members/${userId}`),
-  announce: (text: string) =>
-    request<{ recipients: number }>('POST', '/api/realtime/announcements', { text }),
+    request(conversationAnswer, 'DELETE', `/api/conversations/${id}/members/${userId}`),
+  announce: (text: string) => request(announcementAnswer, 'POST', '/api/realtime/announcements', { text }),
 };

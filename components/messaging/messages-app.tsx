@@ -4,7 +4,9 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RealtimeUser } from '@/lib/hooks';
 import { usePresence } from '@/lib/hooks';
+import { conversationListEvents, unreadEvent } from '@/lib/messaging/contract';
 import type { EventMessage, Member } from '@/lib/realtime/protocol/messages';
+import { parseWire } from '@/lib/wire/edge';
 import { AnnouncementForm } from './announcement-form';
 import { ApiError, messagingApi } from './api';
 import { ConversationList } from './conversation-list';
@@ -79,20 +81,16 @@ function Messages({ me, users, initialConversationId, orderId }: MessagesAppProp
 
   const onUserEvent = useCallback(
     (event: EventMessage) => {
-      const data = event.data as { conversationId?: string; unread?: number };
-      if (event.event === 'unread' && data.conversationId) {
+      if (event.event === 'unread') {
+        const data = parseWire('messaging.unread', unreadEvent, event.data);
+        if (!data) return;
         setConversations(
           (list) =>
-            list?.map((c) => (c.id === data.conversationId ? { ...c, unread: data.unread ?? 0 } : c)) ?? list,
+            list?.map((c) => (c.id === data.conversationId ? { ...c, unread: data.unread } : c)) ?? list,
         );
         return;
       }
-      if (
-        ['message.new', 'conversation.updated', 'conversation.joined', 'conversation.left'].includes(
-          event.event,
-        )
-      )
-        void refresh();
+      if ((conversationListEvents as readonly string[]).includes(event.event)) void refresh();
     },
     [refresh],
   );

@@ -13,7 +13,10 @@ import {
 import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
 import { useOnlineStatus, useRealtime, useWebSocketChannel, useWebSocketStatus } from '@/lib/hooks';
-import type { EventMessage, PresencePatch } from '@/lib/realtime/protocol/messages';
+import { presenceRequestedEvent, redeliveredMessageEvent } from '@/lib/messaging/contract';
+import { notificationView } from '@/lib/notifications/contract';
+import type { EventMessage } from '@/lib/realtime/protocol/messages';
+import { parseWire } from '@/lib/wire/edge';
 import { shouldToast } from './toast-rule';
 
 type Toast = { id: string; text: string };
@@ -27,7 +30,6 @@ type Listener = {
 type ListenerRef = { current: Listener };
 /** Below a mounted bridge: a nested bridge (the Messages page under the app-wide one) attaches to it instead. */
 const BridgeContext = createContext<{ attach(listener: ListenerRef): () => void } | null>(null);
-type NotificationData = { id: string; kind: string; payload: Record<string, unknown>; silent: boolean };
 
 type BridgeProps = {
   userId: string;
@@ -124,18 +126,19 @@ function PrimaryBridge({
 
   const handle = useCallback(
     (event: EventMessage) => {
-      const data = event.data as Record<string, unknown>;
       const { status: mine, activeConversationId: open, conversationListShown, forward } = current();
       if (event.event === 'message.new') {
-        const message = data.message as { id: string } | undefined;
-        if (message) acknowledge([message.id]);
+        const arrived = parseWire('messaging.messageNew', redeliveredMessageEvent, event.data);
+        if (arrived) acknowledge([arrived.message.id]);
       } else if (event.event === 'presence.requested') {
-        const patch = data as PresencePatch;
+        const patch = parseWire('messaging.presenceRequested', presenceRequestedEvent, event.data);
+        if (!patch) return;
         if (patch.status) setSelf({ chosen: patch.status });
         const { status: _status, ...rest } = patch;
         if (Object.keys(rest).length > 0) client.updatePresence(rest);
       } else if (event.event === 'notification') {
-        const note = data as unknown as NotificationData;
+        const note = parseWire('notifications.item', notificationView, event.data);
+        if (!note) return;
         void client.rpc('notifications.delivered', { ids: [note.id] }).catch(() => {});
         if (!shouldToast(note, mine, open, conversationListShown)) {
           forward(event);

@@ -4,8 +4,10 @@ import Link from 'next/link';
 import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useWebSocketChannel } from '@/lib/hooks';
+import { messageView, receiptEvent, typingEvent } from '@/lib/messaging/contract';
 import { MAX_MESSAGE_CHARS } from '@/lib/messaging/limits';
 import type { EventMessage, Member } from '@/lib/realtime/protocol/messages';
+import { parseWire } from '@/lib/wire/edge';
 import { ApiError, messagingApi } from './api';
 import { Composer } from './composer';
 import { upsertMessage } from './merge-message';
@@ -103,12 +105,12 @@ export function Thread({
 
   const onEvent = useCallback(
     (event: EventMessage) => {
-      const data = event.data as Record<string, unknown>;
       switch (event.event) {
         case 'message.created':
         case 'message.updated':
         case 'message.deleted': {
-          const message = data as unknown as ChatMessage;
+          const message = parseWire('messaging.message', messageView, event.data);
+          if (!message) break;
           setMessages((list) => upsertMessage(list, message));
           if (event.event === 'message.created' && message.authorId !== meId) {
             setTypists((current) => {
@@ -121,12 +123,8 @@ export function Thread({
           break;
         }
         case 'receipt': {
-          const receipt = data as {
-            userId: string;
-            status: 'delivered' | 'read';
-            messageIds: string[];
-            at: string;
-          };
+          const receipt = parseWire('messaging.receipt', receiptEvent, event.data);
+          if (!receipt) break;
           const ids = new Set(receipt.messageIds);
           setMessages((list) =>
             list.map((m) => (ids.has(m.id) ? { ...m, receipts: applyReceipt(m.receipts, receipt) } : m)),
@@ -134,8 +132,8 @@ export function Thread({
           break;
         }
         case 'typing': {
-          const typing = data as { userId: string; name: string; typing: boolean };
-          if (typing.userId === meId) break;
+          const typing = parseWire('messaging.typing', typingEvent, event.data);
+          if (!typing || typing.userId === meId) break;
           setTypists((current) => {
             const next = new Map(current);
             if (typing.typing)

@@ -1,33 +1,9 @@
-import type { Receipt } from './receipt-status';
+import type { ConversationItem, MessageView, ParticipantView } from '@/lib/messaging/contract';
 
-/** The JSON shapes of the messaging API as the browser sees them. */
-export type Participant = { userId: string; name: string; role: string; lastReadAt: string | null };
-
-export type ConversationItem = {
-  id: string;
-  kind: 'direct' | 'group';
-  name: string | null;
-  createdBy: string;
-  orderId: string | null;
-  lastMessageAt: string | null;
-  createdAt: string;
-  unread: number;
-  participants: Participant[];
-  lastMessage: { id: string; authorId: string; body: string; createdAt: string; deleted: boolean } | null;
-};
-
-export type ChatMessage = {
-  id: string;
-  seq: number;
-  conversationId: string;
-  authorId: string;
-  authorName: string;
-  body: string;
-  createdAt: string;
-  editedAt: string | null;
-  deletedAt: string | null;
-  receipts: Receipt[];
-};
+/** The JSON shapes of the messaging API as the browser sees them: the contract's (lib/messaging/contract.ts). */
+export type { ConversationItem };
+export type Participant = ParticipantView;
+export type ChatMessage = MessageView;
 
 export type TenantUser = { id: string; name: string; role: string };
 

@@ -6,8 +6,15 @@ import { useTranslation } from 'react-i18next';
 import { RealtimeBoundary } from '@/components/collab/realtime-boundary';
 import { RelativeTime } from '@/components/collab/relative-time';
 import { type RealtimeUser, useWebSocketChannel } from '@/lib/hooks';
+import {
+  type InboxItem,
+  inboxAnswer,
+  NOTIFICATION_EVENT,
+  notificationView,
+} from '@/lib/notifications/contract';
 import type { EventMessage } from '@/lib/realtime/protocol/messages';
-import { type InboxItem, notificationText } from './notification-text';
+import { parseWire } from '@/lib/wire/edge';
+import { notificationText } from './notification-text';
 
 /** The bell in the shell: unread count, the inbox, mark read; new notifications arrive live on `user:{id}`. */
 export function NotificationBell({ user }: { user: RealtimeUser }) {
@@ -29,18 +36,18 @@ function Bell({ userId }: { userId: string }) {
   const load = useCallback(async () => {
     const response = await fetch('/api/notifications', { cache: 'no-store' }).catch(() => null);
     if (!response?.ok) return;
-    const body = (await response.json()) as {
-      notifications: (InboxItem & { createdAt: string })[];
-      unread: number;
-    };
+    const json: unknown = await response.json().catch(() => null);
+    const body = parseWire('notifications.inbox', inboxAnswer, json);
+    if (!body) return;
     setItems(body.notifications);
     setUnread(body.unread);
   }, []);
   useEffect(() => void load(), [load]);
 
   const onEvent = useCallback((event: EventMessage) => {
-    if (event.event !== 'notification') return;
-    const item = event.data as InboxItem;
+    if (event.event !== NOTIFICATION_EVENT) return;
+    const item = parseWire('notifications.item', notificationView, event.data);
+    if (!item) return;
     setItems((list) => (list.some((i) => i.id === item.id) ? list : [item, ...list].slice(0, 50)));
     setUnread((n) => n + 1);
   }, []);

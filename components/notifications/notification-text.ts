@@ -1,12 +1,8 @@
 import type { TFunction } from 'i18next';
 
-export type InboxItem = {
-  id: string;
-  kind: string;
-  payload: Record<string, unknown>;
-  createdAt: string;
-  readAt: string | null;
-};
+import type { InboxItem } from '@/lib/notifications/contract';
+
+export type { InboxItem };
 
 const str = (value: unknown) => (typeof value === 'string' ? value : '');
 const sections = ['status', 'customer', 'shipping', 'notes', 'lines'] as const;

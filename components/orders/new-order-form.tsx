@@ -4,6 +4,7 @@ import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
 import { useTranslation } from 'react-i18next';
 import { createOrderAction } from '@/lib/catalog/actions';
+import { productPageAnswer } from '@/lib/catalog/contract';
 import { useLocale } from '@/lib/i18n/use-locale';
 import { useActionError } from '@/lib/live/action-error';
 import { liveKeys, liveUrls } from '@/lib/live/query-keys';
@@ -38,7 +39,7 @@ export function NewOrderForm({
   const live = useProductsLive();
   const { data: products } = useLiveQuery({
     queryKey: liveKeys.productList(newOrderProductFilter),
-    queryFn: () => fetchJson<ListPage<ProductRow>>(liveUrls.productList(newOrderProductFilter)),
+    queryFn: () => fetchJson(liveUrls.productList(newOrderProductFilter), productPageAnswer),
     initialData: initialProducts,
     initialDataUpdatedAt: renderedAt,
   });

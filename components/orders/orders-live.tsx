@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { useTranslation } from 'react-i18next';
 import { Badge } from '@/components/ui/badge';
 import { statusTones } from '@/components/ui/status-tones';
+import { orderPageAnswer, statusCountsAnswer } from '@/lib/catalog/contract';
 import type { OrderStatus } from '@/lib/db/schema';
 import { useLocale } from '@/lib/i18n/use-locale';
 import { liveKeys, liveUrls } from '@/lib/live/query-keys';
@@ -38,7 +39,7 @@ function href(status: OrderStatus | undefined, search: string) {
 export function useLiveStatusCounts(initial: StatusCounts, renderedAt: number) {
   return useLiveQuery({
     queryKey: liveKeys.orderStats,
-    queryFn: () => fetchJson<StatusCounts>(liveUrls.orderStats),
+    queryFn: () => fetchJson(liveUrls.orderStats, statusCountsAnswer),
     initialData: initial,
     initialDataUpdatedAt: renderedAt,
   }).data;
@@ -119,7 +120,7 @@ export function OrdersLive({
   const live = useOrdersLive();
   const { data } = useLiveQuery({
     queryKey: liveKeys.orderList(filter),
-    queryFn: () => fetchJson<ListPage<OrderRow>>(liveUrls.orderList(filter)),
+    queryFn: () => fetchJson(liveUrls.orderList(filter), orderPageAnswer),
     initialData: initial,
     initialDataUpdatedAt: renderedAt,
   });

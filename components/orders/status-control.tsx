@@ -3,12 +3,16 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useTransition } from 'react';
 import { useTranslation } from 'react-i18next';
+import { z } from 'zod';
 import { useToast } from '@/components/realtime';
 import { changeOrderStatusAction } from '@/lib/catalog/actions';
 import { orderTransitions } from '@/lib/catalog/order-transitions';
 import type { OrderStatus } from '@/lib/db/schema';
 import { useActionError } from '@/lib/live/action-error';
 import { liveKeys } from '@/lib/live/query-keys';
+
+/** Who holds the status lock, as a LOCKED refusal's details name them. */
+const lockHolder = z.object({ userName: z.string() });
 
 const tones: Partial<Record<OrderStatus, string>> = {
   cancelled: 'text-rose-700 hover:bg-rose-50',
@@ -47,9 +51,8 @@ export function StatusControl({
 
   /** Someone holding the status lock in the order editor is named; other refusals as every catalog form says them. */
   function refusal(error: Parameters<typeof describeError>[0]): string {
-    const holder = error.details?.holder as { userName?: unknown } | undefined;
-    if (error.code === 'LOCKED' && typeof holder?.userName === 'string')
-      return t('live:orders.statusLocked', { name: holder.userName });
+    const holder = lockHolder.safeParse(error.details?.holder).data;
+    if (error.code === 'LOCKED' && holder) return t('live:orders.statusLocked', { name: holder.userName });
     return describeError(error).text;
   }
 

@@ -8,6 +8,7 @@ import { useToast, ViewerCount } from '@/components/realtime';
 import { Card, CardHeader } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
 import { deleteProductAction } from '@/lib/catalog/actions';
+import { productDetailSchema } from '@/lib/catalog/contract';
 import { useLocale } from '@/lib/i18n/use-locale';
 import { useActionError } from '@/lib/live/action-error';
 import { LiveNotice } from '@/lib/live/live-notice';
@@ -23,7 +24,7 @@ const knownCategories = ['Beverages', 'Snacks', 'Household', 'Stationery', 'Elec
 
 async function loadEntry(id: string, previous: ProductEntry | undefined): Promise<ProductEntry> {
   try {
-    return { state: 'present', product: await fetchJson<ProductDetail>(liveUrls.product(id)) };
+    return { state: 'present', product: await fetchJson(liveUrls.product(id), productDetailSchema) };
   } catch (error) {
     if (error instanceof FetchError && error.status === 404)
       return {

@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ViewerCount } from '@/components/realtime';
+import { productPageAnswer } from '@/lib/catalog/contract';
 import { useLocale } from '@/lib/i18n/use-locale';
 import { liveKeys, liveUrls } from '@/lib/live/query-keys';
 import type { ListPage, ProductFilter, ProductRow } from '@/lib/live/types';
@@ -35,7 +36,7 @@ export function ProductsLive({
   const live = useProductsLive();
   const { data } = useLiveQuery({
     queryKey: liveKeys.productList(filter),
-    queryFn: () => fetchJson<ListPage<ProductRow>>(liveUrls.productList(filter)),
+    queryFn: () => fetchJson(liveUrls.productList(filter), productPageAnswer),
     initialData: initial,
     initialDataUpdatedAt: renderedAt,
   });

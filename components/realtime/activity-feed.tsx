@@ -6,17 +6,22 @@ import { useTranslation } from 'react-i18next';
 import { Avatar } from '@/components/collab/avatar';
 import { RelativeTime } from '@/components/collab/relative-time';
 import {
+  ACTIVITY_EVENT,
   type ActivityAction,
   type ActivityEntityType,
+  type ActivityPage,
   type ActivityView,
   activityActions,
   activityEntityTypes,
+  activityPage,
+  activityView,
 } from '@/lib/activity/types';
 import { useRealtime, useWebSocketChannel } from '@/lib/hooks';
 import type { EventMessage } from '@/lib/realtime/protocol/messages';
 import { type OrderSection, orderSections } from '@/lib/sync/types';
+import { parseWire, rpcAnswer } from '@/lib/wire/edge';
 
-type Page = { items: ActivityView[]; next: { at: number; id: string } | null };
+type Page = ActivityPage;
 
 const actionTone: Record<ActivityAction, string> = {
   created: 'bg-emerald-500',
@@ -72,7 +77,7 @@ export function ActivityFeed({ entityId, pageSize = 15 }: { entityId?: string; p
   const reload = useCallback(async () => {
     setLoading(true);
     try {
-      const page = await client.rpc<Page>('activity.list', params());
+      const page = await rpcAnswer('activity.page', activityPage, client.rpc('activity.list', params()));
       setItems(page.items);
       setNext(page.next);
       setMissed(0);
@@ -86,8 +91,9 @@ export function ActivityFeed({ entityId, pageSize = 15 }: { entityId?: string; p
 
   const onEvent = useCallback(
     (event: EventMessage) => {
-      if (event.event !== 'activity') return;
-      const item = event.data as ActivityView;
+      if (event.event !== ACTIVITY_EVENT) return;
+      const item = parseWire('activity.item', activityView, event.data);
+      if (!item) return;
       if ((action && item.action !== action) || (entity && item.entityType !== entity)) return;
       if (entityId && item.entityId !== entityId) return;
       // A coalesced entry comes again with the same id: it replaces the old one and moves to the top.
@@ -113,7 +119,7 @@ export function ActivityFeed({ entityId, pageSize = 15 }: { entityId?: string; p
     if (!next) return;
     setLoading(true);
     try {
-      const page = await client.rpc<Page>('activity.list', params(next));
+      const page = await rpcAnswer('activity.page', activityPage, client.rpc('activity.list', params(next)));
       setItems((current) => [...current, ...page.items.filter((i) => !current.some((c) => c.id === i.id))]);
       setNext(page.next);
     } finally {

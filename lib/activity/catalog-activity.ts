@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { ActivityDeps, ActivityInput } from './record';
 import { recordActivity } from './record';
 
@@ -9,20 +10,23 @@ type PublishInput = {
   actor?: { id: string; name: string };
 };
 type Publish = (input: PublishInput) => Promise<unknown>;
-type Changes = Record<string, { before: unknown; after: unknown }>;
-type Data = {
-  id?: string;
-  number?: string;
-  sku?: string;
-  name?: string;
-  changes?: Changes;
-  product?: { name?: string; sku?: string };
-  customer?: { name?: string };
-  order?: { number?: string };
-  items?: { id: string; changes: Changes }[];
-  from?: string;
-  to?: string;
-};
+const changes = z.record(z.string(), z.object({ before: z.unknown(), after: z.unknown() }));
+/** What the activity reads of a catalog event's payload (lib/catalog/events.ts); every part optional. */
+const eventData = z
+  .object({
+    id: z.string(),
+    number: z.string(),
+    sku: z.string(),
+    name: z.string(),
+    changes,
+    product: z.object({ name: z.string().optional(), sku: z.string().optional() }),
+    customer: z.object({ name: z.string().optional() }),
+    order: z.object({ number: z.string().optional() }),
+    items: z.array(z.object({ id: z.string(), changes })),
+    from: z.string(),
+    to: z.string(),
+  })
+  .partial();
 
 /**
  * The activity of one catalog event, read from the list channel's copy only (the per-entity copies repeat it).
@@ -30,7 +34,7 @@ type Data = {
  */
 export function catalogEventActivity(input: PublishInput): ActivityInput[] {
   if (!input.actor) return [];
-  const data = (input.data ?? {}) as Data;
+  const data = eventData.safeParse(input.data ?? {}).data ?? {};
   const base = { tenantId: input.tenantId, actor: input.actor };
   switch (`${input.channel} ${input.event}`) {
     case 'products product.created':

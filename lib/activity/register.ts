@@ -17,7 +17,7 @@ import { createSyncService, leaseView, type SyncService } from '../sync/service/
 import type { SyncTransport } from '../sync/service/transport';
 import { orderSections } from '../sync/types';
 import { type ActivityInput, flushActivityRuns, recordActivity, toActivityView } from './record';
-import { activityListParams } from './types';
+import { type ActivityPage, activityListParams } from './types';
 
 export type CollaborationRegistration = { sync: SyncService; locks: LockStore; close(): Promise<void> };
 
@@ -97,7 +97,7 @@ export function registerCollaboration(services: Services): CollaborationRegistra
   registerSyncRpc(hubTransport(hub, db), sync);
   registerCommentRpcs(hub, createCommentService({ db, publish, activity }));
 
-  hub.registerRpc('activity.list', activityListParams, async (ctx, params) => {
+  hub.registerRpc('activity.list', activityListParams, async (ctx, params): Promise<ActivityPage> => {
     const rows = await listActivity(db, {
       tenantId: ctx.user.tenantId,
       actions: params.actions,

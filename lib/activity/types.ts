@@ -17,20 +17,29 @@ export type ActivityAction = (typeof activityActions)[number];
 export const activityEntityTypes = ['order', 'product', 'customer', 'comment'] as const;
 export type ActivityEntityType = (typeof activityEntityTypes)[number];
 
+export const fieldChanges = z.record(z.string(), z.object({ before: z.unknown(), after: z.unknown() }));
 export type FieldChanges = Record<string, { before: unknown; after: unknown }>;
 
 /** One feed entry as the `activity` channel and the list RPC carry it. */
-export type ActivityView = {
-  id: string;
-  action: ActivityAction;
-  entityType: ActivityEntityType;
-  entityId: string;
-  entityLabel: string | null;
-  actor: { id: string | null; name: string };
-  changes: FieldChanges | null;
-  meta: Record<string, unknown> | null;
-  at: number;
-};
+export const activityView = z.object({
+  id: z.string(),
+  action: z.enum(activityActions),
+  entityType: z.enum(activityEntityTypes),
+  entityId: z.string(),
+  entityLabel: z.string().nullable(),
+  actor: z.object({ id: z.string().nullable(), name: z.string() }),
+  changes: fieldChanges.nullable(),
+  meta: z.record(z.string(), z.unknown()).nullable(),
+  at: z.number(),
+});
+export type ActivityView = z.infer<typeof activityView>;
+
+/** One page of `activity.list`; `next` is the cursor of the page after it. */
+export const activityPage = z.object({
+  items: z.array(activityView),
+  next: z.object({ at: z.number(), id: z.string() }).nullable(),
+});
+export type ActivityPage = z.infer<typeof activityPage>;
 
 /** The event name on the tenant's `activity` channel. */
 export const ACTIVITY_EVENT = 'activity';

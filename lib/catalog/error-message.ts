@@ -1,11 +1,33 @@
+import { z } from 'zod';
 import { type ErrorCode, errorCodes } from '../realtime/protocol/codes';
 
 /** A refused catalog write as the browser receives it (server action result or REST error body). */
 export type CatalogErrorBody = { code: ErrorCode; message: string; details?: Record<string, unknown> };
 
-export type MessageRef = { key: string; values?: Record<string, string | number> };
+/** The keys a refused write may be explained with: the catalog's reasons and the shared error codes' texts. */
+export type MessageKey =
+  | `catalog:errors.${
+      | 'duplicateSku'
+      | 'insufficientStock'
+      | 'insufficientStockGeneric'
+      | 'invalidTransition'
+      | 'inUse'
+      | 'priceNegative'
+      | 'unknownProducts'
+      | 'staleVersion'
+      | 'forbidden'
+      | 'tooManyProducts'}`
+  | `realtime:${(typeof errorCodes)[ErrorCode]['i18n']}`;
 
-type Shortage = { sku?: string; requested?: number; available?: number };
+export type MessageRef = { key: MessageKey; values?: Record<string, string | number> };
+
+const shortages = z.array(
+  z.object({
+    sku: z.string().optional(),
+    requested: z.number().optional(),
+    available: z.number().optional(),
+  }),
+);
 
 /**
  * The i18n key (namespace-qualified) and values that explain a refused write to a person: the catalog reason when
@@ -17,7 +39,7 @@ export function catalogErrorMessage(error: CatalogErrorBody): MessageRef {
     case 'duplicate_sku':
       return { key: 'catalog:errors.duplicateSku' };
     case 'insufficient_stock': {
-      const [first] = (Array.isArray(details.items) ? details.items : []) as Shortage[];
+      const [first] = shortages.safeParse(details.items).data ?? [];
       return first?.sku !== undefined
         ? {
             key: 'catalog:errors.insufficientStock',

@@ -1,3 +1,4 @@
+import type { OrderStatus } from '../db/schema';
 import type { Logger } from '../logger';
 import type { PublishInput } from '../realtime/server';
 import type { CustomerDto, ProductDto, StockItem } from './dto';
@@ -75,8 +76,8 @@ export type CustomerUpdatedData = Base & {
 export type OrderStatusChangedData = Base & {
   id: string;
   number: string;
-  from: string;
-  to: string;
+  from: OrderStatus;
+  to: OrderStatus;
   version: number;
   changes: FieldChanges;
   stock: StockItem[];

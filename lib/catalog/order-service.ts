@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { insertDraftOrder } from '../db/queries/order-create';
 import type { WriteFailure } from '../db/queries/write-outcome';
 import { runInTransaction } from '../db/queries/write-outcome';
@@ -21,12 +22,28 @@ const statusOf: Partial<Record<ErrorCode, number>> = {
   CONFLICT: 409,
 };
 
+const orderStatus = z.enum(['draft', 'pending', 'confirmed', 'shipped', 'delivered', 'cancelled']);
+/** The write failures a sync status change reports in its refusal's details. */
+const syncWriteFailure = z.discriminatedUnion('reason', [
+  z.object({
+    reason: z.literal('invalid_transition'),
+    from: orderStatus,
+    to: orderStatus,
+    allowed: z.array(orderStatus),
+  }),
+  z.object({
+    reason: z.literal('insufficient_stock'),
+    items: z.array(
+      z.object({ productId: z.string(), sku: z.string(), requested: z.number(), available: z.number() }),
+    ),
+  }),
+]) satisfies z.ZodType<WriteFailure>;
+
 /** A refusal of the sync commit as the catalog answers it: the transition and stock reasons as everywhere else. */
 function fromSyncRefusal<T>(error: { code: ErrorCode; message: string; details?: unknown }): Result<T> {
-  const details = (error.details ?? undefined) as Record<string, unknown> | undefined;
-  const reason = details?.reason;
-  if (reason === 'invalid_transition' || reason === 'insufficient_stock')
-    return fromWriteFailure<T>('Order', details as WriteFailure);
+  const details = z.record(z.string(), z.unknown()).safeParse(error.details).data;
+  const failure = syncWriteFailure.safeParse(details);
+  if (failure.success) return fromWriteFailure<T>('Order', failure.data);
   if (error.code === 'NOT_FOUND') return notFound<T>('Order');
   if (error.code === 'STALE_VERSION')
     return fail<T>('STALE_VERSION', 409, 'Order was changed by someone else; reload and retry', details);

@@ -43,42 +43,74 @@ export const commentParams = {
 export type CommentMethod = keyof typeof commentParams;
 export type CommentParams<M extends CommentMethod> = z.infer<(typeof commentParams)[M]>;
 
-export type CommentView = {
-  id: string;
-  authorId: string;
-  authorName: string;
+export const commentView = z.object({
+  id: z.string(),
+  authorId: z.string(),
+  authorName: z.string(),
   /** Empty once deleted. */
-  body: string;
-  mentions: string[];
-  createdAt: number;
-  editedAt: number | null;
-  deleted: boolean;
-};
+  body: z.string(),
+  mentions: z.array(z.string()),
+  createdAt: z.number(),
+  editedAt: z.number().nullable(),
+  deleted: z.boolean(),
+});
+export type CommentView = z.infer<typeof commentView>;
 
-export type ThreadAnchor =
-  | { kind: 'entity' }
-  | { kind: 'field'; field: string }
-  | { kind: 'range'; field: string; start: number; end: number; version: number; quote: string };
+export const threadAnchor = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('entity') }),
+  z.object({ kind: z.literal('field'), field: z.string() }),
+  z.object({
+    kind: z.literal('range'),
+    field: z.string(),
+    start: z.number(),
+    end: z.number(),
+    version: z.number(),
+    quote: z.string(),
+  }),
+]);
+export type ThreadAnchor = z.infer<typeof threadAnchor>;
 
-export type ThreadView = {
-  id: string;
-  entityId: string;
-  anchor: ThreadAnchor;
-  internal: boolean;
-  status: 'open' | 'resolved';
-  createdBy: { id: string; name: string };
-  resolvedBy: { id: string; name: string } | null;
-  resolvedAt: number | null;
-  createdAt: number;
-  comments: CommentView[];
-};
+const person = z.object({ id: z.string(), name: z.string() });
 
-export type DirectoryEntry = { id: string; name: string; role: 'admin' | 'sales' | 'viewer' };
+/** A thread as the comments RPCs answer it and `comment.thread` carries it (times in ms since the epoch). */
+export const threadView = z.object({
+  id: z.string(),
+  entityId: z.string(),
+  anchor: threadAnchor,
+  internal: z.boolean(),
+  status: z.enum(['open', 'resolved']),
+  createdBy: person,
+  resolvedBy: person.nullable(),
+  resolvedAt: z.number().nullable(),
+  createdAt: z.number(),
+  comments: z.array(commentView),
+});
+export type ThreadView = z.infer<typeof threadView>;
+
+export const directoryEntry = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: z.enum(['admin', 'sales', 'viewer']),
+});
+export type DirectoryEntry = z.infer<typeof directoryEntry>;
+
+/** What the comments RPCs answer (`comments.create`, `reply`, `edit`, `delete`, `resolve`, `reopen`: a thread). */
+export const commentResults = {
+  list: z.object({ threads: z.array(threadView) }),
+  thread: threadView,
+  directory: z.object({ users: z.array(directoryEntry) }),
+} as const;
 
 /** Events on `order:{id}` (public threads) and `internal:{id}` (internal threads, staff only). */
 export const commentEvents = { thread: 'comment.thread', typing: 'comment.typing' } as const;
 
-export type TypingEvent = { threadId: string; userId: string; userName: string; typing: boolean };
+export const typingEvent = z.object({
+  threadId: z.string(),
+  userId: z.string(),
+  userName: z.string(),
+  typing: z.boolean(),
+});
+export type TypingEvent = z.infer<typeof typingEvent>;
 
 /** The channel a thread's events go to: internal threads never touch the order room viewers can read. */
 export function threadChannel(entityId: string, internal: boolean): string {

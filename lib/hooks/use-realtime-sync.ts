@@ -7,6 +7,7 @@ import { createRpcTransport } from '../realtime/client';
 import { createDurableOutbox, OUTBOX_LIMIT } from '../sync/client/durable-outbox';
 import type { OutboxStore } from '../sync/client/outbox-store';
 import { createIndexedDbOutboxStore } from '../sync/client/outbox-store-idb';
+import { rpcParsed } from '../sync/client/parsed-rpc';
 import {
   createRealtimeSyncManager,
   type RealtimeSyncManager,
@@ -14,17 +15,12 @@ import {
   type SyncSnapshot,
 } from '../sync/client/realtime-sync-manager';
 import { createBrowserTabLocks, type TabLocks } from '../sync/client/tab-locks';
+import { type HistoryEntry, syncAnswers } from '../sync/protocol';
 import { randomId } from '../sync/random-id';
 import type { AppliedChange, LeaseView, OrderSection } from '../sync/types';
 import { useRealtime } from './realtime-context';
 
-export type HistoryEntry = AppliedChange & {
-  before: unknown;
-  after: unknown;
-  kind: string;
-  undoneBy: string | null;
-  undoable: boolean;
-};
+export type { HistoryEntry };
 
 export type EntitySyncOptions = {
   /** Start syncing on mount (default true); stop on unmount, releasing this user's locks. */
@@ -126,7 +122,7 @@ export function useRealtimeSync(entityId: string | null, options: EntitySyncOpti
     const timer = setTimeout(() => {
       void manager.loadHistory({ limit: pageSize * (1 + extraPages.current) }).then((reply) => {
         if (cancelled || !reply.ok || version < 0) return;
-        setHistory(reply.result.items as HistoryEntry[]);
+        setHistory(reply.result.items);
         setCursor(reply.result.nextBeforeVersion);
       });
     }, 250);
@@ -143,7 +139,7 @@ export function useRealtimeSync(entityId: string | null, options: EntitySyncOpti
     setHistoryLoading(false);
     if (!reply.ok) return;
     extraPages.current++;
-    setHistory((list) => [...list, ...(reply.result.items as HistoryEntry[])]);
+    setHistory((list) => [...list, ...reply.result.items]);
     setCursor(reply.result.nextBeforeVersion);
   }, [manager, historyCursor, pageSize]);
 
@@ -176,7 +172,7 @@ export function useRealtimeSync(entityId: string | null, options: EntitySyncOpti
        * someone else is detected (manual: a conflict; last-write-wins: a recorded overwrite).
        */
       pushDraft: (field: string, value: unknown, baseVersion: number) =>
-        transport.rpc<{ results: { status: string }[] }>('sync.push', {
+        rpcParsed(transport, 'sync.push', syncAnswers['sync.push'], {
           entityType: 'order',
           entityId,
           changes: [{ clientChangeId: randomId(), baseVersion, field, op: { type: 'set', value } }],

@@ -12,7 +12,12 @@ import {
   type Subscription,
   sessionEnded,
 } from '../realtime/client';
-import type { EventMessage, Member, PresencePatch } from '../realtime/protocol/messages';
+import {
+  type EventMessage,
+  type Member,
+  type PresencePatch,
+  presencePatch,
+} from '../realtime/protocol/messages';
 import { useRealtime } from './realtime-context';
 
 export type WebSocketStatus = {
@@ -144,7 +149,7 @@ export function useWebSocketChannel(
 
   useEffect(() => {
     if (!channel) return;
-    const presence = presenceKey ? (JSON.parse(presenceKey) as PresencePatch) : undefined;
+    const presence = presenceKey ? presencePatch.safeParse(JSON.parse(presenceKey)).data : undefined;
     const sub = client.subscribe(
       channel,
       {

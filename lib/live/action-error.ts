@@ -5,10 +5,10 @@ import { type CatalogErrorBody, catalogErrorMessage } from '../catalog/error-mes
 
 /** A refused write as a sentence in the user's language, plus the form fields the server named. */
 export function useActionError() {
-  const { i18n } = useTranslation();
+  const { t } = useTranslation(['catalog', 'realtime']);
   return (error: CatalogErrorBody): { text: string; fields: string[] } => {
     const ref = catalogErrorMessage(error);
-    const text = i18n.t(ref.key as never, (ref.values ?? {}) as never) as unknown as string;
+    const text = t(ref.key, ref.values ?? {});
     const fields = error.details?.fields;
     return { text, fields: fields && typeof fields === 'object' ? Object.keys(fields) : [] };
   };

@@ -1,3 +1,5 @@
+import { customerChangedEvent } from '../catalog/contract';
+import { parseWire } from '../wire/edge';
 import { customerMatches } from './filters';
 import type { Applied, CustomerFilter, CustomerRow, ListPage, LiveEvent } from './types';
 
@@ -7,11 +9,12 @@ export function applyToCustomerList(
   filter: CustomerFilter,
   event: LiveEvent,
 ): Applied<ListPage<CustomerRow>> {
-  const data = (event.data ?? {}) as { id?: string; version?: number; customer?: CustomerRow };
-  if (event.event === 'customer.created')
-    return { value: page, refetch: !data.customer || customerMatches(filter, data.customer) };
-  if (event.event !== 'customer.updated' || !data.customer || typeof data.version !== 'number')
+  if (event.event !== 'customer.created' && event.event !== 'customer.updated')
     return { value: page, refetch: event.event.startsWith('customer.') };
+  const data = parseWire('catalog.customer', customerChangedEvent, event.data);
+  if (!data) return { value: page, refetch: true };
+  if (event.event === 'customer.created')
+    return { value: page, refetch: customerMatches(filter, data.customer) };
   const index = page.rows.findIndex((row) => row.id === data.id);
   const incoming = pick(data.customer);
   if (index < 0) return { value: page, refetch: customerMatches(filter, incoming) };

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { OrderStatus } from '../db/schema';
+import { WirePayloadError } from '../wire/edge';
 import { applyCustomerToOrderList, applyToOrderList, applyToStatusCounts } from './apply-orders';
 import type { ListPage, OrderFilter, OrderRow, StatusCounts } from './types';
 
@@ -89,9 +90,21 @@ describe('applyToOrderList with row events', () => {
     expect(result.value.total).toBe(0);
   });
 
-  it('refetches on a malformed row event instead of trusting it', () => {
+  it('refetches on a malformed row event instead of trusting it (production: dropped and counted)', () => {
     const bad = { event: 'order.updated', data: { id: '1', order: { id: '1' } } };
-    expect(applyToOrderList(page([row('1', 'draft')]), all, bad).refetch).toBe(true);
+    vi.stubEnv('NODE_ENV', 'production');
+    try {
+      expect(applyToOrderList(page([row('1', 'draft')]), all, bad).refetch).toBe(true);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it('throws on a malformed row event in development and tests (strict)', () => {
+    const bad = { event: 'order.updated', data: { id: '1', order: { id: '1' } } };
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    expect(() => applyToOrderList(page([row('1', 'draft')]), all, bad)).toThrow(WirePayloadError);
+    vi.restoreAllMocks();
   });
 });
 

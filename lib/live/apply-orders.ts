@@ -1,4 +1,6 @@
+import { orderStatusChangedEvent } from '../catalog/contract';
 import type { OrderStatus } from '../db/schema';
+import { parseWire } from '../wire/edge';
 import { orderMatches } from './filters';
 import { customerEventSchema, orderListEventSchema } from './order-contract';
 import type { Applied, ListPage, LiveEvent, OrderFilter, OrderRow, StatusCounts } from './types';
@@ -7,21 +9,15 @@ type StatusChange = { id: string; from: OrderStatus; to: OrderStatus; version?: 
 
 function statusChange(event: LiveEvent): StatusChange | null {
   if (event.event !== 'order.status_changed') return null;
-  const data = (event.data ?? {}) as Record<string, unknown>;
-  return {
-    id: String(data.id),
-    from: data.from as OrderStatus,
-    to: data.to as OrderStatus,
-    version: typeof data.version === 'number' ? data.version : undefined,
-    updatedAt: data.at as string,
-  };
+  const data = parseWire('orders.statusChanged', orderStatusChangedEvent, event.data);
+  if (!data) return null;
+  return { id: data.id, from: data.from, to: data.to, version: data.version, updatedAt: data.at };
 }
 
 /** The row an `order.created` / `order.updated` event carries (the list's own shape), or null. */
 export function orderOfEvent(event: LiveEvent): OrderRow | null {
   if (event.event !== 'order.created' && event.event !== 'order.updated') return null;
-  const parsed = orderListEventSchema.safeParse(event.data);
-  return parsed.success ? parsed.data.order : null;
+  return parseWire('orders.row', orderListEventSchema, event.data)?.order ?? null;
 }
 
 /** Removes a row that left the filter (refetching when a later page would fill its place). */
@@ -81,9 +77,8 @@ export function applyCustomerToOrderList(
   event: LiveEvent,
 ): Applied<ListPage<OrderRow>> {
   if (event.event !== 'customer.updated') return { value: page, refetch: false };
-  const parsed = customerEventSchema.safeParse(event.data);
-  if (!parsed.success) return { value: page, refetch: true };
-  const data = parsed.data;
+  const data = parseWire('orders.customer', customerEventSchema, event.data);
+  if (!data) return { value: page, refetch: true };
   const { name, company } = data.customer;
   const searching = filter.search.trim() !== '';
   let changed = false;

@@ -1,3 +1,14 @@
+import type { z } from 'zod';
+import {
+  productBulkUpdatedEvent,
+  productCreatedEvent,
+  productDeletedEvent,
+  productDetailSchema,
+  productUpdatedEvent,
+  stockChangedEvent,
+  type stockItemSchema,
+} from '../catalog/contract';
+import { parseWire } from '../wire/edge';
 import { productFilterFields, productMatches } from './filters';
 import type {
   Applied,
@@ -10,7 +21,7 @@ import type {
 } from './types';
 
 type Changes = Record<string, { before: unknown; after: unknown }>;
-type StockItem = { productId: string; stock: number; reserved: number; version: number };
+type StockItem = z.infer<typeof stockItemSchema>;
 type Patch = {
   id: string;
   version: number;
@@ -29,12 +40,10 @@ const rowFields = [
   'lowStockThreshold',
 ] as const;
 
+/** A delta's new values, each checked against the product's schema (fields the browser does not show are left out). */
 function fromChanges(changes: Changes) {
-  return <T extends ProductRow>(row: T): T => {
-    const next: Record<string, unknown> = { ...row };
-    for (const [field, change] of Object.entries(changes)) next[field] = change.after;
-    return next as T;
-  };
+  const after = Object.fromEntries(Object.entries(changes).map(([field, change]) => [field, change.after]));
+  return fromProduct(parseWire('catalog.productChanges', productDetailSchema.partial(), after) ?? {});
 }
 
 function fromProduct(product: Partial<ProductDetail>) {
@@ -63,28 +72,29 @@ function fromStock(item: StockItem) {
 export function productPatches(
   event: LiveEvent,
 ): Patch[] | 'created' | { deleted: string; name: string } | null {
-  const data = (event.data ?? {}) as Record<string, unknown>;
   switch (event.event) {
     case 'product.created':
       return 'created';
-    case 'product.deleted':
-      return { deleted: String(data.id), name: String(data.name ?? '') };
+    case 'product.deleted': {
+      const data = parseWire('catalog.productDeleted', productDeletedEvent, event.data);
+      return data ? { deleted: data.id, name: data.name } : null;
+    }
     case 'product.updated': {
-      const changes = (data.changes ?? {}) as Changes;
-      const product = data.product as ProductDetail | undefined;
+      const data = parseWire('catalog.productUpdated', productUpdatedEvent, event.data);
+      if (!data) return null;
       return [
         {
-          id: String(data.id),
-          version: Number(data.version),
-          apply: product ? fromProduct(product) : fromChanges(changes),
-          fields: Object.keys(changes),
-          exact: Boolean(product),
+          id: data.id,
+          version: data.version,
+          apply: data.product ? fromProduct(data.product) : fromChanges(data.changes),
+          fields: Object.keys(data.changes),
+          exact: Boolean(data.product),
         },
       ];
     }
     case 'product.bulk_updated': {
-      const items = (data.items ?? []) as { id: string; version: number; changes: Changes }[];
-      return items.map((item) => ({
+      const data = parseWire('catalog.productBulkUpdated', productBulkUpdatedEvent, event.data);
+      return (data?.items ?? []).map((item) => ({
         id: item.id,
         version: item.version,
         apply: fromChanges(item.changes),
@@ -93,8 +103,8 @@ export function productPatches(
       }));
     }
     case 'stock.changed': {
-      const items = (data.items ?? []) as StockItem[];
-      return items.map((item) => ({
+      const data = parseWire('catalog.stockChanged', stockChangedEvent, event.data);
+      return (data?.items ?? []).map((item) => ({
         id: item.productId,
         version: item.version,
         apply: fromStock(item),
@@ -125,8 +135,8 @@ export function applyToProductList(
   if (patches === null) return { value: page, refetch: false };
   // A new product may belong anywhere in the sorted pages: let the server place it.
   if (patches === 'created') {
-    const product = (event.data as { product?: ProductRow }).product;
-    return { value: page, refetch: !product || productMatches(filter, product) };
+    const created = parseWire('catalog.productCreated', productCreatedEvent, event.data);
+    return { value: page, refetch: !created || productMatches(filter, created.product) };
   }
   if ('deleted' in patches) {
     const rows = page.rows.filter((row) => row.id !== patches.deleted);

@@ -1,19 +1,22 @@
-import type { OrderRow } from './types';
+import { z } from 'zod';
+import { orderListRowSchema } from './order-contract';
 
 /** A product on the dashboard's low-stock list. */
-export type LowStockRow = {
-  id: string;
-  sku: string;
-  name: string;
-  stock: number;
-  reserved: number;
-  lowStockThreshold: number;
-  version: number;
-};
+export const lowStockRowSchema = z.object({
+  id: z.string(),
+  sku: z.string(),
+  name: z.string(),
+  stock: z.number(),
+  reserved: z.number(),
+  lowStockThreshold: z.number(),
+  version: z.number().int(),
+});
+export type LowStockRow = z.infer<typeof lowStockRowSchema>;
 
 /** What the dashboard shows besides the status counts (`GET /api/dashboard`); dates as ISO strings. */
-export type DashboardData = {
-  revenueMinor: number;
-  recent: OrderRow[];
-  lowStock: { rows: LowStockRow[]; total: number };
-};
+export const dashboardAnswer = z.object({
+  revenueMinor: z.number(),
+  recent: z.array(orderListRowSchema),
+  lowStock: z.object({ rows: z.array(lowStockRowSchema), total: z.number().int() }),
+});
+export type DashboardData = z.infer<typeof dashboardAnswer>;

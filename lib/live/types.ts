@@ -1,51 +1,22 @@
-import type { OrderStatus, ShippingAddress } from '../db/schema';
+import type { z } from 'zod';
+import type { customerRowSchema, productDetailSchema, productRowSchema } from '../catalog/contract';
+import type { OrderStatus } from '../db/schema';
+import type { orderListRowSchema } from './order-contract';
 
 /** One page of a list as the read API returns it (dates as ISO strings once they crossed the wire). */
 export type ListPage<T> = { rows: T[]; total: number; page: number; pageSize: number; pages: number };
 
-export type ProductRow = {
-  id: string;
-  sku: string;
-  name: string;
-  category: string;
-  priceMinor: number;
-  stock: number;
-  reserved: number;
-  lowStockThreshold: number;
-  version: number;
-  updatedAt: string;
-};
-
-export type ProductDetail = ProductRow & { description: string; createdAt: string };
+export type ProductRow = z.infer<typeof productRowSchema>;
+export type ProductDetail = z.infer<typeof productDetailSchema>;
 
 /** The product page's cache entry: the product, or a tombstone once someone deleted it. */
 export type ProductEntry =
   | { state: 'present'; product: ProductDetail }
   | { state: 'deleted'; id: string; name: string; by: { id: string; name: string } | null };
 
-export type OrderRow = {
-  id: string;
-  number: string;
-  status: OrderStatus;
-  customerId: string;
-  customerName: string;
-  customerCompany: string;
-  itemCount: number;
-  totalMinor: number;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-};
+export type OrderRow = z.infer<typeof orderListRowSchema>;
 
-export type CustomerRow = {
-  id: string;
-  name: string;
-  company: string;
-  email: string;
-  phone: string;
-  address: ShippingAddress;
-  version: number;
-};
+export type CustomerRow = z.infer<typeof customerRowSchema>;
 
 export type ProductFilter = {
   search: string;

@@ -2,6 +2,8 @@
 
 import { type QueryKey, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import type { z } from 'zod';
+import { parseAnswer } from '../wire/edge';
 import { useLive } from './live-context';
 
 export class FetchError extends Error {
@@ -10,10 +12,16 @@ export class FetchError extends Error {
   }
 }
 
-export async function fetchJson<T>(url: string): Promise<T> {
+/** GETs a read API answer and parses it at the edge with its schema (a mismatch rejects: the query keeps its data). */
+export async function fetchJson<S extends z.ZodType>(
+  url: string,
+  schema: S,
+  contract = 'catalog.answer',
+): Promise<z.output<S>> {
   const response = await fetch(url, { headers: { accept: 'application/json' }, cache: 'no-store' });
   if (!response.ok) throw new FetchError(response.status);
-  return (await response.json()) as T;
+  const json: unknown = await response.json();
+  return parseAnswer(contract, schema, json);
 }
 
 /**

@@ -2,6 +2,8 @@
 
 import type { QueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { productToastEvent } from '../catalog/contract';
+import { parseWire } from '../wire/edge';
 import { applyToProduct, applyToProductList } from './apply-products';
 import { useLive } from './live-context';
 import { liveKeys } from './query-keys';
@@ -27,13 +29,8 @@ export function useDescribeProductEvent(): Describe {
   return (event) => {
     const actor = event.actor;
     if (!actor) return null;
-    const data = (event.data ?? {}) as {
-      product?: { name: string; sku: string };
-      name?: string;
-      sku?: string;
-      count?: number;
-      bulk?: boolean;
-    };
+    const data = parseWire('catalog.productToast', productToastEvent, event.data);
+    if (!data) return null;
     const item = data.product?.name ?? data.name ?? data.sku ?? '';
     switch (event.event) {
       case 'product.created':

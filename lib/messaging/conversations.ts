@@ -15,6 +15,7 @@ import {
   renameConversation,
   tenantUserIds,
 } from '../db/queries/conversations';
+import type { MembersChangedEvent, MembershipEvent } from './contract';
 import { type Caller, conversationChannel, type MessagingDeps, userChannel } from './deps';
 import { fail, ok, type Result } from './result';
 
@@ -48,7 +49,7 @@ export function createConversationService(deps: MessagingDeps) {
           tenantId: conversation.tenantId,
           channel: userChannel(userId),
           event: 'conversation.joined',
-          data: { conversationId: conversation.id },
+          data: { conversationId: conversation.id } satisfies MembershipEvent,
         }),
       ),
     );
@@ -81,7 +82,14 @@ export function createConversationService(deps: MessagingDeps) {
       tenantId: conversation.tenantId,
       channel: conversationChannel(conversation.id),
       event: 'members.changed',
-      data: { conversationId: conversation.id, participants: current.participants, name: current.name },
+      data: {
+        conversationId: conversation.id,
+        participants: current.participants.map((p) => ({
+          ...p,
+          lastReadAt: p.lastReadAt?.toISOString() ?? null,
+        })),
+        name: current.name,
+      } satisfies MembersChangedEvent,
     });
     return current;
   }
@@ -218,7 +226,7 @@ export function createConversationService(deps: MessagingDeps) {
         tenantId: caller.tenantId,
         channel: userChannel(userId),
         event: 'conversation.left',
-        data: { conversationId: id },
+        data: { conversationId: id } satisfies MembershipEvent,
       });
       return ok(await publishMembers(managed.value));
     },

@@ -7,6 +7,7 @@ import {
 import { getMessage, receiptsFor } from '../db/queries/messages';
 import { getNotification } from '../db/queries/notifications';
 import type { DeliveryRecord } from '../db/schema';
+import { NOTIFICATION_EVENT, type NotificationView } from '../notifications/contract';
 import type { MessagingDeps } from './deps';
 
 export type SweeperOptions = {
@@ -69,7 +70,7 @@ export function createDeliverySweeper(deps: MessagingDeps, options: SweeperOptio
       await deps.realtime.publish({
         tenantId: record.tenantId,
         channel: record.channel,
-        event: 'notification',
+        event: NOTIFICATION_EVENT,
         data: {
           id: row.id,
           kind: row.kind,
@@ -78,7 +79,7 @@ export function createDeliverySweeper(deps: MessagingDeps, options: SweeperOptio
           readAt: row.readAt?.toISOString() ?? null,
           silent: true,
           retry: record.retryCount + 1,
-        },
+        } satisfies NotificationView & { retry: number },
       });
       return true;
     }

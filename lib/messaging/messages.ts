@@ -15,26 +15,13 @@ import {
   unreadByUser,
   updateMessageBody,
 } from '../db/queries/messages';
+import type { ConversationMessageEvent, MessageView, ReceiptEvent, UnreadEvent } from './contract';
 import type { ConversationService } from './conversations';
 import { type Caller, conversationChannel, type MessagingDeps, userChannel } from './deps';
 import { MAX_MESSAGE_CHARS } from './limits';
 import { fail, ok, type Result } from './result';
 
-export type ReceiptView = { userId: string; deliveredAt: string | null; readAt: string | null };
-
-export type MessageView = {
-  id: string;
-  seq: number;
-  conversationId: string;
-  authorId: string;
-  authorName: string;
-  body: string;
-  createdAt: string;
-  editedAt: string | null;
-  deletedAt: string | null;
-  /** One per recipient (everyone but the author). */
-  receipts: ReceiptView[];
-};
+export type { MessageView, ReceiptView } from './contract';
 
 export const DEFAULT_PAGE = 50;
 export const MAX_PAGE = 200;
@@ -99,7 +86,7 @@ export function createMessageService(deps: MessagingDeps, conversations: Convers
       tenantId,
       channel: conversationChannel(conversationId),
       event: 'receipt',
-      data: { conversationId, userId, status, messageIds, at: at.toISOString() },
+      data: { conversationId, userId, status, messageIds, at: at.toISOString() } satisfies ReceiptEvent,
     });
   }
 
@@ -156,7 +143,7 @@ export function createMessageService(deps: MessagingDeps, conversations: Convers
         tenantId: caller.tenantId,
         channel: userChannel(caller.id),
         event: 'conversation.updated',
-        data: { conversationId, message, unread: 0 },
+        data: { conversationId, message, unread: 0 } satisfies ConversationMessageEvent,
         actor,
       });
       const [unread, viewers] = await Promise.all([
@@ -169,7 +156,11 @@ export function createMessageService(deps: MessagingDeps, conversations: Convers
             tenantId: caller.tenantId,
             channel: userChannel(userId),
             event: 'message.new',
-            data: { conversationId, message, unread: unread.get(userId) ?? 0 },
+            data: {
+              conversationId,
+              message,
+              unread: unread.get(userId) ?? 0,
+            } satisfies ConversationMessageEvent,
             actor,
           });
           if (viewers.includes(userId)) return;
@@ -258,7 +249,7 @@ export function createMessageService(deps: MessagingDeps, conversations: Convers
         tenantId: caller.tenantId,
         channel: userChannel(caller.id),
         event: 'unread',
-        data: { conversationId, unread },
+        data: { conversationId, unread } satisfies UnreadEvent,
       });
       return ok({ messageIds, unread });
     },

@@ -1,4 +1,5 @@
 import { listParticipants } from '../db/queries/conversations';
+import type { TypingEvent } from './contract';
 import type { ConversationService } from './conversations';
 import { type Caller, conversationChannel, type MessagingDeps } from './deps';
 import { ok, type Result } from './result';
@@ -15,12 +16,16 @@ export function createTypingService(deps: MessagingDeps, conversations: Conversa
   const ttl = Math.min(Math.max(deps.typingTtlMs, 1000), MAX_TYPING_TTL_MS);
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
 
-  const publish = (caller: Pick<Caller, 'tenantId'>, conversationId: string, data: Record<string, unknown>) =>
+  const publish = (
+    caller: Pick<Caller, 'tenantId'>,
+    conversationId: string,
+    data: Omit<TypingEvent, 'conversationId'>,
+  ) =>
     deps.realtime.publish({
       tenantId: caller.tenantId,
       channel: conversationChannel(conversationId),
       event: 'typing',
-      data: { conversationId, ...data },
+      data: { conversationId, ...data } satisfies TypingEvent,
     });
 
   function watch(caller: Caller, conversationId: string, delayMs: number) {

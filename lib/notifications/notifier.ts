@@ -2,16 +2,9 @@ import type { Db } from '../db/create-db';
 import { insertDeliveriesAt } from '../db/queries/deliveries';
 import { insertNotification } from '../db/queries/notifications';
 import type { RealtimePort } from '../messaging/ports';
+import { NOTIFICATION_EVENT, type NotificationView } from './contract';
 
-export type NotificationView = {
-  id: string;
-  kind: string;
-  payload: Record<string, unknown>;
-  createdAt: string;
-  readAt: string | null;
-  /** True when the recipient is busy: clients show it in the inbox but raise no toast. */
-  silent: boolean;
-};
+export type { NotificationView };
 
 export type Notifier = {
   notify(
@@ -43,7 +36,7 @@ export function createNotifier(deps: { db: Db; realtime: RealtimePort; now?: () 
         readAt: null,
         silent: presence?.status === 'busy',
       };
-      await deps.realtime.publish({ tenantId, channel, event: 'notification', data: view });
+      await deps.realtime.publish({ tenantId, channel, event: NOTIFICATION_EVENT, data: view });
       return view;
     },
   };

@@ -55,6 +55,9 @@ export type ParsedFrame =
   | { ok: false; reason: string };
 
 /** Parses one text frame at the edge; past this point nothing is `unknown` JSON. */
+/** The least a frame must be to be answered: an object with an event name. */
+const namedFrame = z.object({ event: z.string() });
+
 export function parseFrame(text: string): ParsedFrame {
   let raw: unknown;
   try {
@@ -62,9 +65,9 @@ export function parseFrame(text: string): ParsedFrame {
   } catch {
     return { ok: false, reason: 'Invalid JSON' };
   }
-  if (typeof raw !== 'object' || raw === null || typeof (raw as { event?: unknown }).event !== 'string')
-    return { ok: false, reason: 'Message must be an object with an event name' };
-  const event = (raw as { event: string }).event;
+  const named = namedFrame.safeParse(raw);
+  if (!named.success) return { ok: false, reason: 'Message must be an object with an event name' };
+  const { event } = named.data;
   if (event.startsWith('client-')) {
     const result = clientEventMessage.safeParse(raw);
     if (!result.success)

@@ -18,10 +18,16 @@ import {
 import { useLiveCustomers } from '@/lib/live/use-live-customers';
 import type { EventMessage } from '@/lib/realtime/protocol/messages';
 import type { SyncNotice } from '@/lib/sync/client/realtime-sync-manager';
-import { syncEvents } from '@/lib/sync/protocol';
+import {
+  conflictNoticeSchema,
+  conflictResolvedEventSchema,
+  lockEventSchema,
+  syncEvents,
+} from '@/lib/sync/protocol';
 import { randomId } from '@/lib/sync/random-id';
 import { transformRange } from '@/lib/sync/strategies/operational-transform';
 import type { Address, OrderDoc, OrderSection, SyncOrderStatus } from '@/lib/sync/types';
+import { parseWire } from '@/lib/wire/edge';
 import { CustomerField, LinesField, ShippingField } from './fields-sections';
 import { NotesEditor } from './notes-editor';
 import { type EditorNotice, Notices } from './notices';
@@ -181,36 +187,30 @@ function Editor({
 
   const onRoomEvent = useCallback(
     (event: EventMessage) => {
-      const data = event.data as Record<string, unknown>;
       if (event.event === syncEvents.conflictResolved) {
-        const replaced = Array.isArray(data.overwrote)
-          ? data.overwrote.some(
-              (who: unknown) =>
-                typeof who === 'object' && who !== null && 'userId' in who && who.userId === user.id,
-            )
-          : false;
+        const resolved = parseWire('sync.conflictResolved', conflictResolvedEventSchema, event.data);
+        if (!resolved) return;
+        const replaced = resolved.overwrote.some((who) => who.userId === user.id);
         addNotice(
           replaced ? 'warning' : 'success',
           t(replaced ? 'notice.replacedByResolution' : 'notice.conflictResolved', {
             name: event.actor?.name ?? '',
-            field: fieldName(String(data.field)),
+            field: fieldName(resolved.field),
           }),
         );
-      } else if (event.event === syncEvents.lock && data.forcedBy) {
+      } else if (event.event === syncEvents.lock) {
+        const lock = parseWire('sync.lock', lockEventSchema, event.data);
+        if (!lock?.forcedBy) return;
         addNotice(
           'warning',
-          t('notice.lockForced', {
-            name: (data.forcedBy as { name: string }).name,
-            section: sectionName(String(data.section)),
-          }),
+          t('notice.lockForced', { name: lock.forcedBy.name, section: sectionName(lock.section) }),
         );
       } else if (event.event === syncEvents.conflict) {
-        const theirs = data.theirsBy as { userId: string } | undefined;
-        const mine = data.mineBy as { userName: string } | undefined;
-        if (theirs?.userId === user.id && mine)
+        const conflict = parseWire('sync.conflict', conflictNoticeSchema, event.data);
+        if (conflict?.theirsBy.userId === user.id && conflict.mineBy)
           addNotice(
             'warning',
-            t('notice.conflict', { field: fieldName(String(data.field)), name: mine.userName }),
+            t('notice.conflict', { field: fieldName(conflict.field), name: conflict.mineBy.userName }),
           );
       }
     },

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { orderTransitions } from '@/lib/catalog/order-transitions';
 import type { OrderPolicy } from '@/lib/sync/policy';
 import type { LeaseView, SyncOrderStatus } from '@/lib/sync/types';
@@ -31,14 +32,16 @@ export type StatusMoveOutcome =
 /** The first product an order lacks stock of, from the refusal's details (`insufficient_stock`). */
 export type StockShortage = { productId: string; requested: number; available: number };
 
+const shortageDetails = z.object({
+  items: z
+    .tuple([z.object({ productId: z.string(), requested: z.number(), available: z.number() })])
+    .rest(z.unknown()),
+});
+
 function shortageOf(details: unknown): StockShortage | undefined {
-  if (typeof details !== 'object' || details === null) return undefined;
-  const items = (details as { items?: unknown }).items;
-  const first: unknown = Array.isArray(items) ? items[0] : undefined;
-  if (typeof first !== 'object' || first === null) return undefined;
-  const { productId, requested, available } = first as Record<string, unknown>;
-  return typeof productId === 'string' && typeof requested === 'number' && typeof available === 'number'
-    ? { productId, requested, available: Math.max(0, available) }
+  const first = shortageDetails.safeParse(details).data?.items[0];
+  return first
+    ? { productId: first.productId, requested: first.requested, available: Math.max(0, first.available) }
     : undefined;
 }
 

@@ -204,10 +204,7 @@ export async function findAppliedClientChanges(
     );
 }
 
-export async function recordAppliedClientChange(
-  db: Executor,
-  row: { userId: string; clientChangeId: string; tenantId: string; entityId: string; result: unknown },
-) {
+export async function recordAppliedClientChange(db: Executor, row: typeof appliedClientChanges.$inferInsert) {
   await db.insert(appliedClientChanges).values(row);
 }
 

@@ -10,6 +10,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import type { ChangeResult } from '../../sync/types';
 import { tenants, users } from './core';
 
 /** Every applied change of a synced entity: one row per entity version. */
@@ -65,7 +66,7 @@ export const appliedClientChanges = pgTable(
     clientChangeId: text('client_change_id').notNull(),
     tenantId: uuid('tenant_id').notNull(),
     entityId: uuid('entity_id').notNull(),
-    result: jsonb('result').notNull(),
+    result: jsonb('result').$type<ChangeResult>().notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.userId, t.entityId, t.clientChangeId] })],

@@ -1,8 +1,26 @@
 import type { Redis } from 'ioredis';
+import { z } from 'zod';
 import { redisNodeKey } from './redis-presence';
 import type { ConnectionEntry, ConnectionRegistry } from './types';
 
 const USER_TTL_MS = 24 * 3600_000;
+
+const storedEntry = z.object({
+  connectionId: z.string(),
+  nodeId: z.string(),
+  userId: z.string(),
+  connectedAt: z.number(),
+  device: z.string().optional(),
+});
+
+/** An entry as a node wrote it; one another version wrote in another shape is left out. */
+function decodeEntry(json: string): ConnectionEntry | null {
+  try {
+    return storedEntry.safeParse(JSON.parse(json)).data ?? null;
+  } catch {
+    return null;
+  }
+}
 
 /**
  * One hash per user (field connection id -> entry JSON). Liveness is the presence store's expiring node key:
@@ -34,9 +52,10 @@ export class RedisConnections implements ConnectionRegistry {
   async list(userKey: string): Promise<ConnectionEntry[]> {
     const key = this.userKey(userKey);
     const raw = await this.redis.hgetall(key);
-    const entries = Object.entries(raw).map(
-      ([id, json]) => [id, JSON.parse(json) as ConnectionEntry] as const,
-    );
+    const entries = Object.entries(raw).flatMap(([id, json]) => {
+      const entry = decodeEntry(json);
+      return entry ? [[id, entry] as const] : [];
+    });
     if (entries.length === 0) return [];
     const nodes = [...new Set(entries.map(([, entry]) => entry.nodeId))];
     const alive = await this.redis.mget(nodes.map((n) => redisNodeKey(this.prefix, n)));

@@ -1,6 +1,10 @@
 import type { Redis } from 'ioredis';
-import type { Member } from '../protocol';
+import { z } from 'zod';
+import { type Member, member } from '../protocol';
 import type { PresenceEntry, PresenceStore } from './types';
+
+/** A member as a node stored it, with its version (fields this version does not know are kept, as before). */
+const storedMember = z.object({ v: z.number(), member: member.loose() });
 
 const SCOPE_TTL_MS = 24 * 3600_000;
 
@@ -63,8 +67,8 @@ export class RedisPresence implements PresenceStore {
         dead.push(field);
         continue;
       }
-      const value = JSON.parse(json) as { v: number; member: Member };
-      entries.push({ nodeId, userId: field.slice(bar + 1), v: value.v, member: value.member });
+      const value = storedMember.safeParse(JSON.parse(json)).data;
+      if (value) entries.push({ nodeId, userId: field.slice(bar + 1), v: value.v, member: value.member });
     }
     if (dead.length > 0) await this.redis.hdel(key, ...dead);
     return entries;

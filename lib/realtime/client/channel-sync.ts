@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { parseChannel } from '../protocol/channels';
 import type { EventMessage, Member, PresencePatch } from '../protocol/messages';
 import { type ChannelListener, ChannelRecord, type ChannelSnapshot, TENANT_PRESENCE } from './channels';
@@ -21,6 +22,13 @@ type ChannelEvents = {
   reset: { channel: string; epoch: string; seq: number };
   recovery: { channel: string; outcome: 'fresh' | 'recovered' | 'reset'; missed: number };
 };
+
+/** A plain ack's result that carries the channel's position (its other fields, if any, are not read). */
+const ackedPosition = z.object({
+  epoch: z.string(),
+  seq: z.number(),
+  recovered: z.boolean().optional().catch(undefined),
+});
 
 export type ChannelSyncDeps = {
   requests: RequestTracker;
@@ -177,8 +185,8 @@ export class ChannelSync {
 
   /** A server that answers subscribe or recover with a plain ack carrying the position. */
   private applyAckedPosition(record: ChannelRecord, since: Position | null, result: unknown): void {
-    const answer = result as { epoch?: unknown; seq?: unknown; recovered?: unknown } | undefined;
-    if (typeof answer?.epoch !== 'string' || typeof answer.seq !== 'number') {
+    const answer = ackedPosition.safeParse(result).data;
+    if (!answer) {
       record.status = 'active';
       record.recovering = false;
       record.settleReady();
@@ -187,7 +195,7 @@ export class ChannelSync {
     this.applyPosition(record, since, {
       epoch: answer.epoch,
       seq: answer.seq,
-      recovered: typeof answer.recovered === 'boolean' ? answer.recovered : undefined,
+      recovered: answer.recovered,
     });
   }
 

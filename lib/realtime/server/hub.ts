@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { type ChannelGuard, canAccessChannel } from '../../auth/channel-access';
 import type { Logger } from '../../logger';
 import { isUnavailable } from '../../server/faults';
@@ -22,7 +22,7 @@ import { type Clock, type Scheduled, systemClock } from './clock';
 import { Connection, type HubUser } from './connection';
 import { splitN } from './envelope';
 import { RealtimeError } from './errors';
-import { type DeliveryFigures, HubMetrics } from './metrics';
+import { type DeliveryFigures, deliveryFiguresSchema, HubMetrics } from './metrics';
 import { applyConnectionFields, applyScopeFields } from './presence-fields';
 import { type PresenceChange, PresenceTracker } from './presence-tracker';
 import { type HubSocket, OutFrame } from './socket';
@@ -94,6 +94,20 @@ export type NodeStats = {
   at: number;
   delivery: DeliveryFigures;
 };
+
+/** Another node's heartbeat, read back with its shape checked (a node of another version may send more). */
+const nodeStatsSchema = z.object({
+  nodeId: z.string(),
+  connections: z.number(),
+  subscriptions: z.number(),
+  channels: z.number(),
+  users: z.number(),
+  at: z.number(),
+  delivery: deliveryFiguresSchema,
+}) satisfies z.ZodType<NodeStats>;
+
+/** The parts of an invalid frame its refusal names (any object has them, perhaps undefined). */
+const refusedFrame = z.object({ type: z.unknown(), id: z.unknown() });
 
 /** Users are counted per node (a user on two nodes counts twice). */
 export type StatsTotals = {
@@ -577,13 +591,14 @@ export class Hub {
     }
     const parsed = clientMessage.safeParse(raw);
     if (!parsed.success) {
+      // What the refusal can say of a frame that is not a valid message: its type was known, and its id.
+      const shape = refusedFrame.safeParse(raw).data;
       const known =
-        typeof raw === 'object' &&
-        raw !== null &&
+        shape !== undefined &&
         ['ping', 'pong', 'subscribe', 'unsubscribe', 'recover', 'publish', 'presence', 'rpc'].includes(
-          String((raw as { type?: unknown }).type),
+          String(shape.type),
         );
-      const id = (raw as { id?: unknown } | null)?.id;
+      const id = shape?.id;
       this.invalid(
         conn,
         known ? 'BAD_FRAME' : 'UNKNOWN_TYPE',
@@ -836,7 +851,10 @@ export class Hub {
         this.presenceTracker.receive(payload, from);
         return;
       case 'h':
-        this.remoteStats.set(from, JSON.parse(payload) as NodeStats);
+        {
+          const stats = nodeStatsSchema.safeParse(JSON.parse(payload)).data;
+          if (stats) this.remoteStats.set(from, stats);
+        }
         return;
       case 'bye':
         this.remoteStats.delete(from);

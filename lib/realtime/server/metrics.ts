@@ -1,7 +1,10 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { z } from 'zod';
 
-export type DropReason = 'slow_consumer' | 'rate_limited' | 'invalid' | 'closed';
-export type RecoveryOutcome = 'recovered' | 'not_recovered' | 'fresh' | 'resync';
+const dropReasons = ['slow_consumer', 'rate_limited', 'invalid', 'closed'] as const;
+const recoveryOutcomes = ['recovered', 'not_recovered', 'fresh', 'resync'] as const;
+export type DropReason = (typeof dropReasons)[number];
+export type RecoveryOutcome = (typeof recoveryOutcomes)[number];
 
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
@@ -17,6 +20,17 @@ export type DeliveryFigures = {
   latencyP99Ms: number | null;
 };
 
+/** Delivery figures as another node's heartbeat carries them (read back with their shape checked). */
+export const deliveryFiguresSchema = z.object({
+  published: z.number(),
+  messagesIn: z.number(),
+  messagesOut: z.number(),
+  dropped: z.record(z.enum(dropReasons), z.number()),
+  recoveries: z.record(z.enum(recoveryOutcomes), z.number()),
+  latencyP50Ms: z.number().nullable(),
+  latencyP99Ms: z.number().nullable(),
+}) satisfies z.ZodType<DeliveryFigures>;
+
 /**
  * Prometheus metrics (one registry per hub: several servers may run in one test process) and the same figures as
  * plain numbers for the admin view.
@@ -29,6 +43,8 @@ export class HubMetrics {
   private readonly droppedCounter: Counter<'reason'>;
   private readonly recoveriesCounter: Counter<'outcome'>;
   private readonly latencyHistogram: Histogram;
+  private readonly clientDropsCounter: Counter<'contract'>;
+  private readonly clientDropContracts = new Set<string>();
   private readonly latencyCounts = new Array<number>(LATENCY_BUCKETS.length + 1).fill(0);
   private readonly plain: Omit<DeliveryFigures, 'latencyP50Ms' | 'latencyP99Ms'> = {
     published: 0,
@@ -91,6 +107,19 @@ export class HubMetrics {
       buckets: LATENCY_BUCKETS,
       registers,
     });
+    this.clientDropsCounter = new Counter({
+      name: 'osl_client_payload_dropped_total',
+      help: 'Wire payloads browsers dropped at their edge because they did not match the contract (lib/wire)',
+      labelNames: ['contract'],
+      registers,
+    });
+  }
+
+  /** Payloads a browser dropped (reported through POST /api/wire/drops); at most 100 contract labels. */
+  clientDropped(contract: string, count: number): void {
+    if (!this.clientDropContracts.has(contract) && this.clientDropContracts.size >= 100) contract = 'other';
+    this.clientDropContracts.add(contract);
+    this.clientDropsCounter.inc({ contract }, count);
   }
 
   messageIn(): void {

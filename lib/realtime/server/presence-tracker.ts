@@ -1,8 +1,12 @@
+import { z } from 'zod';
 import type { Logger } from '../../logger';
 import type { Bus, PresenceStore } from '../bus';
-import type { Member } from '../protocol';
+import { type Member, member } from '../protocol';
 import type { Clock, Scheduled } from './clock';
 import { aggregate, type Holder, mergeMembers, UserAggregate, visiblyDifferent } from './member';
+
+/** A presence delta from another node: scope, user, version, member (null: gone). */
+const presenceDelta = z.object({ s: z.string(), u: z.string(), v: z.number(), m: member.loose().nullable() });
 
 export type PresenceAction = 'join' | 'leave' | 'update';
 export type PresenceChange = { tenantId: string; channel?: string; action: PresenceAction; member: Member };
@@ -240,7 +244,8 @@ export class PresenceTracker {
   /** A presence delta from another node. */
   receive(payload: string, fromNode: string): void {
     this.nodesSeen.set(fromNode, this.deps.clock.now());
-    const delta = JSON.parse(payload) as { s: string; u: string; v: number; m: Member | null };
+    const delta = presenceDelta.safeParse(JSON.parse(payload)).data;
+    if (!delta) return;
     const scope = this.scopes.get(delta.s);
     if (!scope?.remote) return;
     this.applyRemote(scope, fromNode, delta.u, delta.m ? { v: delta.v, member: delta.m } : null, delta.v);

@@ -1,9 +1,19 @@
 import type { TextOp } from 'ot-text-unicode';
 import * as Y from 'yjs';
+import { parseWire } from '../../wire/edge';
 import { digestOf } from '../digest';
 import { applyChangeToDoc, readField } from '../doc';
 import { defaultOrderPolicy, type OrderPolicy, opKindFor } from '../policy';
-import { type PushedChange, syncEvents } from '../protocol';
+import {
+  appliedChangeSchema,
+  conflictNoticeSchema,
+  conflictResolvedEventSchema,
+  lockEventSchema,
+  lockHolderDetails,
+  type PushedChange,
+  syncAnswers,
+  syncEvents,
+} from '../protocol';
 import { randomId } from '../random-id';
 import { diffToTextOp } from '../strategies/operational-transform';
 import type {
@@ -29,7 +39,8 @@ import { basisWithTaken, carryLines, carryNotes, withNotesMadeFrom } from './car
 import { type DurableOutbox, OUTBOX_LIMIT } from './durable-outbox';
 import { composeView, enqueue, type LocalChange, rebaseOnRemoteText, throttleKeyOf } from './local-changes';
 import type { OutboxRecord } from './outbox-store';
-import { type SyncClientTransport, type SyncClock, systemClock } from './transport';
+import { rpcParsed } from './parsed-rpc';
+import { type RpcReply, type SyncClientTransport, type SyncClock, systemClock } from './transport';
 
 export type SyncState = 'idle' | 'opening' | 'synced' | 'syncing' | 'offline' | 'error' | 'stopped';
 
@@ -135,9 +146,6 @@ type OpenResult = {
 /** `sync.open` asks about at most this many pending ids, `sync.push` takes at most this many changes. */
 const OPEN_PENDING_MAX = 200;
 const PUSH_MAX = 50;
-
-type PushResult = { results: ChangeResult[]; changes: AppliedChange[]; complete: boolean };
-type PullResult = { version: number; changes: AppliedChange[]; complete: boolean };
 
 /**
  * The client half of the sync engine for one order: optimistic local edits, pending changes rebased on remote
@@ -407,9 +415,9 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
     const asked = [...inflight, ...adoptedChanges.filter(unsure), ...adoptedChanges.filter((c) => !unsure(c))]
       .map((c) => c.clientChangeId)
       .slice(0, OPEN_PENDING_MAX);
-    let reply: Awaited<ReturnType<typeof transport.rpc<OpenResult>>>;
+    let reply: RpcReply<OpenResult>;
     try {
-      reply = await transport.rpc<OpenResult>('sync.open', {
+      reply = await rpcParsed(transport, 'sync.open', syncAnswers['sync.open'], {
         entityType: 'order',
         entityId,
         ...(asked.length > 0 ? { pending: asked } : {}),
@@ -597,7 +605,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
     if (catchingUp || !confirmed || state === 'stopped') return;
     catchingUp = true;
     try {
-      const reply = await transport.rpc<PullResult>('sync.pull', {
+      const reply = await rpcParsed(transport, 'sync.pull', syncAnswers['sync.pull'], {
         entityType: 'order',
         entityId,
         sinceVersion: version,
@@ -787,7 +795,11 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
   async function pushAndSettle(changes: PushedChange[]) {
     setState('syncing');
     changed();
-    const reply = await transport.rpc<PushResult>('sync.push', { entityType: 'order', entityId, changes });
+    const reply = await rpcParsed(transport, 'sync.push', syncAnswers['sync.push'], {
+      entityType: 'order',
+      entityId,
+      changes,
+    });
     if (state === 'stopped') return;
     if (!reply.ok) {
       if (reply.error.code === 'UNAVAILABLE') {
@@ -1011,7 +1023,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       clock.setTimeout(async () => {
         renewTimers.delete(section);
         if (clock.now() - lastActivity > idleMs) return; // idle: let the lease lapse
-        const reply = await transport.rpc<{ lease: LeaseView }>('lock.renew', {
+        const reply = await rpcParsed(transport, 'lock.renew', syncAnswers['lock.renew'], {
           entityType: 'order',
           entityId,
           section,
@@ -1028,7 +1040,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
 
   async function acquireLock(section: OrderSection) {
     lastActivity = clock.now();
-    const reply = await transport.rpc<{ lease: LeaseView }>('lock.acquire', {
+    const reply = await rpcParsed(transport, 'lock.acquire', syncAnswers['lock.acquire'], {
       entityType: 'order',
       entityId,
       section,
@@ -1037,7 +1049,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       locks = { ...locks, [section]: reply.result.lease };
       scheduleRenew(section, reply.result.lease);
     } else {
-      const holder = (reply.error.details as { holder?: LeaseView } | undefined)?.holder;
+      const holder = lockHolderDetails.safeParse(reply.error.details).data?.holder;
       if (holder) locks = { ...locks, [section]: holder };
     }
     changed();
@@ -1062,14 +1074,16 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
   function onRoomEvent(event: string, data: unknown) {
     if (openingCount > 0) {
       // Kept until the open's answer is in (it may have been read before this event's change or lease).
-      if (event === syncEvents.change) applyChanges([data as AppliedChange]);
+      if (event === syncEvents.change) applyParsedChange(data);
       else heardRoom.push({ event, data });
       return;
     }
     if (!confirmed) return;
-    if (event === syncEvents.change) applyChanges([data as AppliedChange]);
+    if (event === syncEvents.change) applyParsedChange(data);
     else if (event === syncEvents.lock) {
-      const { section, lease } = data as { section: string; lease: LeaseView | null };
+      const lock = parseWire('sync.lock', lockEventSchema, data);
+      if (!lock) return;
+      const { section, lease } = lock;
       if (lease) locks = { ...locks, [section]: lease };
       else {
         const { [section]: _gone, ...rest } = locks;
@@ -1080,14 +1094,22 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       }
       changed();
     } else if (event === syncEvents.conflict) {
-      const conflict = data as ConflictNotice;
+      const conflict = parseWire('sync.conflict', conflictNoticeSchema, data);
+      if (!conflict) return;
       if (!conflicts.some((c) => c.conflictId === conflict.conflictId)) conflicts = [...conflicts, conflict];
       changed();
     } else if (event === syncEvents.conflictResolved) {
-      const resolved = data as { conflictId: string };
+      const resolved = parseWire('sync.conflictResolved', conflictResolvedEventSchema, data);
+      if (!resolved) return;
       conflicts = conflicts.filter((c) => c.conflictId !== resolved.conflictId);
       changed();
     }
+  }
+
+  /** A `sync.change` from the room, parsed at the edge (a dropped one is a gap the next change or pull fills). */
+  function applyParsedChange(data: unknown) {
+    const change = parseWire('sync.change', appliedChangeSchema, data);
+    if (change) applyChanges([change]);
   }
 
   function onConnection(connected: boolean) {
@@ -1195,7 +1217,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
     },
     /** Reads the order's open conflicts again (with the newer value where the field changed since). */
     async refreshConflicts() {
-      const reply = await transport.rpc<{ items: ConflictNotice[] }>('conflict.list', {
+      const reply = await rpcParsed(transport, 'conflict.list', syncAnswers['conflict.list'], {
         entityType: 'order',
         entityId,
         status: 'open',
@@ -1220,7 +1242,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
         limit?: number;
       } = {},
     ) {
-      return transport.rpc<{ items: AppliedChange[]; nextBeforeVersion: number | null }>('sync.history', {
+      return rpcParsed(transport, 'sync.history', syncAnswers['sync.history'], {
         entityType: 'order',
         entityId,
         ...filter,

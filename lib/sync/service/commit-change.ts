@@ -171,7 +171,7 @@ export async function commitBatch(
       }
       for (const [userId, ids] of idsByUser) {
         for (const row of await findAppliedClientChanges(tx, userId, entityId, ids)) {
-          batch.prior.set(`${userId}:${row.clientChangeId}`, row.result as ChangeResult);
+          batch.prior.set(`${userId}:${row.clientChangeId}`, row.result);
         }
       }
       const out: CommitResult[] = [];

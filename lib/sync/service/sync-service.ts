@@ -507,7 +507,7 @@ export function createSyncService(deps: SyncServiceDeps) {
         /** Which of the client's pending change ids the server already took, and how. */
         settled: taken.map((row) => ({
           clientChangeId: row.clientChangeId,
-          status: (row.result as ChangeResult).status,
+          status: row.result.status,
         })),
         serverTime: now(),
       });

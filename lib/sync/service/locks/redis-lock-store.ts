@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { z } from 'zod';
 import { isLive, type Lease } from '../../strategies/lease';
 import type { LockStore } from './lock-store';
 
@@ -16,10 +17,24 @@ if not v then return 0 end
 if cjson.decode(v).token ~= ARGV[1] then return 0 end
 return redis.call('DEL', KEYS[1])`;
 
+/** A lease as every node stores it (read back with its shape checked: another version may have written it). */
+const storedLease = z
+  .object({
+    key: z.string(),
+    section: z.string(),
+    userId: z.string(),
+    userName: z.string(),
+    token: z.string(),
+    connectionId: z.string().nullable(),
+    acquiredAt: z.number(),
+    expiresAt: z.number(),
+  })
+  .loose();
+
 function parse(raw: string | null): Lease | null {
   if (!raw) return null;
   try {
-    return JSON.parse(raw) as Lease;
+    return storedLease.safeParse(JSON.parse(raw)).data ?? null;
   } catch {
     return null;
   }
