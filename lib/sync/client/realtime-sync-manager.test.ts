@@ -10,7 +10,9 @@ import { createSyncService } from '../service/sync-service';
 import { loadSyncFixture } from '../service/testing';
 import { createFakeClock } from '../testing/fake-clock';
 import { createFakeNetwork, settle } from '../testing/fake-network';
+import type { OrderDoc } from '../types';
 import { createRealtimeSyncManager } from './realtime-sync-manager';
+import type { RpcReply } from './transport';
 
 // The manager against the real service over the fake network: time only moves when the test says so.
 let database: TestDatabase;
@@ -243,6 +245,53 @@ describe('RealtimeSyncManager', () => {
     });
     expect(seen.divergences).toBe(0);
   });
+
+  it.each([
+    { taken: false, order: 4, lineId: '0c6f3d52-96a4-4d0e-9b8e-3f1f7a2b5c11' },
+    { taken: true, order: 3, lineId: '0c6f3d52-96a4-4d0e-9b8e-3f1f7a2b5c12' },
+  ])(
+    'keeps the edits of a push that failed as a whole: none lost, none applied twice (taken: $taken)',
+    async ({ taken, order, lineId }) => {
+      const { time, join, drain, orderId } = setup(order);
+      const anna = await join(fixture.user('anna@siam.example'), 'anna');
+      const rpc = anna.transport.rpc.bind(anna.transport);
+      let failures = 0;
+      // The first push is answered with an internal error, after the server took it or without its taking any.
+      anna.transport.rpc = async <T>(method: string, params: unknown): Promise<RpcReply<T>> => {
+        if (method !== 'sync.push' || failures > 0) return rpc<T>(method, params);
+        failures += 1;
+        if (taken) await rpc<T>(method, params);
+        return { ok: false, error: { code: 'INTERNAL', message: 'Internal error' } };
+      };
+      const start = anna.manager.getSnapshot().doc!;
+      const line = { id: lineId, productId: start.lines[0]!.productId, quantity: 2 };
+      anna.manager.pushChange('notes', `${start.notes} {kept}`);
+      anna.manager.addLine(line);
+      anna.manager.pushChange('shippingAddress', { ...start.shippingAddress, city: 'Chiang Mai' });
+      for (let i = 0; i < 6; i++) {
+        time.advance(200);
+        await drain();
+      }
+      expect(failures).toBe(1);
+      expect(anna.manager.isSettled()).toBe(true);
+      const opened = rpc<{ doc: OrderDoc; version: number }>('sync.open', {
+        entityType: 'order',
+        entityId: orderId,
+      });
+      await drain();
+      const reply = await opened;
+      if (!reply.ok) throw new Error(reply.error.message);
+      const saved = reply.result.doc;
+      expect(saved.notes.split('{kept}')).toHaveLength(2);
+      expect(saved.lines.filter((l) => l.id === line.id)).toHaveLength(1);
+      expect(saved.shippingAddress.city).toBe('Chiang Mai');
+      expect(anna.manager.getSnapshot().doc).toEqual(saved);
+      expect(anna.manager.getSnapshot().version).toBe(reply.result.version);
+      expect(
+        anna.manager.getSnapshot().notices.filter((n) => n.kind === 'rejected' && n.field !== '*'),
+      ).toEqual([]);
+    },
+  );
 
   it('types each character once when the policy flips to crdt and back while a notes edit is on its way', async () => {
     const { time, join, drain, deliver, orderId } = setup(5);

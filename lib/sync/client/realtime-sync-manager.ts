@@ -795,7 +795,6 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
         changed();
         return; // resent as is after reconnect
       }
-      inflight = [];
       notify({
         kind: 'rejected',
         field: '*',
@@ -804,9 +803,15 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
         at: clock.now(),
       });
       if (reply.error.code === 'FORBIDDEN') {
+        inflight = [];
         unsent = [];
         return;
       }
+      // The push failed as a whole (a server error): some of it may have committed before it failed. The sent
+      // edits stay pending, so the reopen asks which were taken and carries the rest over; refused again and
+      // again, they end as a `discarded` notice, never silently. (Dropping them here lost an offline line added
+      // beside a crdt notes edit: the notes committed, the line's insert failed, the line vanished.)
+      refusedStreak += 1;
       await open('refused');
       return;
     }

@@ -310,7 +310,7 @@ async function judge(
     });
   }
   const doc = toDoc(order);
-  const invalid = await validateOrderChange(tx, user.tenantId, doc, field, op);
+  const invalid = await validateOrderChange(tx, user.tenantId, ref.entityId, doc, field, op);
   if (invalid) return rejected(clientChangeId, invalid);
 
   // Under OT the field's changes since the base are read anyway; the newest of them is the field's last change.
@@ -428,7 +428,7 @@ async function judge(
       ? null
       : !linesEditable(doc.status)
         ? linesFrozen
-        : await validateLines(tx, user.tenantId, after.lines);
+        : await validateLines(tx, user.tenantId, ref.entityId, after.lines);
     if (badLines) return rejected(clientChangeId, { code: 'STALE_VERSION', message: badLines.message });
     if (notesTooLong(doc, after)) return rejected(clientChangeId, notesTooLongRefusal);
     if (yjs?.alignment) {
