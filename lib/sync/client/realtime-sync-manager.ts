@@ -167,8 +167,6 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
   let confirmedY: Y.Doc | null = null;
   let serverVersion = 0;
   let divergences = 0;
-  /** Ids of sent changes re-expressed after a policy switch: the server refuses them, and that is expected. */
-  const superseded = new Set<string>();
   /** Reopens in a row caused by refusals, to stop carrying edits the server keeps refusing. */
   let refusedStreak = 0;
   let reopenAfterApply: ResyncReason | null = null;
@@ -368,7 +366,9 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       const section = sectionOf(c);
       return section === 'notes' || section === 'lines' ? moved.includes(section) : false;
     };
-    for (const c of inflight) if (movedPending(c)) superseded.add(c.clientChangeId);
+    // Sent ones leave the queue like unsent ones: the answer to one (a `policy_changed` refusal, or, for a whole
+    // value the server still takes once the kind fits again, an application that sets the value its carried-over
+    // form sets) then matches no pending change and is passed over. No id is remembered for it.
     inflight = inflight.filter((c) => !movedPending(c));
     unsent = unsent.filter((c) => !movedPending(c));
     policy = next;
@@ -819,7 +819,6 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
     if (openingCount > 0) return; // a repair reopened the order; it carries whatever is still pending
     let resync: ResyncReason | null = null;
     for (const result of reply.result.results) {
-      if (result.status === 'rejected' && superseded.delete(result.clientChangeId)) continue;
       if (result.status === 'applied') {
         refusedStreak = 0;
         serverVersion = Math.max(serverVersion, result.version);
