@@ -211,6 +211,15 @@ export async function recordAppliedClientChange(
   await db.insert(appliedClientChanges).values(row);
 }
 
+/** Stores answers for client change ids, keeping any answer already stored for one of them. */
+export async function recordClientChangesOnce(
+  db: Executor,
+  rows: { userId: string; clientChangeId: string; tenantId: string; entityId: string; result: unknown }[],
+) {
+  if (rows.length === 0) return;
+  await db.insert(appliedClientChanges).values(rows).onConflictDoNothing();
+}
+
 export async function readYjsState(db: Executor, tenantId: string, entityId: string): Promise<string | null> {
   const [row] = await db
     .select({ state: yjsStates.state })

@@ -412,7 +412,8 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       reply = await transport.rpc<OpenResult>('sync.open', {
         entityType: 'order',
         entityId,
-        ...(asked.length > 0 ? { pending: asked } : {}),
+        // The ids not taken are given up (fenced): their edits are carried over below under new ids.
+        ...(asked.length > 0 ? { pending: asked, fence: true } : {}),
       });
     } finally {
       openingCount -= 1;
@@ -436,6 +437,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       return;
     }
     const opened = reply.result;
+    const askedIds = new Set(asked);
     confirmed = opened.doc;
     version = opened.version;
     serverVersion = Math.max(serverVersion, opened.version);
@@ -453,7 +455,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
         if (carryOver) {
           carrying = true;
           try {
-            keepPending(pending, opened, basisConfirmed, basisY, intended);
+            keepPending(pending, opened, askedIds, basisConfirmed, basisY, intended);
           } finally {
             carrying = false;
           }
@@ -470,7 +472,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
           const basisY = record.confirmedY
             ? { state: fromBase64(record.confirmedY), policy: record.policy }
             : null;
-          keepPending(record.changes, opened, record.confirmed, basisY, record.intended);
+          keepPending(record.changes, opened, askedIds, record.confirmed, basisY, record.intended);
         }
       } finally {
         carrying = false;
@@ -509,12 +511,15 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
   }
 
   /**
-   * After a reopen: value edits the server has not taken are queued again as they were (same ids, so a retry
-   * still takes effect once); notes and lines edits are carried over by intent onto the reopened document.
+   * After a reopen: value edits the server has not taken are queued again as they were; notes and lines edits are
+   * carried over by intent onto the reopened document. An edit whose id the open asked about and the server
+   * had not taken was given up there (fenced: a copy still on its way is refused), so it goes again under a new
+   * id; one not asked about keeps its id (a retry of it is answered once).
    */
   function keepPending(
     pending: LocalChange[],
     opened: OpenResult,
+    asked: ReadonlySet<string>,
     basisConfirmed: OrderDoc,
     basisY: { state: Uint8Array; policy: OrderPolicy } | null,
     intended: OrderDoc,
@@ -534,7 +539,12 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       const stale = section !== null && policy[section] === 'lock-based';
       if ((section === 'notes' || section === 'lines') && (change.op.type !== 'set' || !sameForm || stale)) {
         byIntent.add(section);
-      } else if (sameForm) kept.push({ ...change, sent: null });
+      } else if (sameForm)
+        kept.push({
+          ...change,
+          sent: null,
+          ...(asked.has(change.clientChangeId) ? { clientChangeId: newId() } : {}),
+        });
       else if (section === 'notes' || section === 'lines') byIntent.add(section);
     }
     // Value edits of a section carried by intent are part of that intent (appended: an adopted outbox is kept
