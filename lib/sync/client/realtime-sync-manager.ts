@@ -528,6 +528,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
     const byIntent = new Set<'notes' | 'lines'>();
     // A section whose local Yjs edits were refused for good shows the saved value: its intent is the basis.
     for (const section of droppedYjs) intended = { ...intended, [section]: basisConfirmed[section] };
+    const refusedYjs = new Set(droppedYjs);
     droppedYjs.clear();
     const kept: LocalChange[] = [];
     for (const change of pending) {
@@ -556,6 +557,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
         return !(section === 'notes' || section === 'lines') || !byIntent.has(section);
       }),
     ];
+    for (const section of replayYjs(pending, taken, byIntent, basisY, refusedYjs)) byIntent.delete(section);
     if (byIntent.size === 0) return;
     let basis = basisWithTaken(basisConfirmed, pending, taken);
     if (basisY) {
@@ -569,6 +571,46 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       for (const section of crdtSections(basisY.policy)) basis = { ...basis, [section]: values[section] };
     }
     carry([...byIntent], withNotesMadeFrom(basis, pending, taken), intended);
+  }
+
+  /**
+   * Crdt edits the server has not taken are merged as they are: their Yjs updates applied to the reopened
+   * document (a CRDT merge keeps everyone's edits where they were made, and applying one twice changes nothing),
+   * then sent again as this page's change. Only for a section that was and is crdt, whose untaken edits are all
+   * Yjs updates, and only when they integrate fully into the reopened state (a state rebuilt by a policy switch
+   * may lack what they build on; Yjs would hold them back unseen); otherwise the section is carried by intent.
+   * Carried as a text diff instead, an offline insert was placed by matching characters and could land inside a
+   * colleague's newer text (found by the fuzz with the outbox: crdt, seed 2).
+   */
+  function replayYjs(
+    pending: readonly LocalChange[],
+    taken: ReadonlySet<string>,
+    sections: ReadonlySet<'notes' | 'lines'>,
+    basisY: { policy: OrderPolicy } | null,
+    refused: ReadonlySet<'notes' | 'lines'>,
+  ): ('notes' | 'lines')[] {
+    if (!ydoc || !basisY) return [];
+    const replayable = [...sections].filter(
+      (section) =>
+        policy[section] === 'crdt' &&
+        basisY.policy[section] === 'crdt' &&
+        !refused.has(section) &&
+        pending.every((c) => taken.has(c.clientChangeId) || sectionOf(c) !== section || c.op.type === 'yjs'),
+    );
+    const updates = pending.flatMap((c) => {
+      const section = sectionOf(c);
+      return c.op.type === 'yjs' && !taken.has(c.clientChangeId) && replayable.some((s) => s === section)
+        ? [{ section: c.field as 'notes' | 'lines', update: fromBase64(c.op.update) }]
+        : [];
+    });
+    if (updates.length === 0) return replayable;
+    const trial = loadYDoc(Y.encodeStateAsUpdate(ydoc));
+    for (const { update } of updates) Y.applyUpdate(trial, update);
+    const integrated = trial.store.pendingStructs === null && trial.store.pendingDs === null;
+    trial.destroy();
+    if (!integrated) return [];
+    for (const { section, update } of updates) Y.applyUpdate(ydoc, update, section);
+    return replayable;
   }
 
   /**
