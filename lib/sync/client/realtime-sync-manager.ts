@@ -557,7 +557,6 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
         return !(section === 'notes' || section === 'lines') || !byIntent.has(section);
       }),
     ];
-    for (const section of replayYjs(pending, taken, byIntent, basisY, refusedYjs)) byIntent.delete(section);
     if (byIntent.size === 0) return;
     let basis = basisWithTaken(basisConfirmed, pending, taken);
     if (basisY) {
@@ -570,6 +569,9 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       doc.destroy();
       for (const section of crdtSections(basisY.policy)) basis = { ...basis, [section]: values[section] };
     }
+    for (const section of replayYjs(pending, taken, byIntent, basisY, refusedYjs, basis, intended))
+      byIntent.delete(section);
+    if (byIntent.size === 0) return;
     carry([...byIntent], withNotesMadeFrom(basis, pending, taken), intended);
   }
 
@@ -578,8 +580,10 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
    * document (a CRDT merge keeps everyone's edits where they were made, and applying one twice changes nothing),
    * then sent again as this page's change. Only for a section that was and is crdt, whose untaken edits are all
    * Yjs updates, and only when they integrate fully into the reopened state (a state rebuilt by a policy switch
-   * may lack what they build on; Yjs would hold them back unseen); otherwise the section is carried by intent.
-   * Carried as a text diff instead, an offline insert was placed by matching characters and could land inside a
+   * may lack what they build on; Yjs would hold them back unseen) and change each section by as much as the
+   * person's own edits did (basis -> intended): an update that also re-inserts text the server holds under other
+   * items (an alignment made around a policy switch) would duplicate it. Otherwise the section is carried by
+   * intent. Carried as a text diff instead, an offline insert was placed by matching characters and could land inside a
    * colleague's newer text (found by the fuzz with the outbox: crdt, seed 2).
    */
   function replayYjs(
@@ -588,6 +592,8 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
     sections: ReadonlySet<'notes' | 'lines'>,
     basisY: { policy: OrderPolicy } | null,
     refused: ReadonlySet<'notes' | 'lines'>,
+    basis: OrderDoc,
+    intended: OrderDoc,
   ): ('notes' | 'lines')[] {
     if (!ydoc || !basisY) return [];
     const replayable = [...sections].filter(
@@ -605,10 +611,20 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
     });
     if (updates.length === 0) return replayable;
     const trial = loadYDoc(Y.encodeStateAsUpdate(ydoc));
+    const before = readYDoc(trial);
     for (const { update } of updates) Y.applyUpdate(trial, update);
     const integrated = trial.store.pendingStructs === null && trial.store.pendingDs === null;
+    const after = readYDoc(trial);
     trial.destroy();
-    if (!integrated) return [];
+    const sizes = {
+      notes: (d: { notes: string }) => d.notes.length,
+      lines: (d: { lines: unknown[] }) => d.lines.length,
+    };
+    const asMeant = replayable.every(
+      (section) =>
+        sizes[section](after) - sizes[section](before) === sizes[section](intended) - sizes[section](basis),
+    );
+    if (!integrated || !asMeant) return [];
     for (const { section, update } of updates) Y.applyUpdate(ydoc, update, section);
     return replayable;
   }
