@@ -528,7 +528,6 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
     const byIntent = new Set<'notes' | 'lines'>();
     // A section whose local Yjs edits were refused for good shows the saved value: its intent is the basis.
     for (const section of droppedYjs) intended = { ...intended, [section]: basisConfirmed[section] };
-    const refusedYjs = new Set(droppedYjs);
     droppedYjs.clear();
     const kept: LocalChange[] = [];
     for (const change of pending) {
@@ -569,64 +568,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       doc.destroy();
       for (const section of crdtSections(basisY.policy)) basis = { ...basis, [section]: values[section] };
     }
-    for (const section of replayYjs(pending, taken, byIntent, basisY, refusedYjs, basis, intended))
-      byIntent.delete(section);
-    if (byIntent.size === 0) return;
     carry([...byIntent], withNotesMadeFrom(basis, pending, taken), intended);
-  }
-
-  /**
-   * Crdt edits the server has not taken are merged as they are: their Yjs updates applied to the reopened
-   * document (a CRDT merge keeps everyone's edits where they were made, and applying one twice changes nothing),
-   * then sent again as this page's change. Only for a section that was and is crdt, whose untaken edits are all
-   * Yjs updates, and only when they integrate fully into the reopened state (a state rebuilt by a policy switch
-   * may lack what they build on; Yjs would hold them back unseen) and change each section by as much as the
-   * person's own edits did (basis -> intended): an update that also re-inserts text the server holds under other
-   * items (an alignment made around a policy switch) would duplicate it. Otherwise the section is carried by
-   * intent. Carried as a text diff instead, an offline insert was placed by matching characters and could land inside a
-   * colleague's newer text (found by the fuzz with the outbox: crdt, seed 2).
-   */
-  function replayYjs(
-    pending: readonly LocalChange[],
-    taken: ReadonlySet<string>,
-    sections: ReadonlySet<'notes' | 'lines'>,
-    basisY: { policy: OrderPolicy } | null,
-    refused: ReadonlySet<'notes' | 'lines'>,
-    basis: OrderDoc,
-    intended: OrderDoc,
-  ): ('notes' | 'lines')[] {
-    if (!ydoc || !basisY) return [];
-    const replayable = [...sections].filter(
-      (section) =>
-        policy[section] === 'crdt' &&
-        basisY.policy[section] === 'crdt' &&
-        !refused.has(section) &&
-        pending.every((c) => taken.has(c.clientChangeId) || sectionOf(c) !== section || c.op.type === 'yjs'),
-    );
-    const updates = pending.flatMap((c) => {
-      const section = sectionOf(c);
-      return c.op.type === 'yjs' && !taken.has(c.clientChangeId) && replayable.some((s) => s === section)
-        ? [{ section: c.field as 'notes' | 'lines', update: fromBase64(c.op.update) }]
-        : [];
-    });
-    if (updates.length === 0) return replayable;
-    const trial = loadYDoc(Y.encodeStateAsUpdate(ydoc));
-    const before = readYDoc(trial);
-    for (const { update } of updates) Y.applyUpdate(trial, update);
-    const integrated = trial.store.pendingStructs === null && trial.store.pendingDs === null;
-    const after = readYDoc(trial);
-    trial.destroy();
-    const sizes = {
-      notes: (d: { notes: string }) => d.notes.length,
-      lines: (d: { lines: unknown[] }) => d.lines.length,
-    };
-    const asMeant = replayable.every(
-      (section) =>
-        sizes[section](after) - sizes[section](before) === sizes[section](intended) - sizes[section](basis),
-    );
-    if (!integrated || !asMeant) return [];
-    for (const { section, update } of updates) Y.applyUpdate(ydoc, update, section);
-    return replayable;
   }
 
   /**
