@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSyncedOrder } from '../../lib/db/queries/order-writes';
-import { entityChanges } from '../../lib/db/schema';
+import { entityChanges, orderLines } from '../../lib/db/schema';
 import { createDurableOutbox } from '../../lib/sync/client/durable-outbox';
 import { createMemoryOutboxStore, type OutboxStore } from '../../lib/sync/client/outbox-store';
 import { createRealtimeSyncManager } from '../../lib/sync/client/realtime-sync-manager';
@@ -78,8 +79,7 @@ describe('durable outbox over the real server', () => {
     return { orderId: order.id, admin, client, synced, history, saved };
   }
 
-  // Under crdt notes a line added offline does not arrive after the reload yet (open work; see the sync README).
-  it.each([{ notes: 'operational-transform' as const }])(
+  it.each([{ notes: 'operational-transform' as const }, { notes: 'crdt' as const }])(
     'edits made offline survive a reload and reach the server once ($notes notes)',
     async ({ notes }) => {
       const policy: OrderPolicy = {
@@ -97,11 +97,8 @@ describe('durable outbox over the real server', () => {
       await expect.poll(() => anna.manager.getSnapshot().syncState, wait).toBe('offline');
       const typed = `${anna.manager.getSnapshot().doc!.notes}{reload.1} ส่งด่วน 👨‍👩‍👧 🇹🇭`;
       anna.manager.pushChange('notes', typed);
-      const line = {
-        id: '3f0b9c7e-1d2a-4e5f-8a9b-0c1d2e3f4a5b',
-        productId: cluster.productIds[1]!,
-        quantity: 4,
-      };
+      // A new line id per run: line ids are unique across orders (a reused one is refused, see below).
+      const line = { id: randomUUID(), productId: cluster.productIds[1]!, quantity: 4 };
       anna.manager.addLine(line);
       expect(anna.manager.getSnapshot().outbox.kept).toBeGreaterThan(0);
       // Napa keeps working meanwhile.
@@ -131,6 +128,78 @@ describe('durable outbox over the real server', () => {
       for (const c of [anna, napa, t.admin]) await c.close();
     },
   );
+
+  // Found as "crdt notes + a line added offline are lost after reload": the line's id was already another order's,
+  // its insert failed on the primary key, and the push failed as a whole (INTERNAL); the client dropped what it
+  // had sent, so the line vanished without a refusal naming it.
+  it('a replayed line whose id another order holds is refused by name; the crdt notes beside it arrive', async () => {
+    const policy: OrderPolicy = { ...defaultOrderPolicy, notes: 'crdt', lines: 'last-write-wins' };
+    const t = await openOrder(policy);
+    // A line of another order (the same person could never see it; a client could still pick its id).
+    const other = await insertOrder(cluster.database.db, cluster.tenantId, [
+      { productId: cluster.productIds[0]!, quantity: 1 },
+    ]);
+    const [otherLine] = await cluster.database.db
+      .select({ id: orderLines.id })
+      .from(orderLines)
+      .where(eq(orderLines.orderId, other.id));
+    const taken = otherLine!.id;
+    const annaBrowser = browser();
+    const anna = t.client(0, cluster.editors[0]!, annaBrowser.factory);
+    await anna.open();
+    await expect.poll(() => t.synced([anna, t.admin]), wait).toBe(true);
+    anna.goOffline();
+    await expect.poll(() => anna.manager.getSnapshot().syncState, wait).toBe('offline');
+    anna.manager.pushChange('notes', `${anna.manager.getSnapshot().doc!.notes} {taken.1} 🧾`);
+    anna.manager.addLine({ id: taken, productId: cluster.productIds[1]!, quantity: 2 });
+    const fresh = { id: randomUUID(), productId: cluster.productIds[2]!, quantity: 3 };
+    anna.manager.addLine(fresh);
+    await anna.reload();
+    anna.goOnline();
+    await expect.poll(() => t.synced([anna, t.admin]), wait).toBe(true);
+    const order = await t.saved();
+    expect(order.notes.split('{taken.1}')).toHaveLength(2);
+    expect(order.lines.filter((l) => l.id === fresh.id)).toHaveLength(1);
+    expect(order.lines.some((l) => l.id === taken)).toBe(false);
+    expect(anna.session.notices).toContainEqual(
+      expect.objectContaining({ kind: 'rejected', field: 'lines', code: 'VALIDATION' }),
+    );
+    expect(anna.session.notices).not.toContainEqual(
+      expect.objectContaining({ kind: 'rejected', field: '*' }),
+    );
+    expect(anna.manager.getSnapshot().doc).toEqual(order);
+    for (const c of [anna, t.admin]) await c.close();
+  });
+
+  // Fuzz seed 2 (crdt, --outbox): carried over as a character diff, an offline insert at the end of "{c0.0}" is
+  // placed by matching characters inside a colleague's newer "{c0.7}", breaking both. Open (see the sync README):
+  // skipped until the carry-over keeps both whole.
+  it.skip('crdt notes typed offline keep their place after a reload, not placed by a text diff', async () => {
+    const t = await openOrder({ ...defaultOrderPolicy, notes: 'crdt', lines: 'crdt' });
+    const annaBrowser = browser();
+    const anna = t.client(0, cluster.editors[0]!, annaBrowser.factory);
+    const napa = t.client(1, cluster.editors[1]!, plainManager);
+    for (const c of [anna, napa]) await c.open();
+    await expect.poll(() => t.synced([anna, napa, t.admin]), wait).toBe(true);
+    napa.manager.pushChange('notes', '{c0.0}');
+    await expect
+      .poll(() => t.synced([anna, napa, t.admin]) && anna.manager.getSnapshot().doc!.notes === '{c0.0}', wait)
+      .toBe(true);
+    anna.goOffline();
+    await expect.poll(() => anna.manager.getSnapshot().syncState, wait).toBe('offline');
+    anna.manager.pushChange('notes', '{c1.5}{c1.3}{c0.0}');
+    anna.manager.pushChange('notes', '{c1.5}{c1.3}{c0.0}{c1.4}');
+    napa.manager.pushChange('notes', '{c0.6}{c0.7}{c0.8}{c0.0} ok{c2.2}');
+    await expect.poll(() => napa.manager.isSettled(), wait).toBe(true);
+    await anna.reload();
+    anna.goOnline();
+    await expect.poll(() => t.synced([anna, napa, t.admin]), wait).toBe(true);
+    const order = await t.saved();
+    for (const marker of ['{c1.5}', '{c1.3}', '{c1.4}', '{c0.6}', '{c0.7}', '{c0.8}', '{c0.0}', '{c2.2}'])
+      expect(order.notes.split(marker).length - 1, `${marker} once in ${order.notes}`).toBe(1);
+    expect(anna.manager.getSnapshot().doc).toEqual(order);
+    for (const c of [anna, napa, t.admin]) await c.close();
+  });
 
   it('a replayed edit the server refuses reaches its author as a refusal', async () => {
     const t = await openOrder({ ...defaultOrderPolicy, lines: 'last-write-wins' });

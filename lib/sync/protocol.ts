@@ -61,6 +61,11 @@ export const syncParams = {
     ...entity,
     /** Client change ids the client sent but never heard back about: the answer says which were taken. */
     pending: z.array(z.string().min(1).max(64)).max(200).optional(),
+    /**
+     * The client gives up the `pending` ids the server has not taken (it carries their edits over under new ids):
+     * each is stored with a refusal, so a copy still on its way (to another node) is never applied after it.
+     */
+    fence: z.boolean().optional(),
   }),
   'sync.push': z.object({ ...entity, changes: z.array(pushedChangeSchema).min(1).max(50) }),
   'sync.pull': z.object({ ...entity, sinceVersion: z.number().int().nonnegative() }),

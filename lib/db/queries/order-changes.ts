@@ -208,6 +208,15 @@ export async function recordAppliedClientChange(db: Executor, row: typeof applie
   await db.insert(appliedClientChanges).values(row);
 }
 
+/** Stores answers for client change ids, keeping any answer already stored for one of them. */
+export async function recordClientChangesOnce(
+  db: Executor,
+  rows: (typeof appliedClientChanges.$inferInsert)[],
+) {
+  if (rows.length === 0) return;
+  await db.insert(appliedClientChanges).values(rows).onConflictDoNothing();
+}
+
 export async function readYjsState(db: Executor, tenantId: string, entityId: string): Promise<string | null> {
   const [row] = await db
     .select({ state: yjsStates.state })

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Executor, Tx } from '../create-db';
 import { customers, type OrderStatus, orderLines, orders, products, type ShippingAddress } from '../schema';
 
@@ -165,6 +165,19 @@ export async function tenantProductPrices(db: Executor, tenantId: string, produc
     .from(products)
     .where(and(eq(products.tenantId, tenantId), inArray(products.id, productIds)));
   return new Map(rows.map((row) => [row.id, row.priceMinor]));
+}
+
+/**
+ * Which of these line ids another order already holds (line ids are chosen by the client and unique across all
+ * orders): a line added with one of them is refused, rather than failing its whole push on the primary key.
+ */
+export async function lineIdsTakenElsewhere(db: Executor, orderId: string, lineIds: string[]) {
+  if (lineIds.length === 0) return new Set<string>();
+  const rows = await db
+    .select({ id: orderLines.id })
+    .from(orderLines)
+    .where(and(inArray(orderLines.id, lineIds), ne(orderLines.orderId, orderId)));
+  return new Set(rows.map((row) => row.id));
 }
 
 export async function tenantCustomerExists(db: Executor, tenantId: string, customerId: string) {

@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../e2e/support/test-db';
-import { orders } from '../../db/schema';
+import { entityChanges, orders } from '../../db/schema';
 import { defaultOrderPolicy, type OrderPolicy } from '../policy';
 import type { SyncUser } from '../service/context';
 import { createMemoryLockStore } from '../service/locks/memory-lock-store';
@@ -10,7 +10,9 @@ import { createSyncService } from '../service/sync-service';
 import { loadSyncFixture } from '../service/testing';
 import { createFakeClock } from '../testing/fake-clock';
 import { createFakeNetwork, settle } from '../testing/fake-network';
+import type { OrderDoc } from '../types';
 import { createRealtimeSyncManager } from './realtime-sync-manager';
+import type { RpcReply } from './transport';
 
 // The manager against the real service over the fake network: time only moves when the test says so.
 let database: TestDatabase;
@@ -242,6 +244,114 @@ describe('RealtimeSyncManager', () => {
       doc: server.doc,
     });
     expect(seen.divergences).toBe(0);
+  });
+
+  it.each([
+    { taken: false, order: 4, lineId: '0c6f3d52-96a4-4d0e-9b8e-3f1f7a2b5c11' },
+    { taken: true, order: 3, lineId: '0c6f3d52-96a4-4d0e-9b8e-3f1f7a2b5c12' },
+  ])(
+    'keeps the edits of a push that failed as a whole: none lost, none applied twice (taken: $taken)',
+    async ({ taken, order, lineId }) => {
+      const { time, join, drain, orderId } = setup(order);
+      const anna = await join(fixture.user('anna@siam.example'), 'anna');
+      const rpc = anna.transport.rpc.bind(anna.transport);
+      let failures = 0;
+      // The first push is answered with an internal error, after the server took it or without its taking any.
+      anna.transport.rpc = async <T>(method: string, params: unknown): Promise<RpcReply<T>> => {
+        if (method !== 'sync.push' || failures > 0) return rpc<T>(method, params);
+        failures += 1;
+        if (taken) await rpc<T>(method, params);
+        return { ok: false, error: { code: 'INTERNAL', message: 'Internal error' } };
+      };
+      const start = anna.manager.getSnapshot().doc!;
+      const line = { id: lineId, productId: start.lines[0]!.productId, quantity: 2 };
+      anna.manager.pushChange('notes', `${start.notes} {kept}`);
+      anna.manager.addLine(line);
+      anna.manager.pushChange('shippingAddress', { ...start.shippingAddress, city: 'Chiang Mai' });
+      for (let i = 0; i < 6; i++) {
+        time.advance(200);
+        await drain();
+      }
+      expect(failures).toBe(1);
+      expect(anna.manager.isSettled()).toBe(true);
+      const opened = rpc<{ doc: OrderDoc; version: number }>('sync.open', {
+        entityType: 'order',
+        entityId: orderId,
+      });
+      await drain();
+      const reply = await opened;
+      if (!reply.ok) throw new Error(reply.error.message);
+      const saved = reply.result.doc;
+      expect(saved.notes.split('{kept}')).toHaveLength(2);
+      expect(saved.lines.filter((l) => l.id === line.id)).toHaveLength(1);
+      expect(saved.shippingAddress.city).toBe('Chiang Mai');
+      expect(anna.manager.getSnapshot().doc).toEqual(saved);
+      expect(anna.manager.getSnapshot().version).toBe(reply.result.version);
+      expect(
+        anna.manager.getSnapshot().notices.filter((n) => n.kind === 'rejected' && n.field !== '*'),
+      ).toEqual([]);
+    },
+  );
+
+  it('passes over a whole value re-expressed after a switch that comes back applied (no id kept, no notice)', async () => {
+    const { time, join, drain, deliver, orderId } = setup(2);
+    const admin = await join(fixture.user('admin@siam.example'), 'admin');
+    const lww = { ...defaultOrderPolicy, notes: 'last-write-wins' as const };
+    const switchTo = async (sections: OrderPolicy) => {
+      const set = admin.transport.rpc('policy.set', { entityType: 'order', sections });
+      await deliver(admin.transport.connection.outbound);
+      await deliver(admin.transport.connection.responses);
+      expect((await set).ok).toBe(true);
+      const opened = admin.transport.rpc('sync.open', { entityType: 'order', entityId: orderId });
+      await deliver(admin.transport.connection.outbound);
+      await deliver(admin.transport.connection.responses);
+      expect((await opened).ok).toBe(true);
+    };
+    await switchTo(lww);
+    await drain();
+    const napa = await join(fixture.user('napa@siam.example'), 'napa');
+    try {
+      expect(napa.manager.getSnapshot().policy.notes).toBe('last-write-wins');
+      const start = napa.manager.getSnapshot().doc!.notes;
+      // Napa's whole value goes out and waits on the wire.
+      napa.manager.pushChange('notes', `${start} {whole}`);
+      time.advance(0);
+      await settle();
+      expect(napa.transport.connection.outbound).toHaveLength(1);
+      const sentId = napa.manager.getSnapshot().localChanges[0]!.clientChangeId;
+      // The notes go to OT and back to a whole value before it arrives: napa carries the edit over each time; the
+      // original, a whole value of the right kind again, is then taken by the server too (it sets the same value).
+      await switchTo(defaultOrderPolicy);
+      await deliver(napa.transport.connection.events);
+      await switchTo(lww);
+      await deliver(napa.transport.connection.events);
+      expect(napa.manager.getSnapshot().doc!.notes).toBe(`${start} {whole}`);
+      for (let i = 0; i < 6; i++) {
+        time.advance(200);
+        await drain();
+      }
+      const opened = admin.transport.rpc<{ doc: OrderDoc; version: number }>('sync.open', {
+        entityType: 'order',
+        entityId: orderId,
+      });
+      await drain();
+      const reply = await opened;
+      if (!reply.ok) throw new Error(reply.error.message);
+      expect(reply.result.doc.notes).toBe(`${start} {whole}`);
+      // The original was taken (not refused): its answer came back applied and matched no pending change.
+      const taken = await database.db
+        .select({ id: entityChanges.clientChangeId })
+        .from(entityChanges)
+        .where(eq(entityChanges.entityId, orderId));
+      expect(taken.map((row) => row.id)).toContain(sentId);
+      const snapshot = napa.manager.getSnapshot();
+      expect(snapshot.doc!.notes).toBe(`${start} {whole}`);
+      expect(snapshot.version).toBe(reply.result.version);
+      expect(snapshot.syncState).toBe('synced');
+      expect(snapshot.notices.filter((n) => n.kind === 'rejected' || n.kind === 'discarded')).toEqual([]);
+    } finally {
+      await switchTo(defaultOrderPolicy);
+    }
   });
 
   it('types each character once when the policy flips to crdt and back while a notes edit is on its way', async () => {

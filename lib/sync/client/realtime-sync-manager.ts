@@ -175,8 +175,6 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
   let confirmedY: Y.Doc | null = null;
   let serverVersion = 0;
   let divergences = 0;
-  /** Ids of sent changes re-expressed after a policy switch: the server refuses them, and that is expected. */
-  const superseded = new Set<string>();
   /** Reopens in a row caused by refusals, to stop carrying edits the server keeps refusing. */
   let refusedStreak = 0;
   let reopenAfterApply: ResyncReason | null = null;
@@ -376,7 +374,9 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       const section = sectionOf(c);
       return section === 'notes' || section === 'lines' ? moved.includes(section) : false;
     };
-    for (const c of inflight) if (movedPending(c)) superseded.add(c.clientChangeId);
+    // Sent ones leave the queue like unsent ones: the answer to one (a `policy_changed` refusal, or, for a whole
+    // value the server still takes once the kind fits again, an application that sets the value its carried-over
+    // form sets) then matches no pending change and is passed over. No id is remembered for it.
     inflight = inflight.filter((c) => !movedPending(c));
     unsent = unsent.filter((c) => !movedPending(c));
     policy = next;
@@ -420,7 +420,8 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       reply = await rpcParsed(transport, 'sync.open', syncAnswers['sync.open'], {
         entityType: 'order',
         entityId,
-        ...(asked.length > 0 ? { pending: asked } : {}),
+        // The ids not taken are given up (fenced): their edits are carried over below under new ids.
+        ...(asked.length > 0 ? { pending: asked, fence: true } : {}),
       });
     } finally {
       openingCount -= 1;
@@ -444,6 +445,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       return;
     }
     const opened = reply.result;
+    const askedIds = new Set(asked);
     confirmed = opened.doc;
     version = opened.version;
     serverVersion = Math.max(serverVersion, opened.version);
@@ -461,7 +463,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
         if (carryOver) {
           carrying = true;
           try {
-            keepPending(pending, opened, basisConfirmed, basisY, intended);
+            keepPending(pending, opened, askedIds, basisConfirmed, basisY, intended);
           } finally {
             carrying = false;
           }
@@ -478,7 +480,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
           const basisY = record.confirmedY
             ? { state: fromBase64(record.confirmedY), policy: record.policy }
             : null;
-          keepPending(record.changes, opened, record.confirmed, basisY, record.intended);
+          keepPending(record.changes, opened, askedIds, record.confirmed, basisY, record.intended);
         }
       } finally {
         carrying = false;
@@ -517,12 +519,15 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
   }
 
   /**
-   * After a reopen: value edits the server has not taken are queued again as they were (same ids, so a retry
-   * still takes effect once); notes and lines edits are carried over by intent onto the reopened document.
+   * After a reopen: value edits the server has not taken are queued again as they were; notes and lines edits are
+   * carried over by intent onto the reopened document. An edit whose id the open asked about and the server
+   * had not taken was given up there (fenced: a copy still on its way is refused), so it goes again under a new
+   * id; one not asked about keeps its id (a retry of it is answered once).
    */
   function keepPending(
     pending: LocalChange[],
     opened: OpenResult,
+    asked: ReadonlySet<string>,
     basisConfirmed: OrderDoc,
     basisY: { state: Uint8Array; policy: OrderPolicy } | null,
     intended: OrderDoc,
@@ -542,7 +547,12 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       const stale = section !== null && policy[section] === 'lock-based';
       if ((section === 'notes' || section === 'lines') && (change.op.type !== 'set' || !sameForm || stale)) {
         byIntent.add(section);
-      } else if (sameForm) kept.push({ ...change, sent: null });
+      } else if (sameForm)
+        kept.push({
+          ...change,
+          sent: null,
+          ...(asked.has(change.clientChangeId) ? { clientChangeId: newId() } : {}),
+        });
       else if (section === 'notes' || section === 'lines') byIntent.add(section);
     }
     // Value edits of a section carried by intent are part of that intent (appended: an adopted outbox is kept
@@ -807,7 +817,6 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
         changed();
         return; // resent as is after reconnect
       }
-      inflight = [];
       notify({
         kind: 'rejected',
         field: '*',
@@ -816,9 +825,15 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
         at: clock.now(),
       });
       if (reply.error.code === 'FORBIDDEN') {
+        inflight = [];
         unsent = [];
         return;
       }
+      // The push failed as a whole (a server error): some of it may have committed before it failed. The sent
+      // edits stay pending, so the reopen asks which were taken and carries the rest over; refused again and
+      // again, they end as a `discarded` notice, never silently. (Dropping them here lost an offline line added
+      // beside a crdt notes edit: the notes committed, the line's insert failed, the line vanished.)
+      refusedStreak += 1;
       await open('refused');
       return;
     }
@@ -826,7 +841,6 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
     if (openingCount > 0) return; // a repair reopened the order; it carries whatever is still pending
     let resync: ResyncReason | null = null;
     for (const result of reply.result.results) {
-      if (result.status === 'rejected' && superseded.delete(result.clientChangeId)) continue;
       if (result.status === 'applied') {
         refusedStreak = 0;
         serverVersion = Math.max(serverVersion, result.version);

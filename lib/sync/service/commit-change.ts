@@ -159,21 +159,7 @@ export async function commitBatch(
   }
   try {
     const results = await deps.database.db.transaction(async (tx) => {
-      const batch: BatchState = { order: null, prior: new Map() };
-      const entityId = jobs[0]!.ref.entityId;
-      // One look-up per user for every retry in the batch, instead of one per change.
-      const idsByUser = new Map<string, string[]>();
-      for (const job of jobs) {
-        if (!job.options?.dedupeId) continue;
-        const ids = idsByUser.get(job.ctx.user.id) ?? [];
-        ids.push(job.options.dedupeId);
-        idsByUser.set(job.ctx.user.id, ids);
-      }
-      for (const [userId, ids] of idsByUser) {
-        for (const row of await findAppliedClientChanges(tx, userId, entityId, ids)) {
-          batch.prior.set(`${userId}:${row.clientChangeId}`, row.result);
-        }
-      }
+      const batch: BatchState = { order: null, prior: null, jobs };
       const out: CommitResult[] = [];
       for (const job of jobs) out.push(await commitIn(tx, deps, job, batch));
       return out;
@@ -190,21 +176,50 @@ export async function commitBatch(
  * What the changes of one group commit share: the entity row (locked by the first change, kept up to date by
  * each one after it) and the answers already stored for retried client change ids.
  */
-type BatchState = { order: PinnedOrder | null; prior: Map<string, ChangeResult> };
+type BatchState = {
+  order: PinnedOrder | null;
+  /** Read once the row is locked (see `storedAnswer`). */
+  prior: Map<string, ChangeResult> | null;
+  jobs: readonly CommitJob[];
+};
+
+/**
+ * The answer already stored for a client change id, read with the entity row locked: an open that gave the id up
+ * (`fenceClientChanges`, maybe on another node) stores its refusal under the same lock, so a copy of the change
+ * that arrives after it is refused, not applied. Read before the lock, it could miss that refusal and apply the
+ * edit the client had already carried over. A batch reads the ids of all its changes at once, per user.
+ */
+async function storedAnswer(
+  tx: Tx,
+  job: CommitJob,
+  dedupeId: string,
+  batch: BatchState | undefined,
+): Promise<ChangeResult | undefined> {
+  const { user } = job.ctx;
+  const entityId = job.ref.entityId;
+  if (!batch) return (await findAppliedClientChanges(tx, user.id, entityId, [dedupeId]))[0]?.result;
+  if (!batch.prior) {
+    const prior = new Map<string, ChangeResult>();
+    const idsByUser = new Map<string, string[]>();
+    for (const other of batch.jobs) {
+      if (!other.options?.dedupeId) continue;
+      const ids = idsByUser.get(other.ctx.user.id) ?? [];
+      ids.push(other.options.dedupeId);
+      idsByUser.set(other.ctx.user.id, ids);
+    }
+    for (const [userId, ids] of idsByUser) {
+      for (const row of await findAppliedClientChanges(tx, userId, entityId, ids))
+        prior.set(`${userId}:${row.clientChangeId}`, row.result);
+    }
+    batch.prior = prior;
+  }
+  return batch.prior.get(`${user.id}:${dedupeId}`);
+}
 
 async function commitIn(tx: Tx, deps: CommitDeps, job: CommitJob, batch?: BatchState): Promise<CommitResult> {
   const { ctx, ref, prepare } = job;
   const options = job.options ?? {};
   const { user } = ctx;
-  if (options.dedupeId) {
-    const key = `${user.id}:${options.dedupeId}`;
-    const prior = batch
-      ? batch.prior.get(key)
-      : ((await findAppliedClientChanges(tx, user.id, ref.entityId, [options.dedupeId]))[0]?.result as
-          | ChangeResult
-          | undefined);
-    if (prior) return { result: prior, applied: null, conflict: null, replay: true };
-  }
   const remember = async (result: ChangeResult) => {
     if (!options.dedupeId) return;
     await recordAppliedClientChange(tx, {
@@ -214,7 +229,7 @@ async function commitIn(tx: Tx, deps: CommitDeps, job: CommitJob, batch?: BatchS
       entityId: ref.entityId,
       result,
     });
-    batch?.prior.set(`${user.id}:${options.dedupeId}`, result);
+    batch?.prior?.set(`${user.id}:${options.dedupeId}`, result);
   };
   // In a batch the row is locked and read once (with its lines: every version's digest covers them); only a
   // caller of the same tenant may see it. A pending policy switch enters the history first.
@@ -230,6 +245,10 @@ async function commitIn(tx: Tx, deps: CommitDeps, job: CommitJob, batch?: BatchS
     switched = pinned.switched;
   }
   if (batch) batch.order = order;
+  if (options.dedupeId) {
+    const prior = await storedAnswer(tx, job, options.dedupeId, batch);
+    if (prior) return { result: prior, applied: null, conflict: null, replay: true, switched };
+  }
   const prepared = await prepare(tx, order);
   const committed =
     'code' in prepared
@@ -310,7 +329,7 @@ async function judge(
     });
   }
   const doc = toDoc(order);
-  const invalid = await validateOrderChange(tx, user.tenantId, doc, field, op);
+  const invalid = await validateOrderChange(tx, user.tenantId, ref.entityId, doc, field, op);
   if (invalid) return rejected(clientChangeId, invalid);
 
   // Under OT the field's changes since the base are read anyway; the newest of them is the field's last change.
@@ -428,7 +447,7 @@ async function judge(
       ? null
       : !linesEditable(doc.status)
         ? linesFrozen
-        : await validateLines(tx, user.tenantId, after.lines);
+        : await validateLines(tx, user.tenantId, ref.entityId, after.lines);
     if (badLines) return rejected(clientChangeId, { code: 'STALE_VERSION', message: badLines.message });
     if (notesTooLong(doc, after)) return rejected(clientChangeId, notesTooLongRefusal);
     if (yjs?.alignment) {

@@ -3,6 +3,7 @@ import { applyStatusTransition } from '../../db/queries/order-status';
 import {
   deleteLine,
   insertLine,
+  lineIdsTakenElsewhere,
   type OrderFieldPatch,
   replaceLines,
   type SyncedOrder,
@@ -30,6 +31,8 @@ export function toDoc(order: SyncedOrder): OrderDoc {
 
 const invalid = (message: string): SyncError => ({ code: 'VALIDATION', message });
 
+const lineIdTaken = invalid('Line id already used by another order');
+
 /** Lines hold stock once an order is confirmed, so they change only before that. */
 export const linesEditable = (status: OrderDoc['status']) => status === 'draft' || status === 'pending';
 export const linesFrozen: SyncError = {
@@ -41,6 +44,7 @@ export const linesFrozen: SyncError = {
 export async function validateOrderChange(
   tx: Tx,
   tenantId: string,
+  orderId: string,
   doc: OrderDoc,
   field: string,
   op: ChangeOp,
@@ -82,6 +86,7 @@ export async function validateOrderChange(
         : { code: 'NOT_FOUND', message: 'Line not found' };
     }
     if (doc.lines.some((line) => line.id === op.line.id)) return invalid('Line id already used');
+    if ((await lineIdsTakenElsewhere(tx, orderId, [op.line.id])).size > 0) return lineIdTaken;
     const prices = await tenantProductPrices(tx, tenantId, [op.line.productId]);
     return prices.has(op.line.productId) ? null : { code: 'NOT_FOUND', message: 'Unknown product' };
   }
@@ -89,7 +94,12 @@ export async function validateOrderChange(
 }
 
 /** Lines derived from a Yjs document must pass the same rules as lines edited one by one. */
-export async function validateLines(tx: Tx, tenantId: string, lines: SyncLine[]): Promise<SyncError | null> {
+export async function validateLines(
+  tx: Tx,
+  tenantId: string,
+  orderId: string,
+  lines: SyncLine[],
+): Promise<SyncError | null> {
   const ids = new Set<string>();
   for (const line of lines) {
     if (ids.has(line.id)) return invalid('Duplicate line id');
@@ -99,6 +109,7 @@ export async function validateLines(tx: Tx, tenantId: string, lines: SyncLine[])
       return invalid('Quantity must be a whole number of at least 1');
     }
   }
+  if ((await lineIdsTakenElsewhere(tx, orderId, [...ids])).size > 0) return lineIdTaken;
   const productIds = [...new Set(lines.map((line) => line.productId))];
   const prices = await tenantProductPrices(tx, tenantId, productIds);
   return productIds.every((id) => prices.has(id)) ? null : { code: 'NOT_FOUND', message: 'Unknown product' };

@@ -198,6 +198,78 @@ function edgesSuite(kind: TestDbKind) {
         await switchTo(defaultOrderPolicy);
       }
     });
+
+    it('refuses a pending id an open gave up, and an open after a lost answer still says it was not taken', async () => {
+      const id = fixture.editableOrderIds[5]!;
+      const start = await open(anna, id);
+      // The client asks about two ids and gives up those not taken; one was taken already.
+      const taken = await pushNotes(anna, id, 'fence-taken', ' taken');
+      expect(taken.results[0]).toMatchObject({ status: 'applied' });
+      const reopened = await service.open(anna, {
+        entityType: 'order',
+        entityId: id,
+        pending: ['fence-taken', 'fence-late'],
+        fence: true,
+      });
+      if (!reopened.ok) throw new Error(reopened.error.message);
+      expect(reopened.value.settled).toEqual([{ clientChangeId: 'fence-taken', status: 'applied' }]);
+      // The given-up edit arrives after that open (held on its way to another node): refused, nothing applied.
+      const late: PushedChange = {
+        clientChangeId: 'fence-late',
+        baseVersion: start.version,
+        field: 'notes',
+        op: { type: 'text', op: diffToTextOp(start.doc.notes, `${start.doc.notes} late`) },
+      };
+      const pushed = await service.push(anna, { entityType: 'order', entityId: id, changes: [late] });
+      if (!pushed.ok) throw new Error(pushed.error.code);
+      expect(pushed.value.results[0]).toMatchObject({
+        status: 'rejected',
+        code: 'STALE_VERSION',
+        details: { reason: 'reopened' },
+      });
+      const after = await open(anna, id);
+      expect(after.version).toBe(reopened.value.version);
+      expect(after.doc.notes).toBe(`${start.doc.notes} taken`);
+      // The open's answer was lost and the client asks again: the given-up id is still not taken.
+      const again = await service.open(anna, {
+        entityType: 'order',
+        entityId: id,
+        pending: ['fence-taken', 'fence-late'],
+        fence: true,
+      });
+      if (!again.ok) throw new Error(again.error.message);
+      expect(again.value.settled).toEqual([{ clientChangeId: 'fence-taken', status: 'applied' }]);
+    });
+
+    it('refuses a line whose id another order holds by name, and commits the changes pushed beside it', async () => {
+      const [id, elsewhere] = [fixture.editableOrderIds[6]!, fixture.editableOrderIds[7]!];
+      const start = await open(anna, id);
+      const taken = (await open(anna, elsewhere)).doc.lines[0]!;
+      const pushed = await service.push(anna, {
+        entityType: 'order',
+        entityId: id,
+        changes: [
+          {
+            clientChangeId: 'line-taken-notes',
+            baseVersion: start.version,
+            field: 'notes',
+            op: { type: 'text', op: diffToTextOp(start.doc.notes, `${start.doc.notes} beside`) },
+          },
+          {
+            clientChangeId: 'line-taken-add',
+            baseVersion: start.version,
+            field: 'lines',
+            op: { type: 'line.add', line: { ...taken, quantity: 2 } },
+          },
+        ],
+      });
+      if (!pushed.ok) throw new Error(pushed.error.code);
+      expect(pushed.value.results.map((r) => r.status)).toEqual(['applied', 'rejected']);
+      expect(pushed.value.results[1]).toMatchObject({ code: 'VALIDATION' });
+      const after = await open(anna, id);
+      expect(after.doc.notes).toBe(`${start.doc.notes} beside`);
+      expect(after.doc.lines.some((l) => l.id === taken.id)).toBe(false);
+    });
   });
 }
 

@@ -35,6 +35,7 @@ import {
 } from './commit-change';
 import { resolveConflictChange, toConflictView, withCurrent } from './conflicts';
 import { canWrite, fail, isAdmin, ok, type Publish, type SyncContext, type SyncResult } from './context';
+import { fenceClientChanges, isFenced } from './fence';
 import { type LockStore, lockKey } from './locks/lock-store';
 import { toDoc } from './order-entity';
 import { pinPolicy, policyOfOrder } from './policy-switch';
@@ -218,8 +219,9 @@ export function createSyncService(deps: SyncServiceDeps) {
 
   /** Publishes a committed change (room, conflicts, a status change's catalog events); returns the latter. */
   async function publishCommitted(ctx: SyncContext, ref: EntityRef, committed: CommitResult) {
-    if (committed.replay) return null;
+    // A retry answers from the store; a policy switch it entered on its way (under the row lock) still goes out.
     if (committed.switched) await publishChange(ctx, ref.entityId, committed.switched);
+    if (committed.replay) return null;
     if (committed.applied) {
       await deps.publish({
         tenantId: ctx.user.tenantId,
@@ -477,7 +479,12 @@ export function createSyncService(deps: SyncServiceDeps) {
           if (!locked) return null;
           const policy = policyOfOrder(locked);
           // Which pending edits are in this document (not one committed after it).
-          const taken = await findAppliedClientChanges(tx, ctx.user.id, locked.id, params.pending ?? []);
+          // One given up at an earlier open whose answer was lost is not taken: its edit is still to carry over.
+          const stored = await findAppliedClientChanges(tx, ctx.user.id, locked.id, params.pending ?? []);
+          const taken = stored.filter((row) => !isFenced(row.result));
+          // The rest are given up: a copy still on its way (sent to another node just before the reconnect) finds
+          // this refusal once it holds the row, and is not applied after the client carried its edit over.
+          if (params.fence) await fenceClientChanges(tx, ctx.user, locked.id, params.pending ?? [], stored);
           if (policy.notes !== 'crdt' && policy.lines !== 'crdt')
             return { order: locked, policy, taken, yjsState: null };
           const entity = { entityType: 'order', entityId: locked.id, tenantId: ctx.user.tenantId };
