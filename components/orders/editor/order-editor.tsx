@@ -113,8 +113,15 @@ function Editor({
   );
   const addNotice = useCallback((tone: EditorNotice['tone'], text: string) => {
     const id = `n${++noticeSeq}`;
-    setNotices((list) => [{ id, tone, text }, ...list.filter((n) => n.text !== text)].slice(0, 4));
-    setTimeout(() => setNotices((list) => list.filter((n) => n.id !== id)), 15_000);
+    // An edit refused or not made stays said until its author dismisses it (they may have looked away); other
+    // notices make way for newer ones and go by themselves.
+    setNotices((list) => {
+      let others = 0;
+      return [{ id, tone, text }, ...list.filter((n) => n.text !== text)].filter(
+        (n) => n.tone === 'danger' || ++others <= 4,
+      );
+    });
+    if (tone !== 'danger') setTimeout(() => setNotices((list) => list.filter((n) => n.id !== id)), 15_000);
   }, []);
 
   useEffect(
