@@ -1,13 +1,6 @@
 import { expect, type Page, test } from '@playwright/test';
 import { appUrl } from '../support/app-url';
-import {
-  fill,
-  type Locale,
-  localeFile,
-  type SeededOrder,
-  seededOrders,
-  signedInPeople,
-} from '../support/people';
+import { fill, type Locale, localeFile, signedInPeople } from '../support/people';
 
 /**
  * The durable outbox as a person sees it: edits made offline wait on this device (IndexedDB), survive the page
@@ -27,8 +20,8 @@ type Labels = {
     full: string;
   };
   notice: {
-    rejected: string;
-    refusals: Record<'gone', string>;
+    rejectedLine: string;
+    refusals: Record<'gone' | 'lineGone', string>;
     restored_one: string;
     restored_other: string;
     outboxFull: string;
@@ -144,23 +137,26 @@ async function screenshots(page: Page, name: string) {
 /** The number of times `marker` occurs in `text`. */
 const count = (text: string, marker: string) => text.split(marker).length - 1;
 
-let rows: SeededOrder[] = [];
-const used = new Set<string>();
-/** Draft or pending orders from the end of the list, away from the ones other spec files take. */
-const freshOrder = () => {
-  const row = [...rows]
-    .reverse()
-    .find((r) => !used.has(r.id) && (r.status === 'draft' || r.status === 'pending'));
-  if (!row) throw new Error('out of seeded open orders');
-  used.add(row.id);
-  return row.id;
-};
-
-test.beforeEach(async ({ browser }) => {
-  if (rows.length > 0) return;
-  const all = await seededOrders(browser);
-  rows = all.slice(Math.floor((all.length * 2) / 3));
-});
+/**
+ * A new draft order of the author's, with two lines, through the API the order form uses: each test edits its own
+ * order, so it takes none of the seeded ones that other spec files use.
+ */
+async function newOrder(page: Page): Promise<string> {
+  const [orders, products] = await Promise.all([
+    page.request.get(appUrl('/api/orders?pageSize=1')),
+    page.request.get(appUrl('/api/products?pageSize=2')),
+  ]);
+  const [order] = ((await orders.json()) as { rows: { customerId: string }[] }).rows;
+  const lines = ((await products.json()) as { rows: { id: string }[] }).rows.map((p) => ({
+    productId: p.id,
+    quantity: 2,
+  }));
+  const created = await page.request.post(appUrl('/api/orders'), {
+    data: { customerId: order?.customerId, lines, notes: 'Deliver before noon.' },
+  });
+  expect(created.status()).toBe(201);
+  return ((await created.json()) as { id: string }).id;
+}
 
 for (const locale of ['en', 'th'] as const) {
   test(`edits made offline (${locale}) wait on this device, survive a reload and are saved once and in order`, async ({
@@ -168,11 +164,11 @@ for (const locale of ['en', 'th'] as const) {
   }) => {
     const l = labels(locale);
     const who = authorOf(locale);
-    const orderId = freshOrder();
     const [author, other] = await Promise.all([
       person(browser, who.author, locale),
       person(browser, who.other, who.otherLocale),
     ]);
+    const orderId = await newOrder(author.page);
     const page = author.page;
     await Promise.all([openOrder(page, orderId), openOrder(other.page, orderId)]);
     const notes = page.getByTestId('notes-input');
@@ -238,11 +234,11 @@ for (const locale of ['en', 'th'] as const) {
   }) => {
     const l = labels(locale);
     const who = authorOf(locale);
-    const orderId = freshOrder();
     const [author, other] = await Promise.all([
       person(browser, who.author, locale),
       person(browser, who.other, who.otherLocale),
     ]);
+    const orderId = await newOrder(author.page);
     const first = author.page;
     await Promise.all([openOrder(first, orderId), openOrder(other.page, orderId)]);
     const second = await author.context.newPage();
@@ -290,15 +286,16 @@ for (const locale of ['en', 'th'] as const) {
   }) => {
     const l = labels(locale);
     const who = authorOf(locale);
-    const orderId = freshOrder();
     const [author, other] = await Promise.all([
       person(browser, who.author, locale),
       person(browser, who.other, who.otherLocale),
     ]);
+    const orderId = await newOrder(author.page);
     const page = author.page;
     await Promise.all([openOrder(page, orderId), openOrder(other.page, orderId)]);
     const line = page.locator('[data-testid="order-lines"] tbody tr').first();
     const lineId = await line.getAttribute('data-line-id');
+    const product = ((await line.locator('td').first().textContent()) ?? '').trim();
     const quantity = Number(await line.getByTestId('line-quantity').inputValue());
 
     await author.context.setOffline(true);
@@ -314,7 +311,11 @@ for (const locale of ['en', 'th'] as const) {
     await author.context.setOffline(false);
     await openOrder(page, orderId);
     const refused = page.getByTestId('editor-notice').filter({
-      hasText: fill(l.notice.rejected, { field: l.fieldNames.quantity, reason: l.notice.refusals.gone }),
+      hasText: fill(l.notice.rejectedLine, {
+        field: l.fieldNames.quantity,
+        product,
+        reason: l.notice.refusals.lineGone,
+      }),
     });
     await expect(refused).toHaveCount(1);
     await expect(refused).toHaveAttribute('data-tone', 'danger');
@@ -324,5 +325,73 @@ for (const locale of ['en', 'th'] as const) {
     await screenshots(page, `sync-outbox-refused-${locale}`);
     // The refusal stays until its author dismisses it.
     await expect(refused).toHaveCount(1);
+  });
+
+  test(`the outbox bound (${locale}): a person who reaches it is told, nothing queued is dropped`, async ({
+    browser,
+  }) => {
+    const l = labels(locale);
+    const who = authorOf(locale);
+    const author = await person(browser, who.author, locale);
+    const page = author.page;
+    const orderId = await newOrder(page);
+    await openOrder(page, orderId);
+    const lines = page.locator('[data-testid="order-lines"] tbody tr');
+    const before = await lines.count();
+    const picker = page.getByTestId('line-product');
+    const product = (await picker.locator('option').nth(1).getAttribute('value')) ?? '';
+
+    await author.context.setOffline(true);
+    await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'offline');
+    // The bound is 500 unsaved changes, and only adding or removing a line makes a new one (typing and a newer
+    // value fold into the queued edit): a line added and removed 250 times, through the same controls a person
+    // uses, each step waiting for the screen to show the one before.
+    await page.evaluate(
+      async ({ cycles, product }) => {
+        const shown = async (ok: () => boolean) => {
+          while (!ok()) await new Promise((next) => setTimeout(next, 0));
+        };
+        const picker = document.querySelector<HTMLSelectElement>('[data-testid="line-product"]');
+        const add = document.querySelector<HTMLButtonElement>('[data-testid="line-add"]');
+        const rows = () => document.querySelectorAll('[data-testid="order-lines"] tbody tr');
+        if (!picker || !add) throw new Error('no line controls');
+        const count = rows().length;
+        for (let i = 0; i < cycles; i++) {
+          picker.value = product;
+          picker.dispatchEvent(new Event('change', { bubbles: true }));
+          await shown(() => !add.disabled);
+          add.click();
+          await shown(() => rows().length === count + 1);
+          rows()[count]?.querySelector<HTMLButtonElement>('[data-testid="line-remove"]')?.click();
+          await shown(() => rows().length === count);
+        }
+      },
+      { cycles: 250, product },
+    );
+    const kept = page.getByTestId('outbox-kept');
+    await expect(kept).toHaveAttribute('data-count', '500');
+    await expect(page.getByTestId('outbox-full')).toHaveCount(0);
+    // The next line is not added, and the person is told why and what to do.
+    await picker.selectOption(product);
+    await page.getByTestId('line-add').click();
+    await expect(page.getByTestId('outbox-full')).toHaveText(l.sync.full);
+    const told = page
+      .getByTestId('editor-notice')
+      .filter({ hasText: fill(l.notice.outboxFull, { count: '500', field: l.fieldNames.lines }) });
+    await expect(told).toHaveCount(1);
+    await expect(lines).toHaveCount(before);
+    await expect(kept).toHaveAttribute('data-count', '500');
+    await expect.poll(() => storedChanges(page, orderId)).toBe(500);
+    await screenshots(page, `sync-outbox-full-${locale}`);
+
+    // Back online, every queued change is saved (the order as it was), and the bound is lifted.
+    await author.context.setOffline(false);
+    await expectSaved(page);
+    await expect(page.getByTestId('outbox-full')).toHaveCount(0);
+    await expect.poll(() => storedChanges(page, orderId)).toBe(0);
+    await expect(told).toHaveCount(1);
+    await openOrder(page, orderId);
+    await expect(lines).toHaveCount(before);
+    await expect(page.getByTestId('sync-version')).toContainText(String(1 + 500));
   });
 }

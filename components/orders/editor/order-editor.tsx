@@ -142,14 +142,20 @@ function Editor({
                 section: sectionName(notice.section),
               }),
             );
-          case 'rejected':
+          case 'rejected': {
+            // A line's field names its product; a line gone is said as such (its row is no longer on screen).
+            const product = notice.productId
+              ? products.find((p) => p.id === notice.productId)?.name
+              : undefined;
+            const refusal = refusalOf(notice.code);
+            const reason = t(`notice.refusals.${product && refusal === 'gone' ? 'lineGone' : refusal}`);
             return addNotice(
               'danger',
-              t('notice.rejected', {
-                field: fieldName(notice.field),
-                reason: t(`notice.refusals.${refusalOf(notice.code)}`),
-              }),
+              product
+                ? t('notice.rejectedLine', { field: fieldName(notice.field), product, reason })
+                : t('notice.rejected', { field: fieldName(notice.field), reason }),
             );
+          }
           case 'conflict':
             return addNotice(
               'warning',
@@ -183,7 +189,7 @@ function Editor({
             return addNotice('warning', t('notice.outboxUnavailable'));
         }
       }),
-    [sync.onNotice, addNotice, t, fieldName, sectionName],
+    [sync.onNotice, addNotice, t, fieldName, sectionName, products],
   );
 
   const onRoomEvent = useCallback(
