@@ -127,8 +127,10 @@ async function reloadOffline(page: Page) {
   expect(String(failed)).toContain('ERR_INTERNET_DISCONNECTED');
 }
 
+/** Desktop: the top of the page (status bar and notices; a full-page shot lays the sticky header over them). */
 async function screenshots(page: Page, name: string) {
-  await page.screenshot({ path: `test-results/${name}-desktop.png`, fullPage: true });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: `test-results/${name}-desktop.png` });
   await page.setViewportSize(PHONE);
   await page.screenshot({ path: `test-results/${name}-mobile.png`, fullPage: true });
   await page.setViewportSize(DESKTOP);
