@@ -245,6 +245,7 @@ export function LinesField({
                       <button
                         type="button"
                         className="btn-ghost px-2 py-1 text-xs text-rose-700 max-sm:px-3 max-sm:py-1.5"
+                        data-testid="line-remove"
                         onClick={() => onRemove(line.id)}
                       >
                         {t('editor.removeLine')}
@@ -282,6 +283,7 @@ export function LinesField({
             value={adding}
             onChange={(e) => setAdding(e.target.value)}
             aria-label={t('editor.fields.product')}
+            data-testid="line-product"
           >
             <option value="">{t('editor.chooseProduct')}</option>
             {products.map((p) => (
@@ -294,6 +296,7 @@ export function LinesField({
             type="button"
             className="btn-secondary px-3 py-1.5 text-xs"
             disabled={!adding}
+            data-testid="line-add"
             onClick={() => {
               onAdd(adding, 1);
               setAdding('');

@@ -119,8 +119,15 @@ function Editor({
   );
   const addNotice = useCallback((tone: EditorNotice['tone'], text: string) => {
     const id = `n${++noticeSeq}`;
-    setNotices((list) => [{ id, tone, text }, ...list.filter((n) => n.text !== text)].slice(0, 4));
-    setTimeout(() => setNotices((list) => list.filter((n) => n.id !== id)), 15_000);
+    // An edit refused or not made stays said until its author dismisses it (they may have looked away); other
+    // notices make way for newer ones and go by themselves.
+    setNotices((list) => {
+      let others = 0;
+      return [{ id, tone, text }, ...list.filter((n) => n.text !== text)].filter(
+        (n) => n.tone === 'danger' || ++others <= 4,
+      );
+    });
+    if (tone !== 'danger') setTimeout(() => setNotices((list) => list.filter((n) => n.id !== id)), 15_000);
   }, []);
 
   useEffect(
@@ -141,14 +148,20 @@ function Editor({
                 section: sectionName(notice.section),
               }),
             );
-          case 'rejected':
+          case 'rejected': {
+            // A line's field names its product; a line gone is said as such (its row is no longer on screen).
+            const product = notice.productId
+              ? products.find((p) => p.id === notice.productId)?.name
+              : undefined;
+            const refusal = refusalOf(notice.code);
+            const reason = t(`notice.refusals.${product && refusal === 'gone' ? 'lineGone' : refusal}`);
             return addNotice(
               'danger',
-              t('notice.rejected', {
-                field: fieldName(notice.field),
-                reason: t(`notice.refusals.${refusalOf(notice.code)}`),
-              }),
+              product
+                ? t('notice.rejectedLine', { field: fieldName(notice.field), product, reason })
+                : t('notice.rejected', { field: fieldName(notice.field), reason }),
             );
+          }
           case 'conflict':
             return addNotice(
               'warning',
@@ -182,7 +195,7 @@ function Editor({
             return addNotice('warning', t('notice.outboxUnavailable'));
         }
       }),
-    [sync.onNotice, addNotice, t, fieldName, sectionName],
+    [sync.onNotice, addNotice, t, fieldName, sectionName, products],
   );
 
   const onRoomEvent = useCallback(

@@ -80,7 +80,16 @@ export type SyncNotice =
       at: number;
     }
   | { kind: 'concurrent'; section: string; users: { userId: string; userName: string }[]; at: number }
-  | { kind: 'rejected'; field: string; code: string; message: string; details?: unknown; at: number }
+  | {
+      kind: 'rejected';
+      field: string;
+      code: string;
+      message: string;
+      details?: unknown;
+      /** For a line's field: the product of that line, as this client last saw it (the line may be gone now). */
+      productId?: string;
+      at: number;
+    }
   | { kind: 'conflict'; conflict: ConflictNotice; at: number }
   | { kind: 'resynced'; reason: ResyncReason; at: number }
   /** An admin switched how the order is edited; the person's unsaved edits were carried over into the new form. */
@@ -215,6 +224,15 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
   let writtenQueues: [LocalChange[], LocalChange[]] | null = null;
   /** Carried-over edits are already counted: the bound refuses only new ones. */
   let carrying = false;
+  /** The product of every line this client has seen, to name a line in a refusal after someone removed it. */
+  const lineProducts = new Map<string, string>();
+  const rememberLines = (doc: OrderDoc | null) => {
+    for (const line of doc?.lines ?? []) lineProducts.set(line.id, line.productId);
+  };
+  const productOf = (field: string) => {
+    const productId = field.startsWith('lines.') ? lineProducts.get(field.split('.')[1] ?? '') : undefined;
+    return productId === undefined ? {} : { productId };
+  };
 
   function view(): OrderDoc | null {
     if (!confirmed) return null;
@@ -229,6 +247,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
 
   function changed() {
     snapshot = null;
+    rememberLines(confirmed);
     persist();
     for (const listener of listeners) listener();
   }
@@ -432,6 +451,11 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
     const basisConfirmed = confirmed;
     const basisY = confirmedY ? { state: Y.encodeStateAsUpdate(confirmedY), policy } : null;
     const pending = [...inflight, ...unsent];
+    rememberLines(intended);
+    for (const record of adopted) {
+      rememberLines(record.confirmed);
+      rememberLines(record.intended);
+    }
     if (state === 'stopped') return;
     if (!reply.ok) {
       adopting = [...adopted, ...adopting]; // replayed with the next open
@@ -887,6 +911,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
           code: result.code,
           message: result.message,
           ...(result.details === undefined ? {} : { details: result.details }),
+          ...productOf(local.field),
           at: clock.now(),
         });
         if (local.op.type === 'text' || local.op.type === 'yjs') {
