@@ -8,6 +8,7 @@ import {
   peopleAnswer,
   personAnswer,
 } from '@/lib/admin/contract';
+import { parseAnswer } from '@/lib/wire/edge';
 
 /** What a console call ends in: the parsed answer, or an error code (from the shared catalog, or `NETWORK`). */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; code: string; message: string };
@@ -35,10 +36,11 @@ async function call<S extends z.ZodType>(
       ? { ok: false, ...error.data.error }
       : { ok: false, code: 'INTERNAL', message: `HTTP ${response.status}` };
   }
-  const parsed = schema.safeParse(json);
-  return parsed.success
-    ? { ok: true, value: parsed.data }
-    : { ok: false, code: 'INTERNAL', message: 'unexpected answer' };
+  try {
+    return { ok: true, value: parseAnswer('admin.api.answer', schema, json) };
+  } catch {
+    return { ok: false, code: 'INTERNAL', message: 'unexpected answer' };
+  }
 }
 
 const person = (id: string) => `/api/admin/users/${encodeURIComponent(id)}`;

@@ -18,6 +18,7 @@ import {
 import { type RealtimeUser, usePresence, useWebSocketChannel } from '@/lib/hooks';
 import { useLocale } from '@/lib/i18n/use-locale';
 import type { EventMessage } from '@/lib/realtime/protocol/messages';
+import { parseWire } from '@/lib/wire/edge';
 import { adminApi, type PersonView } from './api';
 import { InviteForm } from './invite-form';
 import { type Notice, NoticeLine } from './notice';
@@ -83,14 +84,14 @@ function Console({ initial, currentUserId }: { initial: PersonView[]; currentUse
   // Another admin's change (role, status, a new person) shows here at once; a gap in the channel reloads the list.
   const onAdmin = useCallback((event: EventMessage) => {
     if (event.event === PERSON_REMOVED) {
-      const removed = personRemovedEvent.safeParse(event.data);
-      if (removed.success) setPeople((list) => list.filter((p) => p.id !== removed.data.id));
+      const removed = parseWire('admin.person.removed', personRemovedEvent, event.data);
+      if (removed) setPeople((list) => list.filter((p) => p.id !== removed.id));
       return;
     }
     if (event.event !== PERSON_CHANGED) return;
-    const parsed = personChangedEvent.safeParse(event.data);
-    if (!parsed.success) return;
-    const { person } = parsed.data;
+    const parsed = parseWire('admin.person.changed', personChangedEvent, event.data);
+    if (!parsed) return;
+    const { person } = parsed;
     setPeople((list) =>
       list.some((p) => p.id === person.id)
         ? list.map((p) => (p.id === person.id ? person : p))

@@ -1,6 +1,7 @@
 'use client';
 
 import { useState } from 'react';
+import { parseWire } from '../wire/edge';
 import { customerEventSchema } from './order-contract';
 import { useLiveChannel } from './use-live-channel';
 
@@ -23,9 +24,9 @@ export function useLiveCustomers(initial: readonly PickerCustomer[]): PickerCust
   }));
   useLiveChannel('customers', [], (event) => {
     if (event.event !== 'customer.created' && event.event !== 'customer.updated') return;
-    const parsed = customerEventSchema.safeParse(event.data);
-    if (!parsed.success) return;
-    const { id, version, customer } = parsed.data;
+    const parsed = parseWire(`customers.${event.event.replace(/_/g, '-')}`, customerEventSchema, event.data);
+    if (!parsed) return;
+    const { id, version, customer } = parsed;
     setState((current) => {
       if ((current.versions.get(id) ?? 0) >= version) return current;
       const versions = new Map(current.versions).set(id, version);

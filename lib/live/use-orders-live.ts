@@ -2,6 +2,7 @@
 
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
+import { parseWire } from '../wire/edge';
 import { applyCustomerToOrderList, applyToOrderList, applyToStatusCounts } from './apply-orders';
 import { useLive } from './live-context';
 import { orderListEventSchema, orderStatusSchema } from './order-contract';
@@ -31,21 +32,21 @@ export function useOrdersLive(): LiveChannelState {
       void queryClient.invalidateQueries({ queryKey: liveKeys.dashboard });
     if (!event.actor) return;
     if (event.event === 'order.status_changed') {
-      const moved = statusToast.safeParse(event.data);
-      if (moved.success)
+      const moved = parseWire('orders.order.status-changed', statusToast, event.data);
+      if (moved)
         note({
           actor: event.actor,
           text: t('live:toasts.orderStatus', {
             name: event.actor.name,
-            number: moved.data.number,
-            status: t(`common:orderStatus.${moved.data.to}`),
+            number: moved.number,
+            status: t(`common:orderStatus.${moved.to}`),
           }),
         });
       return;
     }
-    const parsed = orderListEventSchema.safeParse(event.data);
-    if (!parsed.success) return;
-    const { order, fields } = parsed.data;
+    const parsed = parseWire(`orders.${event.event.replace(/_/g, '-')}`, orderListEventSchema, event.data);
+    if (!parsed) return;
+    const { order, fields } = parsed;
     if (event.event === 'order.created')
       note({
         actor: event.actor,
