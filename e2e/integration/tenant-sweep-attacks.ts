@@ -182,6 +182,8 @@ export const restAttacks: Table = {
   '/api/realtime/typing': {
     POST: (ids) => [{ json: { conversationId: ids.b.conversation, typing: true } }],
   },
+  // A browser's count of payloads it dropped at its edge: no tenant's data in or out, only a counter moves.
+  '/api/wire/drops': { POST: () => [{ json: { drops: { 'orders.order.updated': 1 } }, filter: true }] },
 };
 
 /** Arguments of each server action (by exported name); `form` actions take (state, FormData). */
