@@ -16,7 +16,7 @@ import {
   policyAnswer,
   syncEvents,
 } from '@/lib/sync/protocol';
-import { type LeaseView, type OrderSection, orderSections } from '@/lib/sync/types';
+import { isOrderSection, type LeaseView, type OrderSection, orderSections } from '@/lib/sync/types';
 import { parseWire, rpcAnswer } from '@/lib/wire/edge';
 import { Avatar } from './avatar';
 import { ConflictCard, type ConflictItem, changedSinceRefusal } from './conflict-card';
@@ -220,7 +220,9 @@ function Queue({
                       {lock.number ?? lock.entityId.slice(0, 8)}
                     </Link>
                   </td>
-                  <td>{t(`editor.sections.${lock.section as OrderSection}`)}</td>
+                  <td>
+                    {isOrderSection(lock.section) ? t(`editor.sections.${lock.section}`) : lock.section}
+                  </td>
                   <td>
                     <span className="flex items-center gap-2">
                       <Avatar userId={lock.userId} name={lock.userName} size="sm" />

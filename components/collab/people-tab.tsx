@@ -2,7 +2,7 @@
 
 import { useTranslation } from 'react-i18next';
 import type { Member } from '@/lib/realtime/protocol/messages';
-import type { LeaseView, OrderSection } from '@/lib/sync/types';
+import { isOrderSection, type LeaseView } from '@/lib/sync/types';
 import { Avatar } from './avatar';
 
 const statusDot: Record<string, string> = {
@@ -30,10 +30,10 @@ export function PeopleTab({
     <div>
       <ul className="divide-y divide-slate-100" data-testid="collaborators">
         {sorted.map((m) => {
-          const section = m.location?.section as OrderSection | undefined;
+          const section = isOrderSection(m.location?.section) ? m.location.section : undefined;
           const held = Object.values(locks)
             .filter((l) => l.userId === m.userId)
-            .map((l) => t(`editor.sections.${l.section as OrderSection}`));
+            .map((l) => (isOrderSection(l.section) ? t(`editor.sections.${l.section}`) : l.section));
           return (
             <li
               key={m.userId}

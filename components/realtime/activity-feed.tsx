@@ -18,7 +18,7 @@ import {
 } from '@/lib/activity/types';
 import { useRealtime, useWebSocketChannel } from '@/lib/hooks';
 import type { EventMessage } from '@/lib/realtime/protocol/messages';
-import { type OrderSection, orderSections } from '@/lib/sync/types';
+import { isOrderSection } from '@/lib/sync/types';
 import { parseWire, rpcAnswer } from '@/lib/wire/edge';
 
 type Page = ActivityPage;
@@ -219,9 +219,7 @@ export function ActivityFeed({ entityId, pageSize = 15 }: { entityId?: string; p
                     <span className="text-slate-500">
                       {' · '}
                       {t('activity.section', {
-                        section: (orderSections as readonly string[]).includes(section)
-                          ? t(`editor.sections.${section as OrderSection}`)
-                          : section,
+                        section: isOrderSection(section) ? t(`editor.sections.${section}`) : section,
                       })}
                     </span>
                   ) : null}

@@ -14,6 +14,10 @@ export type StrategyName = (typeof strategyNames)[number];
 export const orderSections = ['customer', 'shipping', 'lines', 'notes', 'status'] as const;
 export type OrderSection = (typeof orderSections)[number];
 
+/** A section name from the wire (presence, leases, activity) is one of ours: the guard that replaces a cast. */
+export const isOrderSection = (value: unknown): value is OrderSection =>
+  typeof value === 'string' && (orderSections as readonly string[]).includes(value);
+
 export const orderStatuses = ['draft', 'pending', 'confirmed', 'shipped', 'delivered', 'cancelled'] as const;
 export type SyncOrderStatus = (typeof orderStatuses)[number];
 

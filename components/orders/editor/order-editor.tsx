@@ -26,7 +26,13 @@ import {
 } from '@/lib/sync/protocol';
 import { randomId } from '@/lib/sync/random-id';
 import { transformRange } from '@/lib/sync/strategies/operational-transform';
-import type { Address, OrderDoc, OrderSection, SyncOrderStatus } from '@/lib/sync/types';
+import {
+  type Address,
+  isOrderSection,
+  type OrderDoc,
+  type OrderSection,
+  type SyncOrderStatus,
+} from '@/lib/sync/types';
 import { parseWire } from '@/lib/wire/edge';
 import { CustomerField, LinesField, ShippingField } from './fields-sections';
 import { NotesEditor } from './notes-editor';
@@ -111,10 +117,7 @@ function Editor({
 
   const fieldName = useCallback((field: string) => t(`fieldNames.${fieldKey(field)}`), [t]);
   const sectionName = useCallback(
-    (section: string) =>
-      (['status', 'customer', 'shipping', 'notes', 'lines'] as const).includes(section as OrderSection)
-        ? t(`editor.sections.${section as OrderSection}`)
-        : section,
+    (section: string) => (isOrderSection(section) ? t(`editor.sections.${section}`) : section),
     [t],
   );
   const addNotice = useCallback((tone: EditorNotice['tone'], text: string) => {

@@ -25,7 +25,7 @@ import type {
   OrderSection,
   SyncLine,
 } from '../types';
-import { lineIdOfField, sectionOfField } from '../types';
+import { isOrderSection, lineIdOfField, sectionOfField } from '../types';
 import {
   alignYDoc,
   fromBase64,
@@ -1216,8 +1216,8 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       changed();
     },
     async stopSync() {
-      for (const section of Object.keys(locks) as OrderSection[]) {
-        if (locks[section]?.userId === user.id) await releaseLock(section);
+      for (const [section, lease] of Object.entries(locks)) {
+        if (isOrderSection(section) && lease.userId === user.id) await releaseLock(section);
       }
       for (const cleanup of cleanups.splice(0)) cleanup();
       if (flushTimer !== null) clock.clearTimeout(flushTimer);
