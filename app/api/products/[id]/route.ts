@@ -32,7 +32,13 @@ export async function DELETE(request: Request, { params }: Context): Promise<Res
   const { id } = await params;
   return withApiUserAndBody(request, async (user, body) => {
     const query = new URL(request.url).searchParams.get('expectedVersion');
-    const input = query === null ? body : { ...(body as object), expectedVersion: Number(query) };
+    // The query's version joins a JSON object body; any other body is passed on for the service to refuse.
+    const input =
+      query === null
+        ? body
+        : typeof body === 'object' && body !== null && !Array.isArray(body)
+          ? { ...body, expectedVersion: Number(query) }
+          : { expectedVersion: Number(query) };
     return resultResponse(await getCatalog().products.remove(user, id, input));
   });
 }
