@@ -11,7 +11,7 @@ export default defineConfig({
   testDir: 'e2e/browser',
   globalSetup: './e2e/support/browser-global-setup.ts',
   // Spec files run in parallel workers, each against its own seeded server (e2e/support/browser-global-setup.ts);
-  // the tests of one file run in order in one worker. PW_WORKERS=1 runs everything in one.
+  // the tests of one file run in order in one worker. One worker unless PW_WORKERS says more.
   fullyParallel: false,
   workers: browserWorkers(),
   // Limits that catch a hang, not budgets: on a busy shared machine a step waits for its event as long as it takes.
