@@ -137,7 +137,11 @@ export function Thread({
           setTypists((current) => {
             const next = new Map(current);
             if (typing.typing)
-              next.set(typing.userId, { name: typing.name, until: Date.now() + TYPING_FALLBACK_MS });
+              // Until the server says stopped, or its own expiry (with a margin) passed without a word.
+              next.set(typing.userId, {
+                name: typing.name,
+                until: Date.now() + Math.max(TYPING_FALLBACK_MS, (typing.ttlMs ?? 0) + 2000),
+              });
             else next.delete(typing.userId);
             return next;
           });

@@ -80,6 +80,8 @@ export const typingEvent = z.object({
   userId: z.string(),
   name: z.string(),
   typing: z.boolean(),
+  /** How long the server keeps a typist without a refresh; the others show them at least that long. */
+  ttlMs: z.number().int().positive().optional(),
 });
 export type TypingEvent = z.infer<typeof typingEvent>;
 

@@ -59,7 +59,12 @@ export function createTypingService(deps: MessagingDeps, conversations: Conversa
         await deps.typing.set(key, caller.id, now + ttl);
         watch(caller, conversationId, ttl + 50);
         if (!before.some((e) => e.userId === caller.id)) {
-          await publish(caller, conversationId, { userId: caller.id, name: caller.name, typing: true });
+          await publish(caller, conversationId, {
+            userId: caller.id,
+            name: caller.name,
+            typing: true,
+            ttlMs: ttl,
+          });
         }
         return ok({ typing: true });
       }
