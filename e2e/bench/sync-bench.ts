@@ -2,17 +2,16 @@
 // 10 editors on one order, and 100 orders with 2 editors each, on PGlite and on PostgreSQL, with ack latency
 // percentiles. Each editor pushes in a closed loop (next push after the ack) over the real WebSocketClient.
 import { eq } from 'drizzle-orm';
-import { WebSocket } from 'ws';
 import type { Database } from '../../lib/db/create-db';
 import { findUserForSignIn } from '../../lib/db/queries/users';
 import { orders } from '../../lib/db/schema';
 import { createRpcTransport } from '../../lib/realtime/client';
-import type { SocketLike } from '../../lib/realtime/client/environment';
 import { WebSocketClient } from '../../lib/realtime/client/websocket-client';
 import type { RunningServer } from '../../lib/server/start';
 import { loadSyncFixture } from '../../lib/sync/service/testing';
 import type { ChangeResult } from '../../lib/sync/types';
 import { sessionCookie, startRealtimeServer, wsUrl } from '../integration/realtime-helpers';
+import { nodeSocket } from '../support/node-socket';
 
 export type SyncBenchResult = {
   scenario: string;
@@ -81,7 +80,7 @@ export async function runSyncBench(
       const cookie = cookies[(o + e) % cookies.length]!;
       const client = new WebSocketClient({
         url: wsUrl(server),
-        createSocket: (url) => new WebSocket(url, { headers: { cookie } }) as unknown as SocketLike,
+        createSocket: (url) => nodeSocket(url, cookie),
       });
       client.connect();
       const editor: Editor = { client, orderId, version: 0 };

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
 import type { AdminCaller } from '../../lib/admin/people-service';
-import type { SocketLike } from '../../lib/realtime/client/environment';
 import { WebSocketClient } from '../../lib/realtime/client/websocket-client';
 import { closeCodes } from '../../lib/realtime/protocol';
 import type { RunningServer } from '../../lib/server/start';
 import { seededActors } from '../support/catalog-fixtures';
+import { nodeSocket } from '../support/node-socket';
 import { postgresAvailable, redisAvailable, TEST_REDIS_URL } from '../support/services';
 import { createTestDatabase, type TestDatabase } from '../support/test-db';
 import { deleteKeys, startNode } from './realtime-cluster-support';
@@ -58,7 +57,7 @@ describe.runIf(available)('permissions change live on two nodes (PostgreSQL + Re
       url: wsUrl(server),
       reconnectInterval: 100,
       reconnectJitter: 0,
-      createSocket: (url) => new WebSocket(url, { headers: { cookie } }) as unknown as SocketLike,
+      createSocket: (url) => nodeSocket(url, cookie),
     });
     clients.push(created);
     return created;

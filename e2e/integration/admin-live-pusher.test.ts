@@ -2,16 +2,15 @@ import { sql } from 'drizzle-orm';
 import PusherServerLib from 'pusher';
 import Pusher, { type PresenceChannel } from 'pusher-js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
 import type { AdminCaller } from '../../lib/admin/people-service';
 import { findSessionUser, type SessionUser } from '../../lib/db/queries/users';
 import type { PusherApp } from '../../lib/pusher';
 import { defaultPusherApp } from '../../lib/pusher/auth-request';
 import { authenticateDomainUser, authorizeDomainChannel, type GrantUser } from '../../lib/pusher/domain-auth';
-import type { SocketLike } from '../../lib/realtime/client/environment';
 import { WebSocketClient } from '../../lib/realtime/client/websocket-client';
 import type { RunningServer } from '../../lib/server/start';
 import { seededActors } from '../support/catalog-fixtures';
+import { nodeSocket } from '../support/node-socket';
 import { postgresAvailable, redisAvailable, TEST_REDIS_URL } from '../support/services';
 import { createTestDatabase, type TestDatabase } from '../support/test-db';
 import { deleteKeys, startNode } from './realtime-cluster-support';
@@ -290,7 +289,7 @@ describe.runIf(available)(
           url: wsUrl(server),
           reconnectInterval: 100,
           reconnectJitter: 0,
-          createSocket: (url) => new WebSocket(url, { headers: { cookie } }) as unknown as SocketLike,
+          createSocket: (url) => nodeSocket(url, cookie),
         });
         natives.push(created);
         return created;
@@ -344,7 +343,7 @@ describe('a role changed in SQL on the embedded database (PGlite, one node)', ()
       url: wsUrl(server),
       reconnectInterval: 100,
       reconnectJitter: 0,
-      createSocket: (url) => new WebSocket(url, { headers: { cookie } }) as unknown as SocketLike,
+      createSocket: (url) => nodeSocket(url, cookie),
     });
     natives.push(native);
     await native.subscribe(internal).ready;

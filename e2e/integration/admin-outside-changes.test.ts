@@ -1,6 +1,5 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
 import {
   PERSON_CHANGED,
   PERSON_REMOVED,
@@ -8,10 +7,10 @@ import {
   personRemovedEvent,
 } from '../../lib/admin/contract';
 import { users } from '../../lib/db/schema';
-import type { SocketLike } from '../../lib/realtime/client/environment';
 import { WebSocketClient } from '../../lib/realtime/client/websocket-client';
 import type { RunningServer } from '../../lib/server/start';
 import { seededActors } from '../support/catalog-fixtures';
+import { nodeSocket } from '../support/node-socket';
 import { postgresAvailable, redisAvailable, TEST_REDIS_URL } from '../support/services';
 import { createTestDatabase, type TestDatabase } from '../support/test-db';
 import { deleteKeys, startNode } from './realtime-cluster-support';
@@ -24,7 +23,7 @@ function consoleOn(server: RunningServer, cookie: string, clients: WebSocketClie
     url: wsUrl(server),
     reconnectInterval: 100,
     reconnectJitter: 0,
-    createSocket: (url) => new WebSocket(url, { headers: { cookie } }) as unknown as SocketLike,
+    createSocket: (url) => nodeSocket(url, cookie),
   });
   clients.push(client);
   const subscription = client.subscribe('admin', {

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
 import { findUserForSignIn } from '../../lib/db/queries/users';
-import type { SocketLike } from '../../lib/realtime/client/environment';
 import { WebSocketClient } from '../../lib/realtime/client/websocket-client';
 import type { EventMessage } from '../../lib/realtime/protocol';
 import type { RunningServer } from '../../lib/server/start';
+import { nodeSocket } from '../support/node-socket';
 import { createTestDatabase, type TestDatabase } from '../support/test-db';
 import { sessionCookie, startRealtimeServer, wsUrl } from './realtime-helpers';
 
@@ -31,7 +30,7 @@ describe('realtime server with the real client', () => {
       url: wsUrl(server),
       reconnectInterval: 200,
       reconnectJitter: 0,
-      createSocket: (url) => new WebSocket(url, { headers: { cookie } }) as unknown as SocketLike,
+      createSocket: (url) => nodeSocket(url, cookie),
     });
     const events: EventMessage[] = [];
     const recoveries: string[] = [];

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import { findUserForSignIn } from '../../lib/db/queries/users';
 import { createRpcTransport } from '../../lib/realtime/client';
-import type { SocketLike } from '../../lib/realtime/client/environment';
 import { WebSocketClient } from '../../lib/realtime/client/websocket-client';
 import type { RunningServer } from '../../lib/server/start';
 import {
@@ -11,6 +10,7 @@ import {
 } from '../../lib/sync/client/realtime-sync-manager';
 import { defaultOrderPolicy, type OrderPolicy } from '../../lib/sync/policy';
 import { loadSyncFixture } from '../../lib/sync/service/testing';
+import { nodeSocket } from '../support/node-socket';
 import { createTestDatabase, type TestDatabase } from '../support/test-db';
 import { sessionCookie, startRealtimeServer, wsUrl } from './realtime-helpers';
 
@@ -42,11 +42,7 @@ describe('sync never silently wrong (real server)', () => {
     const sockets: WebSocket[] = [];
     const client = new WebSocketClient({
       url: wsUrl(server),
-      createSocket: (url) => {
-        const socket = new WebSocket(url, { headers: { cookie } });
-        sockets.push(socket);
-        return socket as unknown as SocketLike;
-      },
+      createSocket: (url) => nodeSocket(url, cookie, (socket) => sockets.push(socket)),
     });
     client.connect();
     const manager = createRealtimeSyncManager({

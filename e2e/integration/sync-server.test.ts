@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
 import { findUserForSignIn } from '../../lib/db/queries/users';
 import { createRpcTransport } from '../../lib/realtime/client';
-import type { SocketLike } from '../../lib/realtime/client/environment';
 import { WebSocketClient } from '../../lib/realtime/client/websocket-client';
 import type { RunningServer } from '../../lib/server/start';
 import {
@@ -11,6 +9,7 @@ import {
 } from '../../lib/sync/client/realtime-sync-manager';
 import { NOTES_MAX_LENGTH } from '../../lib/sync/protocol';
 import { loadSyncFixture } from '../../lib/sync/service/testing';
+import { nodeSocket } from '../support/node-socket';
 import { createTestDatabase, type TestDatabase } from '../support/test-db';
 import { sessionCookie, startRealtimeServer, wsUrl } from './realtime-helpers';
 
@@ -39,7 +38,7 @@ describe('sync through the real server', () => {
     const user = (await findUserForSignIn(database.db, email))!;
     const client = new WebSocketClient({
       url: wsUrl(server),
-      createSocket: (url) => new WebSocket(url, { headers: { cookie } }) as unknown as SocketLike,
+      createSocket: (url) => nodeSocket(url, cookie),
     });
     clients.push(client);
     client.connect();
