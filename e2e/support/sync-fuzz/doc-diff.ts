@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
+import { commonAffix } from '../../../lib/sync/strategies/operational-transform';
 import type { OrderDoc } from '../../../lib/sync/types';
 
 const show = (value: unknown) => JSON.stringify(value) ?? 'undefined';
@@ -7,15 +8,7 @@ const show = (value: unknown) => JSON.stringify(value) ?? 'undefined';
 function textDiff(mine: string, theirs: string): string {
   const a = Array.from(mine);
   const b = Array.from(theirs);
-  let prefix = 0;
-  while (prefix < a.length && prefix < b.length && a[prefix] === b[prefix]) prefix++;
-  let suffix = 0;
-  while (
-    suffix < a.length - prefix &&
-    suffix < b.length - prefix &&
-    a[a.length - 1 - suffix] === b[b.length - 1 - suffix]
-  )
-    suffix++;
+  const { prefix, suffix } = commonAffix(a, b);
   const context = 12;
   const around = (chars: string[]) =>
     show(chars.slice(Math.max(0, prefix - context), chars.length - suffix + context).join(''));

@@ -1,6 +1,6 @@
 import { type TextOp, type as textType } from 'ot-text-unicode';
 import { applyChangeToDoc } from '../doc';
-import { diffToTextOp } from '../strategies/operational-transform';
+import { commonAffix, diffToTextOp } from '../strategies/operational-transform';
 import type { OrderDoc, SyncLine } from '../types';
 import type { LocalChange } from './local-changes';
 
@@ -32,15 +32,7 @@ export function carryNotes(basis: string, intended: string, current: string): st
 export function hunkedTextOp(from: string, to: string, maxEdits = 500): TextOp {
   const a = Array.from(from);
   const b = Array.from(to);
-  let prefix = 0;
-  while (prefix < a.length && prefix < b.length && a[prefix] === b[prefix]) prefix++;
-  let suffix = 0;
-  while (
-    suffix < a.length - prefix &&
-    suffix < b.length - prefix &&
-    a[a.length - 1 - suffix] === b[b.length - 1 - suffix]
-  )
-    suffix++;
+  const { prefix, suffix } = commonAffix(a, b);
   const script = editScript(a.slice(prefix, a.length - suffix), b.slice(prefix, b.length - suffix), maxEdits);
   if (!script) return diffToTextOp(from, to);
   const op: TextOp = prefix ? [prefix] : [];

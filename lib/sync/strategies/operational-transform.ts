@@ -77,10 +77,8 @@ export function composeTextOps(a: TextOp, b: TextOp): TextOp {
   return textType.compose(a, b);
 }
 
-/** The text op that turns `from` into `to` (common prefix and suffix kept), in code points. */
-export function diffToTextOp(from: string, to: string): TextOp {
-  const a = Array.from(from);
-  const b = Array.from(to);
+/** How many code points two texts share at the start and, after that, at the end. */
+export function commonAffix(a: readonly string[], b: readonly string[]): { prefix: number; suffix: number } {
   let prefix = 0;
   while (prefix < a.length && prefix < b.length && a[prefix] === b[prefix]) prefix++;
   let suffix = 0;
@@ -90,6 +88,14 @@ export function diffToTextOp(from: string, to: string): TextOp {
     a[a.length - 1 - suffix] === b[b.length - 1 - suffix]
   )
     suffix++;
+  return { prefix, suffix };
+}
+
+/** The text op that turns `from` into `to` (common prefix and suffix kept), in code points. */
+export function diffToTextOp(from: string, to: string): TextOp {
+  const a = Array.from(from);
+  const b = Array.from(to);
+  const { prefix, suffix } = commonAffix(a, b);
   const removed = a.length - prefix - suffix;
   const inserted = b.slice(prefix, b.length - suffix).join('');
   const op: TextOp = [];
