@@ -33,22 +33,38 @@ function Bell({ userId }: { userId: string }) {
   const [open, setOpen] = useState(false);
   const root = useRef<HTMLDivElement>(null);
 
+  const [loaded, setLoaded] = useState(false);
+  /** Ids on screen, so an event delivered twice (a replay after a reconnect) is counted once. */
+  const shown = useRef(new Set<string>());
+  /** Items that arrived live while an inbox read was in flight: that read may have been taken before they were written. */
+  const arrivedDuringLoad = useRef<Map<string, InboxItem> | null>(null);
+
   const load = useCallback(async () => {
+    arrivedDuringLoad.current = new Map();
     const response = await fetch('/api/notifications', { cache: 'no-store' }).catch(() => null);
+    const arrived = arrivedDuringLoad.current;
+    arrivedDuringLoad.current = null;
     if (!response?.ok) return;
     const json: unknown = await response.json().catch(() => null);
     const body = parseWire('notifications.inbox', inboxAnswer, json);
     if (!body) return;
-    setItems(body.notifications);
-    setUnread(body.unread);
+    const known = new Set(body.notifications.map((item) => item.id));
+    const missed = [...arrived.values()].filter((item) => !known.has(item.id));
+    const list = [...missed, ...body.notifications].slice(0, 50);
+    shown.current = new Set(list.map((item) => item.id));
+    setItems(list);
+    setUnread(body.unread + missed.filter((item) => !item.readAt).length);
+    setLoaded(true);
   }, []);
   useEffect(() => void load(), [load]);
 
   const onEvent = useCallback((event: EventMessage) => {
     if (event.event !== NOTIFICATION_EVENT) return;
     const item = parseWire('notifications.item', notificationView, event.data);
-    if (!item) return;
-    setItems((list) => (list.some((i) => i.id === item.id) ? list : [item, ...list].slice(0, 50)));
+    if (!item || shown.current.has(item.id)) return;
+    shown.current.add(item.id);
+    arrivedDuringLoad.current?.set(item.id, item);
+    setItems((list) => [item, ...list].slice(0, 50));
     setUnread((n) => n + 1);
   }, []);
   useWebSocketChannel(`user:${userId}`, onEvent, { onReset: () => void load() });
@@ -78,6 +94,7 @@ function Bell({ userId }: { userId: string }) {
       <button
         type="button"
         data-testid="notification-bell"
+        data-ready={loaded}
         aria-label={t('notifications.open', { count: unread })}
         aria-expanded={open}
         onClick={() => setOpen((v) => !v)}

@@ -250,13 +250,9 @@ for (const locale of ['en', 'th'] as const) {
       await openOrder(anna.page, orderId);
       await napa.page.goto(appUrl('/orders'));
       const bell = napa.page.getByTestId('notification-bell');
-      await expect(bell).toBeVisible();
-      const before = Number(
-        (await napa.page
-          .getByTestId('notification-count')
-          .textContent()
-          .catch(() => '0')) || 0,
-      );
+      await expect(bell).toHaveAttribute('data-ready', 'true');
+      const count = napa.page.getByTestId('notification-count');
+      const before = (await count.count()) === 0 ? 0 : Number(await count.textContent());
 
       await anna.page.getByTestId('tab-comments').click();
       const box = anna.page.getByTestId('new-comment');
