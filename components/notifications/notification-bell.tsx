@@ -14,6 +14,7 @@ import {
 } from '@/lib/notifications/contract';
 import type { EventMessage } from '@/lib/realtime/protocol/messages';
 import { parseWire } from '@/lib/wire/edge';
+import { INBOX_SIZE, mergeInbox } from './inbox-merge';
 import { notificationText } from './notification-text';
 
 /** The bell in the shell: unread count, the inbox, mark read; new notifications arrive live on `user:{id}`. */
@@ -48,12 +49,10 @@ function Bell({ userId }: { userId: string }) {
     const json: unknown = await response.json().catch(() => null);
     const body = parseWire('notifications.inbox', inboxAnswer, json);
     if (!body) return;
-    const known = new Set(body.notifications.map((item) => item.id));
-    const missed = [...arrived.values()].filter((item) => !known.has(item.id));
-    const list = [...missed, ...body.notifications].slice(0, 50);
-    shown.current = new Set(list.map((item) => item.id));
-    setItems(list);
-    setUnread(body.unread + missed.filter((item) => !item.readAt).length);
+    const next = mergeInbox(body, arrived.values());
+    shown.current = new Set(next.items.map((item) => item.id));
+    setItems(next.items);
+    setUnread(next.unread);
     setLoaded(true);
   }, []);
   useEffect(() => void load(), [load]);
@@ -64,7 +63,7 @@ function Bell({ userId }: { userId: string }) {
     if (!item || shown.current.has(item.id)) return;
     shown.current.add(item.id);
     arrivedDuringLoad.current?.set(item.id, item);
-    setItems((list) => [item, ...list].slice(0, 50));
+    setItems((list) => [item, ...list].slice(0, INBOX_SIZE));
     setUnread((n) => n + 1);
   }, []);
   useWebSocketChannel(`user:${userId}`, onEvent, { onReset: () => void load() });
