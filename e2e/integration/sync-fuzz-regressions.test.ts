@@ -158,6 +158,35 @@ describe('sync fuzz regressions', () => {
     for (const c of all) await c.close();
   });
 
+  // Seed 13 of `crdt` (two nodes, also seed 5 there, 1 run in 3): Anna's one crdt change typed near the start
+  // and deleted at the end (typing folded into one Yjs update, here while offline); colleagues typed between;
+  // her undo, a diff of the change's before and after as one replaced region, put the region back as it was and
+  // doubled every colleague's marker in it. The undo now diffs in hunks.
+  it('undoing a crdt change of two far-apart places keeps what others typed between once', async () => {
+    const { orderId, anna, napa, all } = await openOrder({ ...defaultOrderPolicy, notes: 'crdt' });
+    const settled = () =>
+      all.every((c) => c.manager.isSettled() && c.manager.getSnapshot().syncState === 'synced') &&
+      new Set(all.map((c) => c.manager.getSnapshot().version)).size === 1;
+    // Napa writes the notes first (another person's change: Anna's is then a typing run of its own to undo).
+    napa.manager.pushChange('notes', '{c2.0}{c2.1} 👍🏽🇹🇭 ที่ {c1.2} {c1.5} 👍🏽🇹');
+    await expect.poll(settled, wait).toBe(true);
+    anna.goOffline();
+    await expect.poll(() => anna.manager.getSnapshot().syncState, wait).toBe('offline');
+    anna.manager.pushChange('notes', '{c2.0}{c0.9}{c2.1} 👍🏽🇹🇭 ที่ {c1.2} {c1.5} 👍🏽🇹');
+    anna.manager.pushChange('notes', '{c2.0}{c0.9}{c2.1} 👍🏽🇹🇭 ที่ {c1.2} {c1.5} ');
+    anna.goOnline();
+    await expect.poll(settled, wait).toBe(true);
+    const typed = anna.manager.getSnapshot().doc!.notes;
+    napa.manager.pushChange('notes', typed.replace(' ที่ ', ' ที่ {c0.7} ').replace('{c1.5}', '{c2.6}{c1.5}'));
+    await expect.poll(settled, wait).toBe(true);
+    expect((await anna.manager.undoChange()).ok).toBe(true);
+    await expect.poll(settled, wait).toBe(true);
+    const saved = await loadSyncedOrder(cluster.database.db, cluster.tenantId, orderId);
+    expect(saved?.notes).toBe('{c2.0}{c2.1} 👍🏽🇹🇭 ที่ {c0.7} {c1.2} {c2.6}{c1.5} 👍🏽🇹');
+    for (const c of all) expect(c.manager.getSnapshot().doc!.notes).toBe(saved?.notes);
+    for (const c of all) await c.close();
+  });
+
   // Seeds 3 and 5 of `crdt` (two nodes) and 102 and 104 (one node): edits made while the client's reopen was
   // waiting for its answer were dropped when the answer came (the edits were read before the request went
   // out, and everything pending was cleared after), so a marker typed then never reached the server.

@@ -58,6 +58,18 @@ describe('revertNotes', () => {
     expect(textType.apply('Zab!?', op)).toBe('Za!?');
   });
 
+  // Fuzz crdt seed 13 (two nodes): Anna's one crdt change typed {c0.9} near the start and deleted "👍🏽🇹" at the
+  // end; colleagues then typed between. As one replaced region, its undo brought the region back as it was and
+  // doubled every colleague's marker in it ({c1.2}, {c2.6}, {c0.7}).
+  it('reverts a change of two far-apart places without bringing back what lies between', () => {
+    const before = '{c2.0}{c2.1}👍🏽🇹🇭ที{c1.2}{c1.5}👍🏽🇹';
+    const after = '{c2.0}{c0.9}{c2.1}👍🏽🇹🇭ที{c1.2}{c1.5}';
+    const later = steps(after, '{c2.0}{c0.9}{c2.1}👍🏽🇹🇭ที{c0.7}{c1.2}{c2.6}{c1.5}');
+    const current = later.at(-1)!.after;
+    const op = revertNotes({ before, after }, later, current);
+    expect(textType.apply(current, op)).toBe('{c2.0}{c2.1}👍🏽🇹🇭ที{c0.7}{c1.2}{c2.6}{c1.5}👍🏽🇹');
+  });
+
   it('uses the stored inverse and later text ops when it has them', () => {
     const inverse = textType.normalize([1, { d: 1 }, 1, { d: 1 }]);
     const later = { op: diffToTextOp('axbx', 'axbx.'), before: 'axbx', after: 'axbx.' };

@@ -1,5 +1,6 @@
 import { type TextOp, type as textType } from 'ot-text-unicode';
-import { diffToTextOp, transformAgainst } from './strategies/operational-transform';
+import { hunkedTextOp } from './hunked-diff';
+import { transformAgainst } from './strategies/operational-transform';
 import type { SyncLine } from './types';
 
 /**
@@ -22,14 +23,16 @@ export function revertNotes(
 ): TextOp {
   const history: TextOp[] = [];
   let value = change.after;
+  // Diffs in hunks: a change (or a later step) that edited two far-apart places is not one replaced region,
+  // which would bring back everything others wrote between them.
   for (const step of later) {
-    if (step.before !== value) history.push(diffToTextOp(value, step.before));
-    history.push(step.op ?? diffToTextOp(step.before, step.after));
+    if (step.before !== value) history.push(hunkedTextOp(value, step.before));
+    history.push(step.op ?? hunkedTextOp(step.before, step.after));
     value = step.after;
   }
-  if (value !== current) history.push(diffToTextOp(value, current));
+  if (value !== current) history.push(hunkedTextOp(value, current));
   return textType.normalize(
-    transformAgainst(change.inverse ?? diffToTextOp(change.after, change.before), history),
+    transformAgainst(change.inverse ?? hunkedTextOp(change.after, change.before), history),
   );
 }
 
