@@ -174,7 +174,7 @@ describe('durable outbox over the real server', () => {
   // Fuzz seed 2 (crdt, --outbox): carried over as a character diff, an offline insert at the end of "{c0.0}" is
   // placed by matching characters inside a colleague's newer "{c0.7}", breaking both. Open (see the sync README):
   // skipped until the carry-over keeps both whole.
-  it.skip('crdt notes typed offline keep their place after a reload, not placed by a text diff', async () => {
+  it('crdt notes typed offline keep their place after a reload, not placed by a text diff', async () => {
     const t = await openOrder({ ...defaultOrderPolicy, notes: 'crdt', lines: 'crdt' });
     const annaBrowser = browser();
     const anna = t.client(0, cluster.editors[0]!, annaBrowser.factory);

@@ -560,6 +560,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
     const byIntent = new Set<'notes' | 'lines'>();
     // A section whose local Yjs edits were refused for good shows the saved value: its intent is the basis.
     for (const section of droppedYjs) intended = { ...intended, [section]: basisConfirmed[section] };
+    const refusedYjs = new Set(droppedYjs);
     droppedYjs.clear();
     const kept: LocalChange[] = [];
     for (const change of pending) {
@@ -596,11 +597,85 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       for (const change of pending)
         if (change.op.type === 'yjs' && taken.has(change.clientChangeId))
           Y.applyUpdate(doc, fromBase64(change.op.update));
+      for (const section of replayYjs(pending, taken, byIntent, basisY.policy, refusedYjs, doc, intended))
+        byIntent.delete(section);
       const values = readYDoc(doc);
       doc.destroy();
       for (const section of crdtSections(basisY.policy)) basis = { ...basis, [section]: values[section] };
     }
+    if (byIntent.size === 0) return;
     carry([...byIntent], withNotesMadeFrom(basis, pending, taken), intended);
+  }
+
+  /**
+   * Crdt edits the server has not taken are merged as what the person did: their own Yjs updates applied to the
+   * reopened document (items keep their ids, so they land beside the characters they were typed beside, and
+   * applying one the server already holds changes nothing), then sent again as this page's change. A character
+   * diff instead placed an offline insert by matching characters, inside a colleague's newer text (fuzz crdt
+   * seed 2 --outbox). Only for a section that was and is crdt, whose untaken edits are all Yjs updates and were
+   * not refused for good, and only when the updates (1) are exactly what the person saw: applied to the document
+   * they were made on (`basisDoc`, the confirmed state with the taken updates) they give `intended`, so nothing
+   * else made it into them (text carried over earlier under other items would come back twice); and (2)
+   * integrate fully into the reopened state (Yjs would hold back an update whose earlier part the server lacks).
+   * A section replayed is never also carried by intent; a section that fails a check is carried by intent only.
+   * Applies the updates to `basisDoc` too (the caller reads the basis of any section left to the intent).
+   */
+  function replayYjs(
+    pending: readonly LocalChange[],
+    taken: ReadonlySet<string>,
+    sections: ReadonlySet<'notes' | 'lines'>,
+    basisPolicy: OrderPolicy,
+    refused: ReadonlySet<'notes' | 'lines'>,
+    basisDoc: Y.Doc,
+    intended: OrderDoc,
+  ): ('notes' | 'lines')[] {
+    if (!ydoc) return [];
+    const untaken = pending.filter((c) => !taken.has(c.clientChangeId));
+    const replayable = [...sections].filter(
+      (section) =>
+        policy[section] === 'crdt' &&
+        basisPolicy[section] === 'crdt' &&
+        !refused.has(section) &&
+        untaken.every((c) => sectionOf(c) !== section || c.op.type === 'yjs'),
+    );
+    if (replayable.length === 0) return [];
+    // Every untaken Yjs update goes, in order (notes and lines share one clock per client: a later update needs
+    // the earlier ones, whatever their section), or none does.
+    const updates: { section: 'notes' | 'lines'; update: Uint8Array }[] = [];
+    for (const c of untaken) {
+      if (c.op.type !== 'yjs') continue;
+      if (c.field !== 'notes' && c.field !== 'lines') return [];
+      if (!replayable.includes(c.field)) return [];
+      updates.push({ section: c.field, update: fromBase64(c.op.update) });
+    }
+    const trialBasis = loadYDoc(Y.encodeStateAsUpdate(basisDoc));
+    const trial = loadYDoc(Y.encodeStateAsUpdate(ydoc));
+    for (const { update } of updates) {
+      Y.applyUpdate(trialBasis, update);
+      Y.applyUpdate(trial, update);
+    }
+    const integrated = (doc: Y.Doc) => doc.store.pendingStructs === null && doc.store.pendingDs === null;
+    const made = readYDoc(trialBasis);
+    const asSeen = replayable.every((section) =>
+      section === 'notes'
+        ? made.notes === intended.notes
+        : made.lines.length === intended.lines.length &&
+          made.lines.every((line, i) => {
+            const seen = intended.lines[i]!;
+            return (
+              line.id === seen.id && line.productId === seen.productId && line.quantity === seen.quantity
+            );
+          }),
+    );
+    const ok = integrated(trialBasis) && integrated(trial) && asSeen;
+    trialBasis.destroy();
+    trial.destroy();
+    if (!ok) return [];
+    for (const { section, update } of updates) {
+      Y.applyUpdate(basisDoc, update);
+      Y.applyUpdate(ydoc, update, section);
+    }
+    return replayable;
   }
 
   /**
