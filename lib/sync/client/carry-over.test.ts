@@ -1,7 +1,9 @@
 import { type as textType } from 'ot-text-unicode';
 import { describe, expect, it } from 'vitest';
-import type { OrderDoc, SyncLine } from '../types';
-import { basisWithTaken, carryLines, carryNotes, hunkedTextOp } from './carry-over';
+import { defaultOrderPolicy } from '../policy';
+import { diffToTextOp } from '../strategies/operational-transform';
+import type { AppliedChange, ChangeOp, OrderDoc, SyncLine } from '../types';
+import { basisWithTaken, carryLines, carryNotes, hunkedTextOp, replayTextOps } from './carry-over';
 import type { LocalChange } from './local-changes';
 
 describe('carryNotes', () => {
@@ -24,6 +26,107 @@ describe('carryNotes', () => {
     ],
   ])('%s', (_name, basis, intended, current, expected) => {
     expect(carryNotes(basis, intended, current)).toBe(expected);
+  });
+});
+
+describe('replayTextOps', () => {
+  const change = (version: number, clientChangeId: string, op: ChangeOp, field = 'notes'): AppliedChange => ({
+    version,
+    clientChangeId,
+    op,
+    field,
+    section: field === 'policy' ? 'policy' : 'notes',
+    digest: null,
+    strategy: 'operational-transform',
+    outcome: 'commit',
+    overwrote: null,
+    undoOf: null,
+    changeId: `c${version}`,
+    at: 0,
+    userId: 'u',
+    userName: 'U',
+  });
+  const text = (from: string, to: string): ChangeOp => ({ type: 'text', op: hunkedTextOp(from, to) });
+  // The reduced fuzz case (seed 2 under crdt, seed 1 under OT with the outbox): Anna typed around "{c0.0}"
+  // offline while Napa typed into the notes before it. A character diff put "{c1.4}" inside Napa's "{c0.7}".
+  it('keeps an offline insert after the text it was typed after, whatever a colleague typed before it', () => {
+    // As typed: Anna at the start, then after "{c0.0}"; Napa at the start and at the end.
+    const mine = [
+      { clientChangeId: 'a1', op: ['{c1.5}{c1.3}'] },
+      { clientChangeId: 'a2', op: [18, '{c1.4}'] },
+    ];
+    const theirs = '{c0.6}{c0.7}{c0.8}{c0.0} ok{c2.2}';
+    const left = replayTextOps({
+      basisNotes: '{c0.0}',
+      basisVersion: 3,
+      pending: mine,
+      taken: new Set(),
+      history: [change(4, 'n1', { type: 'text', op: ['{c0.6}{c0.7}{c0.8}', 6, ' ok{c2.2}'] })],
+      toVersion: 4,
+      currentNotes: theirs,
+    });
+    expect(left).not.toBeNull();
+    expect(textType.apply(theirs, left!)).toBe('{c1.5}{c1.3}{c0.6}{c0.7}{c0.8}{c0.0}{c1.4} ok{c2.2}');
+    // The character diff this replaces breaks "{c0.7}".
+    expect(carryNotes('{c0.0}', '{c1.5}{c1.3}{c0.0}{c1.4}', theirs)).not.toContain('{c0.7}');
+  });
+
+  it('acknowledges the ops the server took and rebases the rest over what came after them', () => {
+    const left = replayTextOps({
+      basisNotes: 'ab',
+      basisVersion: 1,
+      pending: [
+        { clientChangeId: 'a1', op: diffToTextOp('ab', 'aXb') },
+        { clientChangeId: 'a2', op: diffToTextOp('aXb', 'aXbY') },
+      ],
+      taken: new Set(['a1']),
+      history: [
+        change(2, 'n1', text('ab', 'Zab')),
+        change(3, 'lww', { type: 'set', value: 'x' }, 'status'),
+        change(4, 'a1', text('Zab', 'ZaXb')),
+        change(5, 'n2', text('ZaXb', 'ZaXb!')),
+      ],
+      toVersion: 5,
+      currentNotes: 'ZaXb!',
+    });
+    expect(textType.apply('ZaXb!', left!)).toBe('ZaXbY!');
+  });
+
+  it.each([
+    ['a gap in the history', [change(3, 'n1', text('ab', 'abc'))], 3, 'abc'],
+    ['a whole value written to the notes', [change(2, 'n1', { type: 'set', value: 'new' })], 2, 'new'],
+    [
+      'a switch that made the notes crdt',
+      [
+        change(
+          2,
+          'p',
+          {
+            type: 'policy',
+            policy: { ...defaultOrderPolicy, notes: 'crdt' },
+            previous: defaultOrderPolicy,
+            yjsState: null,
+          },
+          'policy',
+        ),
+      ],
+      2,
+      'ab',
+    ],
+    ['history that does not lead to the reopened notes', [change(2, 'n1', text('ab', 'abc'))], 2, 'abd'],
+    ['a taken op missing from the history', [change(2, 'n1', text('ab', 'abc'))], 2, 'abc'],
+  ])('gives up (carried by intent instead) on %s', (_name, history, toVersion, currentNotes) => {
+    expect(
+      replayTextOps({
+        basisNotes: 'ab',
+        basisVersion: 1,
+        pending: [{ clientChangeId: 'a1', op: diffToTextOp('ab', 'aXb') }],
+        taken: new Set(_name.startsWith('a taken') ? ['a1'] : []),
+        history,
+        toVersion,
+        currentNotes,
+      }),
+    ).toBeNull();
   });
 });
 

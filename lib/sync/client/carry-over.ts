@@ -1,7 +1,9 @@
-import { type as textType } from 'ot-text-unicode';
+import { type TextOp, type as textType } from 'ot-text-unicode';
 import { applyChangeToDoc } from '../doc';
 import { hunkedTextOp } from '../hunked-diff';
-import type { OrderDoc, SyncLine } from '../types';
+import { opKindFor } from '../policy';
+import { rebasePending } from '../strategies/operational-transform';
+import type { AppliedChange, OrderDoc, SyncLine } from '../types';
 import type { LocalChange } from './local-changes';
 
 export { hunkedTextOp };
@@ -25,6 +27,66 @@ export function carryNotes(basis: string, intended: string, current: string): st
   const mine = hunkedTextOp(basis, intended);
   const theirs = hunkedTextOp(basis, current);
   return textType.apply(current, textType.transform(mine, theirs, 'left'));
+}
+
+/**
+ * OT notes edits the server has not taken, carried as what the person did rather than as a character diff: their
+ * text ops (made on `basisNotes` at `basisVersion`, in order, each on top of the one before) are rebased over the
+ * order's history since then, as the live client rebases pending ops over each remote one and as the server
+ * transforms an op made on an older version (the incoming op on the left). A pending op the history shows taken
+ * (its client change id) is acknowledged there. Answers the op that applies what is left on `currentNotes`
+ * (the notes at `toVersion`), or null when the history cannot carry them: a gap, a notes change that is not a
+ * text op (a whole value, a Yjs update), a policy under which the notes were not text, a taken op out of
+ * order, or history that does not lead to `currentNotes`. Then the caller carries the notes by intent.
+ */
+export function replayTextOps(input: {
+  basisNotes: string;
+  basisVersion: number;
+  pending: readonly { clientChangeId: string; op: TextOp }[];
+  /** The pending ids the server took: each must be found in the history. */
+  taken: ReadonlySet<string>;
+  history: readonly AppliedChange[];
+  toVersion: number;
+  currentNotes: string;
+}): TextOp | null {
+  let notes = input.basisNotes;
+  let ops = [...input.pending];
+  let expected = input.basisVersion + 1;
+  try {
+    for (const change of input.history) {
+      if (change.version <= input.basisVersion) continue;
+      if (change.version > input.toVersion) break;
+      if (change.version !== expected) return null;
+      expected += 1;
+      const { op } = change;
+      if (op.type === 'policy') {
+        if (opKindFor(op.policy, 'notes') !== 'text') return null;
+        continue;
+      }
+      if (change.field !== 'notes') continue;
+      if (op.type !== 'text') return null;
+      const mine = ops.findIndex((o) => o.clientChangeId === change.clientChangeId);
+      if (mine > 0) return null;
+      if (mine === 0) ops = ops.slice(1);
+      else {
+        const rebased = rebasePending(
+          ops.map((o) => o.op),
+          op.op,
+        );
+        ops = ops.map((o, i) => ({ ...o, op: rebased.pending[i]! }));
+      }
+      notes = textType.apply(notes, op.op);
+    }
+    if (expected !== input.toVersion + 1 || notes !== input.currentNotes) return null;
+    if (ops.some((o) => input.taken.has(o.clientChangeId))) return null;
+    let left: TextOp = [];
+    for (const o of ops) left = textType.compose(left, o.op);
+    // Throws when it does not fit: then it is carried by intent.
+    textType.apply(input.currentNotes, left);
+    return textType.normalize(left);
+  } catch {
+    return null;
+  }
 }
 
 export type LineEdit =

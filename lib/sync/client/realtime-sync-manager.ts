@@ -1,4 +1,4 @@
-import type { TextOp } from 'ot-text-unicode';
+import { type TextOp, type as textType } from 'ot-text-unicode';
 import * as Y from 'yjs';
 import { parseWire } from '../../wire/edge';
 import { digestOf } from '../digest';
@@ -35,7 +35,7 @@ import {
   setYLineQuantity,
   toBase64,
 } from '../yjs-doc';
-import { basisWithTaken, carryLines, carryNotes, withNotesMadeFrom } from './carry-over';
+import { basisWithTaken, carryLines, carryNotes, replayTextOps, withNotesMadeFrom } from './carry-over';
 import { type DurableOutbox, OUTBOX_LIMIT } from './durable-outbox';
 import { composeView, enqueue, type LocalChange, rebaseOnRemoteText, throttleKeyOf } from './local-changes';
 import type { OutboxRecord } from './outbox-store';
@@ -435,6 +435,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       .map((c) => c.clientChangeId)
       .slice(0, OPEN_PENDING_MAX);
     let reply: RpcReply<OpenResult>;
+    let history: AppliedChange[] | null = null;
     try {
       reply = await rpcParsed(transport, 'sync.open', syncAnswers['sync.open'], {
         entityType: 'order',
@@ -442,6 +443,8 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
         // The ids not taken are given up (fenced): their edits are carried over below under new ids.
         ...(asked.length > 0 ? { pending: asked, fence: true } : {}),
       });
+      // Still counted as opening: what the room sends meanwhile is held until the carry-over is done.
+      if (reply.ok) history = await textHistory(reply.result, adopted);
     } finally {
       openingCount -= 1;
     }
@@ -449,6 +452,8 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
     // way), so their unconfirmed edits survive the reload.
     const intended = view();
     const basisConfirmed = confirmed;
+    const basisVersion = version;
+    const basisPolicy = policy;
     const basisY = confirmedY ? { state: Y.encodeStateAsUpdate(confirmedY), policy } : null;
     const pending = [...inflight, ...unsent];
     rememberLines(intended);
@@ -487,7 +492,14 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
         if (carryOver) {
           carrying = true;
           try {
-            keepPending(pending, opened, askedIds, basisConfirmed, basisY, intended);
+            keepPending(pending, opened, askedIds, {
+              confirmed: basisConfirmed,
+              version: basisVersion,
+              policy: basisPolicy,
+              y: basisY,
+              intended,
+              history,
+            });
           } finally {
             carrying = false;
           }
@@ -504,7 +516,14 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
           const basisY = record.confirmedY
             ? { state: fromBase64(record.confirmedY), policy: record.policy }
             : null;
-          keepPending(record.changes, opened, askedIds, record.confirmed, basisY, record.intended);
+          keepPending(record.changes, opened, askedIds, {
+            confirmed: record.confirmed,
+            version: record.version,
+            policy: record.policy,
+            y: basisY,
+            intended: record.intended,
+            history,
+          });
         }
       } finally {
         carrying = false;
@@ -552,10 +571,20 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
     pending: LocalChange[],
     opened: OpenResult,
     asked: ReadonlySet<string>,
-    basisConfirmed: OrderDoc,
-    basisY: { state: Uint8Array; policy: OrderPolicy } | null,
-    intended: OrderDoc,
+    made: {
+      /** The confirmed document the edits were made on, at `version` under `policy`, with its Yjs state. */
+      confirmed: OrderDoc;
+      version: number;
+      policy: OrderPolicy;
+      y: { state: Uint8Array; policy: OrderPolicy } | null;
+      /** What the person saw. */
+      intended: OrderDoc;
+      /** The order's history since (at least) `version`, when it was read for OT notes. */
+      history: readonly AppliedChange[] | null;
+    },
   ) {
+    const { confirmed: basisConfirmed, y: basisY } = made;
+    let { intended } = made;
     const taken = new Set((opened.settled ?? []).map((s) => s.clientChangeId));
     const byIntent = new Set<'notes' | 'lines'>();
     // A section whose local Yjs edits were refused for good shows the saved value: its intent is the basis.
@@ -590,6 +619,8 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       }),
     ];
     if (byIntent.size === 0) return;
+    if (byIntent.has('notes') && replayText(pending, taken, made, intended, opened)) byIntent.delete('notes');
+    if (byIntent.size === 0) return;
     let basis = basisWithTaken(basisConfirmed, pending, taken);
     if (basisY) {
       // Yjs edits the server took are in the basis too (read from the confirmed state plus those updates).
@@ -605,6 +636,88 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
     }
     if (byIntent.size === 0) return;
     carry([...byIntent], withNotesMadeFrom(basis, pending, taken), intended);
+  }
+
+  /**
+   * OT notes edits the server has not taken go again as the person's own text ops, rebased over the history
+   * since the version they were made on (`replayTextOps`: the same rule the server uses for an op made on an
+   * older version), not as a character diff, which placed an offline insert inside a colleague's newer text.
+   * Only when the notes were and are OT, every untaken notes edit is a text op, the ops applied to the document
+   * they were made on give what the person saw, and the history read after the open leads to the reopened
+   * notes. Queued after the notes edits already carried over (another outbox). False: carry by intent.
+   */
+  function replayText(
+    pending: readonly LocalChange[],
+    taken: ReadonlySet<string>,
+    made: {
+      confirmed: OrderDoc;
+      version: number;
+      policy: OrderPolicy;
+      history: readonly AppliedChange[] | null;
+    },
+    intended: OrderDoc,
+    opened: OpenResult,
+  ): boolean {
+    if (!made.history || opKindFor(policy, 'notes') !== 'text' || opKindFor(made.policy, 'notes') !== 'text')
+      return false;
+    const notes: { clientChangeId: string; op: TextOp }[] = [];
+    for (const change of pending) {
+      if (change.field !== 'notes') continue;
+      if (change.op.type !== 'text') return false;
+      notes.push({ clientChangeId: change.clientChangeId, op: change.op.op });
+    }
+    let seen = made.confirmed.notes;
+    try {
+      for (const { op } of notes) seen = textType.apply(seen, op);
+    } catch {
+      return false;
+    }
+    if (seen !== intended.notes) return false;
+    const left = replayTextOps({
+      basisNotes: made.confirmed.notes,
+      basisVersion: made.version,
+      pending: notes,
+      taken,
+      history: made.history,
+      toVersion: opened.version,
+      currentNotes: opened.doc.notes,
+    });
+    if (!left) return false;
+    // After what is already queued for the notes (an earlier outbox carried over on this reopen).
+    let queued: TextOp = [];
+    for (const c of unsent)
+      if (c.field === 'notes' && c.op.type === 'text') queued = textType.compose(queued, c.op.op);
+    const op = textType.normalize(textType.transform(left, queued, 'left'));
+    if (op.length > 0) localChange('notes', { type: 'text', op });
+    return true;
+  }
+
+  /**
+   * The order's history from the oldest version unsent OT notes edits were made on (this page's or an adopted
+   * outbox's), read after an open so their text ops can be rebased over it (`replayText`). Null when there are
+   * none, the notes are not OT now, or the read failed (then they are carried by intent).
+   */
+  async function textHistory(
+    opened: OpenResult,
+    adopted: readonly OutboxRecord[],
+  ): Promise<AppliedChange[] | null> {
+    if (opKindFor(opened.policy, 'notes') !== 'text') return null;
+    const hasText = (changes: readonly LocalChange[]) =>
+      changes.some((c) => c.field === 'notes' && c.op.type === 'text');
+    const bases: number[] = [];
+    if (confirmed && opKindFor(policy, 'notes') === 'text' && hasText([...inflight, ...unsent]))
+      bases.push(version);
+    for (const record of adopted)
+      if (opKindFor(record.policy, 'notes') === 'text' && hasText(record.changes)) bases.push(record.version);
+    if (bases.length === 0) return null;
+    const since = Math.min(...bases);
+    if (since >= opened.version) return [];
+    const reply = await rpcParsed(transport, 'sync.pull', syncAnswers['sync.pull'], {
+      entityType: 'order',
+      entityId,
+      sinceVersion: since,
+    });
+    return reply.ok ? reply.result.changes : null;
   }
 
   /**
