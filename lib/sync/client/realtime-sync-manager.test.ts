@@ -131,6 +131,27 @@ describe('RealtimeSyncManager', () => {
     expect(anna.manager.isSettled()).toBe(true);
   });
 
+  // The push's answer lists the pusher's own changes, applied (and taken off the queue) before the results are
+  // read: the notice then found no queued change to name its section, and the editor showed nothing.
+  it('names the section in a notice of someone else editing it at the same time', async () => {
+    const { time, join, drain } = setup(1);
+    const anna = await join(fixture.user('anna@siam.example'), 'anna');
+    const napa = await join(fixture.user('napa@siam.example'), 'napa');
+    napa.manager.pushChange('notes', `${napa.manager.getSnapshot().doc!.notes} napa`);
+    time.advance(150);
+    await drain();
+    anna.manager.pushChange('notes', `anna ${anna.manager.getSnapshot().doc!.notes}`);
+    time.advance(150);
+    await drain();
+    const concurrent = anna.manager.getSnapshot().notices.filter((n) => n.kind === 'concurrent');
+    expect(concurrent).toEqual([
+      expect.objectContaining({
+        section: 'notes',
+        users: [expect.objectContaining({ userId: fixture.user('napa@siam.example').id })],
+      }),
+    ]);
+  });
+
   it('surfaces a manual conflict, an overwrite and a lock held by someone else', async () => {
     const { time, join, drain } = setup(9);
     const anna = await join(fixture.user('anna@siam.example'), 'anna');

@@ -1059,9 +1059,11 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       }
       const local = inflight.find((c) => c.clientChangeId === result.clientChangeId);
       if (result.status !== 'rejected' && result.concurrent.length > 0) {
+        // Named by the change as sent: an applied one has left the queue already (the answer's changes above).
+        const field = changes.find((c) => c.clientChangeId === result.clientChangeId)?.field;
         notify({
           kind: 'concurrent',
-          section: sectionOfField(local?.field ?? '') ?? '',
+          section: sectionOfField(field ?? '') ?? result.concurrent[0]?.section ?? '',
           users: result.concurrent.map((c) => ({ userId: c.userId, userName: c.userName })),
           at: clock.now(),
         });
