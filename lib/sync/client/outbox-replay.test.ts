@@ -190,6 +190,38 @@ describe('durable outbox in the sync manager', () => {
     await other.manager.stopSync();
   });
 
+  // A page that adopted the outbox was gone before it sent the edit: its own record had the reopened order as
+  // its basis, where the line no longer is, so the next page named the field alone ("quantity was refused").
+  it('names the removed line by its product after the outbox passed through a page that never sent it', async () => {
+    const t = setup(4);
+    const anna = fixture.user('anna@siam.example');
+    const napa = fixture.user('napa@siam.example');
+    const first = await t.open(anna, 'anna');
+    const other = await t.open(napa, 'napa');
+    const line = first.manager.getSnapshot().doc!.lines[0]!;
+    await first.transport.disconnect();
+    first.manager.pushChange(`lines.${line.id}.quantity`, line.quantity + 5);
+    other.manager.removeLine(line.id);
+    await t.settle();
+    await first.manager.stopSync();
+    // The second page adopts it, reopens (the line is gone there) and is reloaded before its push goes out.
+    const second = await t.open(anna, 'anna');
+    expect(second.manager.getSnapshot().localChanges).toHaveLength(1);
+    await second.manager.stopSync();
+    const third = await t.open(anna, 'anna');
+    await t.settle();
+    expect(third.manager.getSnapshot().notices).toContainEqual(
+      expect.objectContaining({
+        kind: 'rejected',
+        field: `lines.${line.id}.quantity`,
+        productId: line.productId,
+      }),
+    );
+    expect(third.manager.getSnapshot().outbox.kept).toBe(0);
+    await third.manager.stopSync();
+    await other.manager.stopSync();
+  });
+
   it('refuses a new edit at the bound and says so, keeping every queued one', async () => {
     const t = setup(3);
     const anna = fixture.user('anna@siam.example');

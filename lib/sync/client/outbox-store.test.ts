@@ -48,6 +48,8 @@ function record(slot: string, savedAt: number, notes = 'สวัสดี 👋�
         op: { type: 'set', value: 'pending' },
         createdAt: savedAt,
         baseVersion: 3,
+        // Kept: a whole value carried by intent runs from what it was made on (it was dropped here before).
+        madeFrom: 'draft',
         sent: {
           clientChangeId: `${slot}-2`,
           baseVersion: 3,
@@ -56,6 +58,7 @@ function record(slot: string, savedAt: number, notes = 'สวัสดี 👋�
         },
       },
     ],
+    lineProducts: { [doc.lines[0]!.id]: doc.lines[0]!.productId },
   };
 }
 

@@ -24,6 +24,12 @@ export type OutboxRecord = {
   /** What the person saw: the basis with their changes (the intent the carry-over keeps). */
   intended: OrderDoc;
   changes: LocalChange[];
+  /**
+   * The product of each line a change names (`lines.<id>.…`), as the pages before saw it: a refusal of an edit
+   * of a line someone removed still names its product after the outbox passed through a page whose document
+   * never had the line.
+   */
+  lineProducts?: Record<string, string>;
 };
 
 /**
@@ -53,6 +59,8 @@ const localChangeSchema = z.object({
   op: changeOpSchema,
   createdAt: z.number(),
   baseVersion: z.number().int().nonnegative().optional(),
+  // What a whole value was made on: its intent runs from there when it has to be carried over (see LocalChange).
+  madeFrom: z.unknown().optional(),
   sent: pushedChangeSchema.nullable(),
 });
 
@@ -68,18 +76,21 @@ export const outboxRecordSchema = z.object({
   confirmedY: z.string().nullable(),
   intended: orderDocSchema,
   changes: z.array(localChangeSchema),
+  lineProducts: z.record(z.string(), z.string()).optional(),
 });
 
 /** A stored value as a record, or null when it is not one (never replayed half-understood). */
 export function parseOutboxRecord(value: unknown): OutboxRecord | null {
   const parsed = outboxRecordSchema.safeParse(value);
   if (!parsed.success) return null;
-  const { changes, ...rest } = parsed.data;
+  const { changes, lineProducts, ...rest } = parsed.data;
   return {
     ...rest,
-    changes: changes.map(({ baseVersion, ...change }) => ({
+    ...(lineProducts === undefined ? {} : { lineProducts }),
+    changes: changes.map(({ baseVersion, madeFrom, ...change }) => ({
       ...change,
       ...(baseVersion === undefined ? {} : { baseVersion }),
+      ...(madeFrom === undefined ? {} : { madeFrom }),
     })),
   };
 }

@@ -229,6 +229,16 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
   const rememberLines = (doc: OrderDoc | null) => {
     for (const line of doc?.lines ?? []) lineProducts.set(line.id, line.productId);
   };
+  /** The products of the lines the changes name, for the outbox record (see `OutboxRecord.lineProducts`). */
+  const productsNamedBy = (changes: readonly LocalChange[]) => {
+    const out: Record<string, string> = {};
+    for (const change of changes) {
+      const lineId = change.field.startsWith('lines.') ? change.field.split('.')[1] : undefined;
+      const productId = lineId === undefined ? undefined : lineProducts.get(lineId);
+      if (lineId !== undefined && productId !== undefined) out[lineId] = productId;
+    }
+    return out;
+  };
   const productOf = (field: string) => {
     const productId = field.startsWith('lines.') ? lineProducts.get(field.split('.')[1] ?? '') : undefined;
     return productId === undefined ? {} : { productId };
@@ -281,6 +291,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
             confirmedY: confirmedY ? toBase64(Y.encodeStateAsUpdate(confirmedY)) : null,
             intended,
             changes,
+            lineProducts: productsNamedBy(changes),
           }
         : null;
     outbox.write(record, absorbed.splice(0));
@@ -458,6 +469,8 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
     const pending = [...inflight, ...unsent];
     rememberLines(intended);
     for (const record of adopted) {
+      for (const [lineId, productId] of Object.entries(record.lineProducts ?? {}))
+        lineProducts.set(lineId, productId);
       rememberLines(record.confirmed);
       rememberLines(record.intended);
     }
