@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { textEdit } from './text-diff';
+import { textEdit, textEdits } from './text-diff';
 import { alignYDoc, loadYDoc, readYDoc } from './yjs-doc';
 
 const corpus = [
@@ -72,5 +72,59 @@ describe('textEdit', () => {
       expect({ seed, notes: readYDoc(server).notes }).toEqual({ seed, notes: to });
       expect(readYDoc(mine).notes).toBe(to);
     }
+  });
+});
+
+describe('textEdits', () => {
+  const apply = (from: string, edits: ReturnType<typeof textEdits>) =>
+    [...edits]
+      .reverse()
+      .reduce((text, e) => text.slice(0, e.at) + e.insert + text.slice(e.at + e.remove), from);
+
+  it('gives one edit per place that changed, in UTF-16 units, never splitting a pair', () => {
+    expect(textEdits('abc def ghi', 'aXbc def ghiY')).toEqual([
+      { at: 1, remove: 0, insert: 'X' },
+      { at: 11, remove: 0, insert: 'Y' },
+    ]);
+    expect(textEdits('😀 ok 🇹🇭', '😁 ok 🇯🇵🇹🇭')).toEqual([
+      { at: 0, remove: 2, insert: '😁' },
+      { at: 6, remove: 0, insert: '🇯🇵' },
+    ]);
+    for (let seed = 1; seed <= 300; seed++) {
+      const next = random(seed);
+      const pick = () => corpus[Math.floor(next() * corpus.length)]!;
+      const chars = Array.from({ length: 10 }, pick);
+      const from = chars.join('');
+      const to = chars.map((c) => (next() < 0.2 ? '' : next() < 0.2 ? `${pick()}${c}` : c)).join('');
+      const edits = textEdits(from, to);
+      expect({ seed, to: apply(from, edits) }).toEqual({ seed, to });
+      for (const e of edits) {
+        expect(wellFormed(e.insert)).toBe(true);
+        expect(wellFormed(from.slice(e.at, e.at + e.remove))).toBe(true);
+      }
+    }
+  });
+
+  // Fuzz crdt seed 13 (two nodes): the server's crdt undo re-inserted text in one place and removed some in
+  // another as one replaced range, deleting and re-inserting everything between; a colleague's concurrent insert
+  // there ("{c1.15}" typed before "{c1.2}", diffed as "15}{c1." inside it) was left by its deleted neighbours
+  // and came out split ("15}{c1.🇹🇭 ่{c1.2}").
+  it('keeps a concurrent insert between two far-apart edits in place, whole', () => {
+    const base = '👍🏽{c1.2}{c0.7}{c2.0}{c1.5} á̂ {c1.10}';
+    const server = loadYDoc(null);
+    alignYDoc(server, { notes: base, lines: [] });
+    const mine = loadYDoc(Y.encodeStateAsUpdate(server));
+    const theirs = alignYDoc(mine, { notes: base.replace('👍🏽', '👍🏽{c1.15}'), lines: [] })!;
+    const undo = alignYDoc(server, {
+      notes: base.replace('👍🏽', '👍🏽🇹🇭 ่').replace(' á̂ ', '  '),
+      lines: [],
+    })!;
+    Y.applyUpdate(server, theirs);
+    Y.applyUpdate(mine, undo);
+    const notes = readYDoc(server).notes;
+    expect(readYDoc(mine).notes).toBe(notes);
+    for (const marker of ['{c1.15}', '{c1.2}', '{c0.7}', '{c2.0}', '{c1.5}', '{c1.10}'])
+      expect(notes.split(marker).length - 1, `${marker} once in ${notes}`).toBe(1);
+    expect(notes).not.toContain('á̂');
   });
 });

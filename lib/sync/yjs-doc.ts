@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { textEdit } from './text-diff';
+import { textEdits } from './text-diff';
 import type { SyncLine } from './types';
 
 /** The Yjs shape of an order: notes as Y.Text, lines as a Y.Array of Y.Map {id, productId, quantity}. */
@@ -62,9 +62,11 @@ export function alignYDoc(doc: Y.Doc, target: CrdtValues): Uint8Array | null {
     const text = doc.getText('notes');
     const current = text.toString();
     if (current !== target.notes) {
-      const edit = textEdit(current, target.notes);
-      if (edit.remove > 0) text.delete(edit.at, edit.remove);
-      if (edit.insert) text.insert(edit.at, edit.insert);
+      // Each place that changed on its own, right to left (the offsets are in the text before the edits).
+      for (const edit of textEdits(current, target.notes).reverse()) {
+        if (edit.remove > 0) text.delete(edit.at, edit.remove);
+        if (edit.insert) text.insert(edit.at, edit.insert);
+      }
     }
     const array = doc.getArray<Y.Map<unknown>>('lines');
     const wanted = new Map(target.lines.map((line) => [line.id, line]));
