@@ -1,8 +1,10 @@
 import { type as textType } from 'ot-text-unicode';
 import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { defaultOrderPolicy } from '../policy';
 import { diffToTextOp } from '../strategies/operational-transform';
 import type { AppliedChange, ChangeOp, OrderDoc, SyncLine } from '../types';
+import { alignYDoc, loadYDoc, toBase64 } from '../yjs-doc';
 import { basisWithTaken, carryLines, carryNotes, hunkedTextOp, replayTextOps } from './carry-over';
 import type { LocalChange } from './local-changes';
 
@@ -92,24 +94,51 @@ describe('replayTextOps', () => {
     expect(textType.apply('ZaXb!', left!)).toBe('ZaXbY!');
   });
 
-  it.each([
-    ['a gap in the history', [change(3, 'n1', text('ab', 'abc'))], 3, 'abc'],
-    ['a whole value written to the notes', [change(2, 'n1', { type: 'set', value: 'new' })], 2, 'new'],
-    [
-      'a switch that made the notes crdt',
-      [
+  // Fuzz switching seed 32: offline under OT across a switch to crdt and back; one diff over everything since
+  // put Zoë's marker inside a colleague's and cut others. Each step on its own: a whole value, Yjs updates read
+  // through the state the switch brought, text ops.
+  it('rebases over whole values and Yjs steps across switches, each as its own small diff', () => {
+    const crdt = { ...defaultOrderPolicy, notes: 'crdt' as const };
+    const server = loadYDoc(null);
+    alignYDoc(server, { notes: '{a} ok {b}', lines: [] });
+    const state = toBase64(Y.encodeStateAsUpdate(server));
+    const typed = alignYDoc(server, { notes: '{a} ok {c2.6}{b}', lines: [] })!;
+    const left = replayTextOps({
+      basisNotes: '{a}',
+      basisVersion: 1,
+      pending: [{ clientChangeId: 'z1', op: [3, ' {c3.1}'] }],
+      taken: new Set(),
+      history: [
+        change(2, 'n1', { type: 'set', value: '{a} ok {b}' }),
         change(
-          2,
-          'p',
-          {
-            type: 'policy',
-            policy: { ...defaultOrderPolicy, notes: 'crdt' },
-            previous: defaultOrderPolicy,
-            yjsState: null,
-          },
+          3,
+          'p1',
+          { type: 'policy', policy: crdt, previous: defaultOrderPolicy, yjsState: state },
           'policy',
         ),
+        change(4, 'n2', { type: 'yjs', update: toBase64(typed) }),
+        change(
+          5,
+          'p2',
+          { type: 'policy', policy: defaultOrderPolicy, previous: crdt, yjsState: null },
+          'policy',
+        ),
+        change(6, 'n3', text('{a} ok {c2.6}{b}', '{c0.5}{a} ok {c2.6}{b}')),
       ],
+      toVersion: 6,
+      currentNotes: '{c0.5}{a} ok {c2.6}{b}',
+    });
+    expect(textType.apply('{c0.5}{a} ok {c2.6}{b}', left!)).toBe('{c0.5}{a} {c3.1} ok {c2.6}{b}');
+    // One diff over everything since (the fallback) puts it elsewhere (after the colleagues' text).
+    const carried = carryNotes('{a}', '{a} {c3.1}', '{c0.5}{a} ok {c2.6}{b}');
+    expect(carried).not.toBe('{c0.5}{a} {c3.1} ok {c2.6}{b}');
+  });
+
+  it.each([
+    ['a gap in the history', [change(3, 'n1', text('ab', 'abc'))], 3, 'abc'],
+    [
+      'a Yjs notes step with no state to read it through',
+      [change(2, 'y', { type: 'yjs', update: '' })],
       2,
       'ab',
     ],

@@ -1,9 +1,10 @@
 import { type TextOp, type as textType } from 'ot-text-unicode';
+import * as Y from 'yjs';
 import { applyChangeToDoc } from '../doc';
 import { hunkedTextOp } from '../hunked-diff';
-import { opKindFor } from '../policy';
 import { rebasePending } from '../strategies/operational-transform';
 import type { AppliedChange, OrderDoc, SyncLine } from '../types';
+import { fromBase64, loadYDoc, readYDoc } from '../yjs-doc';
 import type { LocalChange } from './local-changes';
 
 export { hunkedTextOp };
@@ -30,14 +31,18 @@ export function carryNotes(basis: string, intended: string, current: string): st
 }
 
 /**
- * OT notes edits the server has not taken, carried as what the person did rather than as a character diff: their
+ * OT notes edits the server has not taken, carried as what the person did rather than as one character diff: their
  * text ops (made on `basisNotes` at `basisVersion`, in order, each on top of the one before) are rebased over the
- * order's history since then, as the live client rebases pending ops over each remote one and as the server
- * transforms an op made on an older version (the incoming op on the left). A pending op the history shows taken
- * (its client change id) is acknowledged there. Answers the op that applies what is left on `currentNotes`
- * (the notes at `toVersion`), or null when the history cannot carry them: a gap, a notes change that is not a
- * text op (a whole value, a Yjs update), a policy under which the notes were not text, a taken op out of
- * order, or history that does not lead to `currentNotes`. Then the caller carries the notes by intent.
+ * order's history since then, step by step, as the live client rebases pending ops over each remote one and as
+ * the server transforms an op made on an older version (the incoming op on the left). A text step is its op; a
+ * step of another kind is the diff (in hunks) of the notes it changed: a whole value from the notes before it, a
+ * Yjs update read through the Yjs state a policy switch brought. One small diff per step keeps an insert where it
+ * was typed far better than one diff over everything since (fuzz switching seed 32: offline across two switches,
+ * a single diff put the person's marker inside a colleague's and cut others). A pending op the history shows
+ * taken (its client change id) is acknowledged there. Answers the op that applies what is left on
+ * `currentNotes` (the notes at `toVersion`), or null when the history cannot carry them: a gap, a Yjs notes step
+ * with no state to read it, a taken op out of order or missing, or history that does not lead to
+ * `currentNotes`. Then the caller carries the notes by intent.
  */
 export function replayTextOps(input: {
   basisNotes: string;
@@ -52,6 +57,7 @@ export function replayTextOps(input: {
   let notes = input.basisNotes;
   let ops = [...input.pending];
   let expected = input.basisVersion + 1;
+  let ydoc: Y.Doc | null = null;
   try {
     for (const change of input.history) {
       if (change.version <= input.basisVersion) continue;
@@ -60,22 +66,40 @@ export function replayTextOps(input: {
       expected += 1;
       const { op } = change;
       if (op.type === 'policy') {
-        if (opKindFor(op.policy, 'notes') !== 'text') return null;
+        if (op.yjsState !== null) {
+          ydoc?.destroy();
+          ydoc = loadYDoc(fromBase64(op.yjsState));
+          if (op.policy.notes === 'crdt' && readYDoc(ydoc).notes !== notes) return null;
+        }
         continue;
       }
-      if (change.field !== 'notes') continue;
-      if (op.type !== 'text') return null;
+      let step: TextOp;
+      if (op.type === 'yjs') {
+        if (!ydoc) {
+          if (change.field === 'notes') return null;
+          continue;
+        }
+        const before = readYDoc(ydoc).notes;
+        Y.applyUpdate(ydoc, fromBase64(op.update));
+        if (change.field !== 'notes') continue;
+        if (before !== notes || ydoc.store.pendingStructs !== null) return null;
+        step = hunkedTextOp(before, readYDoc(ydoc).notes);
+      } else if (change.field !== 'notes') continue;
+      else if (op.type === 'text') step = op.op;
+      else if (op.type === 'set' && typeof op.value === 'string') step = hunkedTextOp(notes, op.value);
+      else return null;
       const mine = ops.findIndex((o) => o.clientChangeId === change.clientChangeId);
       if (mine > 0) return null;
-      if (mine === 0) ops = ops.slice(1);
+      if (mine === 0 && op.type === 'text') ops = ops.slice(1);
+      else if (mine === 0) return null;
       else {
         const rebased = rebasePending(
           ops.map((o) => o.op),
-          op.op,
+          step,
         );
         ops = ops.map((o, i) => ({ ...o, op: rebased.pending[i]! }));
       }
-      notes = textType.apply(notes, op.op);
+      notes = textType.apply(notes, step);
     }
     if (expected !== input.toVersion + 1 || notes !== input.currentNotes) return null;
     if (ops.some((o) => input.taken.has(o.clientChangeId))) return null;
@@ -86,6 +110,8 @@ export function replayTextOps(input: {
     return textType.normalize(left);
   } catch {
     return null;
+  } finally {
+    ydoc?.destroy();
   }
 }
 

@@ -654,10 +654,11 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
   /**
    * OT notes edits the server has not taken go again as the person's own text ops, rebased over the history
    * since the version they were made on (`replayTextOps`: the same rule the server uses for an op made on an
-   * older version), not as a character diff, which placed an offline insert inside a colleague's newer text.
-   * Only when the notes were and are OT, every untaken notes edit is a text op, the ops applied to the document
-   * they were made on give what the person saw, and the history read after the open leads to the reopened
-   * notes. Queued after the notes edits already carried over (another outbox). False: carry by intent.
+   * older version, other steps as their own small diffs), not as one character diff, which placed an offline
+   * insert inside a colleague's newer text. Only when the notes were OT, every untaken notes edit is a text op,
+   * the ops applied to the document they were made on give what the person saw, and the history read after the
+   * open leads to the reopened notes. Queued after the notes edits already carried over (another outbox); in
+   * another form now, sent as that form's edit. False: carry by intent.
    */
   function replayText(
     pending: readonly LocalChange[],
@@ -671,8 +672,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
     intended: OrderDoc,
     opened: OpenResult,
   ): boolean {
-    if (!made.history || opKindFor(policy, 'notes') !== 'text' || opKindFor(made.policy, 'notes') !== 'text')
-      return false;
+    if (!made.history || opKindFor(made.policy, 'notes') !== 'text') return false;
     const notes: { clientChangeId: string; op: TextOp }[] = [];
     for (const change of pending) {
       if (change.field !== 'notes') continue;
@@ -696,6 +696,16 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       currentNotes: opened.doc.notes,
     });
     if (!left) return false;
+    if (opKindFor(policy, 'notes') !== 'text') {
+      // The notes are edited in another form now: the rebased edit goes as that form's edit of the reopened
+      // notes, unless something was carried onto them already (then by intent).
+      const current = view();
+      if (!current || current.notes !== opened.doc.notes || unsent.some((c) => sectionOf(c) === 'notes'))
+        return false;
+      const notes = textType.apply(opened.doc.notes, left);
+      if (notes !== current.notes) pushChange('notes', notes);
+      return true;
+    }
     // After what is already queued for the notes (an earlier outbox carried over on this reopen).
     let queued: TextOp = [];
     for (const c of unsent)
@@ -708,13 +718,12 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
   /**
    * The order's history from the oldest version unsent OT notes edits were made on (this page's or an adopted
    * outbox's), read after an open so their text ops can be rebased over it (`replayText`). Null when there are
-   * none, the notes are not OT now, or the read failed (then they are carried by intent).
+   * none or the read failed (then they are carried by intent).
    */
   async function textHistory(
     opened: OpenResult,
     adopted: readonly OutboxRecord[],
   ): Promise<AppliedChange[] | null> {
-    if (opKindFor(opened.policy, 'notes') !== 'text') return null;
     const hasText = (changes: readonly LocalChange[]) =>
       changes.some((c) => c.field === 'notes' && c.op.type === 'text');
     const bases: number[] = [];
