@@ -23,6 +23,11 @@ const envSchema = z.object({
   REDIS_URL: z.string().url().optional(),
   /** Prefix for every Redis key and channel, so several deployments (or test runs) share one Redis. */
   REDIS_PREFIX: z.string().default('osl'),
+  /**
+   * Longest wait between attempts to reach Redis while it is down. A request that needs Redis then fails (503
+   * UNAVAILABLE) after three attempts, so this also bounds how long it waits.
+   */
+  REDIS_RETRY_MAX_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   SESSION_SECRET: z.string().min(32).optional(),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

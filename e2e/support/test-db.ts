@@ -11,7 +11,8 @@ export type TestDatabase = Database & { databaseUrl?: string; drop(): Promise<vo
 
 /**
  * A migrated, seeded database of its own for one test file: PGlite from the template (in memory, or in `dataDir`
- * for a server process to open after this one closes it), or a fresh PostgreSQL database.
+ * for a server process to open after this one closes it), or a fresh PostgreSQL database (a copy of the template
+ * database when the global setup made one).
  */
 export async function createTestDatabase(
   kind: TestDbKind,
@@ -30,15 +31,19 @@ export async function createTestDatabase(
     return { ...database, drop: () => database.close() };
   }
   const name = `osl_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  // A copy of the migrated, seeded template of the global setup; without it (run outside vitest), migrated here.
+  const template = process.env.OSL_POSTGRES_TEMPLATE;
   const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.query(template ? `CREATE DATABASE ${name} TEMPLATE ${template}` : `CREATE DATABASE ${name}`);
   await admin.end();
   const url = new URL(TEST_POSTGRES_URL);
   url.pathname = `/${name}`;
   const database = await createDb({ databaseUrl: url.toString() });
-  await database.migrate();
-  await seedIfEmpty(database.db);
+  if (!template) {
+    await database.migrate();
+    await seedIfEmpty(database.db);
+  }
   return {
     ...database,
     databaseUrl: url.toString(),

@@ -56,7 +56,9 @@ export function createPusher(deps: PusherDeps): Pusher {
 
   // The process's shared command connection when there is one (a standalone Pusher server opens its own).
   const ownRedis =
-    !deps.redis && env.REDIS_URL ? connectRedis(env.REDIS_URL, logger, `osl-pusher-${nodeId}`) : null;
+    !deps.redis && env.REDIS_URL
+      ? connectRedis(env.REDIS_URL, logger, `osl-pusher-${nodeId}`, env.REDIS_RETRY_MAX_MS)
+      : null;
   const redis = deps.redis ?? ownRedis;
   const state: PusherState = redis
     ? new RedisPusherState({

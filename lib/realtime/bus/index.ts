@@ -32,7 +32,12 @@ const sharedConnections = new WeakMap<SharedMemory, MemoryConnections>();
 export type BackendOptions = {
   env: Pick<
     Env,
-    'REDIS_URL' | 'REDIS_PREFIX' | 'HISTORY_SIZE' | 'HISTORY_TTL_SECONDS' | 'PRESENCE_TTL_SECONDS'
+    | 'REDIS_URL'
+    | 'REDIS_PREFIX'
+    | 'REDIS_RETRY_MAX_MS'
+    | 'HISTORY_SIZE'
+    | 'HISTORY_TTL_SECONDS'
+    | 'PRESENCE_TTL_SECONDS'
   >;
   nodeId: string;
   logger: Logger;
@@ -43,8 +48,8 @@ export type BackendOptions = {
 export function createBackends({ env, nodeId, logger, shared }: BackendOptions): Backends {
   const historyOptions = { size: env.HISTORY_SIZE, ttlSeconds: env.HISTORY_TTL_SECONDS };
   if (env.REDIS_URL) {
-    const redis = connectRedis(env.REDIS_URL, logger, `osl-cmd-${nodeId}`);
-    const bus = new RedisBus(redis, env.REDIS_URL, env.REDIS_PREFIX, nodeId, logger);
+    const redis = connectRedis(env.REDIS_URL, logger, `osl-cmd-${nodeId}`, env.REDIS_RETRY_MAX_MS);
+    const bus = new RedisBus(redis, env.REDIS_URL, env.REDIS_PREFIX, nodeId, logger, env.REDIS_RETRY_MAX_MS);
     return {
       redis,
       bus,

@@ -23,10 +23,11 @@ export class RedisBus implements Bus {
     prefix: string,
     readonly nodeId: string,
     logger: Logger,
+    retryMaxMs?: number,
   ) {
     this.channel = `${prefix}:bus`;
     this.pub = pub;
-    this.sub = connectRedis(url, logger, `osl-sub-${nodeId}`);
+    this.sub = connectRedis(url, logger, `osl-sub-${nodeId}`, retryMaxMs);
     this.sub.on('message', (_channel: string, message: string) => this.receive(message));
     // Subscribe on every (re)connection: a subscription that failed while Redis was down at start is not one the
     // client would restore by itself. Subscribing twice is harmless.

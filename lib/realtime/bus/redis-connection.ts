@@ -3,13 +3,15 @@ import type { Logger } from '../../logger';
 
 /**
  * A connection that never floods the log, fails a command after a short retry instead of queueing it forever while
- * Redis is down, and reconnects by itself.
+ * Redis is down, and reconnects by itself. Reconnection attempts back off to at most `retryMaxMs` apart; a command
+ * issued while Redis is down fails after three of them (so after about 3 × `retryMaxMs` once Redis has been gone a
+ * while).
  */
-export function connectRedis(url: string, logger: Logger, name: string): Redis {
+export function connectRedis(url: string, logger: Logger, name: string, retryMaxMs = 1000): Redis {
   const redis = new Redis(url, {
     connectionName: name,
     maxRetriesPerRequest: 2,
-    retryStrategy: (times) => Math.min(50 * times, 1000),
+    retryStrategy: (times) => Math.min(50 * times, retryMaxMs),
     enableReadyCheck: true,
   });
   let down = false;
