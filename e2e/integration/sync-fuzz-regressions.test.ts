@@ -187,6 +187,39 @@ describe('sync fuzz regressions', () => {
     for (const c of all) await c.close();
   });
 
+  // Seed 24 of `ot` (one and two nodes; ot seed 28 and switching seed 16 on two nodes the same way): a whole notes
+  // value became an op through a prefix/suffix diff, so "{c1.5}" typed right before "{c2.3}" went in as "1.5}{c"
+  // after "{c" (the two markers share "{c"). Napa's undo of her marker, made meanwhile, removed "{c" and "2.3}"
+  // and left "1.5}{c": Anna's marker broken by a change that never touched it. The editor gives its caret with the
+  // value, and the diff ends the edit there.
+  it.each([{ notes: 'operational-transform' as const }, { notes: 'crdt' as const }])(
+    'a marker typed right before another is kept whole when that one is undone ($notes)',
+    async ({ notes }) => {
+      const { orderId, anna, napa, all } = await openOrder({ ...defaultOrderPolicy, notes });
+      const settled = () =>
+        all.every((c) => c.manager.isSettled() && c.manager.getSnapshot().syncState === 'synced') &&
+        new Set(all.map((c) => c.manager.getSnapshot().version)).size === 1;
+      anna.manager.pushChange('notes', 'ok ');
+      await expect.poll(settled, wait).toBe(true);
+      napa.manager.pushChange('notes', 'ok {c2.3}', { caret: 9 });
+      await expect.poll(settled, wait).toBe(true);
+      anna.goOffline();
+      await expect.poll(() => anna.manager.getSnapshot().syncState, wait).toBe('offline');
+      // The editor's caret after typing "{c1.5}" at 3: right after it (code points).
+      anna.manager.pushChange('notes', 'ok {c1.5}{c2.3}', { caret: 9 });
+      expect((await napa.manager.undoChange()).ok).toBe(true);
+      await expect
+        .poll(() => napa.manager.isSettled() && napa.manager.getSnapshot().doc?.notes, wait)
+        .toBe('ok ');
+      anna.goOnline();
+      await expect.poll(settled, wait).toBe(true);
+      const saved = await loadSyncedOrder(cluster.database.db, cluster.tenantId, orderId);
+      expect(saved?.notes).toBe('ok {c1.5}');
+      for (const c of all) expect(c.manager.getSnapshot().doc!.notes).toBe(saved?.notes);
+      for (const c of all) await c.close();
+    },
+  );
+
   // Seeds 3 and 5 of `crdt` (two nodes) and 102 and 104 (one node): edits made while the client's reopen was
   // waiting for its answer were dropped when the answer came (the edits were read before the request went
   // out, and everything pending was cleared after), so a marker typed then never reached the server.

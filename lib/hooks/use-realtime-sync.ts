@@ -10,6 +10,7 @@ import { createIndexedDbOutboxStore } from '../sync/client/outbox-store-idb';
 import { rpcParsed } from '../sync/client/parsed-rpc';
 import {
   createRealtimeSyncManager,
+  type PushChangeOptions,
   type RealtimeSyncManager,
   type SyncNotice,
   type SyncSnapshot,
@@ -165,8 +166,12 @@ export function useRealtimeSync(entityId: string | null, options: EntitySyncOpti
     () => ({
       startSync: () => manager?.startSync() ?? Promise.resolve(),
       stopSync: () => manager?.stopSync() ?? Promise.resolve(),
-      /** Sets a field to a value as the user sees it (the policy decides the op: text, Yjs or value). */
-      pushChange: (field: string, value: unknown) => manager?.pushChange(field, value),
+      /**
+       * Sets a field to a value as the user sees it (the policy decides the op: text, Yjs or value); for the notes,
+       * `options.caret` is the person's caret in the new value (code points), so the edit goes where it was made.
+       */
+      pushChange: (field: string, value: unknown, options?: PushChangeOptions) =>
+        manager?.pushChange(field, value, options),
       /**
        * Saves a form draft of one field against the version the user started from, so a concurrent edit by
        * someone else is detected (manual: a conflict; last-write-wins: a recorded overwrite).

@@ -1,5 +1,5 @@
 import { type TextOp, type as textType } from 'ot-text-unicode';
-import { commonAffix, diffToTextOp } from './strategies/operational-transform';
+import { diffAffix, diffToTextOp } from './strategies/operational-transform';
 
 /**
  * Text diffs that keep every separate place that changed apart. A diff of two far-apart edits as one replaced
@@ -10,14 +10,21 @@ import { commonAffix, diffToTextOp } from './strategies/operational-transform';
 
 /**
  * A code-point diff in several hunks (Myers' O(ND) shortest edit script between the common prefix and suffix),
- * as a text op. Past `maxEdits` differing code points it falls back to one replaced region.
+ * as a text op. Past `maxEdits` differing code points it falls back to one replaced region. `options.caret` is
+ * where the person's caret is in `to` after the edit (code points): the prefix and suffix are then the equally
+ * small ones whose changed region ends there (`diffAffix`).
  */
-export function hunkedTextOp(from: string, to: string, maxEdits = 500): TextOp {
+export function hunkedTextOp(
+  from: string,
+  to: string,
+  maxEdits = 500,
+  options: { caret?: number } = {},
+): TextOp {
   const a = Array.from(from);
   const b = Array.from(to);
-  const { prefix, suffix } = commonAffix(a, b);
+  const { prefix, suffix } = diffAffix(a, b, options.caret);
   const script = editScript(a.slice(prefix, a.length - suffix), b.slice(prefix, b.length - suffix), maxEdits);
-  if (!script) return diffToTextOp(from, to);
+  if (!script) return diffToTextOp(from, to, options.caret);
   const op: TextOp = prefix ? [prefix] : [];
   let y = prefix;
   for (const step of script) {

@@ -35,8 +35,10 @@ export type TextEdit = { at: number; remove: number; insert: string };
  * range, an edit of two far-apart places deleted and re-inserted everything between them, so a colleague's
  * concurrent insert in that stretch lost its neighbours and landed elsewhere, split from its own text (fuzz crdt
  * seed 13 on two nodes: a crdt undo that re-inserted text in one place and removed some in another).
+ * `options.caret` (code points in `to`) is where the person's caret is after the edit: text typed that repeats
+ * its neighbour is then placed where it was typed, not shifted to the other side of that neighbour.
  */
-export function textEdits(from: string, to: string): TextEdit[] {
+export function textEdits(from: string, to: string, options: { caret?: number } = {}): TextEdit[] {
   if (from === to) return [];
   const points = Array.from(from);
   const edits: TextEdit[] = [];
@@ -48,7 +50,7 @@ export function textEdits(from: string, to: string): TextEdit[] {
     point += count;
     return units;
   };
-  for (const component of hunkedTextOp(from, to)) {
+  for (const component of hunkedTextOp(from, to, undefined, options)) {
     const last = edits.at(-1);
     const here = last && last.at + last.remove === unit ? last : null;
     if (typeof component === 'number') unit += take(component);
@@ -64,4 +66,19 @@ export function textEdits(from: string, to: string): TextEdit[] {
     }
   }
   return edits;
+}
+
+/**
+ * A caret the browser gives in UTF-16 code units (`selectionEnd`) as a code-point offset in `text`. An offset
+ * inside a surrogate pair (never a real caret) counts the whole character as before it, so a pair is never split.
+ */
+export function caretInCodePoints(text: string, utf16: number): number {
+  let points = 0;
+  let units = 0;
+  for (const char of text) {
+    if (units >= utf16) break;
+    units += char.length;
+    points++;
+  }
+  return points;
 }

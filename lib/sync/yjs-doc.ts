@@ -51,8 +51,14 @@ function lineMap(line: SyncLine): Y.Map<unknown> {
 /**
  * Edits the document so it reads `target`, touching only what differs (used when a value changed outside the
  * crdt strategy, e.g. after a policy switch). Returns the update it produced, or null when nothing changed.
+ * `options.caret` is where the person's caret is in the new notes (code points) when they typed them: see
+ * `textEdits`.
  */
-export function alignYDoc(doc: Y.Doc, target: CrdtValues): Uint8Array | null {
+export function alignYDoc(
+  doc: Y.Doc,
+  target: CrdtValues,
+  options: { caret?: number } = {},
+): Uint8Array | null {
   let update: Uint8Array | null = null;
   const capture = (u: Uint8Array) => {
     update = update ? Y.mergeUpdates([update, u]) : u;
@@ -63,7 +69,7 @@ export function alignYDoc(doc: Y.Doc, target: CrdtValues): Uint8Array | null {
     const current = text.toString();
     if (current !== target.notes) {
       // Each place that changed on its own, right to left (the offsets are in the text before the edits).
-      for (const edit of textEdits(current, target.notes).reverse()) {
+      for (const edit of textEdits(current, target.notes, options).reverse()) {
         if (edit.remove > 0) text.delete(edit.at, edit.remove);
         if (edit.insert) text.insert(edit.at, edit.insert);
       }

@@ -7,6 +7,7 @@ import { colorOf } from '@/components/collab/avatar';
 import { initials } from '@/components/realtime/avatar-style';
 import type { Member } from '@/lib/realtime/protocol/messages';
 import { diffToTextOp, transformCaret, transformRange } from '@/lib/sync/strategies/operational-transform';
+import { caretInCodePoints } from '@/lib/sync/text-diff';
 import { caretAfterOp, type OverlayRange, overlaySegments, toCodePoint, toUtf16 } from './overlay-segments';
 
 export type NotesSelection = { start: number; end: number; quote: string } | null;
@@ -44,7 +45,8 @@ export function NotesEditor({
   /** Commented ranges, in code points. */
   ranges: readonly OverlayRange[];
   activeRangeId: string | null;
-  onChangeText(next: string): void;
+  /** The new text and where the caret is in it (code points): where the person's edit ends. */
+  onChangeText(next: string, caret: number): void;
   onRemoteText(listener: (op: TextOp, change: { userId: string }) => void): () => void;
   /** Who made the latest remote change (their own caret already accounts for it). */
   remoteAuthor: string | null;
@@ -206,11 +208,13 @@ export function NotesEditor({
         onChange={(event) => {
           const next = event.target.value;
           const before = value;
-          const op = diffToTextOp(before, next);
+          // The caret says where the edit was when typed text repeats its neighbour (several diffs fit).
+          const caret = caretInCodePoints(next, event.target.selectionEnd);
+          const op = diffToTextOp(before, next, caret);
           moveCarets(op);
           onTextOp(op);
           shown.current = { ...shown.current, text: next };
-          onChangeText(next);
+          onChangeText(next, caret);
           onTyping();
           report();
         }}

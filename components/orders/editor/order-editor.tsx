@@ -452,7 +452,7 @@ function Editor({
               members={others}
               ranges={ranges}
               activeRangeId={activeThreadId}
-              onChangeText={(next) => sync.pushChange('notes', next)}
+              onChangeText={(next, caret) => sync.pushChange('notes', next, { caret })}
               onRemoteText={sync.onRemoteText}
               onCaret={onCaret}
               onSelection={setSelection}

@@ -5,6 +5,7 @@ import { seededRandom } from '../../../lib/db/seed-data';
 import type { OrderPolicy } from '../../../lib/sync/policy';
 import { syncParams } from '../../../lib/sync/protocol';
 import { toDoc } from '../../../lib/sync/service/order-entity';
+import { caretInCodePoints } from '../../../lib/sync/text-diff';
 import type { OrderDoc, OrderSection } from '../../../lib/sync/types';
 import { insertOrder } from '../catalog-fixtures';
 import { FuzzClient, type ManagerFactory, plainManager, type RpcObserver } from './client';
@@ -212,6 +213,8 @@ export async function runFuzzScenario(scenario: FuzzScenario): Promise<FuzzStats
       const roll = random();
       const runs = fillerRuns(text);
       let next: string;
+      /** Where the caret is after the edit (UTF-16, as a textarea's selectionEnd), given with it as the editor does. */
+      let caret: number;
       let what: string;
       const long = text.length > 1500 && runs.length > 0;
       if (!long && (roll < 0.6 || runs.length === 0)) {
@@ -234,6 +237,7 @@ export async function runFuzzScenario(scenario: FuzzScenario): Promise<FuzzStats
           what = `types marker ${piece}`;
         }
         next = text.slice(0, at) + piece + text.slice(at);
+        caret = at + piece.length;
         what += ` at ${at}`;
       } else {
         const [start, end] = pick(runs);
@@ -243,9 +247,10 @@ export async function runFuzzScenario(scenario: FuzzScenario): Promise<FuzzStats
         const [a, b] = [bounds[from]!, bounds[to]!];
         const insert = roll < 0.85 || long ? '' : pick(corpus);
         next = text.slice(0, a) + insert + text.slice(b);
+        caret = a + insert.length;
         what = `${insert ? `replaces with ${JSON.stringify(insert)}` : 'deletes'} ${JSON.stringify(text.slice(a, b))} at ${a}`;
       }
-      client.manager.pushChange('notes', next);
+      client.manager.pushChange('notes', next, { caret: caretInCodePoints(next, caret) });
       if (scenario.verbose) {
         const snap = client.manager.getSnapshot();
         const pending = snap.localChanges.map((c) => `${c.clientChangeId}${c.sent ? '*' : ''}`).join(',');

@@ -131,6 +131,33 @@ describe('RealtimeSyncManager', () => {
     expect(anna.manager.isSettled()).toBe(true);
   });
 
+  // Fuzz ot seed 24: "{c1.5}" typed right before "{c2.3}" was diffed as "1.5}{c" after "{c" (they share "{c"), and
+  // Napa's deletion of her marker meanwhile left "1.5}{c". The caret given with the value says where it was typed.
+  it('diffs a whole notes value into the edit that ends at the caret', async () => {
+    const { time, join, drain } = setup(0);
+    const anna = await join(fixture.user('anna@siam.example'), 'anna');
+    const napa = await join(fixture.user('napa@siam.example'), 'napa');
+    const run = async () => {
+      for (let i = 0; i < 5; i++) {
+        time.advance(200);
+        await drain();
+      }
+    };
+    napa.manager.pushChange('notes', 'ok {c2.3}', { caret: 9 });
+    await run();
+    await anna.transport.disconnect();
+    anna.manager.pushChange('notes', 'ok {c1.5}{c2.3}', { caret: 9 });
+    expect(anna.manager.getSnapshot().localChanges.map((c) => c.op)).toEqual([
+      { type: 'text', op: [3, '{c1.5}'] },
+    ]);
+    napa.manager.pushChange('notes', 'ok ', { caret: 3 });
+    await run();
+    anna.transport.reconnect();
+    await run();
+    expect(anna.manager.getSnapshot().doc!.notes).toBe('ok {c1.5}');
+    expect(napa.manager.getSnapshot().doc!.notes).toBe('ok {c1.5}');
+  });
+
   // The push's answer lists the pusher's own changes, applied (and taken off the queue) before the results are
   // read: the notice then found no queued change to name its section, and the editor showed nothing.
   it('names the section in a notice of someone else editing it at the same time', async () => {

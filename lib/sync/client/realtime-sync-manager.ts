@@ -142,6 +142,23 @@ export type RealtimeSyncManagerOptions = {
   outboxLimit?: number;
 };
 
+/** How a change was made: for the notes, where the person's caret is in the new value (code points). */
+export type PushChangeOptions = { caret?: number };
+
+/** Where a text op's last change ends in the text it makes (code points): the caret of whoever made it. */
+function opEnd(op: TextOp): number {
+  let end = 0;
+  let at = 0;
+  for (const component of op) {
+    if (typeof component === 'number') at += component;
+    else if (typeof component === 'string') {
+      at += Array.from(component).length;
+      end = at;
+    } else end = at;
+  }
+  return end;
+}
+
 type OpenResult = {
   version: number;
   doc: OrderDoc;
@@ -703,7 +720,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       if (!current || current.notes !== opened.doc.notes || unsent.some((c) => sectionOf(c) === 'notes'))
         return false;
       const notes = textType.apply(opened.doc.notes, left);
-      if (notes !== current.notes) pushChange('notes', notes);
+      if (notes !== current.notes) pushChange('notes', notes, { caret: opEnd(left) });
       return true;
     }
     // After what is already queued for the notes (an earlier outbox carried over on this reopen).
@@ -1196,8 +1213,13 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
     );
   }
 
-  /** Sets a field to a value as the user sees it; the manager turns it into the op the policy wants. */
-  function pushChange(field: string, value: unknown) {
+  /**
+   * Sets a field to a value as the user sees it; the manager turns it into the op the policy wants. For the notes,
+   * `options.caret` is where the person's caret is in the new value (code points, the textarea's selectionEnd
+   * after the change): a whole value is diffed into the edit that ends there, so text typed beside a copy of itself
+   * goes in where it was typed (see `affixAtCaret`). A caret that does not fit the change is ignored.
+   */
+  function pushChange(field: string, value: unknown, options: PushChangeOptions = {}) {
     const current = view();
     if (!current) return;
     const kind = opKindFor(policy, field);
@@ -1206,7 +1228,8 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       if (yjsOverLimit(section, field)) return;
       lastActivity = clock.now();
       ydoc.transact(() => {
-        if (field === 'notes') alignYDoc(ydoc!, { notes: String(value), lines: readYDoc(ydoc!).lines });
+        if (field === 'notes')
+          alignYDoc(ydoc!, { notes: String(value), lines: readYDoc(ydoc!).lines }, { caret: options.caret });
         else {
           const lineId = lineIdOfField(field);
           if (lineId) setYLineQuantity(ydoc!, lineId, Number(value));
@@ -1218,7 +1241,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       return;
     }
     if (kind === 'text') {
-      const op = diffToTextOp(current.notes, String(value));
+      const op = diffToTextOp(current.notes, String(value), field === 'notes' ? options.caret : undefined);
       if (op.length > 0) localChange(field, { type: 'text', op });
       return;
     }
@@ -1234,7 +1257,10 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
     if (opKindFor(policy, 'notes') === 'text') localChange('notes', { type: 'text', op });
     else {
       const current = view();
-      if (current) pushChange('notes', applyChangeToDoc(current, 'notes', { type: 'text', op }).notes);
+      if (current)
+        pushChange('notes', applyChangeToDoc(current, 'notes', { type: 'text', op }).notes, {
+          caret: opEnd(op),
+        });
     }
   }
 

@@ -91,11 +91,50 @@ export function commonAffix(a: readonly string[], b: readonly string[]): { prefi
   return { prefix, suffix };
 }
 
-/** The text op that turns `from` into `to` (common prefix and suffix kept), in code points. */
-export function diffToTextOp(from: string, to: string): TextOp {
+/**
+ * The split of a diff into kept prefix, changed region and kept suffix whose changed region ends at `caret` (a
+ * code-point offset in `b`, where the person's caret is after the edit), or null when no split of the smallest
+ * size does. Typing text that repeats its neighbour has several equally small splits ("{c0.1}" typed right before
+ * "{c0.0}" also reads as "1}{c0." typed after "{c0."): only the caret says which one the person made, and only
+ * that one keeps the typed text together when it meets a colleague's concurrent edit or an undo at that boundary.
+ */
+export function affixAtCaret(
+  a: readonly string[],
+  b: readonly string[],
+  caret: number,
+): { prefix: number; suffix: number } | null {
+  if (!Number.isInteger(caret) || caret < 0 || caret > b.length) return null;
+  const shortest = Math.min(a.length, b.length);
+  const suffix = b.length - caret;
+  if (suffix > shortest) return null;
+  for (let i = 1; i <= suffix; i++) if (a[a.length - i] !== b[b.length - i]) return null;
+  let prefix = 0;
+  while (prefix < shortest - suffix && a[prefix] === b[prefix]) prefix++;
+  const best = commonAffix(a, b);
+  return prefix + suffix === best.prefix + best.suffix ? { prefix, suffix } : null;
+}
+
+/**
+ * The common prefix and suffix of a diff: the split whose changed region ends at `caret` when one of the smallest
+ * does (`affixAtCaret`), otherwise the longest prefix first.
+ */
+export function diffAffix(
+  a: readonly string[],
+  b: readonly string[],
+  caret?: number,
+): { prefix: number; suffix: number } {
+  return (caret === undefined ? null : affixAtCaret(a, b, caret)) ?? commonAffix(a, b);
+}
+
+/**
+ * The text op that turns `from` into `to` (common prefix and suffix kept), in code points. `caret`, when given,
+ * is where the edit ends in `to` (code points): among equally small diffs the one ending there is chosen; a caret
+ * that no smallest diff ends at is ignored.
+ */
+export function diffToTextOp(from: string, to: string, caret?: number): TextOp {
   const a = Array.from(from);
   const b = Array.from(to);
-  const { prefix, suffix } = commonAffix(a, b);
+  const { prefix, suffix } = diffAffix(a, b, caret);
   const removed = a.length - prefix - suffix;
   const inserted = b.slice(prefix, b.length - suffix).join('');
   const op: TextOp = [];
