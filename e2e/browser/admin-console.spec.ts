@@ -30,7 +30,7 @@ for (const locale of ['en', 'th'] as const) {
   test(`in ${locale}: add a person, change their role, deactivate them; their session ends at once`, async ({
     browser,
   }) => {
-    const admin = await person(browser, 'admin@siam.example', locale);
+    const admin = await person(browser, 'admin@siam.example', locale, 'none');
     const { page } = admin;
     await page.goto(appUrl('/admin'));
     const nav = page.getByTestId('admin-nav');
@@ -115,7 +115,7 @@ test('a second admin’s open console shows the first admin’s invite, role cha
   browser,
 }) => {
   const l = localeFile<Admin>('en', 'admin');
-  const { page } = await person(browser, 'admin@siam.example', 'en');
+  const { page } = await person(browser, 'admin@siam.example', 'en', 'none');
   await page.goto(appUrl('/admin'));
   // A second admin, signed in on their own browser with the console open.
   const deputyEmail = `deputy-${randomBytes(3).toString('hex')}@siam.example`;
@@ -157,7 +157,7 @@ test('a second admin’s open console shows the first admin’s invite, role cha
 });
 
 test('a sales person gets 403 on the admin pages and sees no admin navigation', async ({ browser }) => {
-  const { page } = await person(browser, 'napa@siam.example', 'en');
+  const { page } = await person(browser, 'napa@siam.example', 'en', 'none');
   for (const path of ['/admin', '/admin/audit', '/admin/conflicts']) {
     const response = await page.goto(appUrl(path));
     expect(response?.status()).toBe(403);

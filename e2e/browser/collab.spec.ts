@@ -84,8 +84,8 @@ test.beforeEach(async ({ browser }) => {
 test('simultaneous typing in the notes converges, with the other caret shown', async ({ browser }) => {
   const orderId = freshOrder();
   const [anna, napa] = await Promise.all([
-    person(browser, 'anna@siam.example', 'en'),
-    person(browser, 'napa@siam.example', 'en'),
+    person(browser, 'anna@siam.example', 'en', 'none'),
+    person(browser, 'napa@siam.example', 'en', 'none'),
   ]);
   await Promise.all([openOrder(anna.page, orderId), openOrder(napa.page, orderId)]);
   const { annaNotes, napaNotes, original } = await typeAtBothEnds(
@@ -130,8 +130,8 @@ for (const locale of ['en', 'th'] as const) {
     test('a lock blocks the other user and is released when its holder leaves', async ({ browser }) => {
       const orderId = freshOrder('open');
       const [anna, napa] = await Promise.all([
-        person(browser, 'anna@siam.example', locale),
-        person(browser, 'napa@siam.example', locale),
+        person(browser, 'anna@siam.example', locale, 'none'),
+        person(browser, 'napa@siam.example', locale, 'none'),
       ]);
       await Promise.all([openOrder(anna.page, orderId), openOrder(napa.page, orderId)]);
       await expect(napa.page.getByTestId('tab-people')).toHaveText(new RegExp(l.panel.tabs.people));
@@ -170,9 +170,9 @@ for (const locale of ['en', 'th'] as const) {
     }) => {
       const orderId = freshOrder();
       const [anna, napa, admin] = await Promise.all([
-        person(browser, 'anna@siam.example', locale),
-        person(browser, 'napa@siam.example', locale),
-        person(browser, 'admin@siam.example', locale),
+        person(browser, 'anna@siam.example', locale, 'none'),
+        person(browser, 'napa@siam.example', locale, 'none'),
+        person(browser, 'admin@siam.example', locale, 'none'),
       ]);
       await Promise.all([openOrder(anna.page, orderId), openOrder(napa.page, orderId)]);
       // Both start a draft of the address from the same version.
@@ -211,8 +211,8 @@ for (const locale of ['en', 'th'] as const) {
     test('undo reverts my own change and cannot undo yours', async ({ browser }) => {
       const orderId = freshOrder('open');
       const [anna, napa] = await Promise.all([
-        person(browser, 'anna@siam.example', locale),
-        person(browser, 'napa@siam.example', locale),
+        person(browser, 'anna@siam.example', locale, 'none'),
+        person(browser, 'napa@siam.example', locale, 'none'),
       ]);
       await Promise.all([openOrder(anna.page, orderId), openOrder(napa.page, orderId)]);
       const annaQty = anna.page.getByTestId('line-quantity').first();
@@ -244,8 +244,8 @@ for (const locale of ['en', 'th'] as const) {
     test('a mention reaches the other user inbox live', async ({ browser }) => {
       const orderId = freshOrder();
       const [anna, napa] = await Promise.all([
-        person(browser, 'anna@siam.example', locale),
-        person(browser, 'napa@siam.example', locale),
+        person(browser, 'anna@siam.example', locale, 'none'),
+        person(browser, 'napa@siam.example', locale, 'none'),
       ]);
       await openOrder(anna.page, orderId);
       await napa.page.goto(appUrl('/orders'));
@@ -280,8 +280,8 @@ for (const locale of ['en', 'th'] as const) {
     test('a viewer sees changes live but cannot edit', async ({ browser }) => {
       const orderId = freshOrder();
       const [anna, viewer] = await Promise.all([
-        person(browser, 'anna@siam.example', locale),
-        person(browser, 'viewer@siam.example', locale),
+        person(browser, 'anna@siam.example', locale, 'none'),
+        person(browser, 'viewer@siam.example', locale, 'none'),
       ]);
       await Promise.all([openOrder(anna.page, orderId), openOrder(viewer.page, orderId)]);
       await expect(viewer.page.getByTestId('view-only')).toHaveText(l.editor.viewOnly);
@@ -363,9 +363,9 @@ test('an admin switches the notes to CRDT for everyone (typing converges, undo a
 }) => {
   const orderId = freshOrder('moving');
   const [anna, napa, admin] = await Promise.all([
-    person(browser, 'anna@siam.example', 'en'),
-    person(browser, 'napa@siam.example', 'en'),
-    person(browser, 'admin@siam.example', 'en'),
+    person(browser, 'anna@siam.example', 'en', 'none'),
+    person(browser, 'napa@siam.example', 'en', 'none'),
+    person(browser, 'admin@siam.example', 'en', 'none'),
   ]);
   await Promise.all([openOrder(anna.page, orderId), openOrder(napa.page, orderId)]);
   await admin.page.goto(appUrl('/admin/conflicts'));

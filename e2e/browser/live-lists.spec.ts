@@ -91,8 +91,8 @@ test.describe('live product lists', () => {
   let victor: { context: BrowserContext; page: Page };
 
   test.beforeEach(async ({ browser }) => {
-    anna = await signedInContext(browser, 'anna@siam.example');
-    victor = await signedInContext(browser, 'viewer@siam.example');
+    anna = await signedInContext(browser, 'anna@siam.example', { landing: 'none' });
+    victor = await signedInContext(browser, 'viewer@siam.example', { landing: 'none' });
   });
   test.afterEach(async () => {
     await anna.context.close().catch(() => {});
@@ -207,7 +207,7 @@ test.describe('live product lists', () => {
     await expect(count.locator('[data-viewers]')).toHaveAttribute('data-viewers', '1');
     await expect(anna.page.getByTestId('product-viewers')).toContainText('Only you');
 
-    const admin = await signedInContext(browser, 'admin@siam.example');
+    const admin = await signedInContext(browser, 'admin@siam.example', { landing: 'none' });
     await openProduct(admin.page, product!.id);
     await expect(count.locator('[data-viewers]')).toHaveAttribute('data-viewers', '2');
     await expect(anna.page.getByTestId('product-viewers').locator('[data-viewers]')).toHaveAttribute(
@@ -268,8 +268,8 @@ test.describe('live product lists', () => {
 test('an order status change from the list moves the row and the dashboard counts live', async ({
   browser,
 }) => {
-  const anna = await signedInContext(browser, 'anna@siam.example');
-  const victor = await signedInContext(browser, 'viewer@siam.example');
+  const anna = await signedInContext(browser, 'anna@siam.example', { landing: 'none' });
+  const victor = await signedInContext(browser, 'viewer@siam.example', { landing: 'none' });
   try {
     const cookie = await cookieHeader(anna.context);
     const drafts = await api<{ rows: { id: string; number: string }[] }>(
@@ -307,9 +307,9 @@ test('an order status change from the list moves the row and the dashboard count
 });
 
 test('screenshots: the live list and product page in English and Thai', async ({ browser }) => {
-  const anna = await signedInContext(browser, 'anna@siam.example');
-  const victor = await signedInContext(browser, 'viewer@siam.example');
-  const napa = await signedInContext(browser, 'napa@siam.example'); // Thai
+  const anna = await signedInContext(browser, 'anna@siam.example', { landing: 'none' });
+  const victor = await signedInContext(browser, 'viewer@siam.example', { landing: 'none' });
+  const napa = await signedInContext(browser, 'napa@siam.example', { landing: 'none' }); // Thai
   try {
     const sku = prefix('shot');
     const [product] = await createProducts(appUrl(), await cookieHeader(anna.context), sku, 1, {

@@ -19,7 +19,7 @@ const lastMine = (page: Page) => page.locator('[data-testid="message"][data-mine
 
 /** A signed-in person whose page clock the test can stop (it runs at normal speed until then). */
 async function person(browser: Browser, email: string): Promise<Person> {
-  const signedIn = await signedInContext(browser, email);
+  const signedIn = await signedInContext(browser, email, { landing: 'none' });
   await signedIn.context.clock.install();
   return signedIn;
 }
@@ -101,7 +101,7 @@ test('group: delivered and read per recipient, several typists, an offline membe
   try {
     const anna = await person(browser, 'anna@siam.example');
     const napa = await person(browser, 'napa@siam.example');
-    const adminBefore = await signedInContext(browser, 'admin@siam.example');
+    const adminBefore = await signedInContext(browser, 'admin@siam.example', { landing: 'none' });
     people.push(anna, napa);
     await Promise.all([openMessages(anna.page), openMessages(napa.page), openMessages(adminBefore.page)]);
     // The admin goes offline before anything is said.

@@ -58,9 +58,9 @@ for (const locale of ['en', 'th'] as const) {
     browser,
   }) => {
     const [anna, napa, victor] = await Promise.all([
-      person(browser, 'anna@siam.example', locale),
-      person(browser, 'napa@siam.example', locale),
-      person(browser, 'viewer@siam.example', locale),
+      person(browser, 'anna@siam.example', locale, 'none'),
+      person(browser, 'napa@siam.example', locale, 'none'),
+      person(browser, 'viewer@siam.example', locale, 'none'),
     ]);
     const order = await openOrderRow(anna.page);
     const victorList = await victor.context.newPage();

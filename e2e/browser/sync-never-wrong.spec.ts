@@ -73,9 +73,9 @@ test('emoji typed in CRDT notes by two people stay whole for both and after a re
 }) => {
   const orderId = freshOrder();
   const [anna, napa, admin] = await Promise.all([
-    person(browser, 'anna@siam.example', 'en'),
-    person(browser, 'napa@siam.example', 'th'),
-    person(browser, 'admin@siam.example', 'en'),
+    person(browser, 'anna@siam.example', 'en', 'none'),
+    person(browser, 'napa@siam.example', 'th', 'none'),
+    person(browser, 'admin@siam.example', 'en', 'none'),
   ]);
   await setNotesStrategy(admin.page, 'crdt', 'en');
   try {
@@ -113,9 +113,9 @@ test('an admin switching how the notes are edited while two people type loses no
 }) => {
   const orderId = freshOrder();
   const [anna, napa, admin] = await Promise.all([
-    person(browser, 'anna@siam.example', 'en'),
-    person(browser, 'napa@siam.example', 'th'),
-    person(browser, 'admin@siam.example', 'th'),
+    person(browser, 'anna@siam.example', 'en', 'none'),
+    person(browser, 'napa@siam.example', 'th', 'none'),
+    person(browser, 'admin@siam.example', 'th', 'none'),
   ]);
   await Promise.all([openOrder(anna.page, orderId), openOrder(napa.page, orderId)]);
   await admin.page.goto(appUrl('/admin/conflicts'));
@@ -190,9 +190,9 @@ for (const locale of ['en', 'th'] as const) {
     const l = labels(locale);
     const orderId = freshOrder();
     const [anna, napa, admin] = await Promise.all([
-      person(browser, 'anna@siam.example', 'en'),
-      person(browser, 'napa@siam.example', 'th'),
-      person(browser, 'admin@siam.example', locale),
+      person(browser, 'anna@siam.example', 'en', 'none'),
+      person(browser, 'napa@siam.example', 'th', 'none'),
+      person(browser, 'admin@siam.example', locale, 'none'),
     ]);
     await Promise.all([openOrder(anna.page, orderId), openOrder(napa.page, orderId)]);
     await anna.page.getByTestId('ship-line1').fill('12 Anna Road');

@@ -170,8 +170,8 @@ for (const locale of ['en', 'th'] as const) {
     const l = labels(locale);
     const who = authorOf(locale);
     const [author, other] = await Promise.all([
-      person(browser, who.author, locale),
-      person(browser, who.other, who.otherLocale),
+      person(browser, who.author, locale, 'none'),
+      person(browser, who.other, who.otherLocale, 'none'),
     ]);
     const orderId = await newOrder(author.page);
     const page = author.page;
@@ -240,8 +240,8 @@ for (const locale of ['en', 'th'] as const) {
     const l = labels(locale);
     const who = authorOf(locale);
     const [author, other] = await Promise.all([
-      person(browser, who.author, locale),
-      person(browser, who.other, who.otherLocale),
+      person(browser, who.author, locale, 'none'),
+      person(browser, who.other, who.otherLocale, 'none'),
     ]);
     const orderId = await newOrder(author.page);
     const first = author.page;
@@ -292,8 +292,8 @@ for (const locale of ['en', 'th'] as const) {
     const l = labels(locale);
     const who = authorOf(locale);
     const [author, other] = await Promise.all([
-      person(browser, who.author, locale),
-      person(browser, who.other, who.otherLocale),
+      person(browser, who.author, locale, 'none'),
+      person(browser, who.other, who.otherLocale, 'none'),
     ]);
     const orderId = await newOrder(author.page);
     const page = author.page;
@@ -341,7 +341,7 @@ for (const locale of ['en', 'th'] as const) {
   }) => {
     const l = labels(locale);
     const who = authorOf(locale);
-    const author = await person(browser, who.author, locale);
+    const author = await person(browser, who.author, locale, 'none');
     const page = author.page;
     const orderId = await newOrder(page);
     await openOrder(page, orderId);
