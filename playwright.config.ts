@@ -10,8 +10,9 @@ const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export default defineConfig({
   testDir: 'e2e/browser',
   globalSetup: './e2e/support/browser-global-setup.ts',
-  // Spec files run in parallel workers, each against its own seeded server (e2e/support/browser-global-setup.ts);
-  // the tests of one file run in order in one worker. One worker unless PW_WORKERS says more.
+  // Spec files run in parallel workers (two unless PW_WORKERS says otherwise), each against its own seeded server
+  // (e2e/support/browser-global-setup.ts); the tests of one file run in order in one worker, so the specs that pick
+  // seeded orders from different ends of the list never meet in the middle of one another.
   fullyParallel: false,
   workers: browserWorkers(),
   // Limits that catch a hang, not budgets: on a busy shared machine a step waits for its event as long as it takes.

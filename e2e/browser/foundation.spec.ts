@@ -95,8 +95,8 @@ test('a wrong password shows a clear message and repeated failures are slowed do
 });
 
 test("a user of the second tenant never sees the first tenant's orders", async ({ browser }) => {
-  const first = await signedInContext(browser, 'anna@siam.example');
-  const second = await signedInContext(browser, 'olivia@northwind.example');
+  const first = await signedInContext(browser, 'anna@siam.example', { landing: 'none' });
+  const second = await signedInContext(browser, 'olivia@northwind.example', { landing: 'none' });
   try {
     const siamOrders = await ordersFromApi(first.page);
     expect(siamOrders.total).toBeGreaterThan(0);
@@ -184,8 +184,8 @@ test('switching to Thai shows Thai labels after a reload, and the choice follows
 });
 
 test('an unknown address is a 404 page with its own title, in English and in Thai', async ({ browser }) => {
-  const english = await signedInContext(browser, 'anna@siam.example');
-  const thai = await signedInContext(browser, 'napa@siam.example');
+  const english = await signedInContext(browser, 'anna@siam.example', { landing: 'none' });
+  const thai = await signedInContext(browser, 'napa@siam.example', { landing: 'none' });
   try {
     const response = await english.page.goto(appUrl('/no-such-page'));
     expect(response?.status()).toBe(404);

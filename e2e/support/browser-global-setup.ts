@@ -4,9 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 
 /** One server per Playwright worker (playwright.config.ts sets both from the same figure). */
-// One by default: on a two-core machine a second worker gained little (22.0 min against an estimated 26 for the same
-// 87 tests) and drove the load to 16-20, where a timing-sensitive spec failed. PW_WORKERS=2 runs two.
-export const browserWorkers = (): number => Math.max(1, Number(process.env.PW_WORKERS ?? 1) || 1);
+// Two by default, one per core: since the tests stopped filming every frame for their traces and reuse sessions, a
+// test costs about half the CPU it did, and a second worker finishes the same files sooner even on a loaded machine
+// (collab, live lists and messaging: 236 s with one worker, 194 s with two, load 12-14). PW_WORKERS=1 runs one.
+export const browserWorkers = (): number => Math.max(1, Number(process.env.PW_WORKERS ?? 2) || 2);
 
 /** Starts one built server (dist/server.mjs) on port 0 with its own data folder; resolves with its URL and stop. */
 async function startOne(): Promise<{ url: string; stop(): Promise<void> }> {
