@@ -44,6 +44,7 @@ export function Thread({
   const [error, setError] = useState<string | null>(null);
   const [typists, setTypists] = useState<Map<string, { name: string; until: number }>>(new Map());
   const bottom = useRef<HTMLDivElement>(null);
+  const scroller = useRef<HTMLDivElement>(null);
 
   const explain = useCallback(
     (e: unknown) => {
@@ -174,7 +175,13 @@ export function Thread({
 
   const lastId = messages.at(-1)?.id;
   useEffect(() => {
-    if (lastId) bottom.current?.scrollIntoView({ block: 'end' });
+    const box = scroller.current;
+    if (!lastId || !box) return;
+    // The list scrolls itself to the newest message. Only where it does not scroll on its own (a phone, where the
+    // page scrolls) is the page moved, and never away from someone typing in the composer.
+    box.scrollTop = box.scrollHeight;
+    const typing = document.activeElement instanceof HTMLTextAreaElement;
+    if (box.scrollHeight <= box.clientHeight && !typing) bottom.current?.scrollIntoView({ block: 'end' });
   }, [lastId]);
 
   const sentence = typingSentence([...typists.values()].map((v) => v.name));
@@ -200,7 +207,12 @@ export function Thread({
   }
 
   return (
-    <section className="flex h-full min-h-0 flex-col" data-testid="thread" data-conversation-id={id}>
+    <section
+      className="flex h-full min-h-0 flex-col"
+      data-testid="thread"
+      data-conversation-id={id}
+      data-live={channel.status === 'active'}
+    >
       <header className="flex items-center justify-between gap-3 border-b border-slate-200 px-4 py-3">
         <div className="min-w-0">
           <h2 className="truncate font-semibold text-slate-900" data-testid="thread-title">
@@ -229,7 +241,7 @@ export function Thread({
         ) : null}
       </header>
       {below}
-      <div className="min-h-0 flex-1 overflow-y-auto px-4 py-3">
+      <div ref={scroller} className="min-h-0 flex-1 overflow-y-auto px-4 py-3">
         {nextBefore !== null ? (
           <div className="mb-3 text-center">
             <button type="button" className="btn-ghost px-2 py-1 text-xs" onClick={() => void older()}>

@@ -58,6 +58,8 @@ test('direct conversation: typing is seen and cleared, the message is read at on
     // Napa's list gains the conversation live; she opens it.
     await item(napa.page, ANNA).click();
     await expect(napa.page.getByTestId('thread-title')).toHaveText(ANNA);
+    // Typing is not kept for later: Napa hears it only once her thread has joined the conversation's channel.
+    await expect(napa.page.getByTestId('thread')).toHaveAttribute('data-live', 'true');
 
     const composer = anna.page.getByTestId('composer');
     await stopClocks(anna.page);
