@@ -15,6 +15,20 @@ import { FuzzClient, type ManagerFactory } from '../support/sync-fuzz/client';
  */
 const wait = { timeout: 30_000, interval: 50 };
 
+/** Every client has nothing pending, says "synced", and all are at one version. */
+function allSettled(all: readonly FuzzClient[]): boolean {
+  return (
+    all.every((c) => c.manager.isSettled() && c.manager.getSnapshot().syncState === 'synced') &&
+    new Set(all.map((c) => c.manager.getSnapshot().version)).size === 1
+  );
+}
+
+/** Each marker is in the notes exactly once (not lost, not doubled, not split). */
+function expectEachOnce(notes: string, markers: readonly string[]): void {
+  for (const marker of markers)
+    expect(notes.split(marker).length - 1, `${marker} once in ${JSON.stringify(notes)}`).toBe(1);
+}
+
 describe('sync fuzz regressions', () => {
   let cluster: FuzzCluster;
   beforeAll(async () => {
@@ -107,14 +121,7 @@ describe('sync fuzz regressions', () => {
       .poll(() => napa.manager.isSettled() && napa.manager.getSnapshot().doc?.shippingAddress.city, wait)
       .toBe('Napa online');
     anna.goOnline();
-    await expect
-      .poll(
-        () =>
-          all.every((c) => c.manager.isSettled() && c.manager.getSnapshot().syncState === 'synced') &&
-          new Set(all.map((c) => c.manager.getSnapshot().version)).size === 1,
-        wait,
-      )
-      .toBe(true);
+    await expect.poll(() => allSettled(all), wait).toBe(true);
     const db = cluster.database.db;
     const rows = await db.select().from(entityChanges).where(eq(entityChanges.entityId, orderId));
     const conflicts = await db.select().from(syncConflicts).where(eq(syncConflicts.entityId, orderId));
@@ -136,9 +143,7 @@ describe('sync fuzz regressions', () => {
   // needs more (several switches, a reload, deletions on both sides) and is not reduced yet.
   it('notes typed offline across a switch from OT to crdt arrive once', async () => {
     const { anna, napa, admin, all } = await openOrder(defaultOrderPolicy);
-    const settled = () =>
-      all.every((c) => c.manager.isSettled() && c.manager.getSnapshot().syncState === 'synced') &&
-      new Set(all.map((c) => c.manager.getSnapshot().version)).size === 1;
+    const settled = () => allSettled(all);
     anna.manager.pushChange('notes', 'base {c0.1} 👍🏽 ');
     await expect.poll(settled, wait).toBe(true);
     napa.goOffline();
@@ -152,8 +157,7 @@ describe('sync fuzz regressions', () => {
     napa.goOnline();
     await expect.poll(settled, wait).toBe(true);
     const notes = anna.manager.getSnapshot().doc!.notes;
-    for (const marker of ['{c0.1}', '{c1.2}', '{c0.3}'])
-      expect(notes.split(marker).length - 1, `${marker} once in ${JSON.stringify(notes)}`).toBe(1);
+    expectEachOnce(notes, ['{c0.1}', '{c1.2}', '{c0.3}']);
     expect(napa.manager.getSnapshot().doc!.notes).toBe(notes);
     for (const c of all) await c.close();
   });
@@ -164,9 +168,7 @@ describe('sync fuzz regressions', () => {
   // doubled every colleague's marker in it. The undo now diffs in hunks.
   it('undoing a crdt change of two far-apart places keeps what others typed between once', async () => {
     const { orderId, anna, napa, all } = await openOrder({ ...defaultOrderPolicy, notes: 'crdt' });
-    const settled = () =>
-      all.every((c) => c.manager.isSettled() && c.manager.getSnapshot().syncState === 'synced') &&
-      new Set(all.map((c) => c.manager.getSnapshot().version)).size === 1;
+    const settled = () => allSettled(all);
     // Napa writes the notes first (another person's change: Anna's is then a typing run of its own to undo).
     napa.manager.pushChange('notes', '{c2.0}{c2.1} 👍🏽🇹🇭 ที่ {c1.2} {c1.5} 👍🏽🇹');
     await expect.poll(settled, wait).toBe(true);
@@ -196,9 +198,7 @@ describe('sync fuzz regressions', () => {
     'a marker typed right before another is kept whole when that one is undone ($notes)',
     async ({ notes }) => {
       const { orderId, anna, napa, all } = await openOrder({ ...defaultOrderPolicy, notes });
-      const settled = () =>
-        all.every((c) => c.manager.isSettled() && c.manager.getSnapshot().syncState === 'synced') &&
-        new Set(all.map((c) => c.manager.getSnapshot().version)).size === 1;
+      const settled = () => allSettled(all);
       anna.manager.pushChange('notes', 'ok ');
       await expect.poll(settled, wait).toBe(true);
       napa.manager.pushChange('notes', 'ok {c2.3}', { caret: 9 });
@@ -226,9 +226,7 @@ describe('sync fuzz regressions', () => {
   it('notes typed while a reopen waits for its answer are kept', async () => {
     const gated = gatedManager();
     const { anna, napa, all } = await openOrder(defaultOrderPolicy, gated.factory);
-    const settled = () =>
-      all.every((c) => c.manager.isSettled() && c.manager.getSnapshot().syncState === 'synced') &&
-      new Set(all.map((c) => c.manager.getSnapshot().version)).size === 1;
+    const settled = () => allSettled(all);
     // Notes longer than the server takes are refused as a whole, and her manager reopens the order.
     const releaseOpen = gated.hold('after', 'sync.open');
     gated.answered.delete('sync.open');
@@ -254,9 +252,7 @@ describe('sync fuzz regressions', () => {
     const gated = gatedManager();
     const policy = { ...defaultOrderPolicy, notes: 'lock-based' as const };
     const { anna, napa, all } = await openOrder(policy, gated.factory);
-    const settled = () =>
-      all.every((c) => c.manager.isSettled() && c.manager.getSnapshot().syncState === 'synced') &&
-      new Set(all.map((c) => c.manager.getSnapshot().version)).size === 1;
+    const settled = () => allSettled(all);
     expect((await anna.manager.acquireLock('notes')).ok).toBe(true);
     anna.manager.pushChange('notes', 'Anna: call before delivery');
     await expect.poll(settled, wait).toBe(true);
@@ -273,8 +269,7 @@ describe('sync fuzz regressions', () => {
     releasePush();
     await expect.poll(settled, wait).toBe(true);
     const notes = napa.manager.getSnapshot().doc!.notes;
-    for (const marker of ['{a.1}', '{n.1}', 'gate code 4411'])
-      expect(notes.split(marker).length - 1, `${marker} once in ${JSON.stringify(notes)}`).toBe(1);
+    expectEachOnce(notes, ['{a.1}', '{n.1}', 'gate code 4411']);
     expect(anna.manager.getSnapshot().doc!.notes).toBe(notes);
     for (const c of all) await c.close();
   });
@@ -286,9 +281,7 @@ describe('sync fuzz regressions', () => {
     const gated = gatedManager();
     const policy = { ...defaultOrderPolicy, notes: 'manual' as const };
     const { orderId, anna, napa, all } = await openOrder(policy, gated.factory);
-    const settled = () =>
-      all.every((c) => c.manager.isSettled() && c.manager.getSnapshot().syncState === 'synced') &&
-      new Set(all.map((c) => c.manager.getSnapshot().version)).size === 1;
+    const settled = () => allSettled(all);
     const releasePush = gated.hold('before', 'sync.push');
     anna.manager.pushChange('notes', 'Anna {a.1}');
     napa.manager.pushChange('notes', 'Napa {n.1}');
@@ -325,9 +318,7 @@ describe('sync fuzz regressions', () => {
   it('crdt notes typed after a line was added offline reach everyone', async () => {
     const policy = { ...defaultOrderPolicy, notes: 'crdt' as const, lines: 'crdt' as const };
     const { orderId, anna, napa, all } = await openOrder(policy);
-    const settled = () =>
-      all.every((c) => c.manager.isSettled() && c.manager.getSnapshot().syncState === 'synced') &&
-      new Set(all.map((c) => c.manager.getSnapshot().version)).size === 1;
+    const settled = () => allSettled(all);
     anna.goOffline();
     await expect.poll(() => anna.manager.getSnapshot().syncState, wait).toBe('offline');
     const markers: string[] = [];
@@ -341,8 +332,7 @@ describe('sync fuzz regressions', () => {
     anna.goOnline();
     await expect.poll(settled, wait).toBe(true);
     const notes = napa.manager.getSnapshot().doc!.notes;
-    for (const marker of markers)
-      expect(notes.split(marker).length - 1, `${marker} once in ${JSON.stringify(notes)}`).toBe(1);
+    expectEachOnce(notes, markers);
     expect(napa.manager.getSnapshot().doc!.lines.map((l) => l.quantity)).toEqual([1, 11, 12, 13]);
     const stored = await loadSyncedOrder(cluster.database.db, cluster.tenantId, orderId);
     expect(stored?.notes).toBe(notes);
@@ -358,9 +348,7 @@ describe('sync fuzz regressions', () => {
       const gated = gatedManager();
       const policy = { ...defaultOrderPolicy, notes: 'crdt' as const };
       const { anna, napa, admin, all } = await openOrder(policy, gated.factory);
-      const settled = () =>
-        all.every((c) => c.manager.isSettled() && c.manager.getSnapshot().syncState === 'synced') &&
-        new Set(all.map((c) => c.manager.getSnapshot().version)).size === 1;
+      const settled = () => allSettled(all);
       napa.manager.pushChange('notes', 'Napa {n.1} 🇹🇭 ');
       await expect.poll(settled, wait).toBe(true);
       const releaseAnswer = gated.hold('after', 'sync.push');
@@ -376,8 +364,7 @@ describe('sync fuzz regressions', () => {
       releaseAnswer();
       await expect.poll(settled, wait).toBe(true);
       const notes = napa.manager.getSnapshot().doc!.notes;
-      for (const marker of ['{n.1}', '{n.2}', '{a.1}', '{a.2}'])
-        expect(notes.split(marker).length - 1, `${marker} once in ${JSON.stringify(notes)}`).toBe(1);
+      expectEachOnce(notes, ['{n.1}', '{n.2}', '{a.1}', '{a.2}']);
       expect(anna.manager.getSnapshot().doc!.notes).toBe(notes);
       for (const c of all) await c.close();
     },

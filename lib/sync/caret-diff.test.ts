@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { hunkedTextOp } from './hunked-diff';
 import { diffToTextOp } from './strategies/operational-transform';
-import { caretInCodePoints, textEdits } from './text-diff';
+import { textEdits, toCodePoint } from './text-diff';
 import { alignYDoc, loadYDoc, readYDoc } from './yjs-doc';
 
 /**
@@ -43,8 +43,8 @@ function made(c: Case) {
   const remove = c.remove ?? 0;
   const after = c.before.slice(0, c.at) + c.typed + c.before.slice(c.at + remove);
   // As the editor gives it: the textarea's selectionEnd after the change, in code points.
-  const caret = caretInCodePoints(after, c.at + c.typed.length);
-  const at = caretInCodePoints(c.before, c.at);
+  const caret = toCodePoint(after, c.at + c.typed.length);
+  const at = toCodePoint(c.before, c.at);
   const removed = Array.from(c.before.slice(c.at, c.at + remove)).length;
   const intended: TextOp = textType.normalize([at, ...(removed ? [{ d: removed }] : []), c.typed]);
   return { after, caret, intended };
@@ -109,11 +109,11 @@ describe('diffs with the caret', () => {
   });
 
   it('reads a UTF-16 caret as code points without splitting a pair', () => {
-    expect(caretInCodePoints('a😀b', 0)).toBe(0);
-    expect(caretInCodePoints('a😀b', 3)).toBe(2);
-    expect(caretInCodePoints('a😀b', 2)).toBe(2);
-    expect(caretInCodePoints('a😀b', 4)).toBe(3);
-    expect(caretInCodePoints('a😀b', 99)).toBe(3);
-    expect(caretInCodePoints('น้ำ👍🏽', 7)).toBe(5);
+    expect(toCodePoint('a😀b', 0)).toBe(0);
+    expect(toCodePoint('a😀b', 3)).toBe(2);
+    expect(toCodePoint('a😀b', 2)).toBe(2);
+    expect(toCodePoint('a😀b', 4)).toBe(3);
+    expect(toCodePoint('a😀b', 99)).toBe(3);
+    expect(toCodePoint('น้ำ👍🏽', 7)).toBe(5);
   });
 });

@@ -69,16 +69,22 @@ export function textEdits(from: string, to: string, options: { caret?: number } 
 }
 
 /**
- * A caret the browser gives in UTF-16 code units (`selectionEnd`) as a code-point offset in `text`. An offset
- * inside a surrogate pair (never a real caret) counts the whole character as before it, so a pair is never split.
+ * Text ops count code points; the DOM counts UTF-16 units. `toCodePoint` turns a DOM offset (a caret, a
+ * selection end) into a code-point offset in `text`; an offset inside a surrogate pair (never a real caret)
+ * counts the whole character as before it, so a pair is never split.
  */
-export function caretInCodePoints(text: string, utf16: number): number {
-  let points = 0;
+export function toCodePoint(text: string, utf16: number): number {
+  return Array.from(text.slice(0, Math.max(0, utf16))).length;
+}
+
+/** A code-point offset in `text` as UTF-16 units (what the DOM counts). */
+export function toUtf16(text: string, codePoint: number): number {
   let units = 0;
+  let points = 0;
   for (const char of text) {
-    if (units >= utf16) break;
+    if (points >= codePoint) break;
     units += char.length;
     points++;
   }
-  return points;
+  return units;
 }

@@ -6,9 +6,14 @@ import { useTranslation } from 'react-i18next';
 import { colorOf } from '@/components/collab/avatar';
 import { initials } from '@/components/realtime/avatar-style';
 import type { Member } from '@/lib/realtime/protocol/messages';
-import { diffToTextOp, transformCaret, transformRange } from '@/lib/sync/strategies/operational-transform';
-import { caretInCodePoints } from '@/lib/sync/text-diff';
-import { caretAfterOp, type OverlayRange, overlaySegments, toCodePoint, toUtf16 } from './overlay-segments';
+import {
+  caretAfterOp,
+  diffToTextOp,
+  transformCaret,
+  transformRange,
+} from '@/lib/sync/strategies/operational-transform';
+import { toCodePoint, toUtf16 } from '@/lib/sync/text-diff';
+import { type OverlayRange, overlaySegments } from './overlay-segments';
 
 export type NotesSelection = { start: number; end: number; quote: string } | null;
 
@@ -209,7 +214,7 @@ export function NotesEditor({
           const next = event.target.value;
           const before = value;
           // The caret says where the edit was when typed text repeats its neighbour (several diffs fit).
-          const caret = caretInCodePoints(next, event.target.selectionEnd);
+          const caret = toCodePoint(next, event.target.selectionEnd);
           const op = diffToTextOp(before, next, caret);
           moveCarets(op);
           onTextOp(op);

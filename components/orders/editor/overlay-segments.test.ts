@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { caretAfterOp, overlaySegments } from './overlay-segments';
+import { overlaySegments } from './overlay-segments';
 
 describe('overlaySegments', () => {
   it('marks commented ranges and places carets at their positions', () => {
@@ -23,17 +23,5 @@ describe('overlaySegments', () => {
       { kind: 'text', text: 'bc', threadIds: [], selectedBy: ['u2'] },
       { kind: 'caret', userId: 'u2', name: 'Napa' },
     ]);
-  });
-});
-
-describe('caretAfterOp', () => {
-  it.each([
-    [[5, 'abc'], 8],
-    [['นภา'], 3],
-    [[3, { d: 2 }], 3],
-    [[2, 'x', 4, 'yz'], 9],
-    [[7], null],
-  ])('%j leaves the author at %s', (op, expected) => {
-    expect(caretAfterOp(op as never)).toBe(expected);
   });
 });

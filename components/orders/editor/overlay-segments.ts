@@ -44,36 +44,3 @@ export function overlaySegments(
   }
   return segments;
 }
-
-/** Text ops count code points; the DOM counts UTF-16 units. These convert between the two. */
-export function toCodePoint(text: string, utf16: number): number {
-  return Array.from(text.slice(0, Math.max(0, utf16))).length;
-}
-
-export function toUtf16(text: string, codePoint: number): number {
-  let units = 0;
-  let points = 0;
-  for (const char of text) {
-    if (points >= codePoint) break;
-    units += char.length;
-    points++;
-  }
-  return units;
-}
-
-/**
- * Where its author's caret is right after a text op: just past the last insert (or where the last delete was).
- * Used to move a remote caret with the author's own typing even when their caret report is late or lost.
- */
-export function caretAfterOp(op: readonly (number | string | { d: number | string })[]): number | null {
-  let at = 0;
-  let caret: number | null = null;
-  for (const component of op) {
-    if (typeof component === 'number') at += component;
-    else if (typeof component === 'string') {
-      at += Array.from(component).length;
-      caret = at;
-    } else caret = at;
-  }
-  return caret;
-}

@@ -5,7 +5,7 @@ import { seededRandom } from '../../../lib/db/seed-data';
 import type { OrderPolicy } from '../../../lib/sync/policy';
 import { syncParams } from '../../../lib/sync/protocol';
 import { toDoc } from '../../../lib/sync/service/order-entity';
-import { caretInCodePoints } from '../../../lib/sync/text-diff';
+import { toCodePoint } from '../../../lib/sync/text-diff';
 import type { OrderDoc, OrderSection } from '../../../lib/sync/types';
 import { insertOrder } from '../catalog-fixtures';
 import { FuzzClient, type ManagerFactory, plainManager, type RpcObserver } from './client';
@@ -250,7 +250,7 @@ export async function runFuzzScenario(scenario: FuzzScenario): Promise<FuzzStats
         caret = a + insert.length;
         what = `${insert ? `replaces with ${JSON.stringify(insert)}` : 'deletes'} ${JSON.stringify(text.slice(a, b))} at ${a}`;
       }
-      client.manager.pushChange('notes', next, { caret: caretInCodePoints(next, caret) });
+      client.manager.pushChange('notes', next, { caret: toCodePoint(next, caret) });
       if (scenario.verbose) {
         const snap = client.manager.getSnapshot();
         const pending = snap.localChanges.map((c) => `${c.clientChangeId}${c.sent ? '*' : ''}`).join(',');

@@ -91,6 +91,24 @@ function setup(orderIndex: number) {
   return { time, network, open, drain, settle, store, orderId, history, saved };
 }
 
+/**
+ * Anna's page, offline, changes a line's quantity while Napa removes that line; the page then closes with the
+ * edit left in its outbox. Returns Napa's page (still open) and the line.
+ */
+async function quantityLeftForARemovedLine(t: ReturnType<typeof setup>) {
+  const anna = fixture.user('anna@siam.example');
+  const first = await t.open(anna, 'anna');
+  const other = await t.open(fixture.user('napa@siam.example'), 'napa');
+  const line = first.manager.getSnapshot().doc!.lines[0]!;
+  await first.transport.disconnect();
+  first.manager.pushChange(`lines.${line.id}.quantity`, line.quantity + 5);
+  // Meanwhile a colleague removes that line.
+  other.manager.removeLine(line.id);
+  await t.settle();
+  await first.manager.stopSync();
+  return { t, anna, other, line };
+}
+
 const onceEach = (rows: { clientChangeId: string }[], ids: string[]) =>
   ids.map((id) => rows.filter((r) => r.clientChangeId === id).length);
 
@@ -162,18 +180,7 @@ describe('durable outbox in the sync manager', () => {
   });
 
   it('tells the author when the server refuses a replayed edit', async () => {
-    const t = setup(2);
-    const anna = fixture.user('anna@siam.example');
-    const napa = fixture.user('napa@siam.example');
-    const first = await t.open(anna, 'anna');
-    const other = await t.open(napa, 'napa');
-    const line = first.manager.getSnapshot().doc!.lines[0]!;
-    await first.transport.disconnect();
-    first.manager.pushChange(`lines.${line.id}.quantity`, line.quantity + 5);
-    // Meanwhile a colleague removes that line.
-    other.manager.removeLine(line.id);
-    await t.settle();
-    await first.manager.stopSync();
+    const { t, anna, other, line } = await quantityLeftForARemovedLine(setup(2));
     const second = await t.open(anna, 'anna');
     await t.settle();
     expect(second.manager.getSnapshot().notices).toContainEqual(
@@ -193,17 +200,7 @@ describe('durable outbox in the sync manager', () => {
   // A page that adopted the outbox was gone before it sent the edit: its own record had the reopened order as
   // its basis, where the line no longer is, so the next page named the field alone ("quantity was refused").
   it('names the removed line by its product after the outbox passed through a page that never sent it', async () => {
-    const t = setup(4);
-    const anna = fixture.user('anna@siam.example');
-    const napa = fixture.user('napa@siam.example');
-    const first = await t.open(anna, 'anna');
-    const other = await t.open(napa, 'napa');
-    const line = first.manager.getSnapshot().doc!.lines[0]!;
-    await first.transport.disconnect();
-    first.manager.pushChange(`lines.${line.id}.quantity`, line.quantity + 5);
-    other.manager.removeLine(line.id);
-    await t.settle();
-    await first.manager.stopSync();
+    const { t, anna, other, line } = await quantityLeftForARemovedLine(setup(4));
     // The second page adopts it, reopens (the line is gone there) and is reloaded before its push goes out.
     const second = await t.open(anna, 'anna');
     expect(second.manager.getSnapshot().localChanges).toHaveLength(1);

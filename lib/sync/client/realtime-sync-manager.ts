@@ -15,7 +15,7 @@ import {
   syncEvents,
 } from '../protocol';
 import { randomId } from '../random-id';
-import { diffToTextOp } from '../strategies/operational-transform';
+import { caretAfterOp, diffToTextOp } from '../strategies/operational-transform';
 import type {
   AppliedChange,
   ChangeResult,
@@ -145,20 +145,6 @@ export type RealtimeSyncManagerOptions = {
 /** How a change was made: for the notes, where the person's caret is in the new value (code points). */
 export type PushChangeOptions = { caret?: number };
 
-/** Where a text op's last change ends in the text it makes (code points): the caret of whoever made it. */
-function opEnd(op: TextOp): number {
-  let end = 0;
-  let at = 0;
-  for (const component of op) {
-    if (typeof component === 'number') at += component;
-    else if (typeof component === 'string') {
-      at += Array.from(component).length;
-      end = at;
-    } else end = at;
-  }
-  return end;
-}
-
 type OpenResult = {
   version: number;
   doc: OrderDoc;
@@ -250,9 +236,9 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
   const productsNamedBy = (changes: readonly LocalChange[]) => {
     const out: Record<string, string> = {};
     for (const change of changes) {
-      const lineId = change.field.startsWith('lines.') ? change.field.split('.')[1] : undefined;
-      const productId = lineId === undefined ? undefined : lineProducts.get(lineId);
-      if (lineId !== undefined && productId !== undefined) out[lineId] = productId;
+      const lineId = lineIdOfField(change.field);
+      const productId = lineId === null ? undefined : lineProducts.get(lineId);
+      if (lineId !== null && productId !== undefined) out[lineId] = productId;
     }
     return out;
   };
@@ -720,7 +706,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       if (!current || current.notes !== opened.doc.notes || unsent.some((c) => sectionOf(c) === 'notes'))
         return false;
       const notes = textType.apply(opened.doc.notes, left);
-      if (notes !== current.notes) pushChange('notes', notes, { caret: opEnd(left) });
+      if (notes !== current.notes) pushChange('notes', notes, { caret: caretAfterOp(left) ?? 0 });
       return true;
     }
     // After what is already queued for the notes (an earlier outbox carried over on this reopen).
@@ -1259,7 +1245,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       const current = view();
       if (current)
         pushChange('notes', applyChangeToDoc(current, 'notes', { type: 'text', op }).notes, {
-          caret: opEnd(op),
+          caret: caretAfterOp(op) ?? 0,
         });
     }
   }

@@ -52,6 +52,24 @@ export function rebasePending(
   return { pending: rebased, remote: incoming };
 }
 
+/**
+ * Where its author's caret is right after a text op (code points): just past the last insert, or where the last
+ * delete was; null for an op that only retains. The editor moves a remote caret with its author's own typing by
+ * it (their caret report may be late or lost), and the manager uses it as the caret of a value it re-expresses.
+ */
+export function caretAfterOp(op: readonly (number | string | { d: number | string })[]): number | null {
+  let at = 0;
+  let caret: number | null = null;
+  for (const component of op) {
+    if (typeof component === 'number') at += component;
+    else if (typeof component === 'string') {
+      at += Array.from(component).length;
+      caret = at;
+    } else caret = at;
+  }
+  return caret;
+}
+
 /** Moves a remote caret through an op. */
 export function transformCaret(caret: number, op: TextOp): number {
   return textType.transformPosition(caret, op);

@@ -9,6 +9,7 @@ import { acquireLease, type Lease, releaseLease, renewLease } from './lease';
 import { lockBased } from './lock-based';
 import { manual } from './manual';
 import {
+  caretAfterOp,
   diffToTextOp,
   operationalTransform,
   rebasePending,
@@ -332,5 +333,17 @@ describe('concurrent-edit detector', () => {
     },
   ])('$name', ({ edit, expected }) => {
     expect(detectConcurrentEdits(recent, edit).map((e) => e.userId)).toEqual(expected);
+  });
+});
+
+describe('caretAfterOp', () => {
+  it.each([
+    [[5, 'abc'], 8],
+    [['นภา'], 3],
+    [[3, { d: 2 }], 3],
+    [[2, 'x', 4, 'yz'], 9],
+    [[7], null],
+  ])('%j leaves the author at %s', (op, expected) => {
+    expect(caretAfterOp(op as never)).toBe(expected);
   });
 });
