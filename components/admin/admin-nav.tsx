@@ -1,9 +1,14 @@
 'use client';
 
 import Link from 'next/link';
-import { usePathname } from 'next/navigation';
+import { usePathname, useRouter } from 'next/navigation';
+import { useCallback, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useWebSocketChannel } from '@/lib/hooks';
 import { useLocale } from '@/lib/i18n/use-locale';
+import { useLive } from '@/lib/live/live-context';
+import type { EventMessage } from '@/lib/realtime/protocol/messages';
+import { syncEvents } from '@/lib/sync/protocol';
 
 const sections = [
   { href: '/admin', key: 'nav.people' },
@@ -11,13 +16,42 @@ const sections = [
   { href: '/admin/conflicts', key: 'nav.conflicts' },
 ] as const;
 
-/** The admin area's sections; the conflicts tab carries the count of open conflicts. */
+/**
+ * The admin area's sections; the conflicts tab carries the count of open conflicts. The count is the server's
+ * (the layout reads it): a clash raised or resolved anywhere, or a reconnect that missed events, reads it again.
+ */
 export function AdminNav({ openConflicts }: { openConflicts: number }) {
   const { t } = useTranslation('admin');
   const { format } = useLocale();
   const pathname = usePathname();
+  const router = useRouter();
+  const { mode } = useLive();
+  const onAdmin = useCallback(
+    (event: EventMessage) => {
+      if (event.event === syncEvents.conflict || event.event === syncEvents.conflictResolved)
+        router.refresh();
+    },
+    [router],
+  );
+  const channel = useWebSocketChannel(mode.realtime ? 'admin' : null, onAdmin, {
+    onReset: () => router.refresh(),
+  });
+  const live = channel.status === 'active';
+  // A clash raised or resolved between the server's render and the subscription sends no event to this tab: read
+  // the count once more when the subscription starts.
+  const caughtUp = useRef(false);
+  useEffect(() => {
+    if (!live || caughtUp.current) return;
+    caughtUp.current = true;
+    router.refresh();
+  }, [live, router]);
   return (
-    <nav aria-label={t('nav.label')} className="mb-6 border-b border-slate-200" data-testid="admin-nav">
+    <nav
+      aria-label={t('nav.label')}
+      className="mb-6 border-b border-slate-200"
+      data-testid="admin-nav"
+      data-live={live ? 'live' : 'connecting'}
+    >
       <ul className="-mb-px flex gap-1 overflow-x-auto">
         {sections.map((section) => {
           const active =

@@ -571,6 +571,52 @@ cell('admin conflicts and locks', 'a colleague takes and releases a lock', async
   await expect(locks.getByTestId('admin-lock').filter({ hasText: order.number })).toHaveCount(0);
 });
 
+/** The open-conflicts figure on the admin navigation's conflicts tab (no badge: none). */
+async function openConflicts(page: Page): Promise<number> {
+  const badge = page.getByTestId('open-conflicts');
+  if ((await badge.count()) === 0) return 0;
+  // Its text also holds the figure for screen readers; the title says it once ("3 open").
+  return Number(((await badge.getAttribute('title')) ?? '').replace(/[^\d]/g, ''));
+}
+
+cell('admin conflicts and locks', 'two colleagues clash on an address', async ({ anna, napa, admin }) => {
+  const product = await newProduct(anna.request);
+  const customer = await newCustomer(anna.request);
+  const order = await newOrder(anna.request, customer.id, product.id);
+  await admin.page.goto(appUrl('/admin/conflicts'));
+  await expect(admin.page.getByTestId('admin-locks')).toBeVisible();
+  await liveOn(admin.page, 'admin-nav');
+  const before = await openConflicts(admin.page);
+  await Promise.all(
+    [anna.page, napa.page].map(async (page) => {
+      await page.goto(appUrl(`/orders/${order.id}`));
+      await expect(page.getByTestId('order-editor')).toHaveAttribute('data-ready', 'true');
+    }),
+  );
+  // The address is reviewed by an admin when two people change it at once (the default policy).
+  const theirs = `${run} Clash Road`;
+  await anna.page.getByTestId('ship-line1').fill(`${run} Anna Road`);
+  await napa.page.getByTestId('ship-line1').fill(theirs);
+  await anna.page.getByTestId('ship-save').click();
+  await expect(napa.page.getByTestId('changed-meanwhile')).toBeVisible();
+  await napa.page.getByTestId('ship-save').click();
+  await expect(napa.page.getByTestId('conflict')).toHaveCount(1);
+  const card = () => admin.page.getByTestId('conflict').filter({ hasText: theirs });
+  await expect(card()).toHaveCount(1);
+  await expect.poll(() => openConflicts(admin.page)).toBe(before + 1);
+  await admin.page.reload();
+  await expect(card()).toHaveCount(1);
+  await expect.poll(() => openConflicts(admin.page)).toBe(before + 1);
+  // Resolved (here by the admin), the card and the count follow on the admin's other tab too.
+  const other = await admin.page.context().newPage();
+  await other.goto(appUrl('/admin'));
+  await liveOn(other, 'admin-nav');
+  await expect.poll(() => openConflicts(other)).toBe(before + 1);
+  await card().getByTestId('resolve-mine').click();
+  await expect(card()).toHaveCount(0);
+  await expect.poll(() => openConflicts(other)).toBe(before);
+});
+
 cell('admin statistics', 'a colleague opens the app (connections)', async ({ anna, admin }) => {
   await admin.page.goto(appUrl('/admin'));
   const connections = admin.page.getByTestId('realtime-total-connections');
