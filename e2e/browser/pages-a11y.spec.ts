@@ -84,6 +84,7 @@ for (const locale of ['en', 'th'] as const) {
         ? [
             'dashboard',
             'orders',
+            'new-order',
             'order',
             'products',
             'product',
@@ -96,10 +97,11 @@ for (const locale of ['en', 'th'] as const) {
           ]
         : ['dashboard', 'order', 'messages'],
     );
-    const pictured = new Set(['dashboard', 'order', 'products', 'messages', 'not-found']);
+    const pictured = new Set(['dashboard', 'new-order', 'order', 'products', 'messages', 'not-found']);
     const pages: [path: string, expected: string, name: string][] = [
       ['/', title(locale, 'dashboard', 'title'), 'dashboard'],
       ['/orders', title(locale, 'orders', 'title'), 'orders'],
+      ['/orders/new', title(locale, 'orders', 'new', 'title'), 'new-order'],
       [`/orders/${ids!.order}`, ids!.orderNumber, 'order'],
       ['/products', title(locale, 'products', 'title'), 'products'],
       [`/products/${ids!.product}`, ids!.productName, 'product'],
@@ -141,8 +143,8 @@ for (const locale of ['en', 'th'] as const) {
 }
 
 for (const locale of ['en', 'th'] as const) {
-  // Issue 15 point 12: the lists turn into cards on a phone, and nothing makes the page wider than the screen.
-  test(`on a phone, orders, the order editor, products and messages fit and work (${locale})`, async ({
+  // Issue 15 point 12: the lists turn into cards on a phone, a new order can be started there,, and nothing makes the page wider than the screen.
+  test(`on a phone, orders, a new order, the order editor, products and messages fit and work (${locale})`, async ({
     browser,
   }) => {
     const { context, page } = await personIn(browser, 'anna@siam.example', locale, PHONE);
@@ -163,6 +165,12 @@ for (const locale of ['en', 'th'] as const) {
     await notes.scrollIntoViewIfNeeded();
     await expect(notes).toBeVisible();
     await fits('order-editor');
+    findings.push(...(await seriousViolations(page)));
+
+    // A new order, started from the phone: one line, its price and stock, the total.
+    await open(page, '/orders/new');
+    await expect(page.getByTestId('new-order-line')).toHaveCount(1);
+    await fits('new-order');
     findings.push(...(await seriousViolations(page)));
 
     await open(page, '/products');
