@@ -220,6 +220,42 @@ describe('sync fuzz regressions', () => {
     },
   );
 
+  // Seed 28 of `switching` (two nodes, 1 run in 3): offline typing of OT notes, carried over when the switch to
+  // crdt was heard, went in as a diff of the whole notes, which put "{c1.10}" typed after "{c2.0}" in as
+  // "0}{c1.1" after "{c2."; a colleague's carry-over diffed the same way went to the same place, and the two
+  // interleaved into "{c2.0}{c1.113}{c2.1}…" (markers doubled and cut). Here a colleague deletes the neighbour
+  // the diff cut into, which leaves "ok 1.5}{c" whichever client id sorts first. Pending text ops and Yjs updates
+  // are now carried over as the edits they are, at their own positions.
+  it.each([
+    { from: 'operational-transform' as const, to: 'crdt' as const },
+    { from: 'crdt' as const, to: 'operational-transform' as const },
+  ])(
+    'notes typed offline before a switch from $from to $to go in where they were typed',
+    async ({ from, to }) => {
+      const policy = { ...defaultOrderPolicy, notes: from };
+      const { orderId, anna, napa, admin, all } = await openOrder(policy);
+      const settled = () => allSettled(all);
+      napa.manager.pushChange('notes', 'ok {c2.3}', { caret: 9 });
+      await expect.poll(settled, wait).toBe(true);
+      anna.goOffline();
+      await expect.poll(() => anna.manager.getSnapshot().syncState, wait).toBe('offline');
+      anna.manager.pushChange('notes', 'ok {c1.5}{c2.3}', { caret: 9 });
+      const sections = { ...policy, notes: to };
+      expect((await admin.rpc('policy.set', { entityType: 'order', sections })).ok).toBe(true);
+      await expect.poll(() => napa.manager.getSnapshot().policy.notes, wait).toBe(to);
+      napa.manager.pushChange('notes', 'ok ', { caret: 3 });
+      await expect
+        .poll(() => napa.manager.isSettled() && napa.manager.getSnapshot().doc?.notes, wait)
+        .toBe('ok ');
+      anna.goOnline();
+      await expect.poll(settled, wait).toBe(true);
+      const saved = await loadSyncedOrder(cluster.database.db, cluster.tenantId, orderId);
+      expect(saved?.notes).toBe('ok {c1.5}');
+      for (const c of all) expect(c.manager.getSnapshot().doc!.notes).toBe(saved?.notes);
+      for (const c of all) await c.close();
+    },
+  );
+
   // Seeds 3 and 5 of `crdt` (two nodes) and 102 and 104 (one node): edits made while the client's reopen was
   // waiting for its answer were dropped when the answer came (the edits were read before the request went
   // out, and everything pending was cleared after), so a marker typed then never reached the server.
