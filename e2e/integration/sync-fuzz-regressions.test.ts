@@ -256,6 +256,34 @@ describe('sync fuzz regressions', () => {
     },
   );
 
+  // Seed 21 of `switching` (two nodes, 1 run in 3 or 4): whole notes values unsent when the notes switched from
+  // last-write-wins to typing together were carried over by intent, in hunks, and then sent as a text op of the
+  // whole carried value: one replaced region from the first place the person edited to the last. Two people
+  // carrying at the same switch both deleted and re-inserted the text between their edits, which then stood
+  // there twice ("{c3.4}{c4.2}{c1.0}" repeated). The carried edit now goes as the hunks it is.
+  it('whole notes values carried across a switch from last-write-wins to OT keep the text between once', async () => {
+    const policy = { ...defaultOrderPolicy, notes: 'last-write-wins' as const };
+    const { orderId, anna, napa, admin, all } = await openOrder(policy);
+    const settled = () => allSettled(all);
+    admin.manager.pushChange('notes', 'Call {m.1} before 🚚 {m.2} ที่ end');
+    await expect.poll(settled, wait).toBe(true);
+    for (const c of [anna, napa]) c.goOffline();
+    await expect
+      .poll(() => [anna, napa].map((c) => c.manager.getSnapshot().syncState), wait)
+      .toEqual(['offline', 'offline']);
+    anna.manager.pushChange('notes', 'Call {a.1} {m.1} before 🚚 {m.2} ที่ end {a.2}');
+    napa.manager.pushChange('notes', 'Call {m.1} {n.1} before 🚚 {m.2} ที่ {n.2} end');
+    const sections = { ...policy, notes: 'operational-transform' as const };
+    expect((await admin.rpc('policy.set', { entityType: 'order', sections })).ok).toBe(true);
+    await expect.poll(() => admin.manager.getSnapshot().policy.notes, wait).toBe('operational-transform');
+    for (const c of [anna, napa]) c.goOnline();
+    await expect.poll(settled, wait).toBe(true);
+    const saved = await loadSyncedOrder(cluster.database.db, cluster.tenantId, orderId);
+    expectEachOnce(saved!.notes, ['{m.1}', '{m.2}', 'before 🚚', 'ที่', '{a.1}', '{a.2}', '{n.1}', '{n.2}']);
+    for (const c of all) expect(c.manager.getSnapshot().doc!.notes).toBe(saved?.notes);
+    for (const c of all) await c.close();
+  });
+
   // Seeds 3 and 5 of `crdt` (two nodes) and 102 and 104 (one node): edits made while the client's reopen was
   // waiting for its answer were dropped when the answer came (the edits were read before the request went
   // out, and everything pending was cleared after), so a marker typed then never reached the server.

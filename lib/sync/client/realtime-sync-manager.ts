@@ -37,7 +37,7 @@ import {
   setYLineQuantity,
   toBase64,
 } from '../yjs-doc';
-import { basisWithTaken, carryLines, carryNotes, replayTextOps, withNotesMadeFrom } from './carry-over';
+import { basisWithTaken, carryLines, carryNotesOp, replayTextOps, withNotesMadeFrom } from './carry-over';
 import { type DurableOutbox, OUTBOX_LIMIT } from './durable-outbox';
 import { composeView, enqueue, type LocalChange, rebaseOnRemoteText, throttleKeyOf } from './local-changes';
 import type { OutboxRecord } from './outbox-store';
@@ -378,8 +378,8 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
     const current = view();
     if (!current) return;
     if (sections.includes('notes')) {
-      const notes = carryNotes(basis.notes, intended.notes, current.notes);
-      if (notes !== current.notes) pushChange('notes', notes);
+      const op = carryNotesOp(basis.notes, intended.notes, current.notes);
+      if (op.length > 0) editNotes(op, current.notes);
     }
     if (sections.includes('lines')) {
       for (const edit of carryLines(basis.lines, intended.lines, current.lines)) {
