@@ -220,6 +220,70 @@ describe('sync fuzz regressions', () => {
     },
   );
 
+  // Seed 28 of `switching` (two nodes, 1 run in 3): offline typing of OT notes, carried over when the switch to
+  // crdt was heard, went in as a diff of the whole notes, which put "{c1.10}" typed after "{c2.0}" in as
+  // "0}{c1.1" after "{c2."; a colleague's carry-over diffed the same way went to the same place, and the two
+  // interleaved into "{c2.0}{c1.113}{c2.1}…" (markers doubled and cut). Here a colleague deletes the neighbour
+  // the diff cut into, which leaves "ok 1.5}{c" whichever client id sorts first. Pending text ops and Yjs updates
+  // are now carried over as the edits they are, at their own positions.
+  it.each([
+    { from: 'operational-transform' as const, to: 'crdt' as const },
+    { from: 'crdt' as const, to: 'operational-transform' as const },
+  ])(
+    'notes typed offline before a switch from $from to $to go in where they were typed',
+    async ({ from, to }) => {
+      const policy = { ...defaultOrderPolicy, notes: from };
+      const { orderId, anna, napa, admin, all } = await openOrder(policy);
+      const settled = () => allSettled(all);
+      napa.manager.pushChange('notes', 'ok {c2.3}', { caret: 9 });
+      await expect.poll(settled, wait).toBe(true);
+      anna.goOffline();
+      await expect.poll(() => anna.manager.getSnapshot().syncState, wait).toBe('offline');
+      anna.manager.pushChange('notes', 'ok {c1.5}{c2.3}', { caret: 9 });
+      const sections = { ...policy, notes: to };
+      expect((await admin.rpc('policy.set', { entityType: 'order', sections })).ok).toBe(true);
+      await expect.poll(() => napa.manager.getSnapshot().policy.notes, wait).toBe(to);
+      napa.manager.pushChange('notes', 'ok ', { caret: 3 });
+      await expect
+        .poll(() => napa.manager.isSettled() && napa.manager.getSnapshot().doc?.notes, wait)
+        .toBe('ok ');
+      anna.goOnline();
+      await expect.poll(settled, wait).toBe(true);
+      const saved = await loadSyncedOrder(cluster.database.db, cluster.tenantId, orderId);
+      expect(saved?.notes).toBe('ok {c1.5}');
+      for (const c of all) expect(c.manager.getSnapshot().doc!.notes).toBe(saved?.notes);
+      for (const c of all) await c.close();
+    },
+  );
+
+  // Seed 21 of `switching` (two nodes, 1 run in 3 or 4): whole notes values unsent when the notes switched from
+  // last-write-wins to typing together were carried over by intent, in hunks, and then sent as a text op of the
+  // whole carried value: one replaced region from the first place the person edited to the last. Two people
+  // carrying at the same switch both deleted and re-inserted the text between their edits, which then stood
+  // there twice ("{c3.4}{c4.2}{c1.0}" repeated). The carried edit now goes as the hunks it is.
+  it('whole notes values carried across a switch from last-write-wins to OT keep the text between once', async () => {
+    const policy = { ...defaultOrderPolicy, notes: 'last-write-wins' as const };
+    const { orderId, anna, napa, admin, all } = await openOrder(policy);
+    const settled = () => allSettled(all);
+    admin.manager.pushChange('notes', 'Call {m.1} before 🚚 {m.2} ที่ end');
+    await expect.poll(settled, wait).toBe(true);
+    for (const c of [anna, napa]) c.goOffline();
+    await expect
+      .poll(() => [anna, napa].map((c) => c.manager.getSnapshot().syncState), wait)
+      .toEqual(['offline', 'offline']);
+    anna.manager.pushChange('notes', 'Call {a.1} {m.1} before 🚚 {m.2} ที่ end {a.2}');
+    napa.manager.pushChange('notes', 'Call {m.1} {n.1} before 🚚 {m.2} ที่ {n.2} end');
+    const sections = { ...policy, notes: 'operational-transform' as const };
+    expect((await admin.rpc('policy.set', { entityType: 'order', sections })).ok).toBe(true);
+    await expect.poll(() => admin.manager.getSnapshot().policy.notes, wait).toBe('operational-transform');
+    for (const c of [anna, napa]) c.goOnline();
+    await expect.poll(settled, wait).toBe(true);
+    const saved = await loadSyncedOrder(cluster.database.db, cluster.tenantId, orderId);
+    expectEachOnce(saved!.notes, ['{m.1}', '{m.2}', 'before 🚚', 'ที่', '{a.1}', '{a.2}', '{n.1}', '{n.2}']);
+    for (const c of all) expect(c.manager.getSnapshot().doc!.notes).toBe(saved?.notes);
+    for (const c of all) await c.close();
+  });
+
   // Seeds 3 and 5 of `crdt` (two nodes) and 102 and 104 (one node): edits made while the client's reopen was
   // waiting for its answer were dropped when the answer came (the edits were read before the request went
   // out, and everything pending was cleared after), so a marker typed then never reached the server.

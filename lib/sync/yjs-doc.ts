@@ -1,3 +1,4 @@
+import { type TextOp, type as textType } from 'ot-text-unicode';
 import * as Y from 'yjs';
 import { textEdits } from './text-diff';
 import type { SyncLine } from './types';
@@ -99,6 +100,68 @@ export function alignYDoc(
   });
   doc.off('update', capture);
   return update;
+}
+
+/**
+ * Applies a text op (code points, as OT notes edits count) to the notes as the edits it makes, each at its own
+ * position: no diff of the whole value, which among equally small splits may put an insert inside the text it
+ * sits beside ("{c1.5}" typed before "{c2.3}" going in as "1.5}{c" after "{c").
+ */
+export function applyTextOpToYText(text: Y.Text, op: TextOp): void {
+  const points = Array.from(text.toString());
+  let point = 0;
+  let unit = 0;
+  const units = (count: number) => {
+    let n = 0;
+    for (let i = 0; i < count; i++) n += points[point + i]?.length ?? 0;
+    point += count;
+    return n;
+  };
+  for (const component of op) {
+    if (typeof component === 'number') unit += units(component);
+    else if (typeof component === 'string') {
+      text.insert(unit, component);
+      unit += component.length;
+    } else {
+      const removed = units(typeof component.d === 'number' ? component.d : Array.from(component.d).length);
+      text.delete(unit, removed);
+    }
+  }
+}
+
+/**
+ * The notes edit that Yjs updates make when applied in order to `state`, as one text op in code points, read
+ * from Yjs' own account of each change (where its items went), never from a diff of the values. Null when an
+ * update does not integrate fully into `state` (its earlier part is missing).
+ */
+export function notesOpOfUpdates(state: Uint8Array, updates: readonly Uint8Array[]): TextOp | null {
+  const doc = loadYDoc(state);
+  const text = doc.getText('notes');
+  let before = text.toString();
+  let op: TextOp = [];
+  text.observe((event) => {
+    const points = Array.from(before);
+    let point = 0;
+    const count = (utf16: number) => {
+      let n = 0;
+      for (let used = 0; used < utf16 && point < points.length; n++) used += points[point++]!.length;
+      return n;
+    };
+    const step: TextOp = [];
+    for (const part of event.delta) {
+      if (typeof part.retain === 'number') step.push(count(part.retain));
+      else if (typeof part.delete === 'number') step.push({ d: count(part.delete) });
+      else if (typeof part.insert === 'string') step.push(part.insert);
+    }
+    op = textType.compose(op, textType.normalize(step));
+    before = text.toString();
+  });
+  try {
+    for (const update of updates) Y.applyUpdate(doc, update);
+    return doc.store.pendingStructs === null && doc.store.pendingDs === null ? textType.normalize(op) : null;
+  } finally {
+    doc.destroy();
+  }
 }
 
 export function pushYLine(doc: Y.Doc, line: SyncLine): void {

@@ -28,14 +28,16 @@ import type {
 import { isOrderSection, lineIdOfField, sectionOfField } from '../types';
 import {
   alignYDoc,
+  applyTextOpToYText,
   fromBase64,
   loadYDoc,
+  notesOpOfUpdates,
   readYDoc,
   removeYLine,
   setYLineQuantity,
   toBase64,
 } from '../yjs-doc';
-import { basisWithTaken, carryLines, carryNotes, replayTextOps, withNotesMadeFrom } from './carry-over';
+import { basisWithTaken, carryLines, carryNotesOp, replayTextOps, withNotesMadeFrom } from './carry-over';
 import { type DurableOutbox, OUTBOX_LIMIT } from './durable-outbox';
 import { composeView, enqueue, type LocalChange, rebaseOnRemoteText, throttleKeyOf } from './local-changes';
 import type { OutboxRecord } from './outbox-store';
@@ -376,8 +378,8 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
     const current = view();
     if (!current) return;
     if (sections.includes('notes')) {
-      const notes = carryNotes(basis.notes, intended.notes, current.notes);
-      if (notes !== current.notes) pushChange('notes', notes);
+      const op = carryNotesOp(basis.notes, intended.notes, current.notes);
+      if (op.length > 0) editNotes(op, current.notes);
     }
     if (sections.includes('lines')) {
       for (const edit of carryLines(basis.lines, intended.lines, current.lines)) {
@@ -403,6 +405,9 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
     const pendingBefore = [...inflight, ...unsent];
     const next = change.op.policy;
     const moved = (['notes', 'lines'] as const).filter((s) => opKindFor(policy, s) !== opKindFor(next, s));
+    // Typed notes go over as the edits they were, read before the switch replaces the form they are in.
+    const notesEdit =
+      moved.includes('notes') && basis && intended ? pendingNotesOp(pendingBefore, basis, intended) : null;
     const movedPending = (c: LocalChange) => {
       const section = sectionOf(c);
       return section === 'notes' || section === 'lines' ? moved.includes(section) : false;
@@ -423,13 +428,63 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       }
     }
     if (basis) confirmed = withConfirmedY(basis);
-    if (intended && basis) carry(moved, withNotesMadeFrom(basis, pendingBefore), intended);
+    const edited = notesEdit !== null && basis !== null && editNotes(notesEdit, basis.notes);
+    const byIntent = edited ? moved.filter((s) => s !== 'notes') : moved;
+    if (intended && basis) carry(byIntent, withNotesMadeFrom(basis, pendingBefore), intended);
     notify({
       kind: 'policy-switched',
       by: { userId: change.userId, userName: change.userName },
       version: change.version,
       at: clock.now(),
     });
+  }
+
+  /**
+   * The person's unconfirmed notes edits as one text op on the confirmed notes, read from the edits themselves:
+   * their text ops composed, or what their Yjs updates did (`notesOpOfUpdates`: where the items went). A diff of
+   * the whole value instead may cut into the text beside an insert ("{c1.10}" typed after "{c2.0}" going in as
+   * "0}{c1.1" after "{c2."), and a colleague's edit there then breaks both (fuzz switching seed 28). Null when
+   * the edits are whole values, or the op does not give what the person sees.
+   */
+  function pendingNotesOp(pending: readonly LocalChange[], basis: OrderDoc, seen: OrderDoc): TextOp | null {
+    const notes = pending.filter((c) => c.field === 'notes');
+    if (notes.length === 0) return null;
+    let op: TextOp | null = null;
+    if (notes.every((c) => c.op.type === 'text')) {
+      op = [];
+      for (const c of notes) if (c.op.type === 'text') op = textType.compose(op, c.op.op);
+    } else if (confirmedY && notes.every((c) => c.op.type === 'yjs')) {
+      // Every unconfirmed Yjs update in order (notes and lines share one clock): only the notes' part counts.
+      const updates = pending.flatMap((c) => (c.op.type === 'yjs' ? [fromBase64(c.op.update)] : []));
+      op = notesOpOfUpdates(Y.encodeStateAsUpdate(confirmedY), updates);
+    }
+    if (!op) return null;
+    try {
+      return textType.apply(basis.notes, op) === seen.notes ? op : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * Makes a text op of the notes (on `on`, the notes it was made on) in the form the policy wants now, each part
+   * at its own position: a text op, or Yjs edits. A whole value under other policies. False when the notes
+   * shown are no longer `on` (the caller carries the edit by intent).
+   */
+  function editNotes(op: TextOp, on: string): boolean {
+    const current = view();
+    if (!current || current.notes !== on) return false;
+    const kind = opKindFor(policy, 'notes');
+    if (kind === 'text') localChange('notes', { type: 'text', op });
+    else if (kind === 'yjs' && ydoc) {
+      const doc = ydoc;
+      lastActivity = clock.now();
+      doc.transact(() => applyTextOpToYText(doc.getText('notes'), op), 'notes');
+      setState(settledState());
+      changed();
+      scheduleFlush();
+    } else pushChange('notes', textType.apply(on, op), { caret: caretAfterOp(op) ?? 0 });
+    return true;
   }
 
   // ---- opening and catching up -------------------------------------------------------------------------------
