@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type FuzzCluster,
+  outboxManagers,
   runFuzzScenario,
   startFuzzCluster,
   strategyConfigNames,
@@ -55,4 +56,35 @@ function fuzzSuite(nodes: 1 | 2) {
 }
 
 describe('sync fuzz, one node (PGlite)', () => fuzzSuite(1));
+
+/**
+ * With the durable outbox (`npm run fuzz -- --outbox`): reloads keep what was not acknowledged, and every such
+ * edit must arrive. A few seeds of the configurations where notes are typed together, on one node.
+ */
+describe('sync fuzz with the durable outbox, one node (PGlite)', () => {
+  let cluster: FuzzCluster;
+  beforeAll(async () => {
+    cluster = await startFuzzCluster(1);
+  });
+  afterAll(() => cluster?.close());
+  const cases = [1, 2].flatMap((seed) =>
+    (['ot', 'crdt', 'switching'] as const).map((config) => ({ seed, config })),
+  );
+  it.each(cases)('seed $seed, $config', async ({ seed, config }) => {
+    const stats = await runFuzzScenario({
+      seed,
+      config,
+      steps: 80,
+      cluster,
+      until,
+      verbose: false,
+      createManager: outboxManagers(),
+      outboxSurvivesReload: true,
+    });
+    expect(stats.applied).toBeGreaterThan(0);
+  });
+  it('no replica diverged from the server', async () => {
+    expect(await cluster.divergences()).toBe(0);
+  });
+});
 describe.runIf(await twoNodesAvailable())('sync fuzz, two nodes (PostgreSQL + Redis)', () => fuzzSuite(2));

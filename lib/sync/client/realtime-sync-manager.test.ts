@@ -453,4 +453,60 @@ describe('RealtimeSyncManager', () => {
       await switchTo(defaultOrderPolicy);
     }
   });
+  // Fuzz switching seed 9 (one node) and the like: an edit typed right before a copy of its neighbour ("{c1.5}"
+  // before "{c2.3}") while the admin switched the notes' form. Carried over as a whole value without the caret, it
+  // went in as "1.5}{c" after "{c" (the equally small diff); a colleague's undo of her marker meanwhile then left
+  // "1.5}{c". The person's pending edits are re-expressed as exactly what they did, not diffed again.
+  it.each([
+    { from: 'operational-transform' as const, to: 'crdt' as const, order: 3 },
+    { from: 'crdt' as const, to: 'operational-transform' as const, order: 4 },
+  ])(
+    'keeps an edit typed beside a copy of its neighbour whole across a switch from $from to $to',
+    async ({ from, to, order }) => {
+      const { time, join, drain, deliver, orderId } = setup(order);
+      // Names of their own: client change ids (name-order-n) are deduplicated per person and order.
+      const admin = await join(fixture.user('admin@siam.example'), 'switching-admin');
+      const switchTo = async (sections: OrderPolicy) => {
+        const set = admin.transport.rpc('policy.set', { entityType: 'order', sections });
+        await deliver(admin.transport.connection.outbound);
+        await deliver(admin.transport.connection.responses);
+        expect((await set).ok).toBe(true);
+        const opened = admin.transport.rpc('sync.open', { entityType: 'order', entityId: orderId });
+        await deliver(admin.transport.connection.outbound);
+        await deliver(admin.transport.connection.responses);
+        expect((await opened).ok).toBe(true);
+      };
+      const run = async () => {
+        for (let i = 0; i < 6; i++) {
+          time.advance(200);
+          await drain();
+        }
+      };
+      try {
+        await switchTo({ ...defaultOrderPolicy, notes: from });
+        await run();
+        const anna = await join(fixture.user('anna@siam.example'), 'switching-anna');
+        const napa = await join(fixture.user('napa@siam.example'), 'switching-napa');
+        anna.manager.pushChange('notes', 'ok ', { caret: 3 });
+        await run();
+        napa.manager.pushChange('notes', 'ok {c2.3}', { caret: 9 });
+        await run();
+        await anna.transport.disconnect();
+        anna.manager.pushChange('notes', 'ok {c1.5}{c2.3}', { caret: 9 });
+        await switchTo({ ...defaultOrderPolicy, notes: to });
+        await run();
+        expect(napa.manager.getSnapshot().policy.notes).toBe(to);
+        const undo = napa.manager.undoChange();
+        await run();
+        expect((await undo).ok).toBe(true);
+        expect(napa.manager.getSnapshot().doc!.notes).toBe('ok ');
+        anna.transport.reconnect();
+        await run();
+        expect(anna.manager.getSnapshot().doc!.notes).toBe('ok {c1.5}');
+        expect(napa.manager.getSnapshot().doc!.notes).toBe('ok {c1.5}');
+      } finally {
+        await switchTo(defaultOrderPolicy);
+      }
+    },
+  );
 });
