@@ -32,6 +32,9 @@ export default defineConfig({
       sources: true,
     },
     screenshot: 'only-on-failure',
+    // A click or fill waits for its element at most two minutes (twice an expectation's limit), not the test's ten:
+    // a list that never shows its row fails early, with the step that waited.
+    actionTimeout: 120_000,
     launchOptions: {
       executablePath: chromiumPath,
       args: [

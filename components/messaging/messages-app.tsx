@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RealtimeUser } from '@/lib/hooks';
-import { usePresence } from '@/lib/hooks';
+import { usePresence, useWebSocketChannel } from '@/lib/hooks';
 import { conversationListEvents, unreadEvent } from '@/lib/messaging/contract';
 import type { EventMessage, Member } from '@/lib/realtime/protocol/messages';
 import { parseWire } from '@/lib/wire/edge';
@@ -46,12 +46,16 @@ function Messages({ me, users, initialConversationId, orderId }: MessagesAppProp
     [activeUsers],
   );
 
+  // Reads overlap (an event, listening starting, a reconnect): only the answer of the latest read is shown, so an
+  // older answer arriving last cannot put back a list without what came since.
+  const reads = useRef(0);
   const refresh = useCallback(async () => {
+    const read = ++reads.current;
     try {
       const { conversations: list } = await messagingApi.conversations();
-      setConversations(list);
+      if (read === reads.current) setConversations(list);
     } catch {
-      setError(t('errors.generic'));
+      if (read === reads.current) setError(t('errors.generic'));
     }
   }, [t]);
 
@@ -78,6 +82,15 @@ function Messages({ me, users, initialConversationId, orderId }: MessagesAppProp
       )
       .finally(() => void refresh());
   }, [orderId, refresh, select, t]);
+
+  // The list is read before this tab listens on `user:{me}`: a conversation started or a message sent in between
+  // sends its event to nobody here. Read the list again whenever listening starts (the first time, and after a
+  // reconnect), and when the server could not replay what was missed.
+  const userChannel = useWebSocketChannel(`user:${me.id}`, undefined, { onReset: () => void refresh() });
+  const listening = userChannel.status === 'active';
+  useEffect(() => {
+    if (listening) void refresh();
+  }, [listening, refresh]);
 
   const onUserEvent = useCallback(
     (event: EventMessage) => {
@@ -159,7 +172,11 @@ function Messages({ me, users, initialConversationId, orderId }: MessagesAppProp
               }}
             />
           ) : null}
-          <div className="min-h-0 flex-1 overflow-y-auto">
+          <div
+            className="min-h-0 flex-1 overflow-y-auto"
+            data-testid="conversations"
+            data-live={listening ? 'live' : 'connecting'}
+          >
             {conversations === null ? (
               <p className="p-4 text-sm text-slate-500">{t('thread.loading')}</p>
             ) : (

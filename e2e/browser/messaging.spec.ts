@@ -49,6 +49,8 @@ test('direct conversation: typing is seen and cleared, the message is read at on
     const napa = await person(browser, 'napa@siam.example');
     people.push(anna, napa);
     await Promise.all([openMessages(anna.page), openMessages(napa.page)]);
+    // Napa's list hears of the new conversation as it starts.
+    await expect(napa.page.getByTestId('conversations')).toHaveAttribute('data-live', 'live');
 
     await anna.page.getByTestId('new-conversation-button').click();
     await anna.page.getByTestId('new-person').selectOption({ label: NAPA });
