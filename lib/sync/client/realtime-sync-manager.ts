@@ -37,7 +37,14 @@ import {
   setYLineQuantity,
   toBase64,
 } from '../yjs-doc';
-import { basisWithTaken, carryLines, carryNotesOp, replayTextOps, withNotesMadeFrom } from './carry-over';
+import {
+  basisWithTaken,
+  carryLines,
+  carryNotesOp,
+  replayTextOps,
+  typedNotesOp,
+  withNotesMadeFrom,
+} from './carry-over';
 import { type DurableOutbox, OUTBOX_LIMIT } from './durable-outbox';
 import { composeView, enqueue, type LocalChange, rebaseOnRemoteText, throttleKeyOf } from './local-changes';
 import type { OutboxRecord } from './outbox-store';
@@ -374,11 +381,17 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
    * Carries the person's unconfirmed edits of the notes and lines onto the document as it now is: their intent
    * (basis -> intended) merged with what others changed (basis -> current), expressed in today's op kinds.
    */
-  function carry(sections: readonly ('notes' | 'lines')[], basis: OrderDoc, intended: OrderDoc) {
+  function carry(
+    sections: readonly ('notes' | 'lines')[],
+    basis: OrderDoc,
+    intended: OrderDoc,
+    /** The notes edit as typed (`typedNotesOp`), when the pending notes edits are whole values that kept it. */
+    typed: TextOp | null = null,
+  ) {
     const current = view();
     if (!current) return;
     if (sections.includes('notes')) {
-      const op = carryNotesOp(basis.notes, intended.notes, current.notes);
+      const op = carryNotesOp(basis.notes, intended.notes, current.notes, typed);
       if (op.length > 0) editNotes(op, current.notes);
     }
     if (sections.includes('lines')) {
@@ -430,7 +443,8 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
     if (basis) confirmed = withConfirmedY(basis);
     const edited = notesEdit !== null && basis !== null && editNotes(notesEdit, basis.notes);
     const byIntent = edited ? moved.filter((s) => s !== 'notes') : moved;
-    if (intended && basis) carry(byIntent, withNotesMadeFrom(basis, pendingBefore), intended);
+    if (intended && basis)
+      carry(byIntent, withNotesMadeFrom(basis, pendingBefore), intended, typedNotesOp(pendingBefore));
     notify({
       kind: 'policy-switched',
       by: { userId: change.userId, userName: change.userName },
@@ -483,7 +497,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       setState(settledState());
       changed();
       scheduleFlush();
-    } else pushChange('notes', textType.apply(on, op), { caret: caretAfterOp(op) ?? 0 });
+    } else localChange('notes', { type: 'set', value: textType.apply(on, op) }, 'notes', op);
     return true;
   }
 
@@ -706,7 +720,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       for (const section of crdtSections(basisY.policy)) basis = { ...basis, [section]: values[section] };
     }
     if (byIntent.size === 0) return;
-    carry([...byIntent], withNotesMadeFrom(basis, pending, taken), intended);
+    carry([...byIntent], withNotesMadeFrom(basis, pending, taken), intended, typedNotesOp(pending, taken));
   }
 
   /**
@@ -1224,7 +1238,8 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
     return shown?.baseVersion ?? version;
   }
 
-  function localChange(field: string, op: EditOp, key = field) {
+  /** `typed`: for a whole notes value, the edit from the notes shown to it as the person made it. */
+  function localChange(field: string, op: EditOp, key = field, typed?: TextOp) {
     const current = view();
     const next = enqueue(unsent, {
       key,
@@ -1235,6 +1250,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       createdAt: clock.now(),
       baseVersion: op.type === 'set' ? baseOfSet(field) : version,
       ...(op.type === 'set' && current ? { madeFrom: readField(current, field) } : {}),
+      ...(typed === undefined ? {} : { typed }),
       sent: null,
     });
     // An edit folded into a queued one (typing, a newer value) adds nothing to the queue: only new ones are bounded.
@@ -1286,7 +1302,12 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       if (op.length > 0) localChange(field, { type: 'text', op });
       return;
     }
-    localChange(field, { type: 'set', value });
+    // A whole notes value keeps the edit as typed, at the caret: carried over by intent, it goes where it was typed.
+    const typed =
+      field === 'notes' && typeof value === 'string'
+        ? diffToTextOp(current.notes, value, options.caret)
+        : undefined;
+    localChange(field, { type: 'set', value }, field, typed);
   }
 
   /** Yjs edits of a section fold into its one queued update: bounded only when that starts a new one. */
@@ -1295,7 +1316,11 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
   }
 
   function applyTextOp(op: TextOp) {
-    if (opKindFor(policy, 'notes') === 'text') localChange('notes', { type: 'text', op });
+    const kind = opKindFor(policy, 'notes');
+    const shown = view();
+    if (kind === 'text') localChange('notes', { type: 'text', op });
+    else if (kind === 'value' && shown)
+      localChange('notes', { type: 'set', value: textType.apply(shown.notes, op) }, 'notes', op);
     else {
       const current = view();
       if (current)
