@@ -162,6 +162,57 @@ describe('sync fuzz regressions', () => {
     for (const c of all) await c.close();
   });
 
+  // Seed 5 of `switching` (two nodes, 2 runs in 3): a person offline with crdt notes typed while the admin
+  // switched the notes to OT and back, the lines staying crdt throughout. The first switch carried the typing
+  // over as a text op, but the Yjs document (kept for the lines) still held it as unsent items; the switch back
+  // merged the server's notes into that document, so the typing showed twice, and the carried edit, built on
+  // items the server never had, was refused and carried by intent as it showed ("{c3.3}" twice). The same for
+  // a line added under crdt across a switch of the lines (it showed, so it was never carried, and was lost).
+  it.each([
+    { away: 'notes' as const, typed: ['notes'] },
+    { away: 'lines' as const, typed: ['line'] },
+    // The line's Yjs update builds on the notes' one (one clock per client): it goes over by intent too.
+    { away: 'notes' as const, typed: ['notes', 'line'] },
+  ])(
+    'crdt edits of $typed made offline across a switch of the $away out of crdt and back arrive once',
+    async ({ away, typed }) => {
+      const policy = { ...defaultOrderPolicy, notes: 'crdt' as const, lines: 'crdt' as const };
+      const { orderId, anna, napa, admin, all } = await openOrder(policy);
+      const settled = () => allSettled(all);
+      anna.manager.pushChange('notes', 'base {a.1} 👍🏽 ');
+      await expect.poll(settled, wait).toBe(true);
+      napa.goOffline();
+      await expect.poll(() => napa.manager.getSnapshot().syncState, wait).toBe('offline');
+      const line = { id: crypto.randomUUID(), productId: cluster.productIds[1]!, quantity: 3 };
+      for (const edit of typed) {
+        if (edit === 'notes')
+          napa.manager.pushChange('notes', `${napa.manager.getSnapshot().doc!.notes}{n.1} น้ำ`);
+        else napa.manager.addLine(line);
+      }
+      const sectionsAway = {
+        ...policy,
+        [away]: away === 'notes' ? 'operational-transform' : 'last-write-wins',
+      };
+      for (const sections of [sectionsAway, policy]) {
+        expect((await admin.rpc('policy.set', { entityType: 'order', sections })).ok).toBe(true);
+        await expect.poll(() => anna.manager.getSnapshot().policy[away], wait).toBe(sections[away]);
+        await expect.poll(() => anna.manager.isSettled(), wait).toBe(true);
+      }
+      anna.manager.pushChange('notes', `{a.2} ${anna.manager.getSnapshot().doc!.notes}`);
+      await expect.poll(() => anna.manager.isSettled(), wait).toBe(true);
+      napa.goOnline();
+      await expect.poll(settled, wait).toBe(true);
+      const doc = anna.manager.getSnapshot().doc!;
+      expectEachOnce(doc.notes, typed.includes('notes') ? ['{a.1}', '{a.2}', '{n.1}'] : ['{a.1}', '{a.2}']);
+      expect(doc.lines.filter((l) => l.id === line.id)).toHaveLength(typed.includes('line') ? 1 : 0);
+      expect(doc.lines).toHaveLength(typed.includes('line') ? 2 : 1);
+      expect(napa.manager.getSnapshot().doc).toEqual(doc);
+      const stored = await loadSyncedOrder(cluster.database.db, cluster.tenantId, orderId);
+      expect(stored?.notes).toBe(doc.notes);
+      for (const c of all) await c.close();
+    },
+  );
+
   // Seed 13 of `crdt` (two nodes, also seed 5 there, 1 run in 3): Anna's one crdt change typed near the start
   // and deleted at the end (typing folded into one Yjs update, here while offline); colleagues typed between;
   // her undo, a diff of the change's before and after as one replaced region, put the region back as it was and

@@ -418,9 +418,6 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
     const pendingBefore = [...inflight, ...unsent];
     const next = change.op.policy;
     const moved = (['notes', 'lines'] as const).filter((s) => opKindFor(policy, s) !== opKindFor(next, s));
-    // Typed notes go over as the edits they were, read before the switch replaces the form they are in.
-    const notesEdit =
-      moved.includes('notes') && basis && intended ? pendingNotesOp(pendingBefore, basis, intended) : null;
     const movedPending = (c: LocalChange) => {
       const section = sectionOf(c);
       return section === 'notes' || section === 'lines' ? moved.includes(section) : false;
@@ -430,7 +427,17 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
     // form sets) then matches no pending change and is passed over. No id is remembered for it.
     inflight = inflight.filter((c) => !movedPending(c));
     unsent = unsent.filter((c) => !movedPending(c));
+    const leftCrdt = crdtSections(policy).filter((s) => next[s] !== 'crdt');
     policy = next;
+    // Edits of a section that left crdt go over in its new form (below): the Yjs document kept for the other
+    // section must not hold them too, or they come back beside their carried-over form when the section turns
+    // crdt again and the switch's state is merged into it (fuzz switching seed 5 on two nodes).
+    const unkept = crdtSections(next).length > 0 && leftCrdt.length > 0 ? restartYDoc() : [];
+    // Typed notes go over as the edits they were, read before the switch's state is merged.
+    const notesEdit =
+      (moved.includes('notes') || unkept.includes('notes')) && basis && intended
+        ? pendingNotesOp(pendingBefore, basis, intended)
+        : null;
     if (crdtSections(next).length === 0) loadYjs(null);
     else if (change.op.yjsState) {
       if (!ydoc || !confirmedY) loadYjs(change.op.yjsState);
@@ -442,7 +449,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
     }
     if (basis) confirmed = withConfirmedY(basis);
     const edited = notesEdit !== null && basis !== null && editNotes(notesEdit, basis.notes);
-    const byIntent = edited ? moved.filter((s) => s !== 'notes') : moved;
+    const byIntent = [...moved, ...unkept].filter((s) => !(edited && s === 'notes'));
     if (intended && basis)
       carry(byIntent, withNotesMadeFrom(basis, pendingBefore), intended, typedNotesOp(pendingBefore));
     notify({
@@ -451,6 +458,35 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       version: change.version,
       at: clock.now(),
     });
+  }
+
+  /**
+   * Starts the Yjs document again from the confirmed state and the Yjs edits still queued, so it holds no
+   * unsent item of a section whose edits left the queue (carried over in another form). A new document, so a new
+   * Yjs client id: the dropped updates' clock range is never reused. Queued Yjs edits that no longer integrate
+   * (they built, in the shared clock, on dropped ones; the server would refuse them too) leave the queue, and
+   * their sections are returned to be carried over by intent.
+   */
+  function restartYDoc(): ('notes' | 'lines')[] {
+    if (!ydoc || !confirmedY) return [];
+    const queuedY = [...inflight, ...unsent].filter((c) => c.op.type === 'yjs');
+    const fresh = loadYDoc(Y.encodeStateAsUpdate(confirmedY));
+    for (const c of queuedY) if (c.op.type === 'yjs') Y.applyUpdate(fresh, fromBase64(c.op.update), 'remote');
+    let unkept: ('notes' | 'lines')[] = [];
+    if (fresh.store.pendingStructs !== null || fresh.store.pendingDs !== null) {
+      fresh.destroy();
+      const dropped = new Set(queuedY.map((c) => c.clientChangeId));
+      inflight = inflight.filter((c) => !dropped.has(c.clientChangeId));
+      unsent = unsent.filter((c) => !dropped.has(c.clientChangeId));
+      unkept = (['notes', 'lines'] as const).filter((s) => queuedY.some((c) => c.field === s));
+      ydoc.destroy();
+      ydoc = loadYDoc(Y.encodeStateAsUpdate(confirmedY));
+    } else {
+      ydoc.destroy();
+      ydoc = fresh;
+    }
+    ydoc.on('update', onYjsUpdate);
+    return unkept;
   }
 
   /**
