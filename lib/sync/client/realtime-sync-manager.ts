@@ -41,6 +41,7 @@ import {
   basisWithTaken,
   carryLines,
   carryNotesOp,
+  hunkedTextOp,
   replayTextOps,
   typedNotesOp,
   withNotesMadeFrom,
@@ -1338,10 +1339,11 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       if (op.length > 0) localChange(field, { type: 'text', op });
       return;
     }
-    // A whole notes value keeps the edit as typed, at the caret: carried over by intent, it goes where it was typed.
+    // A whole notes value keeps the edit as typed, at the caret, in hunks (a value set without a caret may have
+    // changed several places): carried over by intent, it goes where it was typed.
     const typed =
       field === 'notes' && typeof value === 'string'
-        ? diffToTextOp(current.notes, value, options.caret)
+        ? hunkedTextOp(current.notes, value, 500, options.caret === undefined ? {} : { caret: options.caret })
         : undefined;
     localChange(field, { type: 'set', value }, field, typed);
   }
