@@ -335,6 +335,42 @@ describe('sync fuzz regressions', () => {
     for (const c of all) await c.close();
   });
 
+  // Seed 7 of `switching` (one node and two, every run once the seed fixed the script): a whole notes value typed
+  // offline, carried by intent after a colleague set the notes and the notes switched to typing together, was a
+  // diff of the whole value from what the person edited on. Among equally small diffs it put "{c1.13}" typed
+  // before "{c4.0}" in as "1.13}{c" after "{c", and the colleague's diff (deleting "2}{c4." rather than
+  // "{c4.2}") moved it inside "{c4.0}": "{c4.1.13}{c0}". A whole value now keeps the edit as typed, at the caret,
+  // and the colleague's deletions are taken where they cut through none of it.
+  it.each([
+    { napa: '{n.0}', to: 'crdt' as const },
+    { napa: '', to: 'operational-transform' as const },
+  ])(
+    'a whole notes value typed offline before a marker goes in whole after the notes were set to $napa and switched to $to',
+    async ({ napa: napasValue, to }) => {
+      const policy = { ...defaultOrderPolicy, notes: 'last-write-wins' as const };
+      const { orderId, anna, napa, admin, all } = await openOrder(policy);
+      const settled = () => allSettled(all);
+      napa.manager.pushChange('notes', '{n.2}{n.0}', { caret: 10 });
+      await expect.poll(settled, wait).toBe(true);
+      anna.goOffline();
+      await expect.poll(() => anna.manager.getSnapshot().syncState, wait).toBe('offline');
+      anna.manager.pushChange('notes', '{n.2}{a.1}{n.0}', { caret: 10 });
+      napa.manager.pushChange('notes', napasValue, { caret: 0 });
+      await expect
+        .poll(() => napa.manager.isSettled() && napa.manager.getSnapshot().doc?.notes, wait)
+        .toBe(napasValue);
+      const sections = { ...policy, notes: to };
+      expect((await admin.rpc('policy.set', { entityType: 'order', sections })).ok).toBe(true);
+      await expect.poll(() => napa.manager.getSnapshot().policy.notes, wait).toBe(to);
+      anna.goOnline();
+      await expect.poll(settled, wait).toBe(true);
+      const saved = await loadSyncedOrder(cluster.database.db, cluster.tenantId, orderId);
+      expect(saved?.notes).toBe(`{a.1}${napasValue}`);
+      for (const c of all) expect(c.manager.getSnapshot().doc!.notes).toBe(saved?.notes);
+      for (const c of all) await c.close();
+    },
+  );
+
   // Seeds 3 and 5 of `crdt` (two nodes) and 102 and 104 (one node): edits made while the client's reopen was
   // waiting for its answer were dropped when the answer came (the edits were read before the request went
   // out, and everything pending was cleared after), so a marker typed then never reached the server.

@@ -100,6 +100,7 @@ export class FuzzClient {
     private readonly deps: {
       cluster: FuzzCluster;
       entityId: string;
+      /** Draws this client's node at each (re)connect: a stream of its own (reconnects follow the timing). */
       random: () => number;
       newId: () => string;
       createManager: ManagerFactory;

@@ -1,6 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
+import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { loadSyncedOrder } from '../../../lib/db/queries/order-writes';
+import { orders } from '../../../lib/db/schema';
 import { seededRandom } from '../../../lib/db/seed-data';
 import type { OrderPolicy } from '../../../lib/sync/policy';
 import { syncParams } from '../../../lib/sync/protocol';
@@ -10,7 +12,7 @@ import type { OrderDoc, OrderSection } from '../../../lib/sync/types';
 import { insertOrder } from '../catalog-fixtures';
 import { FuzzClient, type ManagerFactory, plainManager, type RpcObserver } from './client';
 import type { FuzzCluster } from './cluster';
-import { randomPolicy, type StrategyConfigName, strategyConfigs } from './configs';
+import { randomPolicy, type StrategyConfigName, strategyConfigNames, strategyConfigs } from './configs';
 import { caretPositions, codePointBoundaries, corpus, fillerRuns, markerOf } from './corpus';
 import { describeDocDiff } from './doc-diff';
 import { checkInvariants, describeHistory, type FuzzRecord, readHistory } from './invariants';
@@ -105,6 +107,16 @@ const changedSince = z.object({
 
 const cities = ['Bangkok', 'เชียงใหม่', 'Phuket', 'Hat Yai', 'Zürich', '東京'];
 
+/** The seed of one stream of a run (a step, a client's choice of node): the parts mixed, FNV-1a style. */
+function streamSeed(...parts: number[]): number {
+  let hash = 0x811c9dc5;
+  for (const part of parts) {
+    hash = Math.imul(hash ^ part, 0x01000193);
+    hash ^= hash >>> 15;
+  }
+  return hash >>> 0;
+}
+
 function seededUuid(random: () => number): string {
   const h = Array.from({ length: 32 }, () => Math.floor(random() * 16).toString(16)).join('');
   const variant = '89ab'[Math.floor(random() * 4)]!;
@@ -120,7 +132,13 @@ function seededUuid(random: () => number): string {
  */
 export async function runFuzzScenario(scenario: FuzzScenario): Promise<FuzzStats> {
   const { seed, config, steps, cluster, until } = scenario;
-  const random = seededRandom(seed * 7919 + config.length);
+  // The seed fixes the script: each step draws from a stream of its own, so how many numbers an earlier step
+  // took (which depends on the document it found, a lock granted or not, the conflicts listed) cannot shift the
+  // steps after it; a client's choice of node at each reconnect (as many as the network timing makes) draws
+  // from its own stream too. With one stream for everything a replay of a seed ran another script every time.
+  const runSeed = seed * 7919 + config.length;
+  let stream = seededRandom(runSeed);
+  const random = () => stream();
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const chance = (p: number) => random() < p;
   const log: string[] = [];
@@ -139,6 +157,9 @@ export async function runFuzzScenario(scenario: FuzzScenario): Promise<FuzzStats
     'draft',
   );
   const orderId = order.id;
+  // Pinned to the configuration's policy from the start, whatever an earlier run left the tenant's at (the
+  // admin's first open would otherwise pin that one, and the policy set below enter a switch at v2).
+  await db.update(orders).set({ policy: startPolicy }).where(eq(orders.id, orderId));
   const record: FuzzRecord = { sent: new Map(), acked: new Map(), markers: [], resolutions: 0 };
   const observe: RpcObserver = ({ client, session, method, params, reply }) => {
     if (method !== 'sync.push') return;
@@ -168,7 +189,7 @@ export async function runFuzzScenario(scenario: FuzzScenario): Promise<FuzzStats
     return new FuzzClient(index, person, {
       cluster,
       entityId: orderId,
-      random,
+      random: seededRandom(streamSeed(runSeed, strategyConfigNames.indexOf(config), -1 - index)),
       // The same ids on every order of a run: a server that deduplicates per user and not per order loses edits.
       newId: () => `f${seed}-u${index}-${++n}`,
       createManager: scenario.createManager ?? plainManager,
@@ -365,7 +386,11 @@ export async function runFuzzScenario(scenario: FuzzScenario): Promise<FuzzStats
       return `resolves ${conflict.conflictId.slice(0, 8)} (${conflict.field}) with ${resolution}${retried}: ${reply.ok ? 'ok' : reply.error.code}`;
     };
 
+    // Where the admin switches policies, it acts on one step in ten (half of them switches: about four switches in
+    // a run of 80 steps, and a run with none is rare); elsewhere one in 25.
+    const adminShare = switches ? 0.1 : 0.04;
     for (let step = 0; step < steps; step++) {
+      stream = seededRandom(streamSeed(runSeed, strategyConfigNames.indexOf(config), step));
       const client = pick(clients);
       const roll = random();
       let what: string;
@@ -382,11 +407,11 @@ export async function runFuzzScenario(scenario: FuzzScenario): Promise<FuzzStats
         await client.reload();
         stats.reloads++;
         what = `reloads (session ${client.session.index})`;
-      } else if (roll < 0.14) {
+      } else if (roll < 0.1 + adminShare) {
         say(`#${step} admin: ${await adminAction()}`);
         if (chance(0.5)) await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * 40)));
         continue;
-      } else if (roll < 0.18) {
+      } else if (roll < 0.14 + adminShare) {
         const undo = chance(0.6);
         const reply = undo ? await client.manager.undoChange() : await client.manager.redoChange();
         what = `${undo ? 'undo' : 'redo'}: ${reply.ok ? 'ok' : reply.error.code}`;

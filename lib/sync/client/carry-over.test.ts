@@ -6,12 +6,14 @@ import { diffToTextOp } from '../strategies/operational-transform';
 import type { AppliedChange, ChangeOp, OrderDoc, SyncLine } from '../types';
 import { alignYDoc, loadYDoc, toBase64 } from '../yjs-doc';
 import {
+  alignDeletions,
   basisWithTaken,
   carryLines,
   carryNotes,
   carryNotesOp,
   hunkedTextOp,
   replayTextOps,
+  typedNotesOp,
 } from './carry-over';
 import type { LocalChange } from './local-changes';
 
@@ -53,6 +55,69 @@ describe('carryNotesOp', () => {
 
   it('is empty when nothing is pending', () => {
     expect(carryNotesOp('abc', 'abc', 'abcX')).toEqual([]);
+  });
+
+  // Fuzz switching seed 7: a marker typed before another, carried by intent after a colleague set the notes.
+  it.each([
+    ['a colleague removed the marker before', '{n.2}{n.0}', 5, '{a.1}', '{n.0}', '{a.1}{n.0}'],
+    ['a colleague removed the marker after', '{n.2}{n.0}', 5, '{a.1}', '{n.2}', '{n.2}{a.1}'],
+    ['a colleague removed both', '{n.2}{n.0}', 5, '{a.1}', '', '{a.1}'],
+    ['a colleague replaced one', '{n.4}{n.2}{n.0}{n.5}', 10, '{a.13}', '{n.3}{n.0}', '{n.3}{a.13}{n.0}'],
+    ['Thai beside a marker', 'ส่ง{n.0}ด่วน{n.1}', 3, '{a.1}', 'ส่งด่วน{n.1}', 'ส่ง{a.1}ด่วน{n.1}'],
+  ])('%s: the typed edit goes in where it was typed', (_name, basis, at, piece, current, expected) => {
+    const chars = Array.from(basis);
+    const intended = chars.slice(0, at).join('') + piece + chars.slice(at).join('');
+    const typed = diffToTextOp(basis, intended, at + Array.from(piece).length);
+    expect(textType.apply(current, carryNotesOp(basis, intended, current, typed))).toBe(expected);
+  });
+
+  it('diffs the value when the typed edit does not lead to it', () => {
+    expect(textType.apply('ab', carryNotesOp('ab', 'aXb', 'ab', ['Y']))).toBe('aXb');
+  });
+});
+
+describe('alignDeletions', () => {
+  it.each([
+    // "{c4.2}{c4.0}" -> "{c4.0}": "2}{c4." or "{c4.2}", whichever leaves the point at 6 outside.
+    ['a deletion between copies moves to the point', '{c4.2}{c4.0}', [4, { d: 6 }], [6], [{ d: 6 }]],
+    ['to its right as well', 'a}x}', [1, { d: 2 }], [2], [2, { d: 2 }]],
+    ['a point it does not cut leaves it', '{c4.2}{c4.0}', [4, { d: 6 }], [2], [4, { d: 6 }]],
+    ['a point it cannot avoid leaves it', 'abcd', [1, { d: 2 }], [2], [1, { d: 2 }]],
+    ['a replacement stays', 'abab', [1, { d: 2 }, 'X'], [2], [1, { d: 2 }, 'X']],
+  ] as const)('%s', (_name, basis, theirs, points, expected) => {
+    const aligned = alignDeletions([...theirs], basis, [...points]);
+    expect(aligned).toEqual(textType.normalize([...expected]));
+    expect(textType.apply(basis, aligned)).toBe(textType.apply(basis, [...theirs]));
+  });
+});
+
+describe('typedNotesOp', () => {
+  const set = (id: string, madeFrom: string, value: string, typed?: LocalChange['typed']): LocalChange => ({
+    key: 'notes',
+    field: 'notes',
+    throttleKey: 'notes',
+    clientChangeId: id,
+    op: { type: 'set', value },
+    createdAt: 0,
+    madeFrom,
+    ...(typed === undefined ? {} : { typed }),
+    sent: null,
+  });
+  it('composes the typed edits of whole values made one on the other', () => {
+    const pending = [set('a', 'ab', 'aXb', [1, 'X']), set('b', 'aXb', 'aXbY', [3, 'Y'])];
+    expect(textType.apply('ab', typedNotesOp(pending)!)).toBe('aXbY');
+    expect(typedNotesOp(pending, new Set(['a']))).toEqual([3, 'Y']);
+  });
+  it.each([
+    ['a value without its typed edit', [set('a', 'ab', 'aXb')]],
+    [
+      'a value not made on the one before',
+      [set('a', 'ab', 'aXb', [1, 'X']), set('b', 'ab', 'abY', [2, 'Y'])],
+    ],
+    ['a typed edit that does not give the value', [set('a', 'ab', 'aXb', [2, 'X'])]],
+    ['no notes edit', []],
+  ])('is null for %s', (_name, pending) => {
+    expect(typedNotesOp(pending)).toBeNull();
   });
 });
 

@@ -34,11 +34,130 @@ export function carryNotes(basis: string, intended: string, current: string): st
  * person edited to the last, and two people carrying over at one switch both re-inserted the text between
  * (fuzz switching seed 21 on two nodes).
  */
-export function carryNotesOp(basis: string, intended: string, current: string): TextOp {
+export function carryNotesOp(
+  basis: string,
+  intended: string,
+  current: string,
+  /** The person's edit as they typed it (`typedNotesOp`), used when it leads from `basis` to `intended`. */
+  typed: TextOp | null = null,
+): TextOp {
   if (intended === basis) return [];
-  const mine = hunkedTextOp(basis, intended);
+  const mine = typed !== null && fits(basis, typed, intended) ? typed : hunkedTextOp(basis, intended);
   if (current === basis) return mine;
-  return textType.normalize(textType.transform(mine, hunkedTextOp(basis, current), 'left'));
+  const theirs = alignDeletions(hunkedTextOp(basis, current), basis, touchPoints(mine));
+  return textType.normalize(textType.transform(mine, theirs, 'left'));
+}
+
+function fits(from: string, op: TextOp, to: string): boolean {
+  try {
+    return textType.apply(from, op) === to;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A whole notes value keeps only the value, so carried by intent its edit was a diff from what the person edited
+ * on, which among equally small ones can put an insert inside its neighbour ("{c1.13}" typed before "{c4.0}"
+ * went in as "1.13}{c" after "{c"; fuzz switching seed 7). Each whole value therefore keeps, as `typed`, the edit
+ * the person made, at their caret, from the value it was made on (`madeFrom`). The untaken notes edits as one
+ * such edit, from the first one's `madeFrom`: when every one is a whole value with its typed edit and each was
+ * made on the value before it. Null otherwise (then the diff).
+ */
+export function typedNotesOp(
+  pending: readonly LocalChange[],
+  taken: ReadonlySet<string> = new Set(),
+): TextOp | null {
+  let op: TextOp = [];
+  let at: string | null = null;
+  for (const change of pending) {
+    if (change.field !== 'notes' || taken.has(change.clientChangeId)) continue;
+    const { typed, madeFrom } = change;
+    if (change.op.type !== 'set' || typeof change.op.value !== 'string') return null;
+    if (typed === undefined || typeof madeFrom !== 'string' || (at !== null && madeFrom !== at)) return null;
+    if (!fits(madeFrom, typed, change.op.value)) return null;
+    op = textType.compose(op, typed);
+    at = change.op.value;
+  }
+  return at === null ? null : textType.normalize(op);
+}
+
+/** Where an op on a text touches it (code points): where it inserts, and where each deletion starts and ends. */
+export function touchPoints(op: TextOp): number[] {
+  const points: number[] = [];
+  let at = 0;
+  for (const part of op) {
+    if (typeof part === 'number') at += part;
+    else if (typeof part === 'string') points.push(at);
+    else {
+      const length = typeof part.d === 'number' ? part.d : Array.from(part.d).length;
+      points.push(at, at + length);
+      at += length;
+    }
+  }
+  return points;
+}
+
+/**
+ * Others' diff of `basis`, each plain deletion moved among the equally small ones (a run deleted between two
+ * copies of the same text can start at either) to where it cuts through as few of the person's `points` as it
+ * can. "{c4.2}{c4.0}" becoming "{c4.0}" is deleting "{c4.2}" or "2}{c4."; with the person's insert between the
+ * two markers, only the first keeps the insert outside "{c4.0}" once transformed. Replaced text (a deletion
+ * beside an insertion) stays where it is.
+ */
+export function alignDeletions(theirs: TextOp, basis: string, points: readonly number[]): TextOp {
+  const text = Array.from(basis);
+  type Part = { kind: 'retain'; n: number } | { kind: 'insert'; s: string } | { kind: 'delete'; n: number };
+  const parts: Part[] = [];
+  let length = 0;
+  for (const part of theirs) {
+    if (typeof part === 'number') {
+      parts.push({ kind: 'retain', n: part });
+      length += part;
+    } else if (typeof part === 'string') parts.push({ kind: 'insert', s: part });
+    else {
+      const n = typeof part.d === 'number' ? part.d : Array.from(part.d).length;
+      parts.push({ kind: 'delete', n });
+      length += n;
+    }
+  }
+  if (length < text.length) parts.push({ kind: 'retain', n: text.length - length });
+  const inside = (start: number, end: number) => points.filter((p) => p > start && p < end).length;
+  let start = 0;
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    if (part.kind === 'insert') continue;
+    const before = parts[i - 1];
+    const after = parts[i + 1];
+    if (
+      part.kind === 'delete' &&
+      (!before || before.kind === 'retain') &&
+      (!after || after.kind === 'retain')
+    ) {
+      const end = start + part.n;
+      // The fewest points cut, then the smallest move.
+      let best = { shift: 0, cut: inside(start, end) };
+      const consider = (shift: number) => {
+        const cut = inside(start + shift, end + shift);
+        if (cut < best.cut || (cut === best.cut && Math.abs(shift) < Math.abs(best.shift)))
+          best = { shift, cut };
+      };
+      const left = before?.kind === 'retain' ? before.n : 0;
+      const right = after?.kind === 'retain' ? after.n : 0;
+      for (let k = 1; k <= left && text[start - k] === text[end - k]; k++) consider(-k);
+      for (let k = 1; k <= right && text[start + k - 1] === text[end + k - 1]; k++) consider(k);
+      if (best.shift !== 0) {
+        if (before?.kind === 'retain') before.n += best.shift;
+        if (after?.kind === 'retain') after.n -= best.shift;
+        start += best.shift;
+      }
+    }
+    if (part.kind === 'retain' || part.kind === 'delete') start += part.n;
+  }
+  const op: TextOp = parts.map((part) =>
+    part.kind === 'retain' ? part.n : part.kind === 'insert' ? part.s : { d: part.n },
+  );
+  return textType.normalize(op);
 }
 
 /**

@@ -24,6 +24,11 @@ export type LocalChange = {
    * have moved on under it while it waited.
    */
   madeFrom?: unknown;
+  /**
+   * For a whole notes value: the edit the person made from `madeFrom` to it, at their caret (each keystroke's
+   * diff composed), so a carry-over by intent places their typing where it was typed (see `typedNotesOp`).
+   */
+  typed?: TextOp;
   /** Set once sent: the exact request, resent as is after a lost connection (the server dedupes by id). */
   sent: PushedChange | null;
 };
@@ -55,8 +60,16 @@ export function enqueue(unsent: LocalChange[], change: LocalChange): LocalChange
   const next = [...unsent];
   // A newer whole value replaces the unsent one, made on what the person saw when they made the newer one.
   // The newer value was made on the older one (the field showed it), so it keeps the older one's base and what it
-  // was made from: a colleague's change that arrived meanwhile was hidden under it and is judged against it.
-  next[index] = { ...existing, op };
+  // was made from: a colleague's change that arrived meanwhile was hidden under it and is judged against it. Its
+  // typed edit follows the older one's.
+  const { typed: _older, ...kept } = existing;
+  let typed: TextOp | undefined;
+  try {
+    typed = existing.typed && change.typed ? composeTextOps(existing.typed, change.typed) : undefined;
+  } catch {
+    typed = undefined;
+  }
+  next[index] = { ...kept, op, ...(typed === undefined ? {} : { typed }) };
   return next;
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type OrderPolicy, orderPolicySchema } from '../policy';
-import { addressSchema, changeOpSchema, lineSchema, pushedChangeSchema } from '../protocol';
+import { addressSchema, changeOpSchema, lineSchema, pushedChangeSchema, textOpSchema } from '../protocol';
 import { type OrderDoc, orderStatuses } from '../types';
 import type { LocalChange } from './local-changes';
 
@@ -61,6 +61,8 @@ const localChangeSchema = z.object({
   baseVersion: z.number().int().nonnegative().optional(),
   // What a whole value was made on: its intent runs from there when it has to be carried over (see LocalChange).
   madeFrom: z.unknown().optional(),
+  // The typed edit of a whole notes value; one that does not read is left out (the value is then diffed).
+  typed: textOpSchema.optional().catch(undefined),
   sent: pushedChangeSchema.nullable(),
 });
 
@@ -87,10 +89,11 @@ export function parseOutboxRecord(value: unknown): OutboxRecord | null {
   return {
     ...rest,
     ...(lineProducts === undefined ? {} : { lineProducts }),
-    changes: changes.map(({ baseVersion, madeFrom, ...change }) => ({
+    changes: changes.map(({ baseVersion, madeFrom, typed, ...change }) => ({
       ...change,
       ...(baseVersion === undefined ? {} : { baseVersion }),
       ...(madeFrom === undefined ? {} : { madeFrom }),
+      ...(typed === undefined ? {} : { typed }),
     })),
   };
 }

@@ -37,7 +37,15 @@ import {
   setYLineQuantity,
   toBase64,
 } from '../yjs-doc';
-import { basisWithTaken, carryLines, carryNotesOp, replayTextOps, withNotesMadeFrom } from './carry-over';
+import {
+  basisWithTaken,
+  carryLines,
+  carryNotesOp,
+  hunkedTextOp,
+  replayTextOps,
+  typedNotesOp,
+  withNotesMadeFrom,
+} from './carry-over';
 import { type DurableOutbox, OUTBOX_LIMIT } from './durable-outbox';
 import { composeView, enqueue, type LocalChange, rebaseOnRemoteText, throttleKeyOf } from './local-changes';
 import type { OutboxRecord } from './outbox-store';
@@ -374,11 +382,17 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
    * Carries the person's unconfirmed edits of the notes and lines onto the document as it now is: their intent
    * (basis -> intended) merged with what others changed (basis -> current), expressed in today's op kinds.
    */
-  function carry(sections: readonly ('notes' | 'lines')[], basis: OrderDoc, intended: OrderDoc) {
+  function carry(
+    sections: readonly ('notes' | 'lines')[],
+    basis: OrderDoc,
+    intended: OrderDoc,
+    /** The notes edit as typed (`typedNotesOp`), when the pending notes edits are whole values that kept it. */
+    typed: TextOp | null = null,
+  ) {
     const current = view();
     if (!current) return;
     if (sections.includes('notes')) {
-      const op = carryNotesOp(basis.notes, intended.notes, current.notes);
+      const op = carryNotesOp(basis.notes, intended.notes, current.notes, typed);
       if (op.length > 0) editNotes(op, current.notes);
     }
     if (sections.includes('lines')) {
@@ -437,7 +451,8 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
     if (basis) confirmed = withConfirmedY(basis);
     const edited = notesEdit !== null && basis !== null && editNotes(notesEdit, basis.notes);
     const byIntent = [...moved, ...unkept].filter((s) => !(edited && s === 'notes'));
-    if (intended && basis) carry(byIntent, withNotesMadeFrom(basis, pendingBefore), intended);
+    if (intended && basis)
+      carry(byIntent, withNotesMadeFrom(basis, pendingBefore), intended, typedNotesOp(pendingBefore));
     notify({
       kind: 'policy-switched',
       by: { userId: change.userId, userName: change.userName },
@@ -519,7 +534,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       setState(settledState());
       changed();
       scheduleFlush();
-    } else pushChange('notes', textType.apply(on, op), { caret: caretAfterOp(op) ?? 0 });
+    } else localChange('notes', { type: 'set', value: textType.apply(on, op) }, 'notes', op);
     return true;
   }
 
@@ -742,7 +757,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       for (const section of crdtSections(basisY.policy)) basis = { ...basis, [section]: values[section] };
     }
     if (byIntent.size === 0) return;
-    carry([...byIntent], withNotesMadeFrom(basis, pending, taken), intended);
+    carry([...byIntent], withNotesMadeFrom(basis, pending, taken), intended, typedNotesOp(pending, taken));
   }
 
   /**
@@ -1260,7 +1275,8 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
     return shown?.baseVersion ?? version;
   }
 
-  function localChange(field: string, op: EditOp, key = field) {
+  /** `typed`: for a whole notes value, the edit from the notes shown to it as the person made it. */
+  function localChange(field: string, op: EditOp, key = field, typed?: TextOp) {
     const current = view();
     const next = enqueue(unsent, {
       key,
@@ -1271,6 +1287,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       createdAt: clock.now(),
       baseVersion: op.type === 'set' ? baseOfSet(field) : version,
       ...(op.type === 'set' && current ? { madeFrom: readField(current, field) } : {}),
+      ...(typed === undefined ? {} : { typed }),
       sent: null,
     });
     // An edit folded into a queued one (typing, a newer value) adds nothing to the queue: only new ones are bounded.
@@ -1322,7 +1339,13 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       if (op.length > 0) localChange(field, { type: 'text', op });
       return;
     }
-    localChange(field, { type: 'set', value });
+    // A whole notes value keeps the edit as typed, at the caret, in hunks (a value set without a caret may have
+    // changed several places): carried over by intent, it goes where it was typed.
+    const typed =
+      field === 'notes' && typeof value === 'string'
+        ? hunkedTextOp(current.notes, value, 500, options.caret === undefined ? {} : { caret: options.caret })
+        : undefined;
+    localChange(field, { type: 'set', value }, field, typed);
   }
 
   /** Yjs edits of a section fold into its one queued update: bounded only when that starts a new one. */
@@ -1331,7 +1354,11 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
   }
 
   function applyTextOp(op: TextOp) {
-    if (opKindFor(policy, 'notes') === 'text') localChange('notes', { type: 'text', op });
+    const kind = opKindFor(policy, 'notes');
+    const shown = view();
+    if (kind === 'text') localChange('notes', { type: 'text', op });
+    else if (kind === 'value' && shown)
+      localChange('notes', { type: 'set', value: textType.apply(shown.notes, op) }, 'notes', op);
     else {
       const current = view();
       if (current)
