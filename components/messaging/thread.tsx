@@ -16,6 +16,7 @@ import { PresenceDot } from './presence-dot';
 import { applyReceipt } from './receipt-status';
 import { type ChatMessage, type ConversationItem, conversationTitle } from './types';
 import { typingSentence } from './typing-label';
+import { mergeTypistsRead } from './typists-merge';
 
 /** A typist not refreshed for this long is dropped even if the server's "stopped" never arrives. */
 const TYPING_FALLBACK_MS = 12_000;
@@ -43,6 +44,8 @@ export function Thread({
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
   const [typists, setTypists] = useState<Map<string, { name: string; until: number }>>(new Map());
+  /** Who the channel told about since the last read of the typists began (see the catch-up below). */
+  const heardSince = useRef(new Set<string>());
   const bottom = useRef<HTMLDivElement>(null);
   const scroller = useRef<HTMLDivElement>(null);
 
@@ -135,6 +138,7 @@ export function Thread({
         case 'typing': {
           const typing = parseWire('messaging.typing', typingEvent, event.data);
           if (!typing || typing.userId === meId) break;
+          heardSince.current.add(typing.userId);
           setTypists((current) => {
             const next = new Map(current);
             if (typing.typing)
@@ -157,16 +161,20 @@ export function Thread({
   );
   const channel = useWebSocketChannel(`conversation:${id}`, onEvent, { onReset: () => void load() });
 
-  // Catch up with typists that started before this subscription.
+  // Catch up with typists that started before this subscription. The answer may arrive after an event from the
+  // channel (someone started or stopped meanwhile): for those people the event is newer and stays.
   useEffect(() => {
     if (channel.status !== 'active') return;
+    const heard = new Set<string>();
+    heardSince.current = heard;
     void messagingApi.typists(id).then(
       ({ typists: list }) =>
-        setTypists(
-          new Map(
-            list
-              .filter((x) => x.userId !== meId)
-              .map((x) => [x.userId, { name: x.name, until: Date.now() + TYPING_FALLBACK_MS }] as const),
+        setTypists((current) =>
+          mergeTypistsRead(
+            current,
+            list.filter((x) => x.userId !== meId),
+            heard,
+            Date.now() + TYPING_FALLBACK_MS,
           ),
         ),
       () => {},
