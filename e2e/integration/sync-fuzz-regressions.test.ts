@@ -36,6 +36,17 @@ describe('sync fuzz regressions', () => {
   });
   afterAll(() => cluster?.close());
 
+  /** The notes as stored; every client shows them. Closes the clients. */
+  async function savedNotesEverywhere(
+    orderId: string,
+    all: readonly FuzzClient[],
+  ): Promise<string | undefined> {
+    const saved = await loadSyncedOrder(cluster.database.db, cluster.tenantId, orderId);
+    for (const c of all) expect(c.manager.getSnapshot().doc!.notes).toBe(saved?.notes);
+    for (const c of all) await c.close();
+    return saved?.notes;
+  }
+
   /**
    * A manager whose transport can hold a request before it goes out (`before`) or its answer after the server
    * gave it (`after`), per RPC method, until released: the real server still does the work.
@@ -234,10 +245,9 @@ describe('sync fuzz regressions', () => {
     await expect.poll(settled, wait).toBe(true);
     expect((await anna.manager.undoChange()).ok).toBe(true);
     await expect.poll(settled, wait).toBe(true);
-    const saved = await loadSyncedOrder(cluster.database.db, cluster.tenantId, orderId);
-    expect(saved?.notes).toBe('{c2.0}{c2.1} 👍🏽🇹🇭 ที่ {c0.7} {c1.2} {c2.6}{c1.5} 👍🏽🇹');
-    for (const c of all) expect(c.manager.getSnapshot().doc!.notes).toBe(saved?.notes);
-    for (const c of all) await c.close();
+    expect(await savedNotesEverywhere(orderId, all)).toBe(
+      '{c2.0}{c2.1} 👍🏽🇹🇭 ที่ {c0.7} {c1.2} {c2.6}{c1.5} 👍🏽🇹',
+    );
   });
 
   // Seed 24 of `ot` (one and two nodes; ot seed 28 and switching seed 16 on two nodes the same way): a whole notes
@@ -264,10 +274,7 @@ describe('sync fuzz regressions', () => {
         .toBe('ok ');
       anna.goOnline();
       await expect.poll(settled, wait).toBe(true);
-      const saved = await loadSyncedOrder(cluster.database.db, cluster.tenantId, orderId);
-      expect(saved?.notes).toBe('ok {c1.5}');
-      for (const c of all) expect(c.manager.getSnapshot().doc!.notes).toBe(saved?.notes);
-      for (const c of all) await c.close();
+      expect(await savedNotesEverywhere(orderId, all)).toBe('ok {c1.5}');
     },
   );
 
@@ -300,10 +307,7 @@ describe('sync fuzz regressions', () => {
         .toBe('ok ');
       anna.goOnline();
       await expect.poll(settled, wait).toBe(true);
-      const saved = await loadSyncedOrder(cluster.database.db, cluster.tenantId, orderId);
-      expect(saved?.notes).toBe('ok {c1.5}');
-      for (const c of all) expect(c.manager.getSnapshot().doc!.notes).toBe(saved?.notes);
-      for (const c of all) await c.close();
+      expect(await savedNotesEverywhere(orderId, all)).toBe('ok {c1.5}');
     },
   );
 
@@ -364,10 +368,7 @@ describe('sync fuzz regressions', () => {
       await expect.poll(() => napa.manager.getSnapshot().policy.notes, wait).toBe(to);
       anna.goOnline();
       await expect.poll(settled, wait).toBe(true);
-      const saved = await loadSyncedOrder(cluster.database.db, cluster.tenantId, orderId);
-      expect(saved?.notes).toBe(`{a.1}${napasValue}`);
-      for (const c of all) expect(c.manager.getSnapshot().doc!.notes).toBe(saved?.notes);
-      for (const c of all) await c.close();
+      expect(await savedNotesEverywhere(orderId, all)).toBe(`{a.1}${napasValue}`);
     },
   );
 

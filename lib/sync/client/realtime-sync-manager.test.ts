@@ -80,7 +80,21 @@ function setup(orderIndex: number) {
       await settle();
     }
   };
-  return { time, network, handlers, join, create, drain, deliver, pushes, orderId };
+  /** An admin's policy switch, answered, then the admin's own reopen of the order (so the switch is heard). */
+  const switchPolicy = async (
+    admin: { transport: ReturnType<typeof network.connect> },
+    sections: OrderPolicy,
+  ) => {
+    const set = admin.transport.rpc('policy.set', { entityType: 'order', sections });
+    await deliver(admin.transport.connection.outbound);
+    await deliver(admin.transport.connection.responses);
+    expect((await set).ok).toBe(true);
+    const opened = admin.transport.rpc('sync.open', { entityType: 'order', entityId: orderId });
+    await deliver(admin.transport.connection.outbound);
+    await deliver(admin.transport.connection.responses);
+    expect((await opened).ok).toBe(true);
+  };
+  return { time, network, handlers, join, create, drain, deliver, switchPolicy, pushes, orderId };
 }
 
 describe('RealtimeSyncManager', () => {
@@ -342,19 +356,10 @@ describe('RealtimeSyncManager', () => {
   );
 
   it('passes over a whole value re-expressed after a switch that comes back applied (no id kept, no notice)', async () => {
-    const { time, join, drain, deliver, orderId } = setup(2);
+    const { time, join, drain, deliver, orderId, switchPolicy } = setup(2);
     const admin = await join(fixture.user('admin@siam.example'), 'admin');
     const lww = { ...defaultOrderPolicy, notes: 'last-write-wins' as const };
-    const switchTo = async (sections: OrderPolicy) => {
-      const set = admin.transport.rpc('policy.set', { entityType: 'order', sections });
-      await deliver(admin.transport.connection.outbound);
-      await deliver(admin.transport.connection.responses);
-      expect((await set).ok).toBe(true);
-      const opened = admin.transport.rpc('sync.open', { entityType: 'order', entityId: orderId });
-      await deliver(admin.transport.connection.outbound);
-      await deliver(admin.transport.connection.responses);
-      expect((await opened).ok).toBe(true);
-    };
+    const switchTo = (sections: OrderPolicy) => switchPolicy(admin, sections);
     await switchTo(lww);
     await drain();
     const napa = await join(fixture.user('napa@siam.example'), 'napa');
@@ -403,21 +408,12 @@ describe('RealtimeSyncManager', () => {
   });
 
   it('types each character once when the policy flips to crdt and back while a notes edit is on its way', async () => {
-    const { time, join, drain, deliver, orderId } = setup(5);
+    const { time, join, drain, deliver, orderId, switchPolicy } = setup(5);
     const admin = await join(fixture.user('admin@siam.example'), 'admin');
     const napa = await join(fixture.user('napa@siam.example'), 'napa');
     const start = napa.manager.getSnapshot().doc!.notes;
-    const switchTo = async (sections: OrderPolicy) => {
-      const set = admin.transport.rpc('policy.set', { entityType: 'order', sections });
-      await deliver(admin.transport.connection.outbound);
-      await deliver(admin.transport.connection.responses);
-      expect((await set).ok).toBe(true);
-      // The admin touches the order: the switch enters its history and is published to the room.
-      const opened = admin.transport.rpc('sync.open', { entityType: 'order', entityId: orderId });
-      await deliver(admin.transport.connection.outbound);
-      await deliver(admin.transport.connection.responses);
-      expect((await opened).ok).toBe(true);
-    };
+    // The admin touches the order after each switch: it enters the history and is published to the room.
+    const switchTo = (sections: OrderPolicy) => switchPolicy(admin, sections);
     try {
       // Napa's text edit goes out and waits on the wire.
       napa.manager.pushChange('notes', `${start} napa`);
@@ -463,19 +459,10 @@ describe('RealtimeSyncManager', () => {
   ])(
     'keeps an edit typed beside a copy of its neighbour whole across a switch from $from to $to',
     async ({ from, to, order }) => {
-      const { time, join, drain, deliver, orderId } = setup(order);
+      const { time, join, drain, switchPolicy } = setup(order);
       // Names of their own: client change ids (name-order-n) are deduplicated per person and order.
       const admin = await join(fixture.user('admin@siam.example'), 'switching-admin');
-      const switchTo = async (sections: OrderPolicy) => {
-        const set = admin.transport.rpc('policy.set', { entityType: 'order', sections });
-        await deliver(admin.transport.connection.outbound);
-        await deliver(admin.transport.connection.responses);
-        expect((await set).ok).toBe(true);
-        const opened = admin.transport.rpc('sync.open', { entityType: 'order', entityId: orderId });
-        await deliver(admin.transport.connection.outbound);
-        await deliver(admin.transport.connection.responses);
-        expect((await opened).ok).toBe(true);
-      };
+      const switchTo = (sections: OrderPolicy) => switchPolicy(admin, sections);
       const run = async () => {
         for (let i = 0; i < 6; i++) {
           time.advance(200);
