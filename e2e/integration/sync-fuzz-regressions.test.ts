@@ -278,6 +278,24 @@ describe('sync fuzz regressions', () => {
     },
   );
 
+  // Seed 5 of `crdt` (one node, 2 runs in 20 under load): the server undid a Yjs change to the notes by a diff
+  // of the values, which read "{c3.7}" typed right before "{c3.1}" as "7}{c3." inserted after "{c3."; taken back
+  // over a colleague's later marker between the two, it left "{c3.{n.0}1}". A Yjs change now keeps its exact
+  // inverse (read from where Yjs put its items) and the undo goes into the Yjs document at its positions.
+  it('undoing a crdt marker typed right before one like it keeps a later marker between whole', async () => {
+    const { orderId, anna, napa, all } = await openOrder({ ...defaultOrderPolicy, notes: 'crdt' });
+    const settled = () => allSettled(all);
+    napa.manager.pushChange('notes', 'ok {c3.1}', { caret: 9 });
+    await expect.poll(settled, wait).toBe(true);
+    anna.manager.pushChange('notes', 'ok {c3.7}{c3.1}', { caret: 9 });
+    await expect.poll(settled, wait).toBe(true);
+    napa.manager.pushChange('notes', 'ok {c3.7}{n.0}{c3.1}', { caret: 14 });
+    await expect.poll(settled, wait).toBe(true);
+    expect((await anna.manager.undoChange()).ok).toBe(true);
+    await expect.poll(settled, wait).toBe(true);
+    expect(await savedNotesEverywhere(orderId, all)).toBe('ok {n.0}{c3.1}');
+  });
+
   // Seed 28 of `switching` (two nodes, 1 run in 3): offline typing of OT notes, carried over when the switch to
   // crdt was heard, went in as a diff of the whole notes, which put "{c1.10}" typed after "{c2.0}" in as
   // "0}{c1.1" after "{c2."; a colleague's carry-over diffed the same way went to the same place, and the two

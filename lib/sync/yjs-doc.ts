@@ -129,6 +129,18 @@ export function applyTextOpToYText(text: Y.Text, op: TextOp): void {
   }
 }
 
+/** Applies a text op to the document's notes at its positions (`applyTextOpToYText`); the update it made, or null. */
+export function applyTextOpToYDoc(doc: Y.Doc, op: TextOp): Uint8Array | null {
+  let update: Uint8Array | null = null;
+  const capture = (u: Uint8Array) => {
+    update = update ? Y.mergeUpdates([update, u]) : u;
+  };
+  doc.on('update', capture);
+  doc.transact(() => applyTextOpToYText(doc.getText('notes'), op));
+  doc.off('update', capture);
+  return update;
+}
+
 /**
  * The notes edit that Yjs updates make when applied in order to `state`, as one text op in code points, read
  * from Yjs' own account of each change (where its items went), never from a diff of the values. Null when an

@@ -1,4 +1,4 @@
-import type { TextOp } from 'ot-text-unicode';
+import { type TextOp, type as textType } from 'ot-text-unicode';
 import * as Y from 'yjs';
 import type { Database, Tx } from '../../db/create-db';
 import { insertConflict } from '../../db/queries/conflicts';
@@ -30,7 +30,7 @@ import {
   type OverwriteNotice,
   sectionOfField,
 } from '../types';
-import { fromBase64, loadYDoc, readYDoc, toBase64 } from '../yjs-doc';
+import { fromBase64, loadYDoc, notesOpOfUpdates, readYDoc, toBase64 } from '../yjs-doc';
 import type { SyncContext, SyncError } from './context';
 import type { LockStore } from './locks/lock-store';
 import { lockKey } from './locks/lock-store';
@@ -432,6 +432,7 @@ async function judge(
 
   let appliedOp = decision.op;
   let after: OrderDoc;
+  let inverse = inverseOf(appliedOp, current, doc);
   if (appliedOp.type === 'yjs') {
     const state = decision.kind === 'commit' && decision.yjsState ? decision.yjsState : (yjs?.state ?? null);
     const ydoc = loadYDoc(state);
@@ -450,6 +451,9 @@ async function judge(
         : await validateLines(tx, user.tenantId, ref.entityId, after.lines);
     if (badLines) return rejected(clientChangeId, { code: 'STALE_VERSION', message: badLines.message });
     if (notesTooLong(doc, after)) return rejected(clientChangeId, notesTooLongRefusal);
+    if (field === 'notes' && after.notes !== doc.notes && yjs) {
+      inverse = yjsNotesInverse(yjs.state, appliedOp.update, doc.notes, after.notes);
+    }
     if (yjs?.alignment) {
       appliedOp = {
         type: 'yjs',
@@ -480,7 +484,7 @@ async function judge(
     userName: user.name,
     clientChangeId,
     op: appliedOp,
-    inverse: inverseOf(appliedOp, current, doc),
+    inverse,
     before: before ?? null,
     after: afterValue ?? null,
     strategy: strategyName,
@@ -505,6 +509,19 @@ async function judge(
   if (deps.afterApply) await deps.afterApply(tx, ctx, applied);
   if (options.inTransaction) await options.inTransaction(tx, applied);
   return { result, applied, conflict: null, replay: false };
+}
+
+/**
+ * The exact inverse of a Yjs change to the notes, as a text op read from where Yjs put its items
+ * (`notesOpOfUpdates`), so an undo takes back what the person typed where they typed it. A diff of the values
+ * would pick, among equally small ones, a region that may cut through a neighbour's text ("{c3.7}" typed
+ * before "{c3.1}" read as "7}{c3." inserted after "{c3."), and an undo transformed over a colleague's later
+ * insert between the two then broke both. Null when the update cannot be read so (undo falls back to values).
+ */
+function yjsNotesInverse(state: Uint8Array, update: string, before: string, after: string): ChangeOp | null {
+  const op = notesOpOfUpdates(state, [fromBase64(update)]);
+  if (!op || textType.apply(before, op) !== after) return null;
+  return { type: 'text', op: invertTextOp(op, before) };
 }
 
 /** Notes grown past the limit by any kind of edit (a text op or Yjs update is not bounded by its own size). */

@@ -478,6 +478,77 @@ function syncServiceSuite(kind: TestDbKind) {
       }
     });
 
+    it('undoes a Yjs marker typed right before one like it where it was typed, around a later insert', async () => {
+      // crdt seed 5: the undo re-diffed the values, read "{c3.7}" as "7}{c3." inserted after "{c3.", and taken
+      // back over Napa's later "{n.0}" between the two it left "{c3.{n.0}1}".
+      // An order whose lines are settled (every editable one has its test); its notes stay editable.
+      const id = fixture.orderIds.find((o) => !fixture.editableOrderIds.includes(o))!;
+      const { applyUpdate, Doc, encodeStateAsUpdate, encodeStateVector } = await import('yjs');
+      const { fromBase64, readYDoc, toBase64 } = await import('../yjs-doc');
+      const sections = { status: 'lock-based', customer: 'lock-based', shipping: 'manual' } as const;
+      await service.setPolicy(admin, {
+        entityType: 'order',
+        sections: { ...sections, notes: 'crdt', lines: 'crdt' },
+      });
+      try {
+        const start = await open(anna, id);
+        const a = new Doc();
+        const b = new Doc();
+        applyUpdate(a, fromBase64(start.yjsState!));
+        applyUpdate(b, fromBase64(start.yjsState!));
+        let version = start.version;
+        const edit = async (
+          ctx: SyncContext,
+          local: InstanceType<typeof Doc>,
+          fn: (text: string) => void,
+        ) => {
+          const vector = encodeStateVector(local);
+          fn(local.getText('notes').toString());
+          const update = toBase64(encodeStateAsUpdate(local, vector));
+          const result = await push(ctx, id, {
+            baseVersion: version,
+            field: 'notes',
+            op: { type: 'yjs', update },
+          });
+          expect(result, JSON.stringify(result)).toMatchObject({ status: 'applied' });
+          version += 1;
+          applyUpdate(local === a ? b : a, fromBase64(update));
+        };
+        const deliverLatest = async () => {
+          const page = await service.history(anna, { entityType: 'order', entityId: id, limit: 1 });
+          if (!page.ok) throw new Error(page.error.message);
+          const change = page.value.items[0]!;
+          expect(change.op.type).toBe('yjs');
+          const update = fromBase64((change.op as { update: string }).update);
+          applyUpdate(a, update);
+          applyUpdate(b, update);
+          version = change.version;
+        };
+        const notes = start.doc.notes;
+        await edit(napa, b, (text) => b.getText('notes').insert(text.length, '{c3.1}'));
+        await edit(anna, a, (text) => a.getText('notes').insert(text.length - 6, '{c3.7}'));
+        await edit(napa, b, (text) => b.getText('notes').insert(text.length - 6, '{n.0}'));
+        expect((await open(anna, id)).doc.notes).toBe(`${notes}{c3.7}{n.0}{c3.1}`);
+
+        expect(await service.undo(anna, { entityType: 'order', entityId: id })).toMatchObject({ ok: true });
+        await deliverLatest();
+        expect((await open(anna, id)).doc.notes).toBe(`${notes}{n.0}{c3.1}`);
+        expect(readYDoc(a).notes).toBe(`${notes}{n.0}{c3.1}`);
+
+        // Napa types inside her own markers meanwhile; the redo puts Anna's back where it was.
+        await edit(napa, b, (text) => b.getText('notes').insert(text.length - 1, '2'));
+        expect(await service.redo(anna, { entityType: 'order', entityId: id })).toMatchObject({ ok: true });
+        await deliverLatest();
+        expect((await open(anna, id)).doc.notes).toBe(`${notes}{c3.7}{n.0}{c3.12}`);
+        expect(readYDoc(b).notes).toBe(`${notes}{c3.7}{n.0}{c3.12}`);
+      } finally {
+        await service.setPolicy(admin, {
+          entityType: 'order',
+          sections: { ...sections, notes: 'operational-transform', lines: 'last-write-wins' },
+        });
+      }
+    });
+
     it('commits the changes queued on one order together, answering each as if alone', async () => {
       const id = fixture.editableOrderIds[9]!;
       const start = await open(anna, id);

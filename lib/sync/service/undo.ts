@@ -13,9 +13,10 @@ import { loadOrderLines } from '../../db/queries/order-writes';
 import type { EntityChangeRow } from '../../db/schema';
 import { type OrderPolicy, opKindFor } from '../policy';
 import { linesAsOneOp, type NotesStep, revertLines, revertNotes } from '../revert';
+import { invertTextOp } from '../strategies/operational-transform';
 import type { ChangeOp, EditOp, SyncLine } from '../types';
 import { continuesTypingRun } from '../typing-run';
-import { alignYDoc, loadYDoc, readYDoc, toBase64 } from '../yjs-doc';
+import { alignYDoc, applyTextOpToYDoc, loadYDoc, readYDoc, toBase64 } from '../yjs-doc';
 import { isUndoable } from './applied';
 import type { EntityRef, PreparedChange } from './commit-change';
 import type { SyncContext, SyncError } from './context';
@@ -88,11 +89,7 @@ async function compensate(
     const first = run.at(-1) ?? target;
     const later = await fieldChangesAfter(tx, entity, 'notes', target.version);
     const revert = revertNotes(
-      {
-        before: String(first.before ?? ''),
-        after: String(target.after ?? ''),
-        inverse: run.length === 1 && inverse?.type === 'text' ? inverse.op : null,
-      },
+      { before: String(first.before ?? ''), after: String(target.after ?? ''), inverse: runInverse(run) },
       later.map(notesStep),
       order.notes,
     );
@@ -152,12 +149,30 @@ async function typingRunEndingAt(
   return run;
 }
 
+/**
+ * The exact inverse of a whole run (newest first): each change's stored inverse, the newest taken back first.
+ * Null when one of them stored none (a Yjs change from before inverses were kept): the run is then reverted by
+ * its values.
+ */
+function runInverse(run: readonly EntityChangeRow[]): TextOp | null {
+  let composed: TextOp = [];
+  for (const row of run) {
+    const inverse = row.inverse as ChangeOp | null;
+    if (inverse?.type !== 'text') return null;
+    composed = textType.compose(composed, inverse.op);
+  }
+  return composed;
+}
+
 function notesStep(row: EntityChangeRow): NotesStep {
   const op = row.op as ChangeOp;
+  const inverse = row.inverse as ChangeOp | null;
+  const after = String(row.after ?? '');
   return {
-    op: op.type === 'text' ? op.op : null,
+    // A Yjs change's own op is its stored inverse turned round (exact, where the diff of values may not be).
+    op: op.type === 'text' ? op.op : inverse?.type === 'text' ? invertTextOp(inverse.op, after) : null,
     before: String(row.before ?? ''),
-    after: String(row.after ?? ''),
+    after,
   };
 }
 
@@ -175,10 +190,13 @@ async function expressNotes(
   const notes = textType.apply(order.notes, revert);
   if (kind === 'value') return { field: 'notes', op: { type: 'set', value: notes } };
   const lines = await loadOrderLines(tx, order.id);
-  return yjsCompensation(tx, ctx, ref, { ...order, lines }, policy, 'notes', (values) => ({
-    ...values,
-    notes,
-  }));
+  // In Yjs the revert goes in at its own positions: a diff of the values could delete a neighbour's items
+  // that read the same and keep the person's, and colleagues' concurrent Yjs edits anchor on those items.
+  return yjsCompensation(tx, ctx, ref, { ...order, lines }, policy, 'notes', (ydoc) =>
+    readYDoc(ydoc).notes === order.notes
+      ? applyTextOpToYDoc(ydoc, revert)
+      : alignYDoc(ydoc, { ...readYDoc(ydoc), notes }),
+  );
 }
 
 /** The reverted lines in the op kind the lines' strategy takes now. */
@@ -191,7 +209,9 @@ async function expressLines(
 ): Promise<Compensation> {
   const { policy } = order;
   if (opKindFor(policy, 'lines') === 'yjs') {
-    return yjsCompensation(tx, ctx, ref, order, policy, 'lines', (values) => ({ ...values, lines }));
+    return yjsCompensation(tx, ctx, ref, order, policy, 'lines', (ydoc) =>
+      alignYDoc(ydoc, { ...readYDoc(ydoc), lines }),
+    );
   }
   const single = linesAsOneOp(order.lines, lines);
   if (single) return single;
@@ -212,7 +232,7 @@ async function yjsCompensation(
   order: PinnedOrder,
   policy: OrderPolicy,
   field: 'notes' | 'lines',
-  revert: (values: ReturnType<typeof readYDoc>) => ReturnType<typeof readYDoc>,
+  revert: (ydoc: Y.Doc) => Uint8Array | null,
 ): Promise<Compensation> {
   const { state, alignment } = await ensureYjsState(
     tx,
@@ -222,7 +242,7 @@ async function yjsCompensation(
   );
   const ydoc = loadYDoc(state);
   try {
-    const update = alignYDoc(ydoc, revert(readYDoc(ydoc)));
+    const update = revert(ydoc);
     if (!update) return { code: 'CONFLICT', message: 'Nothing is left to undo' };
     const merged = alignment ? Y.mergeUpdates([alignment, update]) : update;
     return { field, op: { type: 'yjs', update: toBase64(merged) } };
