@@ -49,6 +49,12 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     res.writeHead(404, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ error: { code: 'NOT_FOUND', message: 'Not found' } }));
   });
+  // An idle keep-alive connection is kept a minute (Node's default is 5 s). A client that reuses one just as
+  // the server closes it gets ECONNRESET on a request the server never read: a busy browser test's POST between
+  // two API calls 5 s apart failed so in CI. Clients and proxies close idle connections well before a minute;
+  // close() ends them all at once.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   server.on('upgrade', (req, socket, head) => {
     const pathname = (req.url ?? '/').split('?')[0] ?? '/';
     if (app.handleUpgrade(req, socket, head)) return;

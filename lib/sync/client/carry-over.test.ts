@@ -1,4 +1,4 @@
-import { type as textType } from 'ot-text-unicode';
+import { type TextOp, type as textType } from 'ot-text-unicode';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { defaultOrderPolicy } from '../policy';
@@ -64,11 +64,53 @@ describe('carryNotesOp', () => {
     ['a colleague removed both', '{n.2}{n.0}', 5, '{a.1}', '', '{a.1}'],
     ['a colleague replaced one', '{n.4}{n.2}{n.0}{n.5}', 10, '{a.13}', '{n.3}{n.0}', '{n.3}{a.13}{n.0}'],
     ['Thai beside a marker', 'ส่ง{n.0}ด่วน{n.1}', 3, '{a.1}', 'ส่งด่วน{n.1}', 'ส่ง{a.1}ด่วน{n.1}'],
+    // The diff kept "{c4." of "{c4.4}" as shared with "{c4.12}" and put the typing inside it ("{c4.x…12}").
+    [
+      'colleagues replaced both neighbours with markers that start alike',
+      '{c4.4}{c4.2}{c4.0}',
+      6,
+      'xที่👩‍👍🏽👍💻{c2.8}x',
+      '{c4.12}{c0.10}{c3.3}‍💻ที่{c1.6}call me\n{c1.13}{c0.14}{c4.0}{c3.11}{c1.7}x',
+      '{c4.12}xที่👩‍👍🏽👍💻{c2.8}x{c0.10}{c3.3}‍💻ที่{c1.6}call me\n{c1.13}{c0.14}{c4.0}{c3.11}{c1.7}x',
+    ],
+    // The same carried at the switch, onto the notes an admin's resolution had set ("{c3.xที่…x3}" before).
+    [
+      'a colleague set the notes to a marker that starts alike',
+      '{c4.4}{c4.2}{c4.0}',
+      6,
+      'xที่👩‍👍🏽👍💻{c2.8}x',
+      '{c3.3}{c4.0}',
+      '{c3.3}xที่👩‍👍🏽👍💻{c2.8}x{c4.0}',
+    ],
   ])('%s: the typed edit goes in where it was typed', (_name, basis, at, piece, current, expected) => {
     const chars = Array.from(basis);
     const intended = chars.slice(0, at).join('') + piece + chars.slice(at).join('');
     const typed = diffToTextOp(basis, intended, at + Array.from(piece).length);
     expect(textType.apply(current, carryNotesOp(basis, intended, current, typed))).toBe(expected);
+  });
+
+  // The same seed on two nodes: the diff of "{c4.0}{c1.1}{c0.5}" to "{c4.2}{c4.0}" keeps "0}" of "{c1.0}"
+  // as shared, next to what it deletes, and "{c1.7}" typed after "{c1.1}" went in as "{c4.0{c1.7}}".
+  it('puts an insert that lost its neighbours beside what others changed back between the same characters', () => {
+    const basis = '{c4.0}{c1.1}{c0.5}';
+    const typed: TextOp = [6, '{c1.6}call me\n{c1.13}', 6, '{c1.7}'];
+    const intended = textType.apply(basis, typed);
+    const current = '{c4.2}{c4.0}';
+    expect(textType.apply(current, carryNotesOp(basis, intended, current, typed))).toBe(
+      '{c4.2}{c1.6}call me\n{c1.13}{c1.7}{c4.0}',
+    );
+  });
+
+  // Seed 7 again, another timing: three places typed between markers an admin's resolution then replaced. The
+  // diff of the values kept single "{", "c", "4." and "}" as shared and gave "{c1.6}{ccall me\n4.2}…{c4.0{c1.7}}".
+  it('puts each insert where the text around it is most like what it was typed between', () => {
+    const basis = '{c3.3}{c4.4}{c4.0}{c0.5}{c1.1}';
+    const typed: TextOp = [6, '{c1.6}', 6, 'call me\n', 6, '{c1.12}{c1.7}'];
+    const intended = textType.apply(basis, typed);
+    const current = '{c4.2}ส่งนokกั้{c0.9}ñน{c4.0}';
+    expect(textType.apply(current, carryNotesOp(basis, intended, current, typed))).toBe(
+      '{c1.6}{c4.2}ส่งนokกั้{c0.9}ñนcall me\n{c4.0}{c1.12}{c1.7}',
+    );
   });
 
   it('diffs the value when the typed edit does not lead to it', () => {
@@ -159,8 +201,9 @@ describe('replayTextOps', () => {
     });
     expect(left).not.toBeNull();
     expect(textType.apply(theirs, left!)).toBe('{c1.5}{c1.3}{c0.6}{c0.7}{c0.8}{c0.0}{c1.4} ok{c2.2}');
-    // The character diff this replaces breaks "{c0.7}".
-    expect(carryNotes('{c0.0}', '{c1.5}{c1.3}{c0.0}{c1.4}', theirs)).not.toContain('{c0.7}');
+    // Carried by intent (no history), each insert goes back between the characters it was typed between: the
+    // same. A character diff alone put "{c1.4}" inside "{c0.7}".
+    expect(carryNotes('{c0.0}', '{c1.5}{c1.3}{c0.0}{c1.4}', theirs)).toBe(textType.apply(theirs, left!));
   });
 
   it('acknowledges the ops the server took and rebases the rest over what came after them', () => {

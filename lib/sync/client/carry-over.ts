@@ -4,7 +4,7 @@ import { applyChangeToDoc } from '../doc';
 import { hunkedTextOp } from '../hunked-diff';
 import { rebasePending } from '../strategies/operational-transform';
 import type { AppliedChange, OrderDoc, SyncLine } from '../types';
-import { fromBase64, loadYDoc, readYDoc } from '../yjs-doc';
+import { fromBase64, loadYDoc, notesOpOfUpdates, readYDoc } from '../yjs-doc';
 import type { LocalChange } from './local-changes';
 
 export { hunkedTextOp };
@@ -44,8 +44,121 @@ export function carryNotesOp(
   if (intended === basis) return [];
   const mine = typed !== null && fits(basis, typed, intended) ? typed : hunkedTextOp(basis, intended);
   if (current === basis) return mine;
-  const theirs = alignDeletions(hunkedTextOp(basis, current), basis, touchPoints(mine));
-  return textType.normalize(textType.transform(mine, theirs, 'left'));
+  return overOthers(mine, basis, current);
+}
+
+/**
+ * `mine` (an edit of `from`) moved onto `to`, the text others made of `from` and known only as a value: over
+ * their diff, its deletions aligned to cut through none of mine (`alignDeletions`), then each of my inserts that
+ * the diff left between other characters put where the text around it is most like where it was typed
+ * (`placeInserts`).
+ * Exact deletions, whole inserts.
+ */
+export function overOthers(mine: TextOp, from: string, to: string): TextOp {
+  const theirs = alignDeletions(hunkedTextOp(from, to), from, touchPoints(mine));
+  const moved = textType.normalize(textType.transform(mine, theirs, 'left'));
+  return placeInserts(typedSurroundings(mine, from), { op: moved, text: to });
+}
+
+type Inserts = { at: number; s: string }[];
+
+/** An op's inserts (positions in the text it applies to) and the positions it deletes. */
+function opParts(op: TextOp): { inserts: Inserts; deleted: Set<number> } {
+  const inserts: Inserts = [];
+  const deleted = new Set<number>();
+  let at = 0;
+  for (const part of op) {
+    if (typeof part === 'number') at += part;
+    else if (typeof part === 'string') inserts.push({ at, s: part });
+    else {
+      const n = typeof part.d === 'number' ? part.d : Array.from(part.d).length;
+      for (let i = 0; i < n; i++) deleted.add(at + i);
+      at += n;
+    }
+  }
+  return { inserts, deleted };
+}
+
+/** Up to this many code points on each side say where an insert was typed (`placeInserts`). */
+const CONTEXT = 12;
+
+/** The text around a place: the code points before it (nearest first) and after it. */
+type Surroundings = { before: string[]; after: string[] };
+
+/** What stays around position `at` of `points` once `deleted` are gone. */
+function surroundings(points: readonly string[], deleted: ReadonlySet<number>, at: number): Surroundings {
+  const before: string[] = [];
+  for (let i = at - 1; i >= 0 && before.length < CONTEXT; i--) if (!deleted.has(i)) before.push(points[i]!);
+  const after: string[] = [];
+  for (let i = at; i < points.length && after.length < CONTEXT; i++)
+    if (!deleted.has(i)) after.push(points[i]!);
+  return { before, after };
+}
+
+/** How many code points of the text an insert was typed between a place has next to it, before and after. */
+function likeness(typed: Surroundings, here: Surroundings): number {
+  let before = 0;
+  while (before < typed.before.length && typed.before[before] === here.before[before]) before++;
+  let after = 0;
+  while (after < typed.after.length && typed.after[after] === here.after[after]) after++;
+  return before + after;
+}
+
+/** Whether a place has the two characters an insert was typed between (the text's start or end: any). */
+function sameEdges(typed: Surroundings, here: Surroundings): boolean {
+  const [before, after] = [typed.before[0], typed.after[0]];
+  return (
+    (before === undefined || before === here.before[0]) && (after === undefined || after === here.after[0])
+  );
+}
+
+/** The text around each insert of `op` as it was typed in `text`, in order. */
+export function typedSurroundings(op: TextOp, text: string): Surroundings[] {
+  const { inserts, deleted } = opParts(op);
+  const points = Array.from(text);
+  return inserts.map((insert) => surroundings(points, deleted, insert.at));
+}
+
+/**
+ * `after.op` (an edit typed where `typed` says, moved onto `after.text` over others' edits known only as
+ * values) with each insert that the move left between other characters than it was typed between put where
+ * the text around it is most like the text it was typed between (the nearest such place). A diff keeps
+ * characters two texts happen to share, so a marker typed between "{c4.4}" and "{c4.2}" was carried into
+ * "{c4.|12}" when others had replaced both, and "{c1.7}" typed after "{c4.0}" into "{c4.0|}" (fuzz switching
+ * seed 7, one node and two). Deletions stay where they are; inserts keep their order.
+ */
+export function placeInserts(typed: readonly Surroundings[], after: { op: TextOp; text: string }): TextOp {
+  const now = opParts(after.op);
+  if (typed.length !== now.inserts.length) return after.op;
+  const points = Array.from(after.text);
+  const around = (at: number) => surroundings(points, now.deleted, at);
+  let moved = false;
+  now.inserts.forEach((insert, i) => {
+    const want = typed[i]!;
+    const here = around(insert.at);
+    if (sameEdges(want, here)) return;
+    let best = insert.at;
+    let bestLikeness = likeness(want, here);
+    for (let p = 0; p <= points.length; p++) {
+      const score = likeness(want, around(p));
+      const nearer = Math.abs(p - insert.at) < Math.abs(best - insert.at);
+      if (score > bestLikeness || (score === bestLikeness && nearer)) {
+        best = p;
+        bestLikeness = score;
+      }
+    }
+    moved ||= best !== insert.at;
+    insert.at = best;
+  });
+  if (!moved) return after.op;
+  const sorted = now.inserts.map((insert, i) => ({ ...insert, i })).sort((a, b) => a.at - b.at || a.i - b.i);
+  const out: TextOp = [];
+  let next = 0;
+  for (let position = 0; position <= points.length; position++) {
+    while (next < sorted.length && sorted[next]!.at === position) out.push(sorted[next++]!.s);
+    if (position < points.length) out.push(now.deleted.has(position) ? { d: 1 } : 1);
+  }
+  return textType.normalize(out);
 }
 
 function fits(from: string, op: TextOp, to: string): boolean {
@@ -68,7 +181,23 @@ export function typedNotesOp(
   pending: readonly LocalChange[],
   taken: ReadonlySet<string> = new Set(),
 ): TextOp | null {
+  const edits = typedNotesEdits(pending, taken);
+  if (!edits) return null;
   let op: TextOp = [];
+  for (const edit of edits) op = textType.compose(op, edit.op);
+  return textType.normalize(op);
+}
+
+/**
+ * The untaken notes edits one by one as typed (`typed`, each made on the value before it, the first on
+ * `madeFrom`): the steps `replayTextOps` rebases over the order's history like OT edits. Null unless every one
+ * is a whole value that kept its typed edit and each was made on the one before; none, null too.
+ */
+export function typedNotesEdits(
+  pending: readonly LocalChange[],
+  taken: ReadonlySet<string> = new Set(),
+): { clientChangeId: string; op: TextOp; madeFrom: string }[] | null {
+  const edits: { clientChangeId: string; op: TextOp; madeFrom: string }[] = [];
   let at: string | null = null;
   for (const change of pending) {
     if (change.field !== 'notes' || taken.has(change.clientChangeId)) continue;
@@ -76,10 +205,10 @@ export function typedNotesOp(
     if (change.op.type !== 'set' || typeof change.op.value !== 'string') return null;
     if (typed === undefined || typeof madeFrom !== 'string' || (at !== null && madeFrom !== at)) return null;
     if (!fits(madeFrom, typed, change.op.value)) return null;
-    op = textType.compose(op, typed);
+    edits.push({ clientChangeId: change.clientChangeId, op: typed, madeFrom });
     at = change.op.value;
   }
-  return at === null ? null : textType.normalize(op);
+  return edits.length > 0 ? edits : null;
 }
 
 /** Where an op on a text touches it (code points): where it inserts, and where each deletion starts and ends. */
@@ -186,6 +315,8 @@ export function replayTextOps(input: {
 }): TextOp | null {
   let notes = input.basisNotes;
   let ops = [...input.pending];
+  // Where a single pending edit's inserts were typed, kept through every step (a step may lose the context).
+  const typed = ops.length === 1 ? typedSurroundings(ops[0]!.op, notes) : [];
   let expected = input.basisVersion + 1;
   let ydoc: Y.Doc | null = null;
   try {
@@ -209,11 +340,16 @@ export function replayTextOps(input: {
           if (change.field === 'notes') return null;
           continue;
         }
-        const before = readYDoc(ydoc).notes;
+        const was = readYDoc(ydoc).notes;
+        // The step as Yjs made it (where its items went), not a diff of the values.
+        const exact =
+          change.field === 'notes'
+            ? notesOpOfUpdates(Y.encodeStateAsUpdate(ydoc), [fromBase64(op.update)])
+            : null;
         Y.applyUpdate(ydoc, fromBase64(op.update));
         if (change.field !== 'notes') continue;
-        if (before !== notes || ydoc.store.pendingStructs !== null) return null;
-        step = hunkedTextOp(before, readYDoc(ydoc).notes);
+        if (was !== notes || ydoc.store.pendingStructs !== null) return null;
+        step = exact ?? hunkedTextOp(was, readYDoc(ydoc).notes);
       } else if (change.field !== 'notes') continue;
       else if (op.type === 'text') step = op.op;
       else if (op.type === 'set' && typeof op.value === 'string') step = hunkedTextOp(notes, op.value);
@@ -223,11 +359,17 @@ export function replayTextOps(input: {
       if (mine === 0 && op.type === 'text') ops = ops.slice(1);
       else if (mine === 0) return null;
       else {
-        const rebased = rebasePending(
-          ops.map((o) => o.op),
-          step,
-        );
+        const before = ops.map((o) => o.op);
+        const rebased = rebasePending(before, step);
         ops = ops.map((o, i) => ({ ...o, op: rebased.pending[i]! }));
+        // A step known only as a value (a whole value set): a single edit's inserts go back between the
+        // characters they were typed between (`placeInserts`). With more, a later one is made on the first as
+        // rebased, and moving the first alone would split them.
+        if (op.type === 'set' && before.length === 1) {
+          const after = textType.apply(notes, step);
+          const moved = { op: rebased.pending[0]!, text: after };
+          ops[0] = { ...ops[0]!, op: placeInserts(typed, moved) };
+        }
       }
       notes = textType.apply(notes, step);
     }

@@ -43,6 +43,7 @@ import {
   carryNotesOp,
   hunkedTextOp,
   replayTextOps,
+  typedNotesEdits,
   typedNotesOp,
   withNotesMadeFrom,
 } from './carry-over';
@@ -761,13 +762,16 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
   }
 
   /**
-   * OT notes edits the server has not taken go again as the person's own text ops, rebased over the history
-   * since the version they were made on (`replayTextOps`: the same rule the server uses for an op made on an
-   * older version, other steps as their own small diffs), not as one character diff, which placed an offline
-   * insert inside a colleague's newer text. Only when the notes were OT, every untaken notes edit is a text op,
-   * the ops applied to the document they were made on give what the person saw, and the history read after the
-   * open leads to the reopened notes. Queued after the notes edits already carried over (another outbox); in
-   * another form now, sent as that form's edit. False: carry by intent.
+   * Notes edits the server has not taken go again as the person's own edits, rebased over the history since the
+   * version they were made on (`replayTextOps`: the same rule the server uses for an op made on an older version,
+   * Yjs steps as Yjs made them, whole values as small diffs), not as one character diff from then to now,
+   * which placed an offline insert inside a colleague's newer text. The edits are the text ops of OT notes, or the typed edits whole
+   * notes values keep (`typedNotesEdits`: under last-write-wins or manual, the first made on the confirmed notes
+   * and none taken yet; one diff over everything since put "{c2.9}" typed offline between two markers inside a
+   * third the notes gained after a resolution and a switch to crdt, fuzz switching seed 7). Only when the ops
+   * applied to the document they were made on give what the person saw and the history read after the open
+   * leads to the reopened notes. Queued after the notes edits already carried over (another outbox); in another
+   * form now, sent as that form's edit, each part where it was typed (`editNotes`). False: carry by intent.
    */
   function replayText(
     pending: readonly LocalChange[],
@@ -781,13 +785,8 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
     intended: OrderDoc,
     opened: OpenResult,
   ): boolean {
-    if (!made.history || opKindFor(made.policy, 'notes') !== 'text') return false;
-    const notes: { clientChangeId: string; op: TextOp }[] = [];
-    for (const change of pending) {
-      if (change.field !== 'notes') continue;
-      if (change.op.type !== 'text') return false;
-      notes.push({ clientChangeId: change.clientChangeId, op: change.op.op });
-    }
+    const notes = replayableNotes(pending, taken, made);
+    if (!made.history || !notes) return false;
     let seen = made.confirmed.notes;
     try {
       for (const { op } of notes) seen = textType.apply(seen, op);
@@ -808,12 +807,8 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
     if (opKindFor(policy, 'notes') !== 'text') {
       // The notes are edited in another form now: the rebased edit goes as that form's edit of the reopened
       // notes, unless something was carried onto them already (then by intent).
-      const current = view();
-      if (!current || current.notes !== opened.doc.notes || unsent.some((c) => sectionOf(c) === 'notes'))
-        return false;
-      const notes = textType.apply(opened.doc.notes, left);
-      if (notes !== current.notes) pushChange('notes', notes, { caret: caretAfterOp(left) ?? 0 });
-      return true;
+      if (unsent.some((c) => sectionOf(c) === 'notes')) return false;
+      return left.length === 0 || editNotes(left, opened.doc.notes);
     }
     // After what is already queued for the notes (an earlier outbox carried over on this reopen).
     let queued: TextOp = [];
@@ -825,21 +820,43 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
   }
 
   /**
-   * The order's history from the oldest version unsent OT notes edits were made on (this page's or an adopted
-   * outbox's), read after an open so their text ops can be rebased over it (`replayText`). Null when there are
-   * none or the read failed (then they are carried by intent).
+   * The untaken notes edits `replayText` can rebase, in order: OT text ops, or the typed edits of whole values
+   * (none of them taken, the first made on the confirmed notes). Null when there are none or they cannot be.
+   */
+  function replayableNotes(
+    pending: readonly LocalChange[],
+    taken: ReadonlySet<string>,
+    made: { confirmed: OrderDoc; policy: OrderPolicy },
+  ): { clientChangeId: string; op: TextOp }[] | null {
+    const kind = opKindFor(made.policy, 'notes');
+    const edits = pending.filter((c) => c.field === 'notes');
+    if (kind === 'text') {
+      const ops: { clientChangeId: string; op: TextOp }[] = [];
+      for (const change of edits) {
+        if (change.op.type !== 'text') return null;
+        ops.push({ clientChangeId: change.clientChangeId, op: change.op.op });
+      }
+      return ops.length > 0 ? ops : null;
+    }
+    if (kind !== 'value' || edits.some((c) => taken.has(c.clientChangeId))) return null;
+    const typed = typedNotesEdits(edits, taken);
+    return typed && typed[0]!.madeFrom === made.confirmed.notes ? typed : null;
+  }
+
+  /**
+   * The order's history from the oldest version unsent notes edits `replayText` can rebase were made on (this
+   * page's or an adopted outbox's), read after an open. Null when there are none or the read failed (then they
+   * are carried by intent).
    */
   async function textHistory(
     opened: OpenResult,
     adopted: readonly OutboxRecord[],
   ): Promise<AppliedChange[] | null> {
-    const hasText = (changes: readonly LocalChange[]) =>
-      changes.some((c) => c.field === 'notes' && c.op.type === 'text');
     const bases: number[] = [];
-    if (confirmed && opKindFor(policy, 'notes') === 'text' && hasText([...inflight, ...unsent]))
+    if (confirmed && replayableNotes([...inflight, ...unsent], new Set(), { confirmed, policy }))
       bases.push(version);
     for (const record of adopted)
-      if (opKindFor(record.policy, 'notes') === 'text' && hasText(record.changes)) bases.push(record.version);
+      if (replayableNotes(record.changes, new Set(), record)) bases.push(record.version);
     if (bases.length === 0) return null;
     const since = Math.min(...bases);
     if (since >= opened.version) return [];
