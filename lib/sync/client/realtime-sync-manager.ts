@@ -1376,13 +1376,13 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
     if (kind === 'text') localChange('notes', { type: 'text', op });
     else if (kind === 'value' && shown)
       localChange('notes', { type: 'set', value: textType.apply(shown.notes, op) }, 'notes', op);
-    else {
-      const current = view();
-      if (current)
-        pushChange('notes', applyChangeToDoc(current, 'notes', { type: 'text', op }).notes, {
-          caret: caretAfterOp(op) ?? 0,
-        });
-    }
+    else if (kind === 'yjs' && ydoc && shown) {
+      // Into the Yjs text at the op's own places (`editNotes`), not as a whole value diffed at one caret.
+      if (!yjsOverLimit('notes', 'notes')) editNotes(op, shown.notes);
+    } else if (shown)
+      pushChange('notes', applyChangeToDoc(shown, 'notes', { type: 'text', op }).notes, {
+        caret: caretAfterOp(op) ?? 0,
+      });
   }
 
   function addLine(line: SyncLine) {
