@@ -60,12 +60,7 @@ export function alignYDoc(
   target: CrdtValues,
   options: { caret?: number } = {},
 ): Uint8Array | null {
-  let update: Uint8Array | null = null;
-  const capture = (u: Uint8Array) => {
-    update = update ? Y.mergeUpdates([update, u]) : u;
-  };
-  doc.on('update', capture);
-  doc.transact(() => {
+  return updateOf(doc, () => {
     const text = doc.getText('notes');
     const current = text.toString();
     if (current !== target.notes) {
@@ -98,7 +93,20 @@ export function alignYDoc(
       }
     }
   });
-  doc.off('update', capture);
+}
+
+/** The update `edit` makes to the document in one transaction, or null when it changed nothing. */
+function updateOf(doc: Y.Doc, edit: () => void): Uint8Array | null {
+  let update: Uint8Array | null = null;
+  const capture = (u: Uint8Array) => {
+    update = update ? Y.mergeUpdates([update, u]) : u;
+  };
+  doc.on('update', capture);
+  try {
+    doc.transact(edit);
+  } finally {
+    doc.off('update', capture);
+  }
   return update;
 }
 
@@ -131,14 +139,7 @@ export function applyTextOpToYText(text: Y.Text, op: TextOp): void {
 
 /** Applies a text op to the document's notes at its positions (`applyTextOpToYText`); the update it made, or null. */
 export function applyTextOpToYDoc(doc: Y.Doc, op: TextOp): Uint8Array | null {
-  let update: Uint8Array | null = null;
-  const capture = (u: Uint8Array) => {
-    update = update ? Y.mergeUpdates([update, u]) : u;
-  };
-  doc.on('update', capture);
-  doc.transact(() => applyTextOpToYText(doc.getText('notes'), op));
-  doc.off('update', capture);
-  return update;
+  return updateOf(doc, () => applyTextOpToYText(doc.getText('notes'), op));
 }
 
 /**

@@ -54,7 +54,7 @@ export function carryNotesOp(
  * (`placeInserts`).
  * Exact deletions, whole inserts.
  */
-export function overOthers(mine: TextOp, from: string, to: string): TextOp {
+function overOthers(mine: TextOp, from: string, to: string): TextOp {
   const theirs = alignDeletions(hunkedTextOp(from, to), from, touchPoints(mine));
   const moved = textType.normalize(textType.transform(mine, theirs, 'left'));
   return placeInserts(typedSurroundings(mine, from), { op: moved, text: to });
@@ -113,7 +113,7 @@ function sameEdges(typed: Surroundings, here: Surroundings): boolean {
 }
 
 /** The text around each insert of `op` as it was typed in `text`, in order. */
-export function typedSurroundings(op: TextOp, text: string): Surroundings[] {
+function typedSurroundings(op: TextOp, text: string): Surroundings[] {
   const { inserts, deleted } = opParts(op);
   const points = Array.from(text);
   return inserts.map((insert) => surroundings(points, deleted, insert.at));
@@ -127,7 +127,7 @@ export function typedSurroundings(op: TextOp, text: string): Surroundings[] {
  * "{c4.|12}" when others had replaced both, and "{c1.7}" typed after "{c4.0}" into "{c4.0|}" (fuzz switching
  * seed 7, one node and two). Deletions stay where they are; inserts keep their order.
  */
-export function placeInserts(typed: readonly Surroundings[], after: { op: TextOp; text: string }): TextOp {
+function placeInserts(typed: readonly Surroundings[], after: { op: TextOp; text: string }): TextOp {
   const now = opParts(after.op);
   if (typed.length !== now.inserts.length) return after.op;
   const points = Array.from(after.text);
@@ -359,16 +359,19 @@ export function replayTextOps(input: {
       if (mine === 0 && op.type === 'text') ops = ops.slice(1);
       else if (mine === 0) return null;
       else {
-        const before = ops.map((o) => o.op);
-        const rebased = rebasePending(before, step);
+        const rebased = rebasePending(
+          ops.map((o) => o.op),
+          step,
+        );
         ops = ops.map((o, i) => ({ ...o, op: rebased.pending[i]! }));
         // A step known only as a value (a whole value set): a single edit's inserts go back between the
         // characters they were typed between (`placeInserts`). With more, a later one is made on the first as
         // rebased, and moving the first alone would split them.
-        if (op.type === 'set' && before.length === 1) {
-          const after = textType.apply(notes, step);
-          const moved = { op: rebased.pending[0]!, text: after };
-          ops[0] = { ...ops[0]!, op: placeInserts(typed, moved) };
+        if (op.type === 'set' && ops.length === 1) {
+          ops[0] = {
+            ...ops[0]!,
+            op: placeInserts(typed, { op: ops[0]!.op, text: textType.apply(notes, step) }),
+          };
         }
       }
       notes = textType.apply(notes, step);

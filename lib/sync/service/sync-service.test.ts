@@ -61,6 +61,54 @@ function syncServiceSuite(kind: TestDbKind) {
     return pushed.value.results[0]!;
   }
 
+  /** The newest history entry of an order. */
+  async function latestChange(entityId: string) {
+    const page = await service.history(anna, { entityType: 'order', entityId, limit: 1 });
+    if (!page.ok) throw new Error(page.error.message);
+    return page.value.items[0]!;
+  }
+
+  /**
+   * Two Yjs replicas of an order opened at `start` that receive every update the room sees, in order: `edit`
+   * pushes one replica's change as a Yjs update (and hands it to the other), `deliver` gives both the newest
+   * change the server made (an undo, a redo).
+   */
+  async function crdtReplicas(entityId: string, start: { version: number; yjsState: string | null }) {
+    const { applyUpdate, Doc, encodeStateAsUpdate, encodeStateVector } = await import('yjs');
+    const { fromBase64, toBase64 } = await import('../yjs-doc');
+    const a = new Doc();
+    const b = new Doc();
+    applyUpdate(a, fromBase64(start.yjsState!));
+    applyUpdate(b, fromBase64(start.yjsState!));
+    let version = start.version;
+    return {
+      a,
+      b,
+      version: () => version,
+      async edit(ctx: SyncContext, local: InstanceType<typeof Doc>, field: string, fn: () => void) {
+        const vector = encodeStateVector(local);
+        fn();
+        const update = toBase64(encodeStateAsUpdate(local, vector));
+        const result = await push(ctx, entityId, {
+          baseVersion: version,
+          field,
+          op: { type: 'yjs', update },
+        });
+        expect(result, JSON.stringify(result)).toMatchObject({ status: 'applied' });
+        version += 1;
+        applyUpdate(local === a ? b : a, fromBase64(update));
+      },
+      async deliver() {
+        const change = await latestChange(entityId);
+        expect(change.op.type).toBe('yjs');
+        const update = fromBase64((change.op as { update: string }).update);
+        applyUpdate(a, update);
+        applyUpdate(b, update);
+        version = change.version;
+      },
+    };
+  }
+
   describe(`sync service on ${kind}`, () => {
     it('refuses writes from viewers', async () => {
       const id = fixture.editableOrderIds[0]!;
@@ -346,53 +394,19 @@ function syncServiceSuite(kind: TestDbKind) {
     it('undoes and redoes Yjs changes to the notes and lines on top of later edits', async () => {
       const id = fixture.editableOrderIds[8]!;
       expect(fixture.draftOrderIds.indexOf(id)).not.toBe(3);
-      const { applyUpdate, Doc, encodeStateAsUpdate, encodeStateVector } = await import('yjs');
-      const { fromBase64, pushYLine, readYDoc, removeYLine, setYLineQuantity, toBase64 } = await import(
-        '../yjs-doc'
-      );
+      const { applyUpdate, Doc, encodeStateAsUpdate } = await import('yjs');
+      const { pushYLine, readYDoc, removeYLine, setYLineQuantity, toBase64 } = await import('../yjs-doc');
       const crdt = { status: 'lock-based', customer: 'lock-based', shipping: 'manual' } as const;
       await service.setPolicy(admin, {
         entityType: 'order',
         sections: { ...crdt, notes: 'crdt', lines: 'crdt' },
       });
-      const latestOp = async () => {
-        const page = await service.history(anna, { entityType: 'order', entityId: id, limit: 1 });
-        if (!page.ok) throw new Error(page.error.message);
-        return page.value.items[0]!;
-      };
       try {
         const start = await open(anna, id);
         const notes = start.doc.notes;
         const [first, second] = start.doc.lines;
         expect(second).toBeDefined();
-        // Two replicas that receive every update the room sees, in order.
-        const a = new Doc();
-        const b = new Doc();
-        applyUpdate(a, fromBase64(start.yjsState!));
-        applyUpdate(b, fromBase64(start.yjsState!));
-        let version = start.version;
-        const edit = async (
-          ctx: SyncContext,
-          local: InstanceType<typeof Doc>,
-          field: string,
-          fn: () => void,
-        ) => {
-          const vector = encodeStateVector(local);
-          fn();
-          const update = toBase64(encodeStateAsUpdate(local, vector));
-          const result = await push(ctx, id, { baseVersion: version, field, op: { type: 'yjs', update } });
-          expect(result, JSON.stringify(result)).toMatchObject({ status: 'applied' });
-          version += 1;
-          applyUpdate(local === a ? b : a, fromBase64(update));
-        };
-        const deliver = async () => {
-          const change = await latestOp();
-          expect(change.op.type).toBe('yjs');
-          const update = fromBase64((change.op as { update: string }).update);
-          applyUpdate(a, update);
-          applyUpdate(b, update);
-          version = change.version;
-        };
+        const { a, b, edit, deliver, version } = await crdtReplicas(id, start);
 
         await edit(anna, a, 'notes', () => a.getText('notes').insert(0, 'AAA '));
         await edit(napa, b, 'notes', () => b.getText('notes').insert(b.getText('notes').length, ' BBB'));
@@ -425,11 +439,12 @@ function syncServiceSuite(kind: TestDbKind) {
         // A Yjs line must carry a UUID like every other line; the refusal tells the client to reopen.
         const stray = new Doc();
         applyUpdate(stray, encodeStateAsUpdate(a));
+        const { encodeStateVector } = await import('yjs');
         const strayVector = encodeStateVector(stray);
         pushYLine(stray, { id: 'not-a-uuid', productId: fixture.productIds[20]!, quantity: 1 });
         expect(
           await push(anna, id, {
-            baseVersion: version,
+            baseVersion: version(),
             field: 'lines',
             op: { type: 'yjs', update: toBase64(encodeStateAsUpdate(stray, strayVector)) },
           }),
@@ -468,7 +483,7 @@ function syncServiceSuite(kind: TestDbKind) {
           changeId: napaNotes!.changeId,
         });
         expect(undone, JSON.stringify(undone)).toMatchObject({ ok: true });
-        expect((await latestOp()).op.type).toBe('text');
+        expect((await latestChange(id)).op.type).toBe('text');
         expect((await open(anna, id)).doc.notes).toBe(`AAA ${notes}`);
       } finally {
         await service.setPolicy(admin, {
@@ -483,8 +498,7 @@ function syncServiceSuite(kind: TestDbKind) {
       // back over Napa's later "{n.0}" between the two it left "{c3.{n.0}1}".
       // An order whose lines are settled (every editable one has its test); its notes stay editable.
       const id = fixture.orderIds.find((o) => !fixture.editableOrderIds.includes(o))!;
-      const { applyUpdate, Doc, encodeStateAsUpdate, encodeStateVector } = await import('yjs');
-      const { fromBase64, readYDoc, toBase64 } = await import('../yjs-doc');
+      const { readYDoc } = await import('../yjs-doc');
       const sections = { status: 'lock-based', customer: 'lock-based', shipping: 'manual' } as const;
       await service.setPolicy(admin, {
         entityType: 'order',
@@ -492,53 +506,23 @@ function syncServiceSuite(kind: TestDbKind) {
       });
       try {
         const start = await open(anna, id);
-        const a = new Doc();
-        const b = new Doc();
-        applyUpdate(a, fromBase64(start.yjsState!));
-        applyUpdate(b, fromBase64(start.yjsState!));
-        let version = start.version;
-        const edit = async (
-          ctx: SyncContext,
-          local: InstanceType<typeof Doc>,
-          fn: (text: string) => void,
-        ) => {
-          const vector = encodeStateVector(local);
-          fn(local.getText('notes').toString());
-          const update = toBase64(encodeStateAsUpdate(local, vector));
-          const result = await push(ctx, id, {
-            baseVersion: version,
-            field: 'notes',
-            op: { type: 'yjs', update },
-          });
-          expect(result, JSON.stringify(result)).toMatchObject({ status: 'applied' });
-          version += 1;
-          applyUpdate(local === a ? b : a, fromBase64(update));
-        };
-        const deliverLatest = async () => {
-          const page = await service.history(anna, { entityType: 'order', entityId: id, limit: 1 });
-          if (!page.ok) throw new Error(page.error.message);
-          const change = page.value.items[0]!;
-          expect(change.op.type).toBe('yjs');
-          const update = fromBase64((change.op as { update: string }).update);
-          applyUpdate(a, update);
-          applyUpdate(b, update);
-          version = change.version;
-        };
+        const { a, b, edit, deliver } = await crdtReplicas(id, start);
+        const end = (replica: typeof a, back = 0) => replica.getText('notes').length - back;
         const notes = start.doc.notes;
-        await edit(napa, b, (text) => b.getText('notes').insert(text.length, '{c3.1}'));
-        await edit(anna, a, (text) => a.getText('notes').insert(text.length - 6, '{c3.7}'));
-        await edit(napa, b, (text) => b.getText('notes').insert(text.length - 6, '{n.0}'));
+        await edit(napa, b, 'notes', () => b.getText('notes').insert(end(b), '{c3.1}'));
+        await edit(anna, a, 'notes', () => a.getText('notes').insert(end(a, 6), '{c3.7}'));
+        await edit(napa, b, 'notes', () => b.getText('notes').insert(end(b, 6), '{n.0}'));
         expect((await open(anna, id)).doc.notes).toBe(`${notes}{c3.7}{n.0}{c3.1}`);
 
         expect(await service.undo(anna, { entityType: 'order', entityId: id })).toMatchObject({ ok: true });
-        await deliverLatest();
+        await deliver();
         expect((await open(anna, id)).doc.notes).toBe(`${notes}{n.0}{c3.1}`);
         expect(readYDoc(a).notes).toBe(`${notes}{n.0}{c3.1}`);
 
         // Napa types inside her own markers meanwhile; the redo puts Anna's back where it was.
-        await edit(napa, b, (text) => b.getText('notes').insert(text.length - 1, '2'));
+        await edit(napa, b, 'notes', () => b.getText('notes').insert(end(b, 1), '2'));
         expect(await service.redo(anna, { entityType: 'order', entityId: id })).toMatchObject({ ok: true });
-        await deliverLatest();
+        await deliver();
         expect((await open(anna, id)).doc.notes).toBe(`${notes}{c3.7}{n.0}{c3.12}`);
         expect(readYDoc(b).notes).toBe(`${notes}{c3.7}{n.0}{c3.12}`);
       } finally {
