@@ -1,14 +1,15 @@
 'use client';
 
 import Link from 'next/link';
-import { usePathname, useRouter } from 'next/navigation';
-import { useCallback, useEffect, useRef } from 'react';
+import { usePathname } from 'next/navigation';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useWebSocketChannel } from '@/lib/hooks';
+import { useRealtime, useWebSocketChannel } from '@/lib/hooks';
 import { useLocale } from '@/lib/i18n/use-locale';
 import { useLive } from '@/lib/live/live-context';
 import type { EventMessage } from '@/lib/realtime/protocol/messages';
-import { syncEvents } from '@/lib/sync/protocol';
+import { syncAnswers, syncEvents } from '@/lib/sync/protocol';
+import { rpcAnswer } from '@/lib/wire/edge';
 
 const sections = [
   { href: '/admin', key: 'nav.people' },
@@ -17,34 +18,43 @@ const sections = [
 ] as const;
 
 /**
- * The admin area's sections; the conflicts tab carries the count of open conflicts. The count is the server's
- * (the layout reads it): a clash raised or resolved anywhere, or a reconnect that missed events, reads it again.
+ * The admin area's sections; the conflicts tab carries the count of open conflicts. The first figure is the
+ * server's (the layout reads it); live, the nav asks for it again (`conflict.count`) when a clash is raised or
+ * resolved anywhere, when a reconnect missed events, and when its subscription starts (a clash between the
+ * server's render and the subscription sends this tab no event). Only the newest answer is shown.
  */
-export function AdminNav({ openConflicts }: { openConflicts: number }) {
+export function AdminNav({ openConflicts: rendered }: { openConflicts: number }) {
   const { t } = useTranslation('admin');
   const { format } = useLocale();
   const pathname = usePathname();
-  const router = useRouter();
   const { mode } = useLive();
+  const { client } = useRealtime();
+  const [openConflicts, setOpenConflicts] = useState(rendered);
+  // A new render of the layout (a navigation, a refresh) brings the server's figure of that moment.
+  useEffect(() => setOpenConflicts(rendered), [rendered]);
+  const asked = useRef(0);
+  const reread = useCallback(() => {
+    const ask = ++asked.current;
+    void rpcAnswer('sync.conflictCount', syncAnswers['conflict.count'], client.rpc('conflict.count', {}))
+      .then((answer) => {
+        if (ask === asked.current) setOpenConflicts(answer.open);
+      })
+      .catch(() => undefined);
+  }, [client]);
   const onAdmin = useCallback(
     (event: EventMessage) => {
-      if (event.event === syncEvents.conflict || event.event === syncEvents.conflictResolved)
-        router.refresh();
+      if (event.event === syncEvents.conflict || event.event === syncEvents.conflictResolved) reread();
     },
-    [router],
+    [reread],
   );
-  const channel = useWebSocketChannel(mode.realtime ? 'admin' : null, onAdmin, {
-    onReset: () => router.refresh(),
-  });
+  const channel = useWebSocketChannel(mode.realtime ? 'admin' : null, onAdmin, { onReset: reread });
   const live = channel.status === 'active';
-  // A clash raised or resolved between the server's render and the subscription sends no event to this tab: read
-  // the count once more when the subscription starts.
   const caughtUp = useRef(false);
   useEffect(() => {
     if (!live || caughtUp.current) return;
     caughtUp.current = true;
-    router.refresh();
-  }, [live, router]);
+    reread();
+  }, [live, reread]);
   return (
     <nav
       aria-label={t('nav.label')}

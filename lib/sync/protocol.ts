@@ -95,6 +95,8 @@ export const syncParams = {
     status: z.enum(['open', 'resolved']).default('open'),
     limit: z.number().int().min(1).max(100).default(50),
   }),
+  /** Admins: how many conflicts are open (the admin navigation's count). */
+  'conflict.count': z.object({ entityType: z.literal('order').default('order') }),
   'conflict.resolve': z.object({
     conflictId: id,
     resolution: z.enum(['mine', 'theirs', 'merged']),
@@ -297,6 +299,7 @@ export const syncAnswers = {
   'lock.acquire': z.object({ lease: leaseViewSchema }),
   'lock.renew': z.object({ lease: leaseViewSchema }),
   'conflict.list': conflictListAnswer,
+  'conflict.count': z.object({ open: z.number().int().nonnegative() }),
 } as const;
 
 /** A refusal's details that name the section's holder (`LOCKED`). */

@@ -24,6 +24,7 @@ export function syncHandlers(service: SyncService): { [M in SyncMethod]: Handler
     'lock.release': service.releaseLock,
     'lock.forceRelease': service.forceReleaseLock,
     'conflict.list': service.listConflicts,
+    'conflict.count': service.countConflicts,
     'conflict.resolve': service.resolveConflict,
     'policy.get': service.getPolicy,
     'policy.set': service.setPolicy,

@@ -189,6 +189,16 @@ function syncServiceSuite(kind: TestDbKind) {
       const id = fixture.editableOrderIds[3]!;
       const start = await open(anna, id);
       const address = start.doc.shippingAddress;
+      const openCount = async () => {
+        const counted = await service.countConflicts(admin, { entityType: 'order' });
+        return counted.ok ? counted.value.open : -1;
+      };
+      const before = await openCount();
+      expect(before).toBeGreaterThanOrEqual(0);
+      expect(await service.countConflicts(anna, { entityType: 'order' })).toMatchObject({
+        ok: false,
+        error: { code: 'FORBIDDEN' },
+      });
       await push(anna, id, {
         baseVersion: start.version,
         field: 'shippingAddress',
@@ -208,6 +218,7 @@ function syncServiceSuite(kind: TestDbKind) {
         limit: 10,
       });
       expect(listed.ok && listed.value.items).toHaveLength(1);
+      expect(await openCount()).toBe(before + 1);
       expect(listed.ok && listed.value.items[0]).toMatchObject({
         base: address,
         mine: { city: 'Napa' },
@@ -227,6 +238,7 @@ function syncServiceSuite(kind: TestDbKind) {
         value: { conflict: { status: 'resolved', resolution: 'mine' } },
       });
       expect((await open(anna, id)).doc.shippingAddress.city).toBe('Napa');
+      expect(await openCount()).toBe(before);
       expect(sink.events.some((e) => e.event === 'sync.conflict.resolved' && e.channel === 'admin')).toBe(
         true,
       );

@@ -11,7 +11,7 @@ import { enqueueOrderListEvent, listedOrderSections } from '../../catalog/order-
 import { canTransition, orderTransitions } from '../../catalog/order-transitions';
 import type { Database, Tx } from '../../db/create-db';
 import { findOrderRow, orderNumberOf } from '../../db/queries/catalog-reads';
-import { listConflicts } from '../../db/queries/conflicts';
+import { countOpenConflicts, listConflicts } from '../../db/queries/conflicts';
 import { changesAfter, findAppliedClientChanges, listHistory } from '../../db/queries/order-changes';
 import { loadSyncedOrder, markPolicySwitch } from '../../db/queries/order-writes';
 import { readEntityPolicy, writeEntityPolicy } from '../../db/queries/policies';
@@ -674,6 +674,11 @@ export function createSyncService(deps: SyncServiceDeps) {
         limit: params.limit,
       });
       return ok({ items: await withCurrent(db, ctx.user.tenantId, rows) });
+    },
+
+    async countConflicts(ctx: SyncContext, _params: SyncParams<'conflict.count'>) {
+      if (!isAdmin(ctx.user)) return fail('FORBIDDEN', 'Only admins see every conflict');
+      return ok({ open: await countOpenConflicts(db, ctx.user.tenantId) });
     },
 
     async resolveConflict(ctx: SyncContext, params: SyncParams<'conflict.resolve'>) {
