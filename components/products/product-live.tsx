@@ -168,7 +168,7 @@ export function ProductLive({
         </dl>
         <p className="flex items-center gap-2 border-t border-slate-100 px-5 py-2 text-xs text-slate-500">
           <span className="relative flex size-2">
-            <span className="absolute inline-flex size-full animate-ping rounded-full bg-emerald-400 opacity-60" />
+            <span className="absolute inline-flex size-full motion-safe:animate-ping rounded-full bg-emerald-400 opacity-60" />
             <span className="relative inline-flex size-2 rounded-full bg-emerald-500" />
           </span>
           {t('live:products.liveHint')}

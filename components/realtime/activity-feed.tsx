@@ -133,7 +133,7 @@ export function ActivityFeed({ entityId, pageSize = 15 }: { entityId?: string; p
         <h2 className="flex items-center gap-2 text-sm font-semibold text-slate-900">
           {t('activity.title')}
           <span className="inline-flex items-center gap-1 rounded-full bg-emerald-50 px-2 py-0.5 text-[11px] font-medium text-emerald-700 ring-1 ring-emerald-200">
-            <span className="size-1.5 animate-pulse rounded-full bg-emerald-500" />
+            <span className="size-1.5 motion-safe:animate-pulse rounded-full bg-emerald-500" />
             {t('activity.live')}
           </span>
         </h2>

@@ -27,7 +27,7 @@ const tones = {
 
 const dots = {
   ok: 'bg-emerald-500',
-  wait: 'bg-amber-500 animate-pulse',
+  wait: 'bg-amber-500 motion-safe:animate-pulse',
   down: 'bg-rose-500',
   idle: 'bg-slate-400',
 };

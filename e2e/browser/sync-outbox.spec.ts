@@ -336,74 +336,77 @@ for (const locale of ['en', 'th'] as const) {
     await expect(refused).toHaveCount(1);
   });
 
-  test(`the outbox bound (${locale}): a person who reaches it is told, nothing queued is dropped`, async ({
-    browser,
-  }) => {
-    const l = labels(locale);
-    const who = authorOf(locale);
-    const author = await person(browser, who.author, locale, 'none');
-    const page = author.page;
-    const orderId = await newOrder(page);
-    await openOrder(page, orderId);
-    const lines = page.locator('[data-testid="order-lines"] tbody tr');
-    const before = await lines.count();
-    const picker = page.getByTestId('line-product');
-    const product = (await picker.locator('option').nth(1).getAttribute('value')) ?? '';
+  // The bound takes 500 offline steps and 500 commits (the suite's longest test): it runs once, in Thai; the
+  // English notices it shows are the same keys, kept in step by the locale test.
+  if (locale === 'th')
+    test(`the outbox bound (${locale}): a person who reaches it is told, nothing queued is dropped`, async ({
+      browser,
+    }) => {
+      const l = labels(locale);
+      const who = authorOf(locale);
+      const author = await person(browser, who.author, locale, 'none');
+      const page = author.page;
+      const orderId = await newOrder(page);
+      await openOrder(page, orderId);
+      const lines = page.locator('[data-testid="order-lines"] tbody tr');
+      const before = await lines.count();
+      const picker = page.getByTestId('line-product');
+      const product = (await picker.locator('option').nth(1).getAttribute('value')) ?? '';
 
-    await author.context.setOffline(true);
-    await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'offline');
-    // The bound is 500 unsaved changes, and only adding or removing a line makes a new one (typing and a newer
-    // value fold into the queued edit): a line added and removed 250 times, through the same controls a person
-    // uses, each step waiting for the screen to show the one before.
-    await page.evaluate(
-      async ({ cycles, product }) => {
-        const shown = async (ok: () => boolean) => {
-          while (!ok()) await new Promise((next) => setTimeout(next, 0));
-        };
-        const picker = document.querySelector<HTMLSelectElement>('[data-testid="line-product"]');
-        const add = document.querySelector<HTMLButtonElement>('[data-testid="line-add"]');
-        const rows = () => document.querySelectorAll('[data-testid="order-lines"] tbody tr');
-        if (!picker || !add) throw new Error('no line controls');
-        const count = rows().length;
-        for (let i = 0; i < cycles; i++) {
-          picker.value = product;
-          picker.dispatchEvent(new Event('change', { bubbles: true }));
-          await shown(() => !add.disabled);
-          add.click();
-          await shown(() => rows().length === count + 1);
-          rows()[count]?.querySelector<HTMLButtonElement>('[data-testid="line-remove"]')?.click();
-          await shown(() => rows().length === count);
-        }
-      },
-      { cycles: 250, product },
-    );
-    const kept = page.getByTestId('outbox-kept');
-    await expect(kept).toHaveAttribute('data-count', '500');
-    // At the bound the person is told before anything is refused, and what to do.
-    await expect(page.getByTestId('outbox-full')).toHaveText(l.sync.full);
-    // The next line is not added, and the notice says so.
-    await picker.selectOption(product);
-    await page.getByTestId('line-add').click();
-    const told = page
-      .getByTestId('editor-notice')
-      .filter({ hasText: fill(l.notice.outboxFull, { count: '500', field: l.fieldNames.lines }) });
-    await expect(told).toHaveCount(1);
-    await expect(lines).toHaveCount(before);
-    await expect(kept).toHaveAttribute('data-count', '500');
-    await expect.poll(() => storedChanges(page, orderId)).toBe(500);
-    await screenshots(page, `sync-outbox-full-${locale}`);
+      await author.context.setOffline(true);
+      await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'offline');
+      // The bound is 500 unsaved changes, and only adding or removing a line makes a new one (typing and a newer
+      // value fold into the queued edit): a line added and removed 250 times, through the same controls a person
+      // uses, each step waiting for the screen to show the one before.
+      await page.evaluate(
+        async ({ cycles, product }) => {
+          const shown = async (ok: () => boolean) => {
+            while (!ok()) await new Promise((next) => setTimeout(next, 0));
+          };
+          const picker = document.querySelector<HTMLSelectElement>('[data-testid="line-product"]');
+          const add = document.querySelector<HTMLButtonElement>('[data-testid="line-add"]');
+          const rows = () => document.querySelectorAll('[data-testid="order-lines"] tbody tr');
+          if (!picker || !add) throw new Error('no line controls');
+          const count = rows().length;
+          for (let i = 0; i < cycles; i++) {
+            picker.value = product;
+            picker.dispatchEvent(new Event('change', { bubbles: true }));
+            await shown(() => !add.disabled);
+            add.click();
+            await shown(() => rows().length === count + 1);
+            rows()[count]?.querySelector<HTMLButtonElement>('[data-testid="line-remove"]')?.click();
+            await shown(() => rows().length === count);
+          }
+        },
+        { cycles: 250, product },
+      );
+      const kept = page.getByTestId('outbox-kept');
+      await expect(kept).toHaveAttribute('data-count', '500');
+      // At the bound the person is told before anything is refused, and what to do.
+      await expect(page.getByTestId('outbox-full')).toHaveText(l.sync.full);
+      // The next line is not added, and the notice says so.
+      await picker.selectOption(product);
+      await page.getByTestId('line-add').click();
+      const told = page
+        .getByTestId('editor-notice')
+        .filter({ hasText: fill(l.notice.outboxFull, { count: '500', field: l.fieldNames.lines }) });
+      await expect(told).toHaveCount(1);
+      await expect(lines).toHaveCount(before);
+      await expect(kept).toHaveAttribute('data-count', '500');
+      await expect.poll(() => storedChanges(page, orderId)).toBe(500);
+      await screenshots(page, `sync-outbox-full-${locale}`);
 
-    // Back online, every queued change is saved (the order as it was), and the bound is lifted.
-    await author.context.setOffline(false);
-    // 500 commits, 50 to a push: on a loaded machine that takes minutes (a limit that catches a hang, not a budget).
-    await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'synced', {
-      timeout: 600_000,
+      // Back online, every queued change is saved (the order as it was), and the bound is lifted.
+      await author.context.setOffline(false);
+      // 500 commits, 50 to a push: on a loaded machine that takes minutes (a limit that catches a hang, not a budget).
+      await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'synced', {
+        timeout: 600_000,
+      });
+      await expect(page.getByTestId('outbox-full')).toHaveCount(0);
+      await expect.poll(() => storedChanges(page, orderId)).toBe(0);
+      await expect(told).toHaveCount(1);
+      await openOrder(page, orderId);
+      await expect(lines).toHaveCount(before);
+      await expect(page.getByTestId('sync-version')).toContainText(String(1 + 500));
     });
-    await expect(page.getByTestId('outbox-full')).toHaveCount(0);
-    await expect.poll(() => storedChanges(page, orderId)).toBe(0);
-    await expect(told).toHaveCount(1);
-    await openOrder(page, orderId);
-    await expect(lines).toHaveCount(before);
-    await expect(page.getByTestId('sync-version')).toContainText(String(1 + 500));
-  });
 }

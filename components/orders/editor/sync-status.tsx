@@ -7,9 +7,9 @@ import type { SyncSnapshot, SyncState } from '@/lib/sync/client/realtime-sync-ma
 
 const tones: Record<SyncState, string> = {
   idle: 'bg-slate-300',
-  opening: 'bg-sky-400 animate-pulse',
+  opening: 'bg-sky-400 motion-safe:animate-pulse',
   synced: 'bg-emerald-500',
-  syncing: 'bg-sky-500 animate-pulse',
+  syncing: 'bg-sky-500 motion-safe:animate-pulse',
   offline: 'bg-amber-500',
   error: 'bg-rose-500',
   stopped: 'bg-slate-300',
@@ -80,7 +80,7 @@ export function SyncStatus({
           aria-hidden
           viewBox="0 0 16 16"
           fill="currentColor"
-          className={`size-3.5 ${connection.connected ? 'text-emerald-600' : connection.connecting ? 'animate-pulse text-amber-500' : 'text-rose-500'}`}
+          className={`size-3.5 ${connection.connected ? 'text-emerald-600' : connection.connecting ? 'motion-safe:animate-pulse text-amber-500' : 'text-rose-500'}`}
         >
           <path d="M8 12.5a1.25 1.25 0 1 1 0 2.5 1.25 1.25 0 0 1 0-2.5Zm-3.3-2.2a4.7 4.7 0 0 1 6.6 0l-1.1 1.1a3.1 3.1 0 0 0-4.4 0l-1.1-1.1ZM2.3 7.9a8 8 0 0 1 11.4 0l-1.1 1.1a6.4 6.4 0 0 0-9.2 0L2.3 7.9ZM0 5.5a11.3 11.3 0 0 1 16 0l-1.1 1.1a9.7 9.7 0 0 0-13.8 0L0 5.5Z" />
         </svg>
