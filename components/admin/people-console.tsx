@@ -32,6 +32,21 @@ const button =
 const danger =
   'rounded-md bg-rose-600 px-2.5 py-1 text-xs font-medium text-white hover:bg-rose-700 focus-visible:ring-2 focus-visible:ring-rose-500 focus-visible:ring-offset-1 focus-visible:outline-none';
 
+/** The list after one admin event: a person added, changed or removed (other events leave it as it is). */
+function withEvent(list: PersonView[], event: EventMessage): PersonView[] {
+  if (event.event === PERSON_REMOVED) {
+    const removed = parseWire('admin.person.removed', personRemovedEvent, event.data);
+    return removed ? list.filter((p) => p.id !== removed.id) : list;
+  }
+  if (event.event !== PERSON_CHANGED) return list;
+  const parsed = parseWire('admin.person.changed', personChangedEvent, event.data);
+  if (!parsed) return list;
+  const { person } = parsed;
+  return list.some((p) => p.id === person.id)
+    ? list.map((p) => (p.id === person.id ? person : p))
+    : [...list, person].sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+}
+
 /**
  * The people of the tenant with role, status, last seen and open sessions; add a person, change a role,
  * deactivate and reactivate, reset a password, sign out everywhere. Every control is a native button or select
@@ -77,28 +92,31 @@ function Console({ initial, currentUserId }: { initial: PersonView[]; currentUse
   const replace = useCallback((person: PersonView) => {
     setPeople((list) => list.map((p) => (p.id === person.id ? person : p)));
   }, []);
+  // Events that arrive while the list is read again are applied once more onto what the read returns: the read
+  // may have been answered before them, and each carries the person's whole state, so applying it twice is safe.
+  const reading = useRef(new Set<EventMessage[]>());
   const reload = useCallback(async () => {
+    const arrived: EventMessage[] = [];
+    reading.current.add(arrived);
     const result = await adminApi.people();
-    if (result.ok) setPeople(result.value.people);
+    reading.current.delete(arrived);
+    if (result.ok) setPeople(arrived.reduce(withEvent, result.value.people));
   }, []);
   // Another admin's change (role, status, a new person) shows here at once; a gap in the channel reloads the list.
   const onAdmin = useCallback((event: EventMessage) => {
-    if (event.event === PERSON_REMOVED) {
-      const removed = parseWire('admin.person.removed', personRemovedEvent, event.data);
-      if (removed) setPeople((list) => list.filter((p) => p.id !== removed.id));
-      return;
-    }
-    if (event.event !== PERSON_CHANGED) return;
-    const parsed = parseWire('admin.person.changed', personChangedEvent, event.data);
-    if (!parsed) return;
-    const { person } = parsed;
-    setPeople((list) =>
-      list.some((p) => p.id === person.id)
-        ? list.map((p) => (p.id === person.id ? person : p))
-        : [...list, person].sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0)),
-    );
+    for (const arrived of reading.current) arrived.push(event);
+    setPeople((list) => withEvent(list, event));
   }, []);
-  useWebSocketChannel('admin', onAdmin, { onReset: () => void reload() });
+  const channel = useWebSocketChannel('admin', onAdmin, { onReset: () => void reload() });
+  // A change between the server's render and the subscription sends this tab no event: read the list once more
+  // when the subscription starts.
+  const caughtUp = useRef(false);
+  const subscribed = channel.status === 'active';
+  useEffect(() => {
+    if (!subscribed || caughtUp.current) return;
+    caughtUp.current = true;
+    void reload();
+  }, [subscribed, reload]);
 
   async function run<T extends { person: PersonView }>(
     id: string,
