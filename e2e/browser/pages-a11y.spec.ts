@@ -143,7 +143,7 @@ for (const locale of ['en', 'th'] as const) {
 }
 
 for (const locale of ['en', 'th'] as const) {
-  // Issue 15 point 12: the lists turn into cards on a phone, a new order can be started there,, and nothing makes the page wider than the screen.
+  // Issue 15 point 12: the lists turn into cards on a phone, a new order can be started there, and nothing makes the page wider than the screen.
   test(`on a phone, orders, a new order, the order editor, products and messages fit and work (${locale})`, async ({
     browser,
   }) => {
