@@ -1,6 +1,7 @@
 'use client';
 
 import { type QueryClient, type QueryKey, useQueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect, useRef } from 'react';
 import { useWebSocketChannel } from '../hooks';
 import type { EventMessage } from '../realtime/protocol/messages';
 import { useLive } from './live-context';
@@ -8,8 +9,11 @@ import type { Applied, LiveEvent } from './types';
 
 /**
  * Subscribes to a channel while live updates are on (none while realtime is switched off) and hands each event to
- * `onEvent` with the query client; when the server could not replay what the tab missed (`recovered: false`), every
- * query under `resetKeys` is refetched.
+ * `onEvent` with the query client. Every query under `resetKeys` is read again when the server could not replay what
+ * the tab missed (`recovered: false`), and once when the subscription starts: a change between the server's render
+ * (or the first fetch) and the subscription sends the tab no event. An event that arrives while such a read is in
+ * flight may be older than the read's answer or newer: the read is repeated until one completes with no event during
+ * it, so the answer never overwrites a newer patch.
  */
 export function useLiveChannel(
   channel: string | null,
@@ -18,17 +22,32 @@ export function useLiveChannel(
 ): LiveChannelState {
   const { mode } = useLive();
   const queryClient = useQueryClient();
+  const keys = useRef(resetKeys);
+  keys.current = resetKeys;
+  const heard = useRef(0);
+  const readAgain = useCallback(async () => {
+    for (let round = 0; round < 5; round++) {
+      const before = heard.current;
+      await Promise.all(keys.current.map((queryKey) => queryClient.invalidateQueries({ queryKey })));
+      if (heard.current === before) return;
+    }
+  }, [queryClient]);
   const view = useWebSocketChannel(
     mode.realtime ? channel : null,
-    (message: EventMessage) =>
-      onEvent({ event: message.event, data: message.data, actor: message.actor ?? undefined }, queryClient),
-    {
-      onReset: () => {
-        for (const queryKey of resetKeys) void queryClient.invalidateQueries({ queryKey });
-      },
+    (message: EventMessage) => {
+      heard.current++;
+      onEvent({ event: message.event, data: message.data, actor: message.actor ?? undefined }, queryClient);
     },
+    { onReset: () => void readAgain() },
   );
-  return mode.polling ? 'polling' : view.status === 'active' ? 'live' : 'connecting';
+  const subscribed = view.status === 'active';
+  const caughtUp = useRef(false);
+  useEffect(() => {
+    if (!subscribed || caughtUp.current) return;
+    caughtUp.current = true;
+    void readAgain();
+  }, [subscribed, readAgain]);
+  return mode.polling ? 'polling' : subscribed ? 'live' : 'connecting';
 }
 
 /** What a live list shows in `data-live`: events flowing, waiting for the subscription, or polling. */
