@@ -1,5 +1,6 @@
 import { expect, type Page, test } from '@playwright/test';
 import { appUrl } from '../support/app-url';
+import { badgeFigure } from '../support/badges';
 import {
   fill,
   type Locale,
@@ -252,7 +253,7 @@ for (const locale of ['en', 'th'] as const) {
       const bell = napa.page.getByTestId('notification-bell');
       await expect(bell).toHaveAttribute('data-ready', 'true');
       const count = napa.page.getByTestId('notification-count');
-      const before = (await count.count()) === 0 ? 0 : Number(await count.textContent());
+      const before = await badgeFigure(count);
 
       await anna.page.getByTestId('tab-comments').click();
       const box = anna.page.getByTestId('new-comment');
@@ -412,7 +413,7 @@ test('an admin switches the notes to CRDT for everyone (typing converges, undo a
   await expect(anna.page.getByTestId('release-status')).toBeVisible();
   // No badge means nothing unread (counted at once, not after waiting for a badge that may never come).
   const badge = anna.page.getByTestId('notification-count');
-  const unread = async () => ((await badge.count()) === 0 ? 0 : Number((await badge.textContent()) ?? '0'));
+  const unread = () => badgeFigure(badge);
   const unreadBefore = await unread();
   await admin.page.reload();
   const row = admin.page.getByTestId('admin-lock').filter({ hasText: ANNA });

@@ -11,6 +11,7 @@ import {
 } from '@playwright/test';
 import { appUrl } from '../support/app-url';
 import { signedInContext } from '../support/auth';
+import { badgeFigure } from '../support/badges';
 
 /**
  * The liveness matrix: for each screen, another person's change appears without a reload, and a reload shows the
@@ -481,11 +482,7 @@ async function openMessages(page: Page) {
 }
 
 /** The bell's unread figure (no badge: none). */
-async function bellCount(page: Page): Promise<number> {
-  const badge = page.getByTestId('notification-count');
-  if ((await badge.count()) === 0) return 0;
-  return Number(((await badge.textContent()) ?? '').replace(/[^\d]/g, '')) || 0;
-}
+const bellCount = (page: Page) => badgeFigure(page.getByTestId('notification-count'));
 
 cell(
   'messages',
@@ -571,13 +568,8 @@ cell('admin conflicts and locks', 'a colleague takes and releases a lock', async
   await expect(locks.getByTestId('admin-lock').filter({ hasText: order.number })).toHaveCount(0);
 });
 
-/** The open-conflicts figure on the admin navigation's conflicts tab (no badge: none). */
-async function openConflicts(page: Page): Promise<number> {
-  const badge = page.getByTestId('open-conflicts');
-  if ((await badge.count()) === 0) return 0;
-  // Its text also holds the figure for screen readers; the title says it once ("3 open").
-  return Number(((await badge.getAttribute('title')) ?? '').replace(/[^\d]/g, ''));
-}
+/** The open-conflicts figure on the admin navigation's conflicts tab; its title says it once ("3 open"). */
+const openConflicts = (page: Page) => badgeFigure(page.getByTestId('open-conflicts'), 'title');
 
 cell('admin conflicts and locks', 'two colleagues clash on an address', async ({ anna, napa, admin }) => {
   const product = await newProduct(anna.request);
