@@ -47,14 +47,11 @@ export function AdminNav({ openConflicts: rendered }: { openConflicts: number })
     },
     [reread],
   );
-  const channel = useWebSocketChannel(mode.realtime ? 'admin' : null, onAdmin, { onReset: reread });
+  const channel = useWebSocketChannel(mode.realtime ? 'admin' : null, onAdmin, {
+    onReset: reread,
+    onStart: reread,
+  });
   const live = channel.status === 'active';
-  const caughtUp = useRef(false);
-  useEffect(() => {
-    if (!live || caughtUp.current) return;
-    caughtUp.current = true;
-    reread();
-  }, [live, reread]);
   return (
     <nav
       aria-label={t('nav.label')}

@@ -102,21 +102,13 @@ function Console({ initial, currentUserId }: { initial: PersonView[]; currentUse
     reading.current.delete(arrived);
     if (result.ok) setPeople(arrived.reduce(withEvent, result.value.people));
   }, []);
-  // Another admin's change (role, status, a new person) shows here at once; a gap in the channel reloads the list.
+  // Another admin's change (role, status, a new person) shows here at once; the subscription's start and a gap in
+  // the channel read the list again.
   const onAdmin = useCallback((event: EventMessage) => {
     for (const arrived of reading.current) arrived.push(event);
     setPeople((list) => withEvent(list, event));
   }, []);
-  const channel = useWebSocketChannel('admin', onAdmin, { onReset: () => void reload() });
-  // A change between the server's render and the subscription sends this tab no event: read the list once more
-  // when the subscription starts.
-  const caughtUp = useRef(false);
-  const subscribed = channel.status === 'active';
-  useEffect(() => {
-    if (!subscribed || caughtUp.current) return;
-    caughtUp.current = true;
-    void reload();
-  }, [subscribed, reload]);
+  useWebSocketChannel('admin', onAdmin, { onReset: () => void reload(), onStart: () => void reload() });
 
   async function run<T extends { person: PersonView }>(
     id: string,

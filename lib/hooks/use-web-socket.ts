@@ -121,6 +121,11 @@ export type ChannelOptions = {
   presence?: PresencePatch;
   /** Called when the server could not replay missed events: refetch what the channel shows. */
   onReset?: ChannelListener['onReset'];
+  /**
+   * Called once when the subscription to a channel first becomes active: read again what was rendered or fetched
+   * before it, since a change in between sends this tab no event.
+   */
+  onStart?: () => void;
 };
 
 export type ChannelView = {
@@ -143,8 +148,8 @@ export function useWebSocketChannel(
   options: ChannelOptions = {},
 ): ChannelView {
   const { client, store } = useRealtime();
-  const handlers = useRef({ onEvent, onReset: options.onReset });
-  handlers.current = { onEvent, onReset: options.onReset };
+  const handlers = useRef({ onEvent, onReset: options.onReset, onStart: options.onStart });
+  handlers.current = { onEvent, onReset: options.onReset, onStart: options.onStart };
   const presenceKey = options.presence ? JSON.stringify(options.presence) : '';
 
   useEffect(() => {
@@ -163,13 +168,20 @@ export function useWebSocketChannel(
 
   const snapshot = useStore(store, (s) => (channel ? s.channels[channel] : undefined));
   const members = useStore(store, (s) => (channel ? s.presence[channel] : undefined)) ?? noMembers;
+  const status = snapshot?.status ?? 'none';
+  const started = useRef<string | null>(null);
+  useEffect(() => {
+    if (!channel || status !== 'active' || started.current === channel) return;
+    started.current = channel;
+    handlers.current.onStart?.();
+  }, [channel, status]);
   const publish = useCallback(
     (event: string, data: unknown, requestOptions?: RequestOptions) =>
       channel ? client.publish(channel, event, data, requestOptions) : Promise.resolve(undefined),
     [client, channel],
   );
   return {
-    status: snapshot?.status ?? 'none',
+    status,
     members,
     recovering: snapshot?.recovering ?? false,
     error: snapshot?.error,

@@ -1,7 +1,7 @@
 'use client';
 
 import { type QueryClient, type QueryKey, useQueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect, useRef } from 'react';
+import { useCallback, useRef } from 'react';
 import { useWebSocketChannel } from '../hooks';
 import type { EventMessage } from '../realtime/protocol/messages';
 import { useLive } from './live-context';
@@ -38,16 +38,9 @@ export function useLiveChannel(
       heard.current++;
       onEvent({ event: message.event, data: message.data, actor: message.actor ?? undefined }, queryClient);
     },
-    { onReset: () => void readAgain() },
+    { onReset: () => void readAgain(), onStart: () => void readAgain() },
   );
-  const subscribed = view.status === 'active';
-  const caughtUp = useRef(false);
-  useEffect(() => {
-    if (!subscribed || caughtUp.current) return;
-    caughtUp.current = true;
-    void readAgain();
-  }, [subscribed, readAgain]);
-  return mode.polling ? 'polling' : subscribed ? 'live' : 'connecting';
+  return mode.polling ? 'polling' : view.status === 'active' ? 'live' : 'connecting';
 }
 
 /** What a live list shows in `data-live`: events flowing, waiting for the subscription, or polling. */
