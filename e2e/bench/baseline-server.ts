@@ -1,12 +1,13 @@
 // The baseline: the best plain `ws` broadcast server for this workload. Each message is parsed once (to find its
-// room), framed once, and written to every member's socket, with each socket corked for the rest of the tick.
+// room), framed once, and written to every other member's socket, with each socket corked for the rest of the tick.
+// run.ts bundles it and runs it as plain Node on the PORT it is given (no loader, no IPC), as it runs our server.
 import http from 'node:http';
 import type { Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
-import { reportMemory } from './memory';
 
 const rooms = new Map<string, Set<Socket>>();
-const server = http.createServer();
+// Any HTTP request answers 200: run.ts's readiness check.
+const server = http.createServer((_req, res) => res.end('ok'));
 const wss = new WebSocketServer({ noServer: true, clientTracking: false, perMessageDeflate: false });
 const corked: Socket[] = [];
 let scheduled = false;
@@ -56,6 +57,7 @@ server.on('upgrade', (req, socket, head) => {
       if (!members) return;
       const bytes = frame(data);
       for (const member of members) {
+        if (member === tcp) continue;
         if (!member.writableCorked) {
           member.cork();
           corked.push(member);
@@ -73,8 +75,6 @@ server.on('upgrade', (req, socket, head) => {
   });
 });
 
-server.listen(0, '127.0.0.1', () => {
-  const { port } = server.address() as { port: number };
-  process.send?.({ op: 'ready', port });
-});
-reportMemory();
+server.listen(Number(process.env.PORT ?? 0), process.env.HOST ?? '127.0.0.1');
+// A clean exit on SIGTERM, so a CPU profile (BENCH_PROFILE) is written.
+process.on('SIGTERM', () => process.exit(0));

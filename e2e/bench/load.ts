@@ -1,18 +1,32 @@
-// The load generator: a child process holding many subscriber sockets, driven by run.ts over IPC.
+// The load generator: a child process holding a share of the client sockets, driven by run.ts over IPC. run.ts
+// starts several when one process would be the bottleneck (each takes a share of the sockets and of the traffic).
 import { openRaw, type RawSocket } from './raw-client';
+
+/** What the clients send in the rooms case: our ephemeral signal, our durable publish, or the baseline's envelope. */
+export type PublishFrame = 'signal' | 'publish' | 'baseline';
 
 export type LoadCommand =
   | {
       op: 'connect';
       port: number;
       path: string;
+      /** One per socket (cycled when shorter). */
       cookies: string[];
       count: number;
       concurrency: number;
-      /** Subscribe message per socket index (null: the raw baseline's subscribe line). */
-      subscribe: string[];
-      /** Whether to wait for an answer frame to each subscribe. */
-      awaitAnswer: boolean;
+      /** The channel each socket joins (cycled when shorter). */
+      channels: string[];
+      /** How the socket joins: our subscribe message, or the baseline's `{sub}` line. */
+      protocol: 'ours' | 'baseline';
+    }
+  | {
+      op: 'publish';
+      /** Messages per second from every socket, for `seconds`. */
+      rate: number;
+      seconds: number;
+      frame: PublishFrame;
+      /** The actor our server adds to every event (the baseline is sent it inside the envelope). */
+      actor: string;
     }
   | { op: 'reset' }
   | { op: 'report' }
@@ -20,6 +34,7 @@ export type LoadCommand =
 
 export type LoadReply =
   | { op: 'connected'; count: number; ms: number; failed: number; subscribedMs: number }
+  | { op: 'published'; sent: number }
   | { op: 'report'; received: number; histogram: number[] }
   | { op: 'closed' };
 
@@ -28,6 +43,8 @@ const BUCKETS = 200_000;
 const histogram = new Uint32Array(BUCKETS);
 let received = 0;
 const sockets: RawSocket[] = [];
+/** The channel of each socket in `sockets`. */
+const joined: string[] = [];
 const TS = Buffer.from('"t":');
 let answers = 0;
 let onAnswer: () => void = () => {};
@@ -51,14 +68,17 @@ function readNumber(buffer: Buffer, at: number, end: number): number {
 }
 
 function onFrame(buffer: Buffer, start: number, end: number): void {
-  // Frames start with {"type":"…: byte 9 tells an event (e) from a subscribe answer (s); others are not counted.
+  // Frames start with {"type":"…: byte 9 tells an event (e) from a subscribe answer (su) or a signal (si); other
+  // frames (welcome, acks, presence) are not counted.
   const kind = buffer[start + 9];
   if (kind === 115) {
-    answers++;
-    onAnswer();
-    return;
-  }
-  if (kind !== 101) return;
+    if (buffer[start + 10] === 117) {
+      answers++;
+      onAnswer();
+      return;
+    }
+    if (buffer[start + 10] !== 105) return;
+  } else if (kind !== 101) return;
   received++;
   const at = buffer.indexOf(TS, start);
   if (at === -1 || at >= end) return;
@@ -72,7 +92,7 @@ async function connect(command: Extract<LoadCommand, { op: 'connect' }>): Promis
   let next = 0;
   let failed = 0;
   answers = 0;
-  const opened: RawSocket[] = [];
+  const opened: Array<{ socket: RawSocket; channel: string }> = [];
   async function worker() {
     while (next < command.count) {
       const index = next++;
@@ -83,8 +103,10 @@ async function connect(command: Extract<LoadCommand, { op: 'connect' }>): Promis
           command.cookies[index % command.cookies.length],
           onFrame,
         );
-        opened.push(socket);
+        const channel = command.channels[index % command.channels.length]!;
+        opened.push({ socket, channel });
         sockets.push(socket);
+        joined.push(channel);
       } catch {
         failed++;
       }
@@ -97,10 +119,14 @@ async function connect(command: Extract<LoadCommand, { op: 'connect' }>): Promis
     onAnswer = () => {
       if (answers >= opened.length) resolve();
     };
-    if (!command.awaitAnswer) resolve();
+    if (opened.length === 0) resolve();
   });
-  opened.forEach((socket, i) => {
-    socket.send(command.subscribe[i % command.subscribe.length]!);
+  opened.forEach(({ socket, channel }, i) => {
+    socket.send(
+      command.protocol === 'baseline'
+        ? JSON.stringify({ sub: channel })
+        : JSON.stringify({ type: 'subscribe', id: `s${i}`, channel }),
+    );
   });
   await answered;
   return {
@@ -112,11 +138,51 @@ async function connect(command: Extract<LoadCommand, { op: 'connect' }>): Promis
   };
 }
 
+function message(frame: PublishFrame, channel: string, n: number, actor: string): string {
+  const t = now();
+  const data = `{"n":${n},"t":${t}}`;
+  switch (frame) {
+    case 'signal':
+      return `{"type":"signal","channel":"${channel}","event":"tick","data":${data}}`;
+    case 'publish':
+      return `{"type":"publish","id":"p${n}","channel":"${channel}","event":"tick","data":${data}}`;
+    case 'baseline':
+      // The very bytes our server sends for a signal, so both servers move the same payload.
+      return `{"type":"signal","channel":"${channel}","event":"tick","data":${data},"actor":${actor},"ts":${Math.floor(t)}}`;
+  }
+}
+
+/** Every socket sends `rate` messages a second, spread evenly: socket k % n sends the k-th message. */
+function publish(command: Extract<LoadCommand, { op: 'publish' }>): Promise<LoadReply> {
+  const count = sockets.length;
+  const total = Math.floor(command.rate * command.seconds * count);
+  let sent = 0;
+  const begin = performance.now();
+  return new Promise((resolve) => {
+    const timer = setInterval(() => {
+      const elapsed = (performance.now() - begin) / 1000;
+      const due = Math.min(total, Math.floor(command.rate * count * elapsed));
+      while (sent < due) {
+        const index = sent % count;
+        sockets[index]!.send(message(command.frame, joined[index]!, sent, command.actor));
+        sent++;
+      }
+      if (sent >= total) {
+        clearInterval(timer);
+        resolve({ op: 'published', sent });
+      }
+    }, 2);
+  });
+}
+
 process.on('message', (command: LoadCommand) => {
   const reply = (message: LoadReply) => process.send?.(message);
   switch (command.op) {
     case 'connect':
       void connect(command).then(reply);
+      return;
+    case 'publish':
+      void publish(command).then(reply);
       return;
     case 'reset':
       received = 0;
@@ -132,6 +198,7 @@ process.on('message', (command: LoadCommand) => {
     }
     case 'close':
       for (const socket of sockets.splice(0)) socket.close();
+      joined.length = 0;
       reply({ op: 'closed' });
       return;
   }

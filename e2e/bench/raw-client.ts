@@ -59,6 +59,8 @@ export class RawSocket {
   }
 }
 
+let maskSeed = 1;
+
 function frame(opcode: number, payload: Buffer): Buffer {
   const length = payload.length;
   const header = length < 126 ? 2 : length < 65_536 ? 4 : 10;
@@ -73,9 +75,11 @@ function frame(opcode: number, payload: Buffer): Buffer {
     out.writeUInt32BE(0, 2);
     out.writeUInt32BE(length, 6);
   }
-  const mask = randomBytes(4);
-  mask.copy(out, header);
-  for (let i = 0; i < length; i++) out[header + 4 + i] = payload[i]! ^ mask[i & 3]!;
+  // A cheap mask: the server must unmask, but a client of our own needs no unpredictable one (randomBytes per frame
+  // would make the load generator, not the servers, the bottleneck).
+  maskSeed = (maskSeed * 1_103_515_245 + 12_345) >>> 0;
+  out.writeUInt32BE(maskSeed, header);
+  for (let i = 0; i < length; i++) out[header + 4 + i] = payload[i]! ^ out[header + (i & 3)]!;
   return out;
 }
 
