@@ -52,6 +52,7 @@ const emptySnapshot: SyncSnapshot = {
   notices: [],
   error: null,
   outbox: { kept: 0, limit: OUTBOX_LIMIT, full: false, durable: false },
+  retryAt: null,
 };
 
 /** One IndexedDB store and one lock manager per page, shared by every order the page opens. */

@@ -354,6 +354,7 @@ function Editor({
           lastSyncedAt={sync.lastSyncedAt}
           pending={sync.localChanges.length}
           outbox={sync.outbox}
+          busy={sync.retryAt !== null}
         />
         <div className="flex items-center gap-3">
           {!staff ? (

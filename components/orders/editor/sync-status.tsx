@@ -22,12 +22,15 @@ export function SyncStatus({
   lastSyncedAt,
   pending,
   outbox,
+  busy = false,
 }: {
   state: SyncState;
   version: number;
   lastSyncedAt: number | null;
   pending: number;
   outbox: SyncSnapshot['outbox'];
+  /** The server is busy: the waiting edits go again shortly (see `SyncSnapshot.retryAt`). */
+  busy?: boolean;
 }) {
   const { t } = useTranslation('collab');
   const connection = useWebSocketStatus();
@@ -42,6 +45,11 @@ export function SyncStatus({
         <span aria-hidden className={`size-2 rounded-full ${tones[shown]}`} />
         {t(`sync.state.${shown}`)}
       </span>
+      {busy && shown === 'syncing' ? (
+        <span className="font-medium text-amber-800" data-testid="sync-busy" role="status">
+          {t('sync.busy')}
+        </span>
+      ) : null}
       {shown === 'offline' && outbox.durable && outbox.kept > 0 ? (
         // Offline: what is safe on this device (this page's edits and those an earlier page left).
         <span

@@ -1,5 +1,6 @@
 import { type TextOp, type as textType } from 'ot-text-unicode';
 import * as Y from 'yjs';
+import { z } from 'zod';
 import { parseWire } from '../../wire/edge';
 import { digestOf } from '../digest';
 import { applyChangeToDoc, readField } from '../doc';
@@ -134,6 +135,11 @@ export type SyncSnapshot = {
   divergences: number;
   /** Unacknowledged changes kept on this device (this page's and those earlier pages left), with the bound. */
   outbox: { kept: number; limit: number; full: boolean; durable: boolean };
+  /**
+   * When the server is busy (a push refused with RATE_LIMITED, or UNAVAILABLE on an open connection): the time the
+   * same push goes again. Every edit stays pending meanwhile; null when not waiting.
+   */
+  retryAt: number | null;
 };
 
 export type RealtimeSyncManagerOptions = {
@@ -151,6 +157,8 @@ export type RealtimeSyncManagerOptions = {
   outbox?: DurableOutbox;
   /** The most unacknowledged changes held (the durable outbox's limit when there is one). */
   outboxLimit?: number;
+  /** A number in [0, 1) for the jitter of the back-off after a busy server's refusal (default Math.random). */
+  random?: () => number;
 };
 
 /** How a change was made: for the notes, where the person's caret is in the new value (code points). */
@@ -171,6 +179,30 @@ const OPEN_PENDING_MAX = 200;
 const PUSH_MAX = 50;
 
 /**
+ * A push the server refused because it is busy (nothing of it applied) goes again after a back-off: the server's
+ * `retryAfterMs` when it gives a usable one (at most RETRY_AFTER_MAX_MS), otherwise a wait drawn at random below a
+ * ceiling that starts at BACKOFF_FIRST_MS and doubles per refusal in a row up to BACKOFF_MAX_MS (full jitter).
+ */
+const BACKOFF_FIRST_MS = 100;
+const BACKOFF_MAX_MS = 5_000;
+const RETRY_AFTER_MAX_MS = 30_000;
+/** `details` of a busy refusal, read at the edge: anything else (negative, not a number, absent) is ignored. */
+const retryAfterDetails = z.object({ retryAfterMs: z.number().nonnegative() });
+
+/** The wait a refusal's details ask for, capped; null when they ask for none that can be used. */
+export function retryAfterOf(details: unknown): number | null {
+  const parsed = retryAfterDetails.safeParse(details);
+  if (!parsed.success || !Number.isFinite(parsed.data.retryAfterMs)) return null;
+  return Math.min(parsed.data.retryAfterMs, RETRY_AFTER_MAX_MS);
+}
+
+/** The computed back-off after `streak` busy refusals in a row before this one: full jitter under the ceiling. */
+export function backoffDelay(streak: number, random: () => number): number {
+  const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** Math.min(streak, 16));
+  return Math.floor(Math.min(Math.max(random(), 0), 1) * ceiling);
+}
+
+/**
  * The client half of the sync engine for one order: optimistic local edits, pending changes rebased on remote
  * ones, one push in flight at a time (throttled per field), offline edits replayed after reconnect, locks and
  * conflicts surfaced. Framework-free: a React hook wraps `subscribe` + `getSnapshot`.
@@ -185,6 +217,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
   const room = `order:${entityId}`;
   const outbox = options.outbox ?? null;
   const outboxLimit = options.outboxLimit ?? outbox?.limit ?? OUTBOX_LIMIT;
+  const random = options.random ?? Math.random;
 
   let state: SyncState = 'idle';
   let confirmed: OrderDoc | null = null;
@@ -211,6 +244,11 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
   let error: SyncSnapshot['error'] = null;
   const lastSent = new Map<string, number>();
   let flushTimer: unknown = null;
+  /** A busy server refused the last push: nothing goes out until this timer fires (at `retryAt`). */
+  let backoffTimer: unknown = null;
+  let retryAt: number | null = null;
+  /** Busy refusals in a row (reset once a push is answered): how far the computed back-off has grown. */
+  let busyStreak = 0;
   let pushing = false;
   let catchingUp = false;
   /** `sync.open` calls awaiting their answer: edits made meanwhile wait, and are carried onto what it brings. */
@@ -1085,6 +1123,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
   function scheduleFlush() {
     if (
       flushTimer !== null ||
+      backoffTimer !== null ||
       pushing ||
       state === 'stopped' ||
       openingCount > 0 ||
@@ -1123,7 +1162,15 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
   }
 
   function flush() {
-    if (pushing || !confirmed || !transport.isConnected() || state === 'stopped' || openingCount > 0) return;
+    if (
+      pushing ||
+      backoffTimer !== null ||
+      !confirmed ||
+      !transport.isConnected() ||
+      state === 'stopped' ||
+      openingCount > 0
+    )
+      return;
     // Unconfirmed changes go out again first, exactly as sent (never replaced by newer ones).
     if (inflight.length > 0) return void pushBatch(inflight.map((c) => c.sent!));
     const now = clock.now();
@@ -1171,12 +1218,19 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       changes,
     });
     if (state === 'stopped') return;
+    if (!reply.ok && isBusy(reply.error.code)) {
+      // Refused as a whole by a busy server (or not answered in time on a connection that stays open): every
+      // change stays pending as it is, and the same push goes again after the back-off, not a reopen.
+      backOff(reply.error.details);
+      return;
+    }
+    if (!reply.ok && reply.error.code === 'UNAVAILABLE') {
+      setState('offline');
+      changed();
+      return; // resent as is after reconnect
+    }
+    busyStreak = 0; // answered
     if (!reply.ok) {
-      if (reply.error.code === 'UNAVAILABLE') {
-        setState('offline');
-        changed();
-        return; // resent as is after reconnect
-      }
       notify({
         kind: 'rejected',
         field: '*',
@@ -1278,6 +1332,40 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
     setState(settledState());
     changed();
     scheduleFlush();
+  }
+
+  /**
+   * RATE_LIMITED, or UNAVAILABLE while the connection is still open (the server shedding load, or no answer in
+   * time): busy, not offline. An UNAVAILABLE of a lost connection is read as offline (a reconnect resends).
+   */
+  function isBusy(code: string) {
+    return code === 'RATE_LIMITED' || (code === 'UNAVAILABLE' && transport.isConnected());
+  }
+
+  /**
+   * Holds every push until the wait is over, then sends again: the changes in flight exactly as sent (same ids,
+   * so one the server did take after all is answered once), the edits made meanwhile after them.
+   */
+  function backOff(details: unknown) {
+    const delay = retryAfterOf(details) ?? backoffDelay(busyStreak, random);
+    busyStreak += 1;
+    if (flushTimer !== null) clock.clearTimeout(flushTimer);
+    flushTimer = null;
+    if (backoffTimer !== null) clock.clearTimeout(backoffTimer);
+    retryAt = clock.now() + delay;
+    backoffTimer = clock.setTimeout(() => {
+      backoffTimer = null;
+      retryAt = null;
+      if (state === 'stopped') return;
+      changed();
+      flush();
+    }, delay);
+  }
+
+  function stopBackoff() {
+    if (backoffTimer !== null) clock.clearTimeout(backoffTimer);
+    backoffTimer = null;
+    retryAt = null;
   }
 
   // ---- local edits --------------------------------------------------------------------------------------------
@@ -1581,6 +1669,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       for (const cleanup of cleanups.splice(0)) cleanup();
       if (flushTimer !== null) clock.clearTimeout(flushTimer);
       flushTimer = null;
+      stopBackoff();
       for (const timer of renewTimers.values()) clock.clearTimeout(timer);
       renewTimers.clear();
       loadYjs(null);
@@ -1688,6 +1777,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
           full: keptCount() >= outboxLimit,
           durable: outbox !== null,
         },
+        retryAt,
       };
       return snapshot;
     },
