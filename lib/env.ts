@@ -64,6 +64,11 @@ const envSchema = z.object({
   TYPING_TTL_MS: z.coerce.number().int().min(1000).max(30_000).default(8000),
   /** Most pushed changes of one order committed in one transaction (group commit); 1 turns it off. */
   SYNC_MAX_BATCH: z.coerce.number().int().min(1).max(1000).default(64),
+  /** Plain edits commit through the order log (memory, one transaction per tick across orders); off: per change. */
+  SYNC_ORDER_LOG: booleanFlag.default(true),
+  /** Edits accepted and not yet answered, per order and per node, beyond which a push is refused (RATE_LIMITED). */
+  SYNC_MAX_PENDING_PER_ORDER: z.coerce.number().int().min(1).default(256),
+  SYNC_MAX_PENDING: z.coerce.number().int().min(1).default(4000),
   /** Per-user token bucket of the realtime and messaging REST API (`/api/realtime/*`, `/api/conversations/*`). */
   API_RATE_PER_SECOND: z.coerce.number().positive().default(20),
   API_RATE_BURST: z.coerce.number().int().positive().default(60),

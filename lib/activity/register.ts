@@ -89,6 +89,9 @@ export function registerCollaboration(services: Services): CollaborationRegistra
     activity,
     flushOutbox: () => services.outbox?.flush() ?? Promise.resolve(),
     maxBatch: env.SYNC_MAX_BATCH,
+    orderLog: env.SYNC_ORDER_LOG,
+    maxPendingPerOrder: env.SYNC_MAX_PENDING_PER_ORDER,
+    maxPending: env.SYNC_MAX_PENDING,
     onDivergence: (report) => {
       divergences.inc();
       logger.warn(report, 'sync replica diverged from the server; the client resynced');

@@ -10,6 +10,7 @@ import {
   lastFieldChange,
   lastFieldChangeByOthers,
   markUndone,
+  type NewEntityChange,
   recentSectionEdits,
   recordAppliedClientChange,
   writeYjsState,
@@ -80,7 +81,7 @@ export type CommitResult = {
   switched?: EntityChangeRow | null;
 };
 
-const rejected = (clientChangeId: string, error: SyncError): CommitResult => ({
+export const rejected = (clientChangeId: string, error: SyncError): CommitResult => ({
   result: {
     clientChangeId,
     status: 'rejected',
@@ -109,6 +110,61 @@ function inverseOf(op: ChangeOp, before: unknown, doc: OrderDoc): ChangeOp | nul
     case 'policy':
       return null;
   }
+}
+
+/** Who else edited a section lately (the concurrent-edit notice). */
+export type RecentEdit = { userId: string; userName: string; section: string; createdAt: Date };
+
+/**
+ * Where a judged change reads the entity's history and writes what it decided: the database in the change's
+ * transaction (`databaseStore`), or an order's history kept in memory whose writes commit with a tick of the
+ * order log (`order-log.ts`). The same `judge` runs over both, so every answer is the one either would give.
+ */
+export type ChangeStore = {
+  fieldChangesAfter(field: string, version: number): Promise<EntityChangeRow[]>;
+  lastFieldChange(field: string): Promise<EntityChangeRow | null>;
+  lastFieldChangeByOthers(
+    field: string,
+    userId: string,
+    afterVersion: number,
+  ): Promise<EntityChangeRow | null>;
+  firstFieldChangeAfter(field: string, version: number): Promise<EntityChangeRow | null>;
+  recentSectionEdits(section: string, since: Date, userId: string): Promise<RecentEdit[]>;
+  insertConflict(row: Parameters<typeof insertConflict>[1]): Promise<SyncConflictRow>;
+  writeOrder(
+    order: PinnedOrder,
+    field: string,
+    op: ChangeOp,
+    next: OrderDoc,
+    version: number,
+  ): Promise<SyncError | null>;
+  insertChange(row: NewEntityChange): Promise<EntityChangeRow>;
+  remember(row: {
+    userId: string;
+    clientChangeId: string;
+    tenantId: string;
+    entityId: string;
+    result: ChangeResult;
+  }): Promise<void>;
+};
+
+/** The store of a change judged in its own transaction: every read and write goes to the database. */
+export function databaseStore(
+  tx: Tx,
+  entity: { tenantId: string; entityType: string; entityId: string },
+): ChangeStore {
+  return {
+    fieldChangesAfter: (field, version) => fieldChangesAfter(tx, entity, field, version),
+    lastFieldChange: (field) => lastFieldChange(tx, entity, field),
+    lastFieldChangeByOthers: (field, userId, after) =>
+      lastFieldChangeByOthers(tx, entity, field, userId, after),
+    firstFieldChangeAfter: (field, version) => firstFieldChangeAfter(tx, entity, field, version),
+    recentSectionEdits: (section, since, userId) => recentSectionEdits(tx, entity, section, since, userId),
+    insertConflict: (row) => insertConflict(tx, row),
+    writeOrder: (order, field, op, next, version) => writeOrderChange(tx, order, field, op, next, version),
+    insertChange: (row) => insertEntityChange(tx, row),
+    remember: (row) => recordAppliedClientChange(tx, row),
+  };
 }
 
 export type CommitOptions = {
@@ -220,9 +276,14 @@ async function commitIn(tx: Tx, deps: CommitDeps, job: CommitJob, batch?: BatchS
   const { ctx, ref, prepare } = job;
   const options = job.options ?? {};
   const { user } = ctx;
+  const store = databaseStore(tx, {
+    tenantId: user.tenantId,
+    entityType: ref.entityType,
+    entityId: ref.entityId,
+  });
   const remember = async (result: ChangeResult) => {
     if (!options.dedupeId) return;
-    await recordAppliedClientChange(tx, {
+    await store.remember({
       userId: user.id,
       clientChangeId: options.dedupeId,
       tenantId: user.tenantId,
@@ -253,7 +314,7 @@ async function commitIn(tx: Tx, deps: CommitDeps, job: CommitJob, batch?: BatchS
   const committed =
     'code' in prepared
       ? rejected(options.dedupeId ?? '', prepared)
-      : await judge(tx, deps, job, order, prepared, remember, batch);
+      : await judge(tx, deps, store, job, order, prepared, remember, batch);
   return { ...committed, switched };
 }
 
@@ -265,15 +326,14 @@ async function commitIn(tx: Tx, deps: CommitDeps, job: CommitJob, batch?: BatchS
  * a value and its re-expression sets the same value.
  */
 async function formChangedSince(
-  tx: Tx,
-  entity: { tenantId: string; entityType: string; entityId: string },
+  store: ChangeStore,
   field: string,
   op: PreparedChange['op'],
   baseVersion: number,
   version: number,
 ): Promise<boolean> {
   if (op.type === 'set' || baseVersion >= version) return false;
-  const switches = await fieldChangesAfter(tx, entity, 'policy', baseVersion);
+  const switches = await store.fieldChangesAfter('policy', baseVersion);
   return switches.some((row) => {
     const switched = row.op as ChangeOp;
     return (
@@ -282,15 +342,16 @@ async function formChangedSince(
   });
 }
 
-/** The prepared change through validation, its strategy and the database, on the locked and pinned order. */
-async function judge(
+/** The prepared change through validation, its strategy and the store, on the locked and pinned order. */
+export async function judge(
   tx: Tx,
   deps: CommitDeps,
+  store: ChangeStore,
   job: CommitJob,
   order: PinnedOrder,
   prepared: PreparedChange,
   remember: (result: ChangeResult) => Promise<void>,
-  batch: BatchState | undefined,
+  batch: Pick<BatchState, 'order'> | undefined,
 ): Promise<CommitResult> {
   const { ctx, ref } = job;
   const options = job.options ?? {};
@@ -318,7 +379,7 @@ async function judge(
     });
   }
   const entity = { tenantId: user.tenantId, entityType: ref.entityType, entityId: ref.entityId };
-  if (await formChangedSince(tx, entity, field, op, baseVersion, order.version)) {
+  if (await formChangedSince(store, field, op, baseVersion, order.version)) {
     // Made before a switch that changed this field's form, and the policy has since switched back: the client
     // that heard the switch re-expressed it (its intent is carried over) and expects this one refused, so
     // taking it as well would apply the edit twice.
@@ -335,19 +396,19 @@ async function judge(
   // Under OT the field's changes since the base are read anyway; the newest of them is the field's last change.
   const since =
     strategyName === 'operational-transform' && baseVersion < order.version
-      ? await fieldChangesAfter(tx, entity, field, baseVersion)
+      ? await store.fieldChangesAfter(field, baseVersion)
       : null;
-  const newest = since?.length ? since[since.length - 1]! : await lastFieldChange(tx, entity, field);
+  const newest = since?.length ? since[since.length - 1]! : await store.lastFieldChange(field);
   // The change the strategies weigh this one against: the newest by someone else since the base (the writer's own
   // later edit must not hide a colleague's edit in between, which would then be replaced with no record).
   const last =
     newest && newest.userId === user.id && newest.version > baseVersion
-      ? ((await lastFieldChangeByOthers(tx, entity, field, user.id, baseVersion)) ?? newest)
+      ? ((await store.lastFieldChangeByOthers(field, user.id, baseVersion)) ?? newest)
       : newest;
   const current = readField(doc, field);
   let baseValue: unknown = current;
   if (strategyName === 'manual' && last && last.version > baseVersion) {
-    baseValue = (await firstFieldChangeAfter(tx, entity, field, baseVersion))?.before ?? current;
+    baseValue = (await store.firstFieldChangeAfter(field, baseVersion))?.before ?? current;
   }
   let opsSince: TextOp[] = [];
   if (since) {
@@ -389,7 +450,7 @@ async function judge(
   });
   if (decision.kind === 'reject') return rejected(clientChangeId, decision);
 
-  const recent = await recentSectionEdits(tx, entity, section, new Date(now - 5_000), user.id);
+  const recent = await store.recentSectionEdits(section, new Date(now - 5_000), user.id);
   const concurrent = detectConcurrentEdits(
     recent.map((r) => ({
       userId: r.userId,
@@ -401,7 +462,7 @@ async function judge(
   );
 
   if (decision.kind === 'conflict') {
-    const conflict = await insertConflict(tx, {
+    const conflict = await store.insertConflict({
       tenantId: user.tenantId,
       entityType: ref.entityType,
       entityId: ref.entityId,
@@ -468,12 +529,12 @@ async function judge(
     if (notesTooLong(doc, after)) return rejected(clientChangeId, notesTooLongRefusal);
   }
   const version = order.version + 1;
-  const refused = await writeOrderChange(tx, order, field, appliedOp, after, version);
+  const refused = await store.writeOrder(order, field, appliedOp, after, version);
   if (refused) return rejected(clientChangeId, refused);
   const before = appliedOp.type === 'yjs' ? readField(doc, section) : current;
   const afterValue = appliedOp.type === 'yjs' ? readField(after, section) : readField(after, field);
   const overwrote = decision.kind === 'commit' ? (decision.overwrote ?? prepared.overwrites ?? null) : null;
-  const applied = await insertEntityChange(tx, {
+  const applied = await store.insertChange({
     tenantId: user.tenantId,
     entityType: ref.entityType,
     entityId: ref.entityId,

@@ -13,7 +13,7 @@ import { ensureYjsState } from './yjs-state';
 /** An order whose policy is settled for its current version. */
 export type PinnedOrder = SyncedOrder & { policy: OrderPolicy };
 
-const storedPolicy = (raw: unknown): OrderPolicy | null => {
+export const storedPolicy = (raw: unknown): OrderPolicy | null => {
   const parsed = orderPolicySchema.safeParse(raw);
   return parsed.success ? parsed.data : null;
 };

@@ -38,6 +38,7 @@ import { canWrite, fail, isAdmin, ok, type Publish, type SyncContext, type SyncR
 import { fenceClientChanges, isFenced } from './fence';
 import { type LockStore, lockKey } from './locks/lock-store';
 import { toDoc } from './order-entity';
+import { createOrderLog } from './order-log';
 import { pinPolicy, policyOfOrder } from './policy-switch';
 import { statusChangeEvents } from './status-events';
 import { prepareUndo } from './undo';
@@ -51,6 +52,14 @@ export type SyncServiceDeps = {
   lockTtlMs?: number;
   /** Most changes one group commit takes (more wait for the next one); 1 commits each change on its own. */
   maxBatch?: number;
+  /**
+   * Plain edits go through the order log (order-log.ts: memory and one commit per tick across orders); false
+   * sends every change through the per-change path (the benchmarks' baseline).
+   */
+  orderLog?: boolean;
+  /** Changes waiting on one order / on this node beyond which a push is refused with RATE_LIMITED. */
+  maxPendingPerOrder?: number;
+  maxPending?: number;
   /** Told when a client found its replica differed from a version's digest (counted on /metrics, logged). */
   onDivergence?: (report: { tenantId: string; entityId: string; version: number; userId: string }) => void;
   /** Publishes the outbox after a commit (the relay of lib/outbox); the events were written with the change. */
@@ -115,6 +124,12 @@ export function createSyncService(deps: SyncServiceDeps) {
       ]);
     },
   };
+  const orderLog = deps.orderLog === false ? null : createOrderLog(commitDeps);
+  const maxPendingPerOrder = deps.maxPendingPerOrder ?? 256;
+  const maxPending = deps.maxPending ?? 4_000;
+  // Changes accepted and not yet answered, per order and in all (the bound on work in flight).
+  const pendingByOrder = new Map<string, number>();
+  let pending = 0;
   const queues = new Map<string, Promise<unknown>>();
   const openBatches = new Map<string, BatchEntry[]>();
   const connectionLocks = new Map<
@@ -126,7 +141,11 @@ export function createSyncService(deps: SyncServiceDeps) {
   function serialize<T>(entityId: string, task: () => Promise<T>): Promise<T> {
     // Anything else queued on the entity closes the open batch: later pushes commit after it, in arrival order.
     openBatches.delete(entityId);
-    return chain(entityId, task);
+    return chain(entityId, () => {
+      // It may change the order behind the order log's back: what the log keeps of it is read again.
+      orderLog?.forget(entityId);
+      return task();
+    });
   }
 
   /**
@@ -145,10 +164,13 @@ export function createSyncService(deps: SyncServiceDeps) {
       openBatches.set(entityId, batch);
       void chain(entityId, async () => {
         if (openBatches.get(entityId) === batch) openBatches.delete(entityId);
-        const outcomes = await commitBatch(
-          commitDeps,
-          batch.map((entry) => entry.job),
-        );
+        const jobs = batch.map((entry) => entry.job);
+        const logged = orderLog ? await orderLog.commit(entityId, jobs) : { committed: [], rest: jobs };
+        if (logged.rest.length > 0) orderLog?.forget(entityId);
+        const outcomes = [
+          ...logged.committed.map((committed) => ({ ok: true as const, committed })),
+          ...(logged.rest.length > 0 ? await commitBatch(commitDeps, logged.rest) : []),
+        ];
         for (const [i, outcome] of outcomes.entries()) {
           const entry = batch[i]!;
           if (!outcome.ok) {
@@ -526,16 +548,41 @@ export function createSyncService(deps: SyncServiceDeps) {
     async push(ctx: SyncContext, params: SyncParams<'sync.push'>) {
       if (!canWrite(ctx.user)) return fail('FORBIDDEN', 'Viewers cannot edit');
       const ref: EntityRef = { entityType: 'order', entityId: params.entityId };
-      // Queued together, so a client's batch commits in one transaction with whatever else waits on the order.
-      const committed = await Promise.all(params.changes.map((change) => pushOne(ctx, ref, change)));
+      // Past capacity the push is refused whole, before anything of it is queued: the client keeps its edits
+      // and sends them again after the pause it is given, so what is accepted keeps a bounded wait.
+      const count = params.changes.length;
+      const onOrder = pendingByOrder.get(ref.entityId) ?? 0;
+      if (onOrder + count > maxPendingPerOrder || pending + count > maxPending) {
+        const load = Math.max(onOrder / maxPendingPerOrder, pending / maxPending);
+        return fail('RATE_LIMITED', 'Too many edits are waiting; sending again shortly', {
+          reason: 'busy',
+          retryAfterMs: Math.round(100 + 400 * Math.min(1, load)),
+        });
+      }
+      pending += count;
+      pendingByOrder.set(ref.entityId, onOrder + count);
+      let committed: CommitResult[];
+      try {
+        // Queued together, so a client's batch commits in one transaction with whatever else waits on the order.
+        committed = await Promise.all(params.changes.map((change) => pushOne(ctx, ref, change)));
+      } finally {
+        pending -= count;
+        const left = (pendingByOrder.get(ref.entityId) ?? count) - count;
+        if (left > 0) pendingByOrder.set(ref.entityId, left);
+        else pendingByOrder.delete(ref.entityId);
+      }
       const results = committed.map((c) => c.result);
       const since = Math.min(...params.changes.map((c) => c.baseVersion));
-      // When the batch's own commits are exactly the versions after the base, they are the whole answer.
+      // When the batch's own commits are exactly the versions after the base, they are the whole answer; else
+      // the order log's memory has the versions between (no read, so the ack is not held behind one), or the
+      // database does.
       const own = committed.map((c) => c.applied);
       const contiguous = own.every((row, i) => row !== null && row.version === since + 1 + i);
+      const through = Math.max(0, ...own.map((row) => row?.version ?? 0));
       const rows = contiguous
         ? own.filter((row) => row !== null)
-        : await changesAfter(db, { ...ref, tenantId: ctx.user.tenantId }, since, PULL_LIMIT);
+        : ((through > 0 ? orderLog?.changesAfter(ref.entityId, ctx.user.tenantId, since, through) : null) ??
+          (await changesAfter(db, { ...ref, tenantId: ctx.user.tenantId }, since, PULL_LIMIT)));
       return ok({ results, changes: rows.map(toAppliedChange), complete: rows.length < PULL_LIMIT });
     },
 

@@ -1,0 +1,143 @@
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import type { Tx } from '../create-db';
+import { appliedClientChanges, type EntityChangeRow, entityChanges, orderLines, orders } from '../schema';
+import type { SyncedOrder } from './order-writes';
+
+/**
+ * The statements of one group commit across orders (lib/sync/service/order-log.ts): each reads or writes every
+ * order of the tick at once, so a tick costs the same few statements whether it carries one edit or a thousand.
+ */
+
+/** Locks the orders (in id order, so two nodes' ticks never wait on each other in a cycle) and reads them. */
+export async function lockOrders(tx: Tx, ids: readonly string[]): Promise<Omit<SyncedOrder, 'lines'>[]> {
+  if (ids.length === 0) return [];
+  return tx
+    .select({
+      id: orders.id,
+      tenantId: orders.tenantId,
+      number: orders.number,
+      version: orders.version,
+      status: orders.status,
+      customerId: orders.customerId,
+      shippingAddress: orders.shippingAddress,
+      notes: orders.notes,
+      policy: orders.policy,
+      nextPolicy: orders.nextPolicy,
+    })
+    .from(orders)
+    .where(inArray(orders.id, [...ids]))
+    .orderBy(asc(orders.id))
+    .for('update');
+}
+
+/** The lines of several orders, each order's in its own order (as `loadOrderLines` reads one). */
+export async function linesOfOrders(tx: Tx, ids: readonly string[]) {
+  const byOrder = new Map<string, SyncedOrder['lines']>();
+  if (ids.length === 0) return byOrder;
+  const rows = await tx
+    .select({
+      orderId: orderLines.orderId,
+      id: orderLines.id,
+      productId: orderLines.productId,
+      quantity: orderLines.quantity,
+    })
+    .from(orderLines)
+    .where(inArray(orderLines.orderId, [...ids]))
+    .orderBy(asc(orderLines.orderId), asc(orderLines.position), asc(orderLines.id));
+  for (const { orderId, ...line } of rows) {
+    const lines = byOrder.get(orderId) ?? [];
+    lines.push(line);
+    byOrder.set(orderId, lines);
+  }
+  return byOrder;
+}
+
+/**
+ * The newest history rows of several orders: per order, the last `keep` versions and everything written in the
+ * last `recentMs` (the concurrent-edit notice looks 5 seconds back). Oldest first per order.
+ */
+export async function recentHistoryOf(
+  tx: Tx,
+  entities: readonly { id: string; version: number }[],
+  keep: number,
+  recentMs: number,
+): Promise<Map<string, EntityChangeRow[]>> {
+  const byOrder = new Map<string, EntityChangeRow[]>();
+  if (entities.length === 0) return byOrder;
+  const since = new Date(Date.now() - recentMs);
+  const floors = sql.join(
+    entities.map((e) => sql`(${e.id}::uuid, ${Math.max(0, e.version - keep)}::int)`),
+    sql`, `,
+  );
+  const rows = await tx
+    .select()
+    .from(entityChanges)
+    .where(
+      and(
+        eq(entityChanges.entityType, 'order'),
+        inArray(
+          entityChanges.entityId,
+          entities.map((e) => e.id),
+        ),
+        sql`(${entityChanges.entityId}, ${entityChanges.version}) in (
+          select c.entity_id, c.version from entity_changes c join (values ${floors}) as f(id, floor)
+            on c.entity_type = 'order' and c.entity_id = f.id
+          where c.version > f.floor or c.created_at >= ${since.toISOString()}::timestamptz
+        )`,
+      ),
+    )
+    .orderBy(asc(entityChanges.entityId), asc(entityChanges.version));
+  for (const row of rows) {
+    const list = byOrder.get(row.entityId) ?? [];
+    list.push(row);
+    byOrder.set(row.entityId, list);
+  }
+  return byOrder;
+}
+
+/** Stored answers for client change ids of several users and orders (a superset is read; callers match keys). */
+export async function answersFor(
+  tx: Tx,
+  keys: readonly { userId: string; entityId: string; clientChangeId: string }[],
+) {
+  if (keys.length === 0) return [];
+  return tx
+    .select()
+    .from(appliedClientChanges)
+    .where(
+      and(
+        inArray(appliedClientChanges.userId, [...new Set(keys.map((k) => k.userId))]),
+        inArray(appliedClientChanges.entityId, [...new Set(keys.map((k) => k.entityId))]),
+        inArray(appliedClientChanges.clientChangeId, [...new Set(keys.map((k) => k.clientChangeId))]),
+      ),
+    );
+}
+
+/** The new heads of several orders (notes, shipping address, version) in one statement. */
+export async function writeOrderHeads(
+  tx: Tx,
+  heads: readonly Pick<SyncedOrder, 'id' | 'notes' | 'shippingAddress' | 'version'>[],
+) {
+  if (heads.length === 0) return;
+  const values = sql.join(
+    heads.map(
+      (h) =>
+        sql`(${h.id}::uuid, ${h.notes}::text, ${JSON.stringify(h.shippingAddress)}::jsonb, ${h.version}::int)`,
+    ),
+    sql`, `,
+  );
+  await tx.execute(sql`update orders as o
+    set notes = v.notes, shipping_address = v.address, version = v.version, updated_at = now()
+    from (values ${values}) as v(id, notes, address, version)
+    where o.id = v.id`);
+}
+
+export async function insertEntityChanges(tx: Tx, rows: readonly EntityChangeRow[]) {
+  if (rows.length === 0) return;
+  await tx.insert(entityChanges).values([...rows]);
+}
+
+export async function insertAnswers(tx: Tx, rows: readonly (typeof appliedClientChanges.$inferInsert)[]) {
+  if (rows.length === 0) return;
+  await tx.insert(appliedClientChanges).values([...rows]);
+}

@@ -1,0 +1,380 @@
+import { randomUUID } from 'node:crypto';
+import type { Tx } from '../../db/create-db';
+import {
+  answersFor,
+  insertAnswers,
+  insertEntityChanges,
+  linesOfOrders,
+  lockOrders,
+  recentHistoryOf,
+  writeOrderHeads,
+} from '../../db/queries/order-log';
+import type { SyncedOrder } from '../../db/queries/order-writes';
+import type { EntityChangeRow } from '../../db/schema';
+import type { ChangeOp, ChangeResult } from '../types';
+import { sectionOfField } from '../types';
+import {
+  type ChangeStore,
+  type CommitDeps,
+  type CommitJob,
+  type CommitResult,
+  judge,
+  type PreparedChange,
+  rejected,
+} from './commit-change';
+import { type PinnedOrder, storedPolicy } from './policy-switch';
+
+/**
+ * The order log: the write path of plain edits (notes and shipping address, as text ops or whole values) for
+ * orders this node is editing. Each order's recent history and state live in memory (an `OrderMemo`), so judging
+ * an edit reads nothing from the database; and every order's waiting edits commit together, in one transaction
+ * per tick with a handful of statements whatever their number (group commit across orders):
+ *
+ *   lock and read every order of the tick (id order) · stored answers of their client change ids ·
+ *   [lines and recent history of orders not in memory or changed elsewhere] · the new heads of the orders ·
+ *   the history rows · the answers · commit
+ *
+ * The promises stay the ones of the per-change path (`commitChange`): an edit is answered after its tick
+ * commits (acked = durable); each order's edits are judged in arrival order on the locked row, each seeing the
+ * ones before it, by the same `judge` over a store that answers from memory; a retried client change id gets its
+ * stored answer, read under the row lock. Another node's commit moves the order's version, which the locked read
+ * sees: the memo is then read again before anything is judged on it. Anything the memo cannot answer alone (a
+ * crdt section, lines, status, customer, a conflict to queue, a policy switch waiting, a base older than the
+ * history kept) leaves the tick: that edit and the ones after it on the order run on the per-change path, after
+ * the tick, in order. If the tick's transaction fails, nothing of it committed and every edit of it takes the
+ * per-change path.
+ */
+
+/** An order's state at a committed version, with its recent history. */
+type OrderMemo = {
+  order: PinnedOrder;
+  /** History rows, oldest first: every version above `floor` is here. Text and Yjs rows keep no before/after. */
+  rows: EntityChangeRow[];
+  floor: number;
+  /** Every row written at or after this time (ms) is in `rows` (the concurrent-edit notice looks back 5 s). */
+  completeSince: number;
+};
+
+/** A change this tick cannot judge from memory: it and the rest of its order's edits take the per-change path. */
+class LeavesTick extends Error {}
+
+/** What a tick did with one order's edits: answers for the first ones, in order; the rest take the slow path. */
+export type LoggedEdits = { committed: CommitResult[]; rest: CommitJob[] };
+
+export type OrderLogOptions = {
+  /** Most edits one tick takes (the rest wait for the next). */
+  maxPerTick?: number;
+  /** History versions kept per order in memory. */
+  keep?: number;
+  /** Orders kept in memory (least recently edited are forgotten first). */
+  maxOrders?: number;
+};
+
+const RECENT_MS = 10_000;
+const fastFields = new Set(['notes', 'shippingAddress']);
+
+function slim(row: EntityChangeRow): EntityChangeRow {
+  const op = row.op as ChangeOp;
+  return op.type === 'text' || op.type === 'yjs' ? { ...row, before: null, after: null } : row;
+}
+
+export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) {
+  const maxPerTick = options.maxPerTick ?? 2_000;
+  const keep = options.keep ?? 128;
+  const maxOrders = options.maxOrders ?? 500;
+  const memos = new Map<string, OrderMemo>();
+  type Waiting = { entityId: string; jobs: CommitJob[]; done: (edits: LoggedEdits) => void };
+  let waiting: Waiting[] = [];
+  let running = false;
+  let ticks = 0;
+  let edits = 0;
+
+  function remember(entityId: string, memo: OrderMemo) {
+    memos.delete(entityId);
+    memos.set(entityId, memo);
+    while (memos.size > maxOrders) {
+      const oldest = memos.keys().next().value;
+      if (oldest === undefined) break;
+      memos.delete(oldest);
+    }
+  }
+
+  function trim(memo: OrderMemo, now: number) {
+    let cut = 0;
+    while (cut < memo.rows.length) {
+      const row = memo.rows[cut]!;
+      if (row.version > memo.order.version - keep || row.createdAt.getTime() >= now - RECENT_MS) break;
+      memo.floor = Math.max(memo.floor, row.version);
+      memo.completeSince = Math.max(memo.completeSince, row.createdAt.getTime() + 1);
+      cut++;
+    }
+    if (cut > 0) memo.rows = memo.rows.slice(cut);
+  }
+
+  function schedule() {
+    if (running || waiting.length === 0) return;
+    running = true;
+    // After the I/O of this turn: edits that arrived together share the tick.
+    setImmediate(() => {
+      let taken = 0;
+      let count = 0;
+      while (count < waiting.length && (count === 0 || taken + waiting[count]!.jobs.length <= maxPerTick)) {
+        taken += waiting[count]!.jobs.length;
+        count++;
+      }
+      const batch = waiting.slice(0, count);
+      waiting = waiting.slice(count);
+      void tick(batch).finally(() => {
+        running = false;
+        schedule();
+      });
+    });
+  }
+
+  async function tick(batch: Waiting[]) {
+    let outcome: Map<string, { edits: LoggedEdits; memo: OrderMemo | null }>;
+    try {
+      outcome = await deps.database.db.transaction((tx) => judgeTick(tx, batch));
+    } catch {
+      // Nothing of the tick committed: every edit takes the per-change path (which says what went wrong).
+      for (const w of batch) {
+        memos.delete(w.entityId);
+        w.done({ committed: [], rest: w.jobs });
+      }
+      return;
+    }
+    ticks++;
+    for (const w of batch) {
+      const result = outcome.get(w.entityId) ?? { edits: { committed: [], rest: w.jobs }, memo: null };
+      edits += result.edits.committed.length;
+      if (result.memo && result.edits.rest.length === 0) remember(w.entityId, result.memo);
+      else memos.delete(w.entityId);
+      w.done(result.edits);
+    }
+  }
+
+  async function judgeTick(tx: Tx, batch: Waiting[]) {
+    const now = deps.now();
+    const rows = await lockOrders(
+      tx,
+      batch.map((w) => w.entityId),
+    );
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    const outcome = new Map<string, { edits: LoggedEdits; memo: OrderMemo | null }>();
+    const fast: { w: Waiting; row: (typeof rows)[number] }[] = [];
+    for (const w of batch) {
+      const row = byId.get(w.entityId);
+      // Not found, another tenant's, or a policy not settled: the per-change path answers it.
+      const pinned = row && row.nextPolicy === null ? storedPolicy(row.policy) : null;
+      if (!row || !pinned) outcome.set(w.entityId, { edits: { committed: [], rest: w.jobs }, memo: null });
+      else fast.push({ w, row });
+    }
+    // Orders not in memory, or moved on elsewhere since: their lines and recent history, read once for all.
+    const stale = fast
+      .map((f) => f.row)
+      .filter((row) => {
+        const memo = memos.get(row.id);
+        return !memo || memo.order.version !== row.version || memo.order.tenantId !== row.tenantId;
+      });
+    if (stale.length > 0) {
+      const ids = stale.map((row) => row.id);
+      const lines = await linesOfOrders(tx, ids);
+      const history = await recentHistoryOf(tx, stale, keep, RECENT_MS);
+      for (const row of stale) {
+        const policy = storedPolicy(row.policy)!;
+        memos.set(row.id, {
+          order: { ...row, lines: lines.get(row.id) ?? [], policy } satisfies SyncedOrder & PinnedOrder,
+          rows: (history.get(row.id) ?? []).map(slim),
+          floor: Math.max(0, row.version - keep),
+          completeSince: now - RECENT_MS,
+        });
+      }
+    }
+    const keys = fast.flatMap(({ w }) =>
+      w.jobs.flatMap((job) =>
+        job.options?.dedupeId
+          ? [{ userId: job.ctx.user.id, entityId: w.entityId, clientChangeId: job.options.dedupeId }]
+          : [],
+      ),
+    );
+    const answers = new Map<string, ChangeResult>();
+    for (const stored of await answersFor(tx, keys))
+      answers.set(`${stored.userId}:${stored.entityId}:${stored.clientChangeId}`, stored.result);
+
+    const heads = new Map<string, PinnedOrder>();
+    const inserted: EntityChangeRow[] = [];
+    const stored: {
+      userId: string;
+      clientChangeId: string;
+      tenantId: string;
+      entityId: string;
+      result: ChangeResult;
+    }[] = [];
+    for (const { w } of fast) {
+      const base = memos.get(w.entityId)!;
+      const memo: OrderMemo = { ...base, order: { ...base.order }, rows: [...base.rows] };
+      const state = { order: memo.order as PinnedOrder | null };
+      const committed: CommitResult[] = [];
+      let rest: CommitJob[] = [];
+      for (const [i, job] of w.jobs.entries()) {
+        const dedupeId = job.options?.dedupeId;
+        const order = state.order!;
+        if (!dedupeId || job.options?.inTransaction || job.ctx.user.tenantId !== order.tenantId) {
+          rest = w.jobs.slice(i);
+          break;
+        }
+        const answerKey = `${job.ctx.user.id}:${w.entityId}:${dedupeId}`;
+        const prior = answers.get(answerKey);
+        if (prior) {
+          committed.push({ result: prior, applied: null, conflict: null, replay: true, switched: null });
+          continue;
+        }
+        const prepared = await job.prepare(tx, { ...order });
+        if ('code' in prepared) {
+          committed.push({ ...rejected(dedupeId, prepared), switched: null });
+          continue;
+        }
+        if (!judgedInMemory(prepared, order, memo)) {
+          rest = w.jobs.slice(i);
+          break;
+        }
+        const store = memoryStore(memo, now, heads, inserted);
+        const remember = async (result: ChangeResult) => {
+          const row = {
+            userId: job.ctx.user.id,
+            clientChangeId: dedupeId,
+            tenantId: order.tenantId,
+            entityId: w.entityId,
+            result,
+          };
+          stored.push(row);
+          answers.set(answerKey, result);
+        };
+        try {
+          const result = await judge(tx, deps, store, job, order, prepared, remember, state);
+          committed.push({ ...result, switched: null });
+        } catch (error) {
+          if (!(error instanceof LeavesTick)) throw error;
+          rest = w.jobs.slice(i);
+          break;
+        }
+      }
+      memo.order = state.order!;
+      outcome.set(w.entityId, { edits: { committed, rest }, memo });
+    }
+    await writeOrderHeads(tx, [...heads.values()]);
+    await insertEntityChanges(tx, inserted);
+    await insertAnswers(tx, stored);
+    for (const { memo } of outcome.values()) if (memo) trim(memo, now);
+    return outcome;
+  }
+
+  /** Whether the memo alone can judge the change exactly as the database would. */
+  function judgedInMemory(prepared: PreparedChange, order: PinnedOrder, memo: OrderMemo): boolean {
+    const section = sectionOfField(prepared.field);
+    return (
+      prepared.kind === 'change' &&
+      prepared.undoOf === null &&
+      !prepared.overwrites &&
+      fastFields.has(prepared.field) &&
+      (prepared.op.type === 'text' || prepared.op.type === 'set') &&
+      section !== null &&
+      order.policy[section] !== 'crdt' &&
+      prepared.baseVersion >= memo.floor
+    );
+  }
+
+  function memoryStore(
+    memo: OrderMemo,
+    now: number,
+    heads: Map<string, PinnedOrder>,
+    inserted: EntityChangeRow[],
+  ): ChangeStore {
+    const after = (field: string, version: number) =>
+      memo.rows.filter((row) => row.field === field && row.version > version);
+    return {
+      fieldChangesAfter: async (field, version) => after(field, version),
+      lastFieldChange: async (field) => memo.rows.findLast((row) => row.field === field) ?? null,
+      lastFieldChangeByOthers: async (field, userId, version) =>
+        after(field, version).findLast((row) => row.userId !== userId) ?? null,
+      firstFieldChangeAfter: async (field, version) => after(field, version)[0] ?? null,
+      recentSectionEdits: async (section, since, userId) => {
+        if (since.getTime() < memo.completeSince) throw new LeavesTick();
+        return memo.rows
+          .filter((row) => row.section === section && row.userId !== userId && row.createdAt >= since)
+          .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
+          .slice(0, 20)
+          .map(({ userId, userName, section, createdAt }) => ({ userId, userName, section, createdAt }));
+      },
+      insertConflict: async () => {
+        throw new LeavesTick();
+      },
+      writeOrder: async (order, field, op, next, version) => {
+        if (!fastFields.has(field) || (op.type !== 'text' && op.type !== 'set')) throw new LeavesTick();
+        heads.set(order.id, { ...order, notes: next.notes, shippingAddress: next.shippingAddress, version });
+        return null;
+      },
+      insertChange: async (input) => {
+        const row: EntityChangeRow = {
+          id: randomUUID(),
+          tenantId: input.tenantId,
+          entityType: input.entityType,
+          entityId: input.entityId,
+          version: input.version,
+          field: input.field,
+          section: input.section,
+          userId: input.userId,
+          userName: input.userName,
+          clientChangeId: input.clientChangeId,
+          op: input.op,
+          inverse: input.inverse ?? null,
+          before: input.before ?? null,
+          after: input.after ?? null,
+          strategy: input.strategy,
+          outcome: input.outcome,
+          overwrote: input.overwrote ?? null,
+          digest: input.digest ?? null,
+          kind: input.kind ?? 'change',
+          undoOf: input.undoOf ?? null,
+          undoneBy: null,
+          createdAt: input.createdAt ?? new Date(now),
+        };
+        inserted.push(row);
+        memo.rows.push(slim(row));
+        return row;
+      },
+      remember: async () => {
+        throw new LeavesTick();
+      },
+    };
+  }
+
+  return {
+    /** Commits the order's waiting edits with the next tick; resolves once that tick committed (or failed). */
+    commit(entityId: string, jobs: CommitJob[]): Promise<LoggedEdits> {
+      return new Promise((done) => {
+        waiting.push({ entityId, jobs, done });
+        schedule();
+      });
+    },
+    /** The order changes on another path: what memory holds of it is read again before it is judged there. */
+    forget(entityId: string) {
+      memos.delete(entityId);
+    },
+    /** Committed changes after a version, from memory, when it holds them all up to `through`; else null. */
+    changesAfter(
+      entityId: string,
+      tenantId: string,
+      since: number,
+      through: number,
+    ): EntityChangeRow[] | null {
+      const memo = memos.get(entityId);
+      if (!memo || memo.order.tenantId !== tenantId || since < memo.floor || memo.order.version !== through)
+        return null;
+      return memo.rows.filter((row) => row.version > since);
+    },
+    stats: () => ({ ticks, edits, orders: memos.size }),
+  };
+}
+
+export type OrderLog = ReturnType<typeof createOrderLog>;
