@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseChannel } from '../protocol/channels';
-import type { EventMessage, Member, PresencePatch } from '../protocol/messages';
+import type { EventMessage, Member, PresencePatch, SignalMessage } from '../protocol/messages';
 import { type ChannelListener, ChannelRecord, type ChannelSnapshot, TENANT_PRESENCE } from './channels';
 import { RealtimeError } from './errors';
 import type { IdentifiedMessage } from './outbox';
@@ -239,6 +239,15 @@ export class ChannelSync {
     record.settleReady(error);
     this.deps.reportError(error);
     this.notifyChannel(record);
+  }
+
+  /** Hands an ephemeral signal to the channel's listeners while the subscription is active. */
+  onSignal(signal: SignalMessage): void {
+    const record = this.records.get(signal.channel);
+    if (!record || record.status !== 'active') return;
+    record.notify((listener) => {
+      listener.onSignal?.(signal);
+    });
   }
 
   /** Delivers the next event of a channel in order, drops duplicates, and turns a gap into a recovery. */

@@ -1,4 +1,4 @@
-import type { EventMessage, Member, PresencePatch } from '../protocol/messages';
+import type { EventMessage, Member, PresencePatch, SignalMessage } from '../protocol/messages';
 import type { RealtimeError } from './errors';
 import type { Position } from './position';
 
@@ -19,6 +19,8 @@ export type ChannelSnapshot = {
 
 export type ChannelListener = {
   onEvent?(event: EventMessage): void;
+  /** An ephemeral signal of another member (caret, typing): not ordered with events, never replayed. */
+  onSignal?(signal: SignalMessage): void;
   onPresence?(members: Member[]): void;
   /** The server could not replay what was missed (`recovered: false`): refetch the state behind this channel. */
   onReset?(info: { channel: string; epoch: string; seq: number }): void;

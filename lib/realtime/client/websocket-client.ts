@@ -206,6 +206,15 @@ export class WebSocketClient {
     return this.send({ type: 'publish', channel, event, data }, options);
   }
 
+  /**
+   * Sends an ephemeral signal (a caret, "is typing") to the other subscribers of a channel this client is subscribed
+   * to: no seq, history or replay, never queued offline, no ack. False when it could not be sent now (not open).
+   */
+  signal(channel: string, event: string, data: unknown): boolean {
+    if (this.current.status !== 'open') return false;
+    return this.write({ type: 'signal', channel, event, data });
+  }
+
   /** Calls a server method; queued while offline unless `queue: false`. Resolves with the ack's result. */
   rpc<T = unknown>(method: string, params: unknown, options?: RequestOptions): Promise<T> {
     return this.send({ type: 'rpc', method, params }, options) as Promise<T>;
@@ -444,6 +453,9 @@ export class WebSocketClient {
         return;
       case 'event':
         this.channels.onEvent(message);
+        return;
+      case 'signal':
+        this.channels.onSignal(message);
         return;
       case 'presence':
         this.channels.onPresence(message.channel ?? TENANT_PRESENCE, message.action, message.member);

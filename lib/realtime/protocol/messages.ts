@@ -15,6 +15,9 @@ import { errorCodeList } from './codes';
  *   change) sends `unsubscribed {channel, reason}`.
  * - `publish {id}` -> `ack {id, ok:true, result:{epoch, seq}}`; `rpc {id}` -> `ack` with the handler's result;
  *   `presence {id?}` -> `ack` when an id was given. Retries with the same id take effect once (same ack).
+ * - `signal {id?, channel, event, data}` (ephemeral: carets, typing) -> `signal {channel, event, data, actor, ts}` to
+ *   the other live subscribers of the channel on every node; the sender must be subscribed. No seq, history, replay
+ *   or dedupe; `ack {id, ok:true}` only when an id was given (a retry is delivered again).
  * - Invalid frames get `error {code, id?}`; repeated abuse closes with `policyViolation`, floods with `floods`.
  */
 export const PROTOCOL_VERSION = 1;
@@ -61,6 +64,13 @@ export const clientMessage = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('publish'),
     id: messageId,
+    channel,
+    event: z.string().min(1).max(64),
+    data: z.unknown(),
+  }),
+  z.object({
+    type: z.literal('signal'),
+    id: messageId.optional(),
     channel,
     event: z.string().min(1).max(64),
     data: z.unknown(),
@@ -154,6 +164,14 @@ export const serverMessage = z.discriminatedUnion('type', [
     ts: z.number(),
   }),
   z.object({
+    type: z.literal('signal'),
+    channel,
+    event: z.string(),
+    data: z.unknown(),
+    actor,
+    ts: z.number(),
+  }),
+  z.object({
     type: z.literal('presence'),
     /** Absent: the tenant-wide presence. */
     channel: channel.optional(),
@@ -164,4 +182,5 @@ export const serverMessage = z.discriminatedUnion('type', [
 ]);
 export type ServerMessage = z.infer<typeof serverMessage>;
 export type EventMessage = Extract<ServerMessage, { type: 'event' }>;
+export type SignalMessage = Extract<ServerMessage, { type: 'signal' }>;
 export type AckMessage = Extract<ServerMessage, { type: 'ack' }>;

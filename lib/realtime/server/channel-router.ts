@@ -152,6 +152,24 @@ export class ChannelRouter {
     this.deps.metrics.messagesOut(sent);
   }
 
+  /** An ephemeral signal: to the channel's live subscribers but its sender (syncing ones miss it: nothing waits). */
+  signal(channel: LocalChannel, frame: OutFrame, sender: Connection): void {
+    let sent = 0;
+    for (const sub of channel.subs)
+      if (sub.phase === 'live' && sub.conn !== sender && this.deps.send(sub.conn, frame)) sent++;
+    this.deps.metrics.messagesOut(sent);
+  }
+
+  /** Another node's signal for a channel (tenant-prefixed key); ignored without local subscribers. */
+  signalRemote(key: string, text: string): void {
+    const channel = this.channels.get(key);
+    if (!channel) return;
+    let sent = 0;
+    const frame = new OutFrame(text);
+    for (const sub of channel.subs) if (sub.phase === 'live' && this.deps.send(sub.conn, frame)) sent++;
+    this.deps.metrics.messagesOut(sent);
+  }
+
   private resync(channel: LocalChannel): void {
     this.deps.metrics.recovery('resync');
     const frame = {

@@ -13,8 +13,12 @@ export interface Clock {
   setInterval(run: () => void, ms: number): Scheduled;
 }
 
+// The wall clock as Node gives it: Next (loaded later in the same process) replaces the global `Date` with one whose
+// `now()` first asks whether a prerender is observing the time, a cost the hub would pay on every frame.
+const wallClock = Date.now;
+
 export const systemClock: Clock = {
-  now: () => Date.now(),
+  now: () => wallClock(),
   setTimeout(run, ms) {
     const timer = setTimeout(run, ms);
     timer.unref();

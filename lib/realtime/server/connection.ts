@@ -52,6 +52,11 @@ export class Connection {
   /** Tenant-wide presence (location in the app). */
   readonly tenantFields: ScopeFields;
   readonly tenantHolder: { conn: Connection; fields: ScopeFields };
+  /** The hub's user generation when this connection's user was last checked against the stored user. */
+  checkedGeneration = -1;
+  /** The user the cached actor JSON of signals was made for (signals.ts). */
+  actorFor: HubUser | undefined;
+  actorJson = '';
   private strikeWindow = 0;
 
   constructor(

@@ -43,7 +43,9 @@ class WsSocket implements HubSocket {
   ) {}
 
   send(frame: OutFrame): void {
-    if (this.closed) return;
+    // A peer that has gone (its socket ended before `ws` reported the close) is written nothing: a write would only
+    // make an error (a mass disconnect sends presence leaves to every remaining member).
+    if (this.closed || !this.tcp.writable) return;
     const wire = wireOf(frame, this.deflate && frame.text.length > this.threshold);
     if (!this.corked) {
       this.corked = true;
@@ -186,7 +188,15 @@ export function createGateway(deps: GatewayDeps) {
       sessionVersion: auth.sessionVersion,
     };
     const versionOk = version === null || version === String(PROTOCOL_VERSION);
-    wss.handleUpgrade(req, socket, head, (ws) => attach(ws, socket as Socket, authenticated, versionOk));
+    // The 101 answer and the welcome leave in one write: `ws` writes the answer and calls back in the same turn, in
+    // which the hub sends the welcome (one syscall fewer per connection in a connection storm).
+    const tcp = socket as Socket;
+    tcp.cork();
+    try {
+      wss.handleUpgrade(req, socket, head, (ws) => attach(ws, tcp, authenticated, versionOk));
+    } finally {
+      tcp.uncork();
+    }
   }
 
   return {

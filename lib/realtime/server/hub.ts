@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { type ChannelGuard, canAccessChannel } from '../../auth/channel-access';
+import { type ChannelGuard, canAccessChannel, channelRules } from '../../auth/channel-access';
 import type { Logger } from '../../logger';
 import { isUnavailable } from '../../server/faults';
 import type { Backends, Position } from '../bus';
@@ -25,6 +25,7 @@ import { RealtimeError } from './errors';
 import { type DeliveryFigures, deliveryFiguresSchema, HubMetrics } from './metrics';
 import { applyConnectionFields, applyScopeFields } from './presence-fields';
 import { type PresenceChange, PresenceTracker } from './presence-tracker';
+import { asSignal, type SignalMessage, signalText } from './signals';
 import { type HubSocket, OutFrame } from './socket';
 import type { StoredUser } from './user-directory';
 
@@ -120,6 +121,19 @@ export type StatsTotals = {
   dropped: number;
 };
 
+let idPool = Buffer.alloc(0);
+let idOffset = 0;
+
+/** An unguessable connection id (9 random bytes, base64url), cut from a pool refilled 256 ids at a time. */
+function connectionId(): string {
+  if (idOffset + 9 > idPool.length) {
+    idPool = randomBytes(9 * 256);
+    idOffset = 0;
+  }
+  idOffset += 9;
+  return idPool.toString('base64url', idOffset - 9, idOffset);
+}
+
 const STRIKE_LIMIT = 10;
 const STRIKE_WINDOW_MS = 10_000;
 const CURSOR_THROTTLE_MS = 100;
@@ -149,6 +163,8 @@ export class Hub {
   /** Re-checks that could not read the user (database down), retried with back-off per user ('*': everyone). */
   private readonly recheckRetries = new Map<string, { attempt: number; timer: Scheduled }>();
   private closed = false;
+  /** Moves on whenever a cached user is forgotten: a connection checked in this generation needs no new check. */
+  private userGeneration = 0;
 
   constructor(private readonly deps: HubDeps) {
     this.nodeId = deps.nodeId;
@@ -355,6 +371,7 @@ export class Hub {
    */
   async refreshUserLocally(tenantId: string, userId: string): Promise<void> {
     this.deps.forgetUser(tenantId, userId);
+    this.userGeneration++;
     await this.recheckUntilDone(`${tenantId}\n${userId}`, () =>
       Promise.all([this.userRefreshed({ tenantId, userId }), this.refreshLocalUser(tenantId, userId)]),
     );
@@ -363,6 +380,7 @@ export class Hub {
   /** This node only: forgets every cached user and re-checks every socket (notifications may have been missed). */
   refreshAllUsersLocally(): void {
     this.deps.forgetAllUsers();
+    this.userGeneration++;
     this.recheckUntilDone('*', () => {
       const users = new Set<string>();
       for (const conn of this.conns.values()) users.add(`${conn.user.tenantId}\n${conn.user.id}`);
@@ -481,14 +499,7 @@ export class Hub {
     }
     const now = this.clock.now();
     const { limits } = this.deps;
-    const conn = new Connection(
-      randomBytes(9).toString('base64url'),
-      { ...user },
-      socket,
-      expiresAt,
-      limits,
-      now,
-    );
+    const conn = new Connection(connectionId(), { ...user }, socket, expiresAt, limits, now);
     conn.sessionVersion = sessionVersion;
     this.conns.set(conn.id, conn);
     this.connectedAt.set(conn.id, now);
@@ -589,15 +600,24 @@ export class Hub {
       this.invalid(conn, 'BAD_FRAME', undefined, now);
       return;
     }
-    const parsed = clientMessage.safeParse(raw);
+    const signal = asSignal(raw);
+    const parsed = signal ? { success: true as const, data: signal } : clientMessage.safeParse(raw);
     if (!parsed.success) {
       // What the refusal can say of a frame that is not a valid message: its type was known, and its id.
       const shape = refusedFrame.safeParse(raw).data;
       const known =
         shape !== undefined &&
-        ['ping', 'pong', 'subscribe', 'unsubscribe', 'recover', 'publish', 'presence', 'rpc'].includes(
-          String(shape.type),
-        );
+        [
+          'ping',
+          'pong',
+          'subscribe',
+          'unsubscribe',
+          'recover',
+          'publish',
+          'signal',
+          'presence',
+          'rpc',
+        ].includes(String(shape.type));
       const id = shape?.id;
       this.invalid(
         conn,
@@ -618,6 +638,11 @@ export class Hub {
     }
     conn.refused = 0;
     if (message.type !== 'ping') this.activity(conn, now);
+    // The ephemeral path stays synchronous (no promise per message) unless the user or a guard must be read.
+    if (message.type === 'signal') {
+      this.signal(conn, message, now);
+      return;
+    }
     this.dispatch(conn, message).catch((error: Error) => {
       // A backend that cannot be reached is the catalog's UNAVAILABLE (retried), not a bug.
       const code = isUnavailable(error) ? 'UNAVAILABLE' : 'INTERNAL';
@@ -663,6 +688,8 @@ export class Hub {
       }
       case 'publish':
         return this.clientPublish(conn, message);
+      case 'signal':
+        return this.signal(conn, message, this.clock.now());
       case 'presence':
         return this.presenceUpdate(conn, message);
       case 'rpc':
@@ -700,6 +727,68 @@ export class Hub {
         actor: { id: user.id, name: user.name },
       }),
     );
+  }
+
+  /**
+   * An ephemeral signal (carets, typing): checked like a publish (valid frame, rate limit, the stored user, write
+   * access to the channel, the sender's own tenant) but neither sequenced, stored nor deduplicated; handed to the
+   * channel's other live subscribers here and on every other node. The sender must be subscribed to the channel.
+   */
+  private signal(conn: Connection, message: SignalMessage, now: number): void {
+    const pending = this.current(conn);
+    if (pending instanceof Promise) {
+      pending
+        .then((user) => {
+          if (user) this.signalAs(conn, user, message, now);
+        })
+        .catch((error: Error) => this.failed(conn, message, error));
+      return;
+    }
+    if (pending) this.signalAs(conn, pending, message, now);
+  }
+
+  private signalAs(conn: Connection, user: HubUser, message: SignalMessage, now: number): void {
+    const sub = conn.subs.get(message.channel);
+    const ref = sub ? parseChannel(message.channel) : null;
+    if (!sub || !ref) {
+      const code = parseChannel(message.channel) ? 'NOT_SUBSCRIBED' : 'UNKNOWN_CHANNEL';
+      if (message.id) this.ackError(conn, message.id, code);
+      else this.sendError(conn, code);
+      return;
+    }
+    const send = () => {
+      if (conn.subs.get(message.channel) !== sub || conn.phase !== 'open') return;
+      const text = signalText(conn, message, now);
+      this.router.signal(sub.channel, new OutFrame(text), conn);
+      this.deps.backends.bus.publish('s', `${sub.channel.key}\n${text}`).catch((error: Error) => {
+        this.deps.logger.warn({ err: error.message, channel: sub.channel.key }, 'bus publish failed');
+      });
+      if (message.id) this.ack(conn, message.id);
+    };
+    const refuse = () => {
+      if (message.id) this.ackError(conn, message.id, 'FORBIDDEN');
+      else this.sendError(conn, 'FORBIDDEN');
+    };
+    const verdict = channelRules[ref.kind](user, ref, 'write');
+    if (verdict === true) {
+      send();
+      return;
+    }
+    if (verdict === false) {
+      refuse();
+      return;
+    }
+    // A kind whose access needs data (a conversation's participants): the guard decides, as for a publish.
+    canAccessChannel(user, ref, 'write', this.guards)
+      .then((allowed) => (allowed ? send() : refuse()))
+      .catch((error: Error) => this.failed(conn, message, error));
+  }
+
+  private failed(conn: Connection, message: SignalMessage, error: Error): void {
+    const code = isUnavailable(error) ? 'UNAVAILABLE' : 'INTERNAL';
+    if (code === 'INTERNAL')
+      this.deps.logger.error({ err: error.message, type: message.type }, 'message failed');
+    if (message.id) this.ackError(conn, message.id, code);
   }
 
   // ---- presence -----------------------------------------------------------------------------------------------
@@ -847,6 +936,11 @@ export class Hub {
         this.router.offer(key, { epoch, seq: Number(seq), ts: Number(ts), frame });
         return;
       }
+      case 's': {
+        const split = payload.indexOf('\n');
+        if (split > 0) this.router.signalRemote(payload.slice(0, split), payload.slice(split + 1));
+        return;
+      }
       case 'p':
         this.presenceTracker.receive(payload, from);
         return;
@@ -909,10 +1003,17 @@ export class Hub {
    */
   private current(conn: Connection): HubUser | null | Promise<HubUser | null> {
     if (conn.phase !== 'open') return null;
+    // No user was forgotten since this connection's last check: the stored user it was checked against still holds.
+    const generation = this.userGeneration;
+    if (conn.checkedGeneration === generation) return conn.user;
     const { tenantId, id } = conn.user;
+    const checked = (user: HubUser | null) => {
+      if (user) conn.checkedGeneration = generation;
+      return user;
+    };
     const cached = this.deps.peekUser(tenantId, id);
-    if (cached !== undefined) return this.apply(conn, cached);
-    return this.deps.loadUser(tenantId, id).then((stored) => this.apply(conn, stored));
+    if (cached !== undefined) return checked(this.apply(conn, cached));
+    return this.deps.loadUser(tenantId, id).then((stored) => checked(this.apply(conn, stored)));
   }
 
   /**

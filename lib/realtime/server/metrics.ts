@@ -37,8 +37,6 @@ export const deliveryFiguresSchema = z.object({
  */
 export class HubMetrics {
   readonly registry = new Registry();
-  private readonly messagesInCounter: Counter;
-  private readonly messagesOutCounter: Counter;
   private readonly publishedCounter: Counter;
   private readonly droppedCounter: Counter<'reason'>;
   private readonly recoveriesCounter: Counter<'outcome'>;
@@ -74,15 +72,25 @@ export class HubMetrics {
         this.set(gauges.subscriptions());
       },
     });
-    this.messagesInCounter = new Counter({
+    // The two per-frame counters are kept as plain numbers and read when scraped (no registry call per frame).
+    const plain = this.plain;
+    new Counter({
       name: 'osl_ws_messages_in_total',
       help: 'Frames received',
       registers,
+      collect() {
+        this.reset();
+        this.inc(plain.messagesIn);
+      },
     });
-    this.messagesOutCounter = new Counter({
+    new Counter({
       name: 'osl_ws_messages_out_total',
       help: 'Frames sent',
       registers,
+      collect() {
+        this.reset();
+        this.inc(plain.messagesOut);
+      },
     });
     this.publishedCounter = new Counter({
       name: 'osl_realtime_published_total',
@@ -123,13 +131,10 @@ export class HubMetrics {
   }
 
   messageIn(): void {
-    this.messagesInCounter.inc();
     this.plain.messagesIn++;
   }
 
   messagesOut(count: number): void {
-    if (count === 0) return;
-    this.messagesOutCounter.inc(count);
     this.plain.messagesOut += count;
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createUserDirectory, type StoredUser } from './user-directory';
+import { batchedUserReader, createUserDirectory, type StoredUser } from './user-directory';
 
 const user = (role: StoredUser['role'], sessionVersion = 1): StoredUser => ({
   id: 'u1',
@@ -75,5 +75,63 @@ describe('user directory', () => {
     await expect.poll(() => store.reads).toBe(2);
     store.releaseOne();
     expect(await racing).toBeNull();
+  });
+});
+
+describe('batched user reader', () => {
+  const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+  const stored = (n: number, tenantId = 't1'): StoredUser => ({
+    id: id(n),
+    tenantId,
+    name: `User ${n}`,
+    role: 'sales',
+    active: true,
+    sessionVersion: 1,
+  });
+
+  it('reads the users asked for together in one query, and those asked for meanwhile in the next', async () => {
+    const queries: string[][] = [];
+    const release: Array<() => void> = [];
+    const read = batchedUserReader(async (userIds) => {
+      queries.push(userIds);
+      await new Promise<void>((resolve) => release.push(resolve));
+      return userIds.map((userId) => stored(Number(userId.slice(-12))));
+    });
+    const first = [read('t1', id(1)), read('t1', id(2)), read('t1', id(2))];
+    await expect.poll(() => queries.length).toBe(1);
+    const second = [read('t1', id(3)), read('t1', id(4))];
+    release.shift()?.();
+    expect((await Promise.all(first)).map((user) => user?.id)).toEqual([id(1), id(2), id(2)]);
+    await expect.poll(() => queries.length).toBe(2);
+    release.shift()?.();
+    expect((await Promise.all(second)).map((user) => user?.name)).toEqual(['User 3', 'User 4']);
+    expect(queries).toEqual([
+      [id(1), id(2)],
+      [id(3), id(4)],
+    ]);
+  });
+
+  it("answers null for another tenant's user and for an id that is not a UUID (without a query)", async () => {
+    const queries: string[][] = [];
+    const read = batchedUserReader(async (userIds) => {
+      queries.push(userIds);
+      return [stored(1, 't2')];
+    });
+    expect(await read('t1', id(1))).toBeNull();
+    expect(await read('t2', id(1))).toMatchObject({ id: id(1), tenantId: 't2' });
+    expect(await read('t1', 'nobody')).toBeNull();
+    expect(queries).toHaveLength(2);
+  });
+
+  it('rejects every read of a batch whose query failed, and reads again afterwards', async () => {
+    let fail = true;
+    const read = batchedUserReader(async (userIds) => {
+      if (fail) throw new Error('database unavailable');
+      return userIds.map((userId) => stored(Number(userId.slice(-12))));
+    });
+    const results = await Promise.allSettled([read('t1', id(1)), read('t1', id(2))]);
+    expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+    fail = false;
+    expect(await read('t1', id(1))).toMatchObject({ id: id(1) });
   });
 });

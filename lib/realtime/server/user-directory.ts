@@ -1,5 +1,6 @@
+import { inArray } from 'drizzle-orm';
 import type { Database } from '../../db/create-db';
-import { findSessionUser } from '../../db/queries/users';
+import { users } from '../../db/schema';
 import type { HubUser } from './connection';
 
 /** The user as stored now: what the hub checks a session and a role against. */
@@ -76,19 +77,70 @@ export function createUserDirectory(
   };
 }
 
-/** The directory over the database. */
-export function databaseUserDirectory(database: Database, maxEntries?: number): UserDirectory {
-  return createUserDirectory(async (tenantId, userId) => {
-    const row = await findSessionUser(database.db, userId, tenantId);
-    return row
-      ? {
-          id: row.id,
-          tenantId: row.tenantId,
-          role: row.role,
-          name: row.name,
-          active: row.active,
-          sessionVersion: row.sessionVersion,
+type Waiting = {
+  tenantId: string;
+  userId: string;
+  resolve(user: StoredUser | null): void;
+  reject(error: unknown): void;
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Reads users one query at a time: the reads asked for in one turn of the event loop (the upgrades that arrived
+ * together) go in one query, and those that arrive while it runs go together in the next one (a connection storm of
+ * distinct users costs a query per batch, not per user). A user of another tenant than asked is null, as is an id
+ * that cannot be a user's (not a UUID).
+ */
+export function batchedUserReader(
+  readMany: (userIds: string[]) => Promise<StoredUser[]>,
+  maxBatch = 500,
+): (tenantId: string, userId: string) => Promise<StoredUser | null> {
+  const queue: Waiting[] = [];
+  let running = false;
+  async function run(): Promise<void> {
+    running = true;
+    while (queue.length > 0) {
+      const batch = queue.splice(0, maxBatch);
+      try {
+        const rows = await readMany([...new Set(batch.map((waiting) => waiting.userId))]);
+        const byId = new Map(rows.map((row) => [row.id, row]));
+        for (const waiting of batch) {
+          const row = byId.get(waiting.userId);
+          waiting.resolve(row && row.tenantId === waiting.tenantId ? row : null);
         }
-      : null;
-  }, maxEntries);
+      } catch (error) {
+        for (const waiting of batch) waiting.reject(error);
+      }
+    }
+    running = false;
+  }
+  return (tenantId, userId) =>
+    new Promise<StoredUser | null>((resolve, reject) => {
+      if (!UUID.test(userId)) return resolve(null);
+      queue.push({ tenantId, userId, resolve, reject });
+      if (running) return;
+      running = true;
+      setImmediate(() => void run());
+    });
+}
+
+/** The directory over the database (reads batched). */
+export function databaseUserDirectory(database: Database, maxEntries?: number): UserDirectory {
+  return createUserDirectory(
+    batchedUserReader((userIds) =>
+      database.db
+        .select({
+          id: users.id,
+          tenantId: users.tenantId,
+          role: users.role,
+          name: users.name,
+          active: users.active,
+          sessionVersion: users.sessionVersion,
+        })
+        .from(users)
+        .where(inArray(users.id, userIds)),
+    ),
+    maxEntries,
+  );
 }
