@@ -1,180 +1,728 @@
-// `npm run bench:sync`: sustained sync edits committed and broadcast through the real server (issue 4, point 12):
-// 10 editors on one order, and 100 orders with 2 editors each, on PGlite and on PostgreSQL, with ack latency
-// percentiles. Each editor pushes in a closed loop (next push after the ack) over the real WebSocketClient.
-import { eq } from 'drizzle-orm';
-import type { Database } from '../../lib/db/create-db';
-import { findUserForSignIn } from '../../lib/db/queries/users';
-import { orders } from '../../lib/db/schema';
-import { createRpcTransport } from '../../lib/realtime/client';
-import { WebSocketClient } from '../../lib/realtime/client/websocket-client';
-import type { RunningServer } from '../../lib/server/start';
-import { loadSyncFixture } from '../../lib/sync/service/testing';
-import type { ChangeResult } from '../../lib/sync/types';
-import { sessionCookie, startRealtimeServer, wsUrl } from '../integration/realtime-helpers';
-import { nodeSocket } from '../support/node-socket';
+// `npm run bench:sync` measurements (sync-run.ts picks the scenarios): sync edits committed and broadcast by real
+// server nodes, each in its own process (sync-server.ts) so their CPU is read alone, against raw WebSocket editors
+// in this process. Every edit is one keystroke: a character typed into an order's notes (an OT text op).
+//   closed    each editor pushes its next edit when the last one is acknowledged;
+//   open      edits are sent on a fixed schedule at an offered rate whatever the acks do, and latency is counted
+//             from the scheduled send time, so queueing is not hidden by a slowed-down sender;
+//   keystroke 5 people on one order, each typing a character every 100 ms: time until the other 4 have it;
+//   nodes: 2  each order's two editors on different nodes (PostgreSQL + Redis).
+// After each run: every committed version reached every editor of its order exactly once and in version order,
+// and (PostgreSQL) the history holds each acknowledged change once, at its version, with no gap.
+import os from 'node:os';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { z } from 'zod';
+import { createSessionToken, sessionKey } from '../../lib/auth/session';
+import { TEST_POSTGRES_URL, TEST_REDIS_URL } from '../support/services';
+import type { BenchDatabases, BenchFixture, DbKind, ScenarioDatabase } from './sync-db';
+import { type PushReply, RETRYABLE, retryDelay, SyncEditor } from './sync-editor';
+import { type ServerStats, SyncNode, serverCost } from './sync-process';
+
+const SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';
+/** How long the bench waits for broadcasts still on their way after the load stopped. */
+const BROADCAST_WAIT_MS = 10_000;
 
 export type SyncBenchResult = {
+  mode: 'closed' | 'open' | 'keystroke';
   scenario: string;
+  database: DbKind;
+  nodes: number;
   /** Group commit size limit the server ran with (1: each change in its own transaction). */
   maxBatch: number;
-  database: string;
   editors: number;
   orders: number;
+  /** Length of the measured window, which opens after a warm-up under the same load. */
   seconds: number;
+  /** Open loop and keystroke: edits per second sent on schedule. */
+  offeredPerSecond?: number;
+  /** Edits whose applied ack arrived within the window, per second of it. */
   committedPerSecond: number;
-  broadcastPerSecond: number;
-  rejected: number;
+  committed: number;
+  /** Closed: from send to ack. Open and keystroke: from the scheduled send time to the ack (retries included). */
   ackP50: number;
+  ackP95: number;
   ackP99: number;
+  ackMax: number;
+  /** Commit time on the server (`at`) to arrival at an editor of the order, this machine's clock. */
   broadcastP99: number;
+  /** Changes answered `rejected` or `conflict`. */
+  rejected: number;
+  /** Pushes refused as a whole with RATE_LIMITED or UNAVAILABLE, each retried after its retryAfterMs (or 50 ms). */
+  refused: number;
+  /** Pushes that failed otherwise (other error codes, unreadable answers, a closed connection). */
+  failed: number;
+  failedCodes: Record<string, number>;
+  /** Open loop and keystroke: pushes without an answer `drainSeconds` after the last scheduled send. */
+  missingAcks?: number;
+  drainSeconds?: number;
+  /** Open loop: how late this process sent pushes against their schedule (p99, ms): high means the bench lagged. */
+  sendLagP99?: number;
+  /** (editor, committed version) pairs never delivered to that editor of the order. */
   missingBroadcasts: number;
-  /** CPU time of this process (server and bench clients) per committed edit: steadier than rates on a busy machine. */
-  cpuMsPerEdit: number;
+  duplicateBroadcasts: number;
+  /** Deliveries of a version after a higher one on the same editor. */
+  reorderedBroadcasts: number;
+  /** PostgreSQL: acknowledged changes absent from the history at their version, ids recorded twice, version gaps. */
+  historyLost?: number;
+  historyDuplicated?: number;
+  historyGaps?: number;
+  /** Keystroke: from the scheduled keystroke to its arrival at each other editor (ms). */
+  keystrokeP50?: number;
+  keystrokeP99?: number;
+  keystrokeMax?: number;
+  keystrokeMissing?: number;
+  /** CPU (user + system) of the server node processes (summed over nodes) in the window per edit committed in it. */
+  serverCpuMsPerEdit: number;
+  /** CPU of this process (the editors) per committed edit, for context. */
+  benchCpuMsPerEdit: number;
+  /** SQL statements (BEGIN and COMMIT included) and transactions the server processes ran, per committed edit. */
+  statementsPerEdit: number;
+  transactionsPerEdit: number;
+  statementsByKind: Record<string, number>;
+  /** PostgreSQL: pg_stat_database xact_commit of the run's database over the window, per committed edit. */
+  pgTransactionsPerEdit?: number;
+  load1AtStart: number;
 };
 
-function percentile(values: number[], q: number): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]!;
+export type RunOptions = {
+  databases: BenchDatabases;
+  kind: DbKind;
+  maxBatch: number;
+  nodes?: 1 | 2;
+  /** Nodes talk through the test Redis (always with 2 nodes). */
+  redis?: boolean;
+};
+
+function percentiles(values: number[]) {
+  const sorted = Float64Array.from(values).sort();
+  const at = (q: number) =>
+    sorted.length === 0
+      ? 0
+      : Number(sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]!.toFixed(1));
+  return {
+    p50: at(0.5),
+    p95: at(0.95),
+    p99: at(0.99),
+    max: sorted.length === 0 ? 0 : Number(sorted[sorted.length - 1]!.toFixed(1)),
+  };
 }
 
-/** Enough orders for the scenario: copies of a seeded order (bench setup only). */
-async function ensureOrders(database: Database, tenantId: string, count: number): Promise<string[]> {
-  const existing = await database.db.select().from(orders).where(eq(orders.tenantId, tenantId));
-  const template = existing[0]!;
-  for (let i = existing.length; i < count; i++) {
-    await database.db.insert(orders).values({
-      tenantId,
-      number: `BENCH-${i}`,
-      customerId: template.customerId,
-      shippingAddress: template.shippingAddress,
-      notes: '',
-    });
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitFor(done: () => boolean, deadline: number): Promise<void> {
+  while (!done() && performance.now() < deadline) await sleep(20);
+}
+
+/** Deletes a run's Redis keys; any left afterwards is a cleanup failure. */
+async function deleteRedisKeys(prefix: string): Promise<number> {
+  const redis = new Redis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  redis.on('error', () => {});
+  await redis.connect();
+  try {
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    return (await redis.keys(`${prefix}:*`)).length;
+  } finally {
+    redis.disconnect();
   }
-  const rows = await database.db.select({ id: orders.id }).from(orders).where(eq(orders.tenantId, tenantId));
-  return rows.map((r) => r.id).slice(0, count);
 }
 
-export async function runSyncBench(
-  database: Database,
-  scenario: { name: string; orders: number; editorsPerOrder: number; seconds: number; maxBatch?: number },
-): Promise<SyncBenchResult> {
-  const server: RunningServer = await startRealtimeServer(database, {
-    WS_MAX_CONNECTIONS_PER_USER: '1000',
-    WS_MESSAGES_PER_SECOND: '100000',
-    WS_BURST: '100000',
-    ...(scenario.maxBatch ? { SYNC_MAX_BATCH: String(scenario.maxBatch) } : {}),
-  });
-  const fixture = await loadSyncFixture(database);
-  const orderIds = await ensureOrders(database, fixture.tenantId, scenario.orders);
-  const emails = ['anna@siam.example', 'napa@siam.example', 'admin@siam.example'];
-  const cookies = await Promise.all(emails.map((e) => sessionCookie(database, e)));
-  await Promise.all(emails.map((e) => findUserForSignIn(database.db, e)));
+const xactRow = z.object({ xact_commit: z.coerce.number() });
 
-  type Editor = { client: WebSocketClient; orderId: string; version: number };
-  const editors: Editor[] = [];
-  const broadcastLatency: number[] = [];
-  const received = new Map<string, Set<number>>();
-  for (const [o, orderId] of orderIds.entries()) {
-    for (let e = 0; e < scenario.editorsPerOrder; e++) {
-      const cookie = cookies[(o + e) % cookies.length]!;
-      const client = new WebSocketClient({
-        url: wsUrl(server),
-        createSocket: (url) => nodeSocket(url, cookie),
-      });
-      client.connect();
-      const editor: Editor = { client, orderId, version: 0 };
-      const transport = createRpcTransport(client);
-      transport.subscribe(`order:${orderId}`, (event, data) => {
-        if (event !== 'sync.change') return;
-        const change = data as { version: number; at: number };
-        editor.version = Math.max(editor.version, change.version);
-        if (e === 0) {
-          broadcastLatency.push(Date.now() - change.at);
-          const seen = received.get(orderId) ?? new Set();
-          seen.add(change.version);
-          received.set(orderId, seen);
-        }
-      });
-      editors.push(editor);
+/**
+ * pg_stat_database's committed transactions of one database. Each connection flushes its counters when it goes
+ * idle at most once a second, so under steady load a reading lags by up to about a second of work; both ends of
+ * the window are read under load (after a warm-up), so the lag is about the same at both.
+ */
+async function xactCommit(client: pg.Client, name: string): Promise<number> {
+  const { rows } = await client.query('SELECT xact_commit FROM pg_stat_database WHERE datname = $1', [name]);
+  return xactRow.parse(rows[0]).xact_commit;
+}
+
+const historyRow = z.object({
+  entity_id: z.string(),
+  version: z.number().int(),
+  client_change_id: z.string(),
+});
+
+type Commit = { orderId: string; version: number; clientChangeId: string };
+type Mark = { stats: ServerStats[]; bench: NodeJS.CpuUsage; xact: number | undefined };
+type Window = {
+  start: number;
+  end: number;
+  seconds: number;
+  contains(t: number): boolean;
+  /** Server CPU, statements and transactions between the two marks, per edit committed in the window. */
+  cost(
+    committed: number,
+  ): Promise<ReturnType<typeof serverCost> & { benchCpuMsPerEdit: number; pgTransactionsPerEdit?: number }>;
+};
+
+/** The history of the run's orders against the acknowledged changes: lost, recorded twice, gaps. */
+async function checkHistory(url: string, startVersions: Map<string, number>, commits: Commit[]) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      `SELECT entity_id, version, client_change_id FROM entity_changes
+       WHERE entity_type = 'order' AND entity_id = ANY($1::uuid[])`,
+      [[...startVersions.keys()]],
+    );
+    const history = z.array(historyRow).parse(rows);
+    const byOrder = new Map<string, Map<number, string>>();
+    const ids = new Map<string, number>();
+    for (const row of history) {
+      if (row.version <= (startVersions.get(row.entity_id) ?? 0)) continue;
+      const versions = byOrder.get(row.entity_id) ?? new Map<number, string>();
+      versions.set(row.version, row.client_change_id);
+      byOrder.set(row.entity_id, versions);
+      const key = `${row.entity_id}/${row.client_change_id}`;
+      ids.set(key, (ids.get(key) ?? 0) + 1);
+    }
+    let lost = 0;
+    for (const commit of commits)
+      if (byOrder.get(commit.orderId)?.get(commit.version) !== commit.clientChangeId) lost++;
+    let gaps = 0;
+    for (const [orderId, versions] of byOrder) {
+      const start = startVersions.get(orderId) ?? 0;
+      const top = Math.max(...versions.keys());
+      gaps += top - start - versions.size;
+    }
+    const duplicated = [...ids.values()].reduce((n, c) => n + (c > 1 ? c - 1 : 0), 0);
+    return { lost, duplicated, gaps };
+  } finally {
+    await client.end();
+  }
+}
+
+/** The server nodes of one run on a fresh copy of the template, and its editors. */
+class Run {
+  readonly editors: SyncEditor[][] = [];
+  nodes: SyncNode[] = [];
+  database: ScenarioDatabase | undefined;
+  redisPrefix: string | undefined;
+  readonly startVersions = new Map<string, number>();
+  readonly commits: Commit[] = [];
+  readonly failedCodes: Record<string, number> = {};
+  rejected = 0;
+  refused = 0;
+  failed = 0;
+  cleanupFailures: string[] = [];
+  /** PostgreSQL: a connection to the test database for pg_stat_database readings. */
+  private statsClient: pg.Client | undefined;
+
+  constructor(readonly options: RunOptions) {}
+
+  async start(): Promise<BenchFixture> {
+    const { databases, kind, maxBatch } = this.options;
+    const fixture = await databases.fixture(kind);
+    this.database = await databases.create(kind);
+    const nodes = this.options.nodes ?? 1;
+    const redis = nodes > 1 || this.options.redis === true;
+    if (redis) this.redisPrefix = `oslbench-sync-${databases.runId}-${this.database.name}`;
+    const env: Record<string, string> = {
+      NODE_ENV: 'test',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      SEED: 'false',
+      SESSION_SECRET: SECRET,
+      DATABASE_URL: '',
+      REDIS_URL: '',
+      WS_MAX_CONNECTIONS_PER_USER: '1000',
+      WS_MESSAGES_PER_SECOND: '100000',
+      WS_BURST: '100000',
+      SYNC_MAX_BATCH: String(maxBatch),
+      ...this.database.env,
+      ...(this.redisPrefix ? { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: this.redisPrefix } : {}),
+    };
+    for (let i = 0; i < nodes; i++) this.nodes.push(await SyncNode.start(env));
+    if (kind === 'postgres') {
+      this.statsClient = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+      await this.statsClient.connect();
+    }
+    return fixture;
+  }
+
+  /** Opens `perOrder` editors on each of the first `orders` orders; editor e of an order is on node e mod nodes. */
+  async openEditors(fixture: BenchFixture, orders: number, perOrder: number): Promise<void> {
+    const key = sessionKey(SECRET);
+    const cookies = await Promise.all(
+      fixture.editors.map(
+        async (person) => `osl_session=${(await createSessionToken(key, person, 2)).token}`,
+      ),
+    );
+    const pending: Promise<void>[] = [];
+    for (let o = 0; o < orders; o++) {
+      const orderId = fixture.orderIds[o]!;
+      const row: SyncEditor[] = [];
+      this.editors.push(row);
+      for (let e = 0; e < perOrder; e++) {
+        const node = this.nodes[e % this.nodes.length]!;
+        const cookie = cookies[(o + e) % cookies.length]!;
+        pending.push(
+          SyncEditor.connect(node.port, cookie, `o${o}e${e}`, orderId).then(async (editor) => {
+            row[e] = editor;
+            await editor.open();
+          }),
+        );
+        if (pending.length >= 20) await Promise.all(pending.splice(0));
+      }
+    }
+    await Promise.all(pending);
+    for (const row of this.editors) {
+      const first = row[0]!;
+      this.startVersions.set(first.orderId, Math.min(...row.map((e) => e.version)));
     }
   }
-  for (const editor of editors) {
-    while (editor.client.state.status !== 'open') await new Promise((r) => editor.client.on('state', r));
-    const opened = await editor.client.rpc<{ version: number; doc: { lines: { id: string }[] } }>(
-      'sync.open',
-      {
-        entityType: 'order',
-        entityId: editor.orderId,
-      },
-    );
-    editor.version = opened.version;
+
+  get flat(): SyncEditor[] {
+    return this.editors.flat();
   }
 
-  const latencies: number[] = [];
-  const committed = new Map<string, number[]>();
-  let rejected = 0;
-  let seq = 0;
-  const end = Date.now() + scenario.seconds * 1000;
-  const started = Date.now();
-  const cpuStart = process.cpuUsage();
-  await Promise.all(
-    editors.map(async (editor, i) => {
-      while (Date.now() < end) {
-        const t0 = performance.now();
-        const reply = await editor.client.rpc<{ results: ChangeResult[] }>('sync.push', {
-          entityType: 'order',
-          entityId: editor.orderId,
-          changes: [
-            {
-              clientChangeId: `b${i}-${++seq}`,
-              baseVersion: editor.version,
-              field: 'notes',
-              op: { type: 'text', op: [`${i % 10}`] },
-            },
-          ],
+  /** The nodes' CPU and statement counters, this process's CPU and (PostgreSQL) xact_commit, now. */
+  async mark(): Promise<Mark> {
+    const bench = process.cpuUsage();
+    const [stats, xact] = await Promise.all([
+      Promise.all(this.nodes.map((n) => n.stats())),
+      this.statsClient && this.database ? xactCommit(this.statsClient, this.database.name) : undefined,
+    ]);
+    return { stats, bench, xact };
+  }
+
+  /** A measured window of `seconds` that opens after `warmupSeconds` from now; marks read at both ends. */
+  window(warmupSeconds: number, seconds: number): Window {
+    const start = performance.now() + warmupSeconds * 1000;
+    const end = start + seconds * 1000;
+    const at = (t: number) => sleep(Math.max(0, t - performance.now())).then(() => this.mark());
+    const first = at(start);
+    const last = at(end);
+    return {
+      start,
+      end,
+      seconds,
+      contains: (t) => t >= start && t < end,
+      async cost(committed: number) {
+        const [a, b] = await Promise.all([first, last]);
+        const bench = (b.bench.user + b.bench.system - a.bench.user - a.bench.system) / 1000;
+        const per = (n: number, digits: number) => Number((n / Math.max(1, committed)).toFixed(digits));
+        return {
+          ...serverCost(a.stats, b.stats, committed),
+          benchCpuMsPerEdit: per(bench, 3),
+          ...(a.xact !== undefined && b.xact !== undefined
+            ? { pgTransactionsPerEdit: per(b.xact - a.xact, 2) }
+            : {}),
+        };
+      },
+    };
+  }
+
+  /** Records a push's final answer (after retries). */
+  record(editor: SyncEditor, reply: PushReply): number {
+    if (!reply.ok) {
+      this.failed++;
+      this.failedCodes[reply.code] = (this.failedCodes[reply.code] ?? 0) + 1;
+      return 0;
+    }
+    let applied = 0;
+    for (const result of reply.results) {
+      if (result.status === 'applied') {
+        applied++;
+        this.commits.push({
+          orderId: editor.orderId,
+          version: result.version,
+          clientChangeId: result.clientChangeId,
         });
-        latencies.push(performance.now() - t0);
-        for (const result of reply.results) {
-          if (result.status !== 'applied') rejected++;
-          else {
-            editor.version = Math.max(editor.version, result.version);
-            const list = committed.get(editor.orderId) ?? [];
-            list.push(result.version);
-            committed.set(editor.orderId, list);
-          }
-        }
+      } else {
+        this.rejected++;
+        const code = result.status === 'rejected' ? result.code : 'CONFLICT';
+        this.failedCodes[`result ${code}`] = (this.failedCodes[`result ${code}`] ?? 0) + 1;
       }
-    }),
-  );
-  const elapsed = (Date.now() - started) / 1000;
-  const cpu = process.cpuUsage(cpuStart);
-  const total = [...committed.values()].reduce((n, l) => n + l.length, 0);
-  // Every committed version reaches the room (waiting for the tail of the broadcasts).
-  const missing = () =>
-    [...committed.entries()].reduce(
-      (n, [orderId, versions]) => n + versions.filter((v) => !received.get(orderId)?.has(v)).length,
+    }
+    return applied;
+  }
+
+  /** Pushes one keystroke until it is answered with something other than a retryable refusal. */
+  async pushWithRetry(editor: SyncEditor, clientChangeId: string, character: string): Promise<PushReply> {
+    for (;;) {
+      const reply = await editor.push(clientChangeId, character);
+      if (reply.ok || !RETRYABLE.has(reply.code)) return reply;
+      this.refused++;
+      await sleep(retryDelay(reply.details));
+    }
+  }
+
+  /** Waits for the broadcasts of every committed version, then counts what each editor missed or got twice. */
+  async broadcasts() {
+    const expected = new Map<string, Set<number>>();
+    for (const commit of this.commits) {
+      const set = expected.get(commit.orderId) ?? new Set<number>();
+      set.add(commit.version);
+      expected.set(commit.orderId, set);
+    }
+    const missing = () => {
+      let n = 0;
+      for (const editor of this.flat) {
+        const want = expected.get(editor.orderId);
+        if (!want) continue;
+        const got = new Set(editor.received);
+        for (const v of want) if (!got.has(v)) n++;
+      }
+      return n;
+    };
+    await waitFor(() => missing() === 0, performance.now() + BROADCAST_WAIT_MS);
+    let duplicate = 0;
+    let reordered = 0;
+    for (const editor of this.flat) {
+      const seen = new Set<number>();
+      let top = 0;
+      for (const v of editor.received) {
+        if (seen.has(v)) duplicate++;
+        else if (v < top) reordered++;
+        seen.add(v);
+        top = Math.max(top, v);
+      }
+    }
+    return { missingBroadcasts: missing(), duplicateBroadcasts: duplicate, reorderedBroadcasts: reordered };
+  }
+
+  /** Stops editors and nodes and checks the history (PostgreSQL). */
+  async finish() {
+    for (const editor of this.flat) editor.close();
+    await Promise.all(this.nodes.map((n) => n.stop()));
+    const database = this.database;
+    if (database?.kind !== 'postgres' || !database.url) return {};
+    const history = await checkHistory(database.url, this.startVersions, this.commits);
+    return { historyLost: history.lost, historyDuplicated: history.duplicated, historyGaps: history.gaps };
+  }
+
+  /** Always runs: nodes stopped, editors closed, the database dropped, the Redis keys deleted. */
+  async cleanup(): Promise<void> {
+    for (const editor of this.flat) editor.close();
+    await Promise.all(this.nodes.map((n) => n.stop()));
+    await this.statsClient?.end().catch(() => undefined);
+    if (this.database) await this.options.databases.drop(this.database);
+    if (this.redisPrefix) {
+      try {
+        const left = await deleteRedisKeys(this.redisPrefix);
+        if (left > 0) this.cleanupFailures.push(`${left} Redis keys ${this.redisPrefix}:* left`);
+      } catch (error) {
+        this.cleanupFailures.push(
+          `Redis keys ${this.redisPrefix}:* not deleted: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+    }
+    for (const failure of this.cleanupFailures)
+      console.error(`\n*** bench:sync cleanup FAILED: ${failure}\n`);
+    this.options.databases.failures.push(...this.cleanupFailures);
+  }
+
+  base(
+    mode: SyncBenchResult['mode'],
+    scenario: string,
+    orders: number,
+    load1AtStart: number,
+  ): Pick<
+    SyncBenchResult,
+    | 'mode'
+    | 'scenario'
+    | 'database'
+    | 'nodes'
+    | 'maxBatch'
+    | 'editors'
+    | 'orders'
+    | 'rejected'
+    | 'refused'
+    | 'failed'
+    | 'failedCodes'
+    | 'load1AtStart'
+  > {
+    return {
+      mode,
+      scenario,
+      database: this.options.kind,
+      nodes: this.nodes.length,
+      maxBatch: this.options.maxBatch,
+      editors: this.flat.length,
+      orders,
+      rejected: this.rejected,
+      refused: this.refused,
+      failed: this.failed,
+      failedCodes: this.failedCodes,
+      load1AtStart,
+    };
+  }
+}
+
+async function withRun<T>(options: RunOptions, body: (run: Run) => Promise<T>): Promise<T> {
+  const run = new Run(options);
+  try {
+    return await body(run);
+  } finally {
+    await run.cleanup();
+  }
+}
+
+/** Broadcast latency: the server's commit time to arrival, over every editor (this machine's one clock). */
+function trackBroadcastLatency(run: Run): number[] {
+  const latencies: number[] = [];
+  for (const editor of run.flat) {
+    const previous = editor.onChange;
+    editor.onChange = (change) => {
+      latencies.push(Date.now() - change.at);
+      previous?.(change);
+    };
+  }
+  return latencies;
+}
+
+/** Closed loop: each editor sends its next keystroke when the last one was answered. */
+export function runClosedLoop(
+  options: RunOptions,
+  scenario: { name: string; orders: number; editorsPerOrder: number; seconds: number; warmupSeconds: number },
+): Promise<SyncBenchResult> {
+  return withRun(options, async (run) => {
+    const load1AtStart = os.loadavg()[0]!;
+    const fixture = await run.start();
+    await run.openEditors(fixture, scenario.orders, scenario.editorsPerOrder);
+    const broadcastLatency = trackBroadcastLatency(run);
+    const latencies: number[] = [];
+    let committed = 0;
+    const window = run.window(scenario.warmupSeconds, scenario.seconds);
+    await Promise.all(
+      run.flat.map(async (editor, i) => {
+        let n = 0;
+        while (performance.now() < window.end) {
+          const t0 = performance.now();
+          const reply = await run.pushWithRetry(editor, `${editor.label}-${++n}`, `${i % 10}`);
+          const at = performance.now();
+          if (window.contains(t0)) latencies.push(at - t0);
+          const applied = run.record(editor, reply);
+          if (window.contains(at)) committed += applied;
+        }
+      }),
+    );
+    const cost = await window.cost(committed);
+    const delivery = await run.broadcasts();
+    const checks = await run.finish();
+    const ack = percentiles(latencies);
+    return {
+      ...run.base('closed', scenario.name, scenario.orders, load1AtStart),
+      seconds: scenario.seconds,
+      committedPerSecond: Math.round(committed / scenario.seconds),
+      committed,
+      ackP50: ack.p50,
+      ackP95: ack.p95,
+      ackP99: ack.p99,
+      ackMax: ack.max,
+      broadcastP99: percentiles(broadcastLatency).p99,
+      ...delivery,
+      ...checks,
+      ...cost,
+    };
+  });
+}
+
+/**
+ * Sends `send(n, scheduled)` for n = 0, 1, … at `start + n * interval` (late ones at once, never skipped) until
+ * `until`; resolves after the last.
+ */
+function schedule(
+  start: number,
+  interval: number,
+  until: number,
+  send: (n: number, scheduled: number) => void,
+) {
+  return new Promise<void>((resolve) => {
+    let next = 0;
+    const tick = () => {
+      const now = performance.now();
+      for (;;) {
+        const due = start + next * interval;
+        if (due > now || due >= until) break;
+        send(next, due);
+        next++;
+      }
+      if (start + next * interval >= until) resolve();
+      else setTimeout(tick, Math.max(0, start + next * interval - performance.now()));
+    };
+    setTimeout(tick, Math.max(0, start - performance.now()));
+  });
+}
+
+/**
+ * Open loop: `rate` keystrokes per second over all editors in turn, each sent at its scheduled time whether or not
+ * earlier ones were answered; latency from the scheduled time. After the schedule, waits `drainSeconds` for the
+ * answers still out (missing ones are counted, not timed). Committed/s counts the acks that arrive in the window.
+ */
+export function runOpenLoop(
+  options: RunOptions,
+  scenario: {
+    name: string;
+    orders: number;
+    editorsPerOrder: number;
+    seconds: number;
+    warmupSeconds: number;
+    rate: number;
+  },
+  drainSeconds: number,
+): Promise<SyncBenchResult> {
+  return withRun(options, async (run) => {
+    const load1AtStart = os.loadavg()[0]!;
+    const fixture = await run.start();
+    await run.openEditors(fixture, scenario.orders, scenario.editorsPerOrder);
+    const broadcastLatency = trackBroadcastLatency(run);
+    const editors = run.flat;
+    const latencies: number[] = [];
+    const sendLag: number[] = [];
+    let sent = 0;
+    let answered = 0;
+    let committed = 0;
+    const counters = new Map<SyncEditor, number>();
+    const window = run.window(scenario.warmupSeconds, scenario.seconds);
+    const send = (n: number, scheduled: number) => {
+      const editor = editors[n % editors.length]!;
+      const k = (counters.get(editor) ?? 0) + 1;
+      counters.set(editor, k);
+      const measured = window.contains(scheduled);
+      if (measured) {
+        sent++;
+        sendLag.push(performance.now() - scheduled);
+      }
+      void run.pushWithRetry(editor, `${editor.label}-${k}`, `${n % 10}`).then((reply) => {
+        const at = performance.now();
+        const applied = run.record(editor, reply);
+        if (window.contains(at)) committed += applied;
+        if (!measured) return;
+        answered++;
+        latencies.push(at - scheduled);
+      });
+    };
+    await schedule(window.start - scenario.warmupSeconds * 1000, 1000 / scenario.rate, window.end, send);
+    const cost = await window.cost(committed);
+    await waitFor(() => answered >= sent, window.end + drainSeconds * 1000);
+    const missingAcks = sent - answered;
+    const delivery = await run.broadcasts();
+    const checks = await run.finish();
+    const ack = percentiles(latencies);
+    return {
+      ...run.base('open', scenario.name, scenario.orders, load1AtStart),
+      seconds: scenario.seconds,
+      offeredPerSecond: scenario.rate,
+      committedPerSecond: Math.round(committed / scenario.seconds),
+      committed,
+      ackP50: ack.p50,
+      ackP95: ack.p95,
+      ackP99: ack.p99,
+      ackMax: ack.max,
+      broadcastP99: percentiles(broadcastLatency).p99,
+      missingAcks,
+      drainSeconds,
+      sendLagP99: percentiles(sendLag).p99,
+      ...delivery,
+      ...checks,
+      ...cost,
+    };
+  });
+}
+
+/**
+ * `typists` people on one order, each typing a character every `everyMs` (open loop, their schedules spread over
+ * the interval): from each keystroke's scheduled time to the moment each other typist receives its `sync.change`.
+ */
+export function runKeystrokes(
+  options: RunOptions,
+  scenario: { name: string; typists: number; everyMs: number; seconds: number; warmupSeconds: number },
+  drainSeconds: number,
+): Promise<SyncBenchResult> {
+  return withRun(options, async (run) => {
+    const load1AtStart = os.loadavg()[0]!;
+    const fixture = await run.start();
+    if (fixture.editors.length < scenario.typists) throw new Error(`only ${fixture.editors.length} people`);
+    // One order, one person per editor (openEditors gives editor e of order 0 person e).
+    await run.openEditors(fixture, 1, scenario.typists);
+    const broadcastLatency = trackBroadcastLatency(run);
+    const typists = run.flat;
+    /** Keystrokes scheduled in the window: when, by whom, how many others have it. */
+    const measured = new Map<string, { at: number; by: SyncEditor; seenBy: number; applied: boolean }>();
+    const arrival: number[] = [];
+    for (const editor of typists) {
+      const previous = editor.onChange;
+      editor.onChange = (change) => {
+        previous?.(change);
+        const keystroke = measured.get(change.clientChangeId);
+        if (!keystroke || keystroke.by === editor) return;
+        arrival.push(change.receivedAt - keystroke.at);
+        keystroke.seenBy++;
+      };
+    }
+    const latencies: number[] = [];
+    let sent = 0;
+    let answered = 0;
+    let committed = 0;
+    const window = run.window(scenario.warmupSeconds, scenario.seconds);
+    const counters = new Map<SyncEditor, number>();
+    // One schedule of all typists: typist t's keystrokes are `everyMs` apart, offset by t * everyMs / typists.
+    await schedule(
+      window.start - scenario.warmupSeconds * 1000,
+      scenario.everyMs / typists.length,
+      window.end,
+      (n, scheduled) => {
+        const t = n % typists.length;
+        const editor = typists[t]!;
+        const k = (counters.get(editor) ?? 0) + 1;
+        counters.set(editor, k);
+        const id = `${editor.label}-${k}`;
+        const keystroke = window.contains(scheduled)
+          ? { at: scheduled, by: editor, seenBy: 0, applied: false }
+          : undefined;
+        if (keystroke) {
+          measured.set(id, keystroke);
+          sent++;
+        }
+        void run.pushWithRetry(editor, id, String.fromCharCode(97 + (n % 26))).then((reply) => {
+          const at = performance.now();
+          const applied = run.record(editor, reply);
+          if (window.contains(at)) committed += applied;
+          if (!keystroke) return;
+          answered++;
+          latencies.push(at - scheduled);
+          keystroke.applied = applied > 0;
+        });
+      },
+    );
+    const cost = await window.cost(committed);
+    await waitFor(() => answered >= sent, window.end + drainSeconds * 1000);
+    const missingAcks = sent - answered;
+    const delivery = await run.broadcasts();
+    const checks = await run.finish();
+    const ack = percentiles(latencies);
+    const keystroke = percentiles(arrival);
+    const others = typists.length - 1;
+    const keystrokeMissing = [...measured.values()].reduce(
+      (n, k) => n + (k.applied ? others - k.seenBy : 0),
       0,
     );
-  const deadline = Date.now() + 10_000;
-  while (missing() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  const deliveredTotal = [...received.values()].reduce((n, s) => n + s.size, 0) * scenario.editorsPerOrder;
-  for (const editor of editors) editor.client.destroy();
-  await server.close();
-  return {
-    scenario: scenario.name,
-    maxBatch: scenario.maxBatch ?? 64,
-    database: database.kind,
-    editors: editors.length,
-    orders: scenario.orders,
-    seconds: Number(elapsed.toFixed(1)),
-    committedPerSecond: Math.round(total / elapsed),
-    broadcastPerSecond: Math.round(deliveredTotal / elapsed),
-    rejected,
-    ackP50: Number(percentile(latencies, 0.5).toFixed(1)),
-    ackP99: Number(percentile(latencies, 0.99).toFixed(1)),
-    broadcastP99: percentile(broadcastLatency, 0.99),
-    missingBroadcasts: missing(),
-    cpuMsPerEdit: Number(((cpu.user + cpu.system) / 1000 / Math.max(1, total)).toFixed(2)),
-  };
+    return {
+      ...run.base('keystroke', scenario.name, 1, load1AtStart),
+      seconds: scenario.seconds,
+      offeredPerSecond: Math.round((typists.length * 1000) / scenario.everyMs),
+      committedPerSecond: Math.round(committed / scenario.seconds),
+      committed,
+      ackP50: ack.p50,
+      ackP95: ack.p95,
+      ackP99: ack.p99,
+      ackMax: ack.max,
+      broadcastP99: percentiles(broadcastLatency).p99,
+      missingAcks,
+      drainSeconds,
+      keystrokeP50: keystroke.p50,
+      keystrokeP99: keystroke.p99,
+      keystrokeMax: keystroke.max,
+      keystrokeMissing,
+      ...delivery,
+      ...checks,
+      ...cost,
+    };
+  });
 }

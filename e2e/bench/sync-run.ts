@@ -1,56 +1,389 @@
-// `npm run bench:sync`: the sync engine's throughput on PGlite and PostgreSQL (see sync-bench.ts).
-import { postgresAvailable } from '../support/services';
-import { createTestDatabase, type TestDbKind } from '../support/test-db';
-import { runSyncBench, type SyncBenchResult } from './sync-bench';
+// `npm run bench:sync`: the sync engine's committed edits, latency and cost on PGlite and PostgreSQL (sync-bench.ts).
+// Each measured configuration runs next to its baseline in the same run: group commit off (SYNC_MAX_BATCH=1) for
+// the closed loop, the open loop and the keystrokes, one node (with the same Redis) for two nodes.
+//   SYNC_BENCH_SECONDS=8          closed-loop and keystroke window
+//   SYNC_BENCH_OPEN_SECONDS=5     open-loop window per offered rate
+//   SYNC_BENCH_RATES=100,250,500,1000,2000   open-loop offered rates (edits/s over all editors)
+//   SYNC_BENCH_WARMUP_SECONDS=1.5 load before each window opens (not measured)
+//   SYNC_BENCH_DRAIN_SECONDS=5    how long after the schedule an answer may still arrive before it counts missing
+//   SYNC_BENCH_ONLY=closed,open,keystroke,two-nodes   (default: all)
+//   SYNC_BENCH_DB=pglite,postgres (default: both; PostgreSQL and Redis when reachable)
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import { postgresAvailable, redisAvailable } from '../support/services';
+import {
+  type RunOptions,
+  runClosedLoop,
+  runKeystrokes,
+  runOpenLoop,
+  type SyncBenchResult,
+} from './sync-bench';
+import { BenchDatabases, type DbKind } from './sync-db';
+import { stopAllNodes } from './sync-process';
 
-const SECONDS = Number(process.env.SYNC_BENCH_SECONDS ?? 8);
-const scenarios = [
-  { name: '1 order x 10 editors', orders: 1, editorsPerOrder: 10, seconds: SECONDS },
-  { name: '100 orders x 2 editors', orders: 100, editorsPerOrder: 2, seconds: SECONDS },
-];
+const number = (name: string, fallback: number) => {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number`);
+  return value;
+};
+const list = (name: string, fallback: string) =>
+  (process.env[name] ?? fallback)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
-async function main() {
-  const kinds: TestDbKind[] = ['pglite'];
-  if (await postgresAvailable()) kinds.push('postgres');
-  const results: SyncBenchResult[] = [];
-  for (const kind of kinds) {
-    for (const scenario of scenarios) {
-      // The baseline commits each change in its own transaction (group commit off), measured in the same run.
-      for (const maxBatch of [1, 64]) {
-        const database = await createTestDatabase(kind);
-        try {
-          const result = await runSyncBench(database, { ...scenario, maxBatch });
-          results.push(result);
-          console.log(JSON.stringify(result));
-        } finally {
-          // The server closed the database already; dropping a PostgreSQL database still has to happen.
-          await database.drop().catch(() => undefined);
-        }
-      }
-    }
-  }
+const SECONDS = number('SYNC_BENCH_SECONDS', 8);
+const OPEN_SECONDS = number('SYNC_BENCH_OPEN_SECONDS', 5);
+const DRAIN_SECONDS = number('SYNC_BENCH_DRAIN_SECONDS', 5);
+const WARMUP_SECONDS = number('SYNC_BENCH_WARMUP_SECONDS', 1.5);
+const RATES = list('SYNC_BENCH_RATES', '100,250,500,1000,2000').map(Number);
+const GROUPS = ['closed', 'open', 'keystroke', 'two-nodes'] as const;
+type Group = (typeof GROUPS)[number];
+const ONLY = list('SYNC_BENCH_ONLY', GROUPS.join(','));
+const KINDS = list('SYNC_BENCH_DB', 'pglite,postgres');
+const GROUP_COMMIT = 64;
+
+for (const name of ONLY)
+  if (!GROUPS.some((g) => g === name))
+    throw new Error(`SYNC_BENCH_ONLY: unknown ${name} (${GROUPS.join(', ')})`);
+if (RATES.some((r) => !Number.isFinite(r) || r <= 0)) throw new Error('SYNC_BENCH_RATES: positive numbers');
+const selected = (group: Group) => ONLY.includes(group);
+
+function machineLoad(): string {
+  const [one, five, fifteen] = os.loadavg().map((n) => n.toFixed(2));
+  return `load average ${one} / ${five} / ${fifteen} (1/5/15 min) on ${os.cpus().length} CPUs`;
+}
+
+const ratio = (value: number, base: number | undefined) => (base ? `${(value / base).toFixed(2)}x` : '');
+const fmt = (value: number | undefined) => (value === undefined ? '' : value);
+
+function closedTable(results: SyncBenchResult[]) {
   const baseline = (r: SyncBenchResult) =>
-    results.find((b) => b.database === r.database && b.scenario === r.scenario && b.maxBatch === 1);
-  console.table(
-    results.map((r) => ({
+    r.nodes > 1 || r.scenario.includes('Redis')
+      ? results.find((b) => b.scenario.includes('Redis') && b.nodes === 1 && b.database === r.database)
+      : results.find(
+          (b) =>
+            b.database === r.database && b.scenario === r.scenario && b.maxBatch === 1 && b.nodes === r.nodes,
+        );
+  return results.map((r) => {
+    const base = baseline(r);
+    return {
       database: r.database,
       scenario: r.scenario,
-      'group commit': r.maxBatch > 1 ? `up to ${r.maxBatch}` : 'off (baseline)',
-      'edits/s committed': r.committedPerSecond,
-      'vs baseline':
-        r.maxBatch > 1
-          ? `${(r.committedPerSecond / (baseline(r)?.committedPerSecond || 1)).toFixed(2)}x`
-          : '',
-      'events/s delivered': r.broadcastPerSecond,
-      'ack p50 ms': r.ackP50,
-      'ack p99 ms': r.ackP99,
-      'broadcast p99 ms': r.broadcastP99,
-      rejected: r.rejected,
-      'missing broadcasts': r.missingBroadcasts,
-      'cpu ms/edit': r.cpuMsPerEdit,
-    })),
+      nodes: r.nodes,
+      'group commit': r.maxBatch > 1 ? `up to ${r.maxBatch}` : 'off',
+      'edits/s': r.committedPerSecond,
+      'vs baseline': base && base !== r ? ratio(r.committedPerSecond, base.committedPerSecond) : 'baseline',
+      'ack p50': r.ackP50,
+      'ack p99': r.ackP99,
+      'bcast p99': r.broadcastP99,
+      'srv cpu ms/edit': r.serverCpuMsPerEdit,
+      'stmt/edit': r.statementsPerEdit,
+      'tx/edit': r.transactionsPerEdit,
+      'pg tx/edit': fmt(r.pgTransactionsPerEdit),
+      refused: r.refused,
+      'rej/failed': `${r.rejected}/${r.failed}`,
+      'lost/dup/reord': `${r.missingBroadcasts}/${r.duplicateBroadcasts}/${r.reorderedBroadcasts}`,
+      history: r.historyLost === undefined ? '' : `${r.historyLost}/${r.historyDuplicated}/${r.historyGaps}`,
+    };
+  });
+}
+
+function openTable(results: SyncBenchResult[]) {
+  return results.map((r) => {
+    const base = results.find(
+      (b) => b.maxBatch === 1 && b.offeredPerSecond === r.offeredPerSecond && b.database === r.database,
+    );
+    return {
+      database: r.database,
+      'offered/s': r.offeredPerSecond,
+      'group commit': r.maxBatch > 1 ? `up to ${r.maxBatch}` : 'off',
+      'committed/s': r.committedPerSecond,
+      'vs baseline': base && base !== r ? ratio(r.committedPerSecond, base.committedPerSecond) : 'baseline',
+      'ack p50': r.ackP50,
+      'ack p95': r.ackP95,
+      'ack p99': r.ackP99,
+      'ack max': r.ackMax,
+      refused: r.refused,
+      [`no ack +${DRAIN_SECONDS}s`]: fmt(r.missingAcks),
+      'send lag p99': fmt(r.sendLagP99),
+      'srv cpu ms/edit': r.serverCpuMsPerEdit,
+      'stmt/edit': r.statementsPerEdit,
+      'tx/edit': r.transactionsPerEdit,
+      'rej/failed': `${r.rejected}/${r.failed}`,
+      'lost/dup/reord': `${r.missingBroadcasts}/${r.duplicateBroadcasts}/${r.reorderedBroadcasts}`,
+    };
+  });
+}
+
+function keystrokeTable(results: SyncBenchResult[]) {
+  return results.map((r) => ({
+    database: r.database,
+    scenario: r.scenario,
+    'group commit': r.maxBatch > 1 ? `up to ${r.maxBatch}` : 'off',
+    'typed/s': r.offeredPerSecond,
+    'committed/s': r.committedPerSecond,
+    'on 4 screens p50': fmt(r.keystrokeP50),
+    'p99 ms': fmt(r.keystrokeP99),
+    'max ms': fmt(r.keystrokeMax),
+    'not seen': fmt(r.keystrokeMissing),
+    'ack p99': r.ackP99,
+    'srv cpu ms/edit': r.serverCpuMsPerEdit,
+    'stmt/edit': r.statementsPerEdit,
+    refused: r.refused,
+    'lost/dup/reord': `${r.missingBroadcasts}/${r.duplicateBroadcasts}/${r.reorderedBroadcasts}`,
+  }));
+}
+
+/** The issue's targets against this run's figures (only those whose runs were selected). */
+function targets(results: SyncBenchResult[]) {
+  const find = (test: (r: SyncBenchResult) => boolean) => results.find(test);
+  const rows: { target: string; measured: string; met: string }[] = [];
+  const check = (
+    target: string,
+    r: SyncBenchResult | undefined,
+    value: (r: SyncBenchResult) => number,
+    ok: (v: number) => boolean,
+    unit: string,
+  ) => {
+    if (!r) return;
+    const v = value(r);
+    rows.push({ target, measured: `${v} ${unit}`, met: ok(v) ? 'yes' : 'NO' });
+  };
+  const closed = (db: DbKind, scenario: string) =>
+    find(
+      (r) =>
+        r.mode === 'closed' &&
+        r.database === db &&
+        r.scenario === scenario &&
+        r.nodes === 1 &&
+        r.maxBatch > 1,
+    );
+  check(
+    'PostgreSQL 100 orders x 2 editors >= 1,000 edits/s',
+    closed('postgres', '100 orders x 2 editors'),
+    (r) => r.committedPerSecond,
+    (v) => v >= 1000,
+    'edits/s',
   );
-  if (results.some((r) => r.missingBroadcasts > 0)) process.exitCode = 1;
+  check(
+    'PostgreSQL 1 order x 10 editors >= 1,000 edits/s',
+    closed('postgres', '1 order x 10 editors'),
+    (r) => r.committedPerSecond,
+    (v) => v >= 1000,
+    'edits/s',
+  );
+  check(
+    'PGlite 100 orders x 2 editors >= 500 edits/s',
+    closed('pglite', '100 orders x 2 editors'),
+    (r) => r.committedPerSecond,
+    (v) => v >= 500,
+    'edits/s',
+  );
+  check(
+    'PostgreSQL server CPU <= 0.5 ms per edit (100 x 2)',
+    closed('postgres', '100 orders x 2 editors'),
+    (r) => r.serverCpuMsPerEdit,
+    (v) => v <= 0.5,
+    'ms',
+  );
+  check(
+    'PostgreSQL open loop 500 edits/s: ack p99 <= 50 ms',
+    find((r) => r.mode === 'open' && r.offeredPerSecond === 500 && r.maxBatch > 1),
+    (r) => r.ackP99,
+    (v) => v <= 50,
+    'ms',
+  );
+  const one = find((r) => r.mode === 'closed' && r.nodes === 1 && r.scenario.includes('Redis'));
+  const two = find((r) => r.mode === 'closed' && r.nodes === 2);
+  if (one && two)
+    rows.push({
+      target: 'Two nodes >= 1.6x one node (same Redis), nothing lost/duplicated/reordered',
+      measured: `${ratio(two.committedPerSecond, one.committedPerSecond)} (${two.committedPerSecond} vs ${one.committedPerSecond}), ${two.missingBroadcasts}/${two.duplicateBroadcasts}/${two.reorderedBroadcasts}`,
+      met:
+        two.committedPerSecond >= 1.6 * one.committedPerSecond &&
+        two.missingBroadcasts + two.duplicateBroadcasts + two.reorderedBroadcasts + (two.historyLost ?? 0) ===
+          0
+          ? 'yes'
+          : 'NO',
+    });
+  check(
+    'PGlite keystroke on the other 4 screens p99 <= 50 ms',
+    find((r) => r.mode === 'keystroke' && r.maxBatch > 1),
+    (r) => r.keystrokeP99 ?? Number.NaN,
+    (v) => v <= 50,
+    'ms',
+  );
+  return rows;
+}
+
+async function main() {
+  const runStarted = Date.now();
+  const databases = new BenchDatabases(`${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`);
+  let interrupted = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) return;
+    interrupted = true;
+    console.error(`\n${signal}: stopping the nodes and dropping this run's databases`);
+    void stopAllNodes()
+      .then(() => databases.dropAll())
+      .finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  const loadAtStart = machineLoad();
+  console.log(`bench:sync ${new Date().toISOString()} node ${process.version}`);
+  console.log(`machine at start: ${loadAtStart}`);
+  const postgres = KINDS.includes('postgres') && (await postgresAvailable());
+  const redis = postgres && (await redisAvailable());
+  const kinds: DbKind[] = [];
+  if (KINDS.includes('pglite')) kinds.push('pglite');
+  if (postgres) kinds.push('postgres');
+  if (KINDS.includes('postgres') && !postgres)
+    console.log('PostgreSQL is not reachable: its scenarios are skipped');
+  if (selected('two-nodes') && postgres && !redis)
+    console.log('Redis is not reachable: two-nodes is skipped');
+
+  const results: SyncBenchResult[] = [];
+  const report = (result: SyncBenchResult) => {
+    results.push(result);
+    console.log(JSON.stringify(result));
+  };
+  const options = (kind: DbKind, maxBatch: number, extra: Partial<RunOptions> = {}): RunOptions => ({
+    databases,
+    kind,
+    maxBatch,
+    ...extra,
+  });
+  try {
+    if (selected('closed')) {
+      const scenarios = [
+        {
+          name: '1 order x 10 editors',
+          orders: 1,
+          editorsPerOrder: 10,
+          seconds: SECONDS,
+          warmupSeconds: WARMUP_SECONDS,
+        },
+        {
+          name: '100 orders x 2 editors',
+          orders: 100,
+          editorsPerOrder: 2,
+          seconds: SECONDS,
+          warmupSeconds: WARMUP_SECONDS,
+        },
+      ];
+      for (const kind of kinds)
+        for (const scenario of scenarios)
+          for (const maxBatch of [1, GROUP_COMMIT])
+            report(await runClosedLoop(options(kind, maxBatch), scenario));
+    }
+    if (selected('keystroke') && kinds.includes('pglite')) {
+      const scenario = {
+        name: '5 typists x 1 order, 1 key/100 ms each',
+        typists: 5,
+        everyMs: 100,
+        seconds: SECONDS,
+        warmupSeconds: WARMUP_SECONDS,
+      };
+      for (const maxBatch of [1, GROUP_COMMIT])
+        report(await runKeystrokes(options('pglite', maxBatch), scenario, DRAIN_SECONDS));
+    }
+    if (selected('open') && postgres) {
+      for (const rate of RATES)
+        for (const maxBatch of [1, GROUP_COMMIT])
+          report(
+            await runOpenLoop(
+              options('postgres', maxBatch),
+              {
+                name: '100 orders x 2 editors',
+                orders: 100,
+                editorsPerOrder: 2,
+                seconds: OPEN_SECONDS,
+                warmupSeconds: WARMUP_SECONDS,
+                rate,
+              },
+              DRAIN_SECONDS,
+            ),
+          );
+    }
+    if (selected('two-nodes') && redis) {
+      const scenario = { orders: 100, editorsPerOrder: 2, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS };
+      report(
+        await runClosedLoop(options('postgres', GROUP_COMMIT, { redis: true }), {
+          ...scenario,
+          name: '100 orders x 2 editors, Redis',
+        }),
+      );
+      report(
+        await runClosedLoop(options('postgres', GROUP_COMMIT, { nodes: 2 }), {
+          ...scenario,
+          name: '100 orders x 2 editors, Redis, editors on both nodes',
+        }),
+      );
+    }
+  } finally {
+    await stopAllNodes();
+    await databases.dropAll();
+  }
+
+  const closed = results.filter((r) => r.mode === 'closed');
+  const open = results.filter((r) => r.mode === 'open');
+  const keystrokes = results.filter((r) => r.mode === 'keystroke');
+  if (closed.length > 0) {
+    console.log(
+      '\nClosed loop (next push after the ack); ms; baseline: group commit off, or one node for two nodes',
+    );
+    console.table(closedTable(closed));
+  }
+  if (open.length > 0) {
+    console.log(
+      `\nOpen loop, PostgreSQL, 100 orders x 2 editors, ${OPEN_SECONDS} s per rate; latency from the scheduled send (ms)`,
+    );
+    console.table(openTable(open));
+  }
+  if (keystrokes.length > 0) {
+    console.log('\nKeystrokes: scheduled keystroke to its sync.change at each other typist (ms)');
+    console.table(keystrokeTable(keystrokes));
+  }
+  const goals = targets(results);
+  if (goals.length > 0) {
+    console.log('\nTargets');
+    console.table(goals);
+  }
+
+  let failed = false;
+  const wrong = results.filter(
+    (r) =>
+      r.missingBroadcasts + r.duplicateBroadcasts + r.reorderedBroadcasts > 0 ||
+      (r.historyLost ?? 0) + (r.historyDuplicated ?? 0) + (r.historyGaps ?? 0) > 0,
+  );
+  for (const r of wrong) {
+    failed = true;
+    console.error(
+      `*** ${r.database} ${r.scenario} (${r.nodes} node(s), batch ${r.maxBatch}${r.offeredPerSecond ? `, ${r.offeredPerSecond}/s` : ''}): ` +
+        `broadcasts lost/dup/reordered ${r.missingBroadcasts}/${r.duplicateBroadcasts}/${r.reorderedBroadcasts}` +
+        (r.historyLost === undefined
+          ? ''
+          : `, history lost/dup/gaps ${r.historyLost}/${r.historyDuplicated}/${r.historyGaps}`),
+    );
+  }
+  if (postgres) {
+    const left = await databases.leftovers();
+    if (left.length > 0) {
+      failed = true;
+      console.error(`*** bench:sync left databases behind: ${left.join(', ')}`);
+    } else console.log(`\nNo database of this run (${databases.prefix}_*) is left on PostgreSQL.`);
+  }
+  if (databases.failures.length > 0) {
+    failed = true;
+    console.error(`*** bench:sync cleanup failed:\n  ${databases.failures.join('\n  ')}`);
+  }
+  console.log(`machine at start: ${loadAtStart}`);
+  console.log(`machine at end:   ${machineLoad()}`);
+  console.log(`total ${((Date.now() - runStarted) / 1000).toFixed(0)} s`);
+  if (failed) process.exitCode = 1;
 }
 
 await main();
