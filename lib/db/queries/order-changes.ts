@@ -81,7 +81,7 @@ export async function changesAfter(db: Executor, ref: EntityRef, version: number
     .limit(limit);
 }
 
-/** Who else edited the section since a moment (for the concurrent-edit notice). */
+/** Who else edited the section since a moment (for the concurrent-edit notice): each person's newest edit. */
 export async function recentSectionEdits(
   db: Executor,
   ref: EntityRef,
@@ -89,8 +89,8 @@ export async function recentSectionEdits(
   since: Date,
   userId: string,
 ) {
-  return db
-    .select({
+  const rows = await db
+    .selectDistinctOn([entityChanges.userId], {
       userId: entityChanges.userId,
       userName: entityChanges.userName,
       section: entityChanges.section,
@@ -105,8 +105,8 @@ export async function recentSectionEdits(
         ne(entityChanges.userId, userId),
       ),
     )
-    .orderBy(desc(entityChanges.createdAt))
-    .limit(20);
+    .orderBy(entityChanges.userId, desc(entityChanges.createdAt));
+  return rows.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime()).slice(0, 20);
 }
 
 export async function findEntityChange(db: Executor, tenantId: string, changeId: string) {

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../create-db';
 import { appliedClientChanges, type EntityChangeRow, entityChanges, orderLines, orders } from '../schema';
 import type { SyncedOrder } from './order-writes';
@@ -52,19 +52,14 @@ export async function linesOfOrders(tx: Tx, ids: readonly string[]) {
   return byOrder;
 }
 
-/**
- * The newest history rows of several orders: per order, the last `keep` versions and everything written in the
- * last `recentMs` (the concurrent-edit notice looks 5 seconds back). Oldest first per order.
- */
+/** The newest history rows of several orders: per order, the versions above `keep` below its own. Oldest first. */
 export async function recentHistoryOf(
   tx: Tx,
   entities: readonly { id: string; version: number }[],
   keep: number,
-  recentMs: number,
 ): Promise<Map<string, EntityChangeRow[]>> {
   const byOrder = new Map<string, EntityChangeRow[]>();
   if (entities.length === 0) return byOrder;
-  const since = new Date(Date.now() - recentMs);
   const floors = sql.join(
     entities.map((e) => sql`(${e.id}::uuid, ${Math.max(0, e.version - keep)}::int)`),
     sql`, `,
@@ -79,11 +74,7 @@ export async function recentHistoryOf(
           entityChanges.entityId,
           entities.map((e) => e.id),
         ),
-        sql`(${entityChanges.entityId}, ${entityChanges.version}) in (
-          select c.entity_id, c.version from entity_changes c join (values ${floors}) as f(id, floor)
-            on c.entity_type = 'order' and c.entity_id = f.id
-          where c.version > f.floor or c.created_at >= ${since.toISOString()}::timestamptz
-        )`,
+        sql`${entityChanges.version} > (select f.floor from (values ${floors}) as f(id, floor) where f.id = ${entityChanges.entityId})`,
       ),
     )
     .orderBy(asc(entityChanges.entityId), asc(entityChanges.version));
@@ -93,6 +84,33 @@ export async function recentHistoryOf(
     byOrder.set(row.entityId, list);
   }
   return byOrder;
+}
+
+/** Each person's newest edit of each section of several orders since a moment (the concurrent-edit notice). */
+export async function recentEditorsOf(tx: Tx, ids: readonly string[], since: Date) {
+  if (ids.length === 0) return [];
+  return tx
+    .selectDistinctOn([entityChanges.entityId, entityChanges.section, entityChanges.userId], {
+      entityId: entityChanges.entityId,
+      section: entityChanges.section,
+      userId: entityChanges.userId,
+      userName: entityChanges.userName,
+      createdAt: entityChanges.createdAt,
+    })
+    .from(entityChanges)
+    .where(
+      and(
+        eq(entityChanges.entityType, 'order'),
+        inArray(entityChanges.entityId, [...ids]),
+        gte(entityChanges.createdAt, since),
+      ),
+    )
+    .orderBy(
+      entityChanges.entityId,
+      entityChanges.section,
+      entityChanges.userId,
+      desc(entityChanges.createdAt),
+    );
 }
 
 /** Stored answers for client change ids of several users and orders (a superset is read; callers match keys). */

@@ -6,6 +6,7 @@ import {
   insertEntityChanges,
   linesOfOrders,
   lockOrders,
+  recentEditorsOf,
   recentHistoryOf,
   writeOrderHeads,
 } from '../../db/queries/order-log';
@@ -20,6 +21,7 @@ import {
   type CommitResult,
   judge,
   type PreparedChange,
+  type RecentEdit,
   rejected,
 } from './commit-change';
 import { type PinnedOrder, storedPolicy } from './policy-switch';
@@ -51,9 +53,18 @@ type OrderMemo = {
   /** History rows, oldest first: every version above `floor` is here. Text and Yjs rows keep no before/after. */
   rows: EntityChangeRow[];
   floor: number;
-  /** Every row written at or after this time (ms) is in `rows` (the concurrent-edit notice looks back 5 s). */
+  /** Per section, each person's newest edit (the concurrent-edit notice looks 5 s back). */
+  recent: Map<string, Map<string, RecentEdit>>;
+  /** `recent` holds every edit written at or after this time (ms). */
   completeSince: number;
 };
+
+function noteRecent(memo: Pick<OrderMemo, 'recent'>, row: RecentEdit) {
+  const bySection = memo.recent.get(row.section) ?? new Map<string, RecentEdit>();
+  const known = bySection.get(row.userId);
+  if (!known || known.createdAt < row.createdAt) bySection.set(row.userId, row);
+  memo.recent.set(row.section, bySection);
+}
 
 /** A change this tick cannot judge from memory: it and the rest of its order's edits take the per-change path. */
 class LeavesTick extends Error {}
@@ -101,14 +112,16 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
 
   function trim(memo: OrderMemo, now: number) {
     let cut = 0;
-    while (cut < memo.rows.length) {
-      const row = memo.rows[cut]!;
-      if (row.version > memo.order.version - keep || row.createdAt.getTime() >= now - RECENT_MS) break;
-      memo.floor = Math.max(memo.floor, row.version);
-      memo.completeSince = Math.max(memo.completeSince, row.createdAt.getTime() + 1);
+    while (cut < memo.rows.length && memo.rows[cut]!.version <= memo.order.version - keep) {
+      memo.floor = Math.max(memo.floor, memo.rows[cut]!.version);
       cut++;
     }
     if (cut > 0) memo.rows = memo.rows.slice(cut);
+    for (const [section, bySection] of memo.recent) {
+      for (const [userId, edit] of bySection)
+        if (edit.createdAt.getTime() < now - RECENT_MS) bySection.delete(userId);
+      if (bySection.size === 0) memo.recent.delete(section);
+    }
   }
 
   function schedule() {
@@ -179,15 +192,23 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
     if (stale.length > 0) {
       const ids = stale.map((row) => row.id);
       const lines = await linesOfOrders(tx, ids);
-      const history = await recentHistoryOf(tx, stale, keep, RECENT_MS);
+      const history = await recentHistoryOf(tx, stale, keep);
+      const editors = await recentEditorsOf(tx, ids, new Date(now - RECENT_MS));
       for (const row of stale) {
         const policy = storedPolicy(row.policy)!;
-        memos.set(row.id, {
+        const loaded = history.get(row.id) ?? [];
+        const memo: OrderMemo = {
           order: { ...row, lines: lines.get(row.id) ?? [], policy } satisfies SyncedOrder & PinnedOrder,
-          rows: (history.get(row.id) ?? []).map(slim),
+          rows: loaded.map(slim),
           floor: Math.max(0, row.version - keep),
+          recent: new Map(),
           completeSince: now - RECENT_MS,
-        });
+        };
+        memos.set(row.id, memo);
+      }
+      for (const { entityId, ...edit } of editors) {
+        const memo = memos.get(entityId);
+        if (memo) noteRecent(memo, edit);
       }
     }
     const keys = fast.flatMap(({ w }) =>
@@ -212,7 +233,12 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
     }[] = [];
     for (const { w } of fast) {
       const base = memos.get(w.entityId)!;
-      const memo: OrderMemo = { ...base, order: { ...base.order }, rows: [...base.rows] };
+      const memo: OrderMemo = {
+        ...base,
+        order: { ...base.order },
+        rows: [...base.rows],
+        recent: new Map([...base.recent].map(([section, edits]) => [section, new Map(edits)])),
+      };
       const state = { order: memo.order as PinnedOrder | null };
       const committed: CommitResult[] = [];
       let rest: CommitJob[] = [];
@@ -300,11 +326,10 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
       firstFieldChangeAfter: async (field, version) => after(field, version)[0] ?? null,
       recentSectionEdits: async (section, since, userId) => {
         if (since.getTime() < memo.completeSince) throw new LeavesTick();
-        return memo.rows
-          .filter((row) => row.section === section && row.userId !== userId && row.createdAt >= since)
+        return [...(memo.recent.get(section)?.values() ?? [])]
+          .filter((edit) => edit.userId !== userId && edit.createdAt >= since)
           .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
-          .slice(0, 20)
-          .map(({ userId, userName, section, createdAt }) => ({ userId, userName, section, createdAt }));
+          .slice(0, 20);
       },
       insertConflict: async () => {
         throw new LeavesTick();
@@ -341,6 +366,12 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
         };
         inserted.push(row);
         memo.rows.push(slim(row));
+        noteRecent(memo, {
+          userId: row.userId,
+          userName: row.userName,
+          section: row.section,
+          createdAt: row.createdAt,
+        });
         return row;
       },
       remember: async () => {
