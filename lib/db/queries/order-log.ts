@@ -52,16 +52,15 @@ export async function linesOfOrders(tx: Tx, ids: readonly string[]) {
   return byOrder;
 }
 
-/** The newest history rows of several orders: per order, the versions above `keep` below its own. Oldest first. */
-export async function recentHistoryOf(
+/** History rows of several orders: per order, the versions above `after`. Oldest first. */
+export async function historyAfter(
   tx: Tx,
-  entities: readonly { id: string; version: number }[],
-  keep: number,
+  entities: readonly { id: string; after: number }[],
 ): Promise<Map<string, EntityChangeRow[]>> {
   const byOrder = new Map<string, EntityChangeRow[]>();
   if (entities.length === 0) return byOrder;
   const floors = sql.join(
-    entities.map((e) => sql`(${e.id}::uuid, ${Math.max(0, e.version - keep)}::int)`),
+    entities.map((e) => sql`(${e.id}::uuid, ${Math.max(0, e.after)}::int)`),
     sql`, `,
   );
   const rows = await tx

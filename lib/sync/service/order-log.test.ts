@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { postgresAvailable } from '../../../e2e/support/services';
 import { createTestDatabase, type TestDatabase, type TestDbKind } from '../../../e2e/support/test-db';
 import { digestOf } from '../digest';
+import { applyChangeToDoc } from '../doc';
 import type { OrderPolicy } from '../policy';
 import type { PushedChange } from '../protocol';
 import type { ChangeResult } from '../types';
@@ -113,14 +114,32 @@ async function runScript(database: TestDatabase, nodes: Node[], policy: Partial<
     opened.set(id, o);
     newest.set(id, o.value.version);
   }
-  const startLength = (id: string) => {
-    const o = opened.get(id);
-    return o?.ok ? Array.from(o.value.doc.notes).length : 0;
+  // The notes at every version so far, replayed from the history, so an edit can be typed on an older one.
+  const notesAt = new Map<string, Map<number, string>>();
+  const readHistory = async () => {
+    for (const id of orderIds) {
+      const o = opened.get(id);
+      if (!o?.ok) continue;
+      const pulled = await first.pull(admin, {
+        entityType: 'order',
+        entityId: id,
+        sinceVersion: o.value.version,
+      });
+      if (!pulled.ok) throw new Error(pulled.error.message);
+      const versions = new Map([[o.value.version, o.value.doc.notes]]);
+      let doc = o.value.doc;
+      for (const change of pulled.value.changes) {
+        doc = applyChangeToDoc(doc, change.field, change.op);
+        versions.set(change.version, doc.notes);
+      }
+      notesAt.set(id, versions);
+    }
   };
   const sent: { ctx: SyncContext; entityId: string; change: PushedChange }[] = [];
   const answers: ReturnType<typeof shape>[] = [];
   let seq = 0;
   for (const [r, round] of script(seed, 90).entries()) {
+    await readHistory();
     const pushes = round.map((step, i) => {
       const entityId = orderIds[step.order]!;
       const ctx = people[step.user]!;
@@ -153,8 +172,10 @@ async function runScript(database: TestDatabase, nodes: Node[], policy: Partial<
           op: { type: 'set', value: 1 + (step.at % 9) },
         };
       } else {
-        // Into the text the order started with while nobody has typed (a marker never lands inside another).
-        const at = baseVersion === start?.version ? step.at % (startLength(entityId) + 1) : 0;
+        // Between two markers of the notes at the base version, or at either end (never inside a marker).
+        const notes = Array.from(notesAt.get(entityId)?.get(baseVersion) ?? '');
+        const boundaries = [0, notes.length, ...notes.flatMap((c, k) => (c === '}' ? [k + 1] : []))];
+        const at = boundaries[step.at % boundaries.length]!;
         const op =
           policy.notes === 'operational-transform'
             ? { type: 'text' as const, op: at > 0 ? [at, step.marker] : [step.marker] }
@@ -187,7 +208,9 @@ async function runScript(database: TestDatabase, nodes: Node[], policy: Partial<
     if (!end.ok) throw new Error(end.error.message);
     const pulled = await first.pull(admin, { entityType: 'order', entityId: id, sinceVersion: 0 });
     if (!pulled.ok) throw new Error(pulled.error.message);
-    ends.push({ id, end: end.value, history: pulled.value.changes });
+    const o = opened.get(id);
+    if (!o?.ok) throw new Error('not opened');
+    ends.push({ id, start: o.value, end: end.value, history: pulled.value.changes });
   }
   return { answers, ends, sent };
 }
@@ -248,7 +271,14 @@ function orderLogSuite(kind: TestDbKind) {
     const nodes = [await startNode(database, true, clock), await startNode(database, true, clock)];
     const policy = { notes: 'operational-transform', shipping: 'last-write-wins' } as const;
     const run = await runScript(database, nodes, policy, 7);
-    for (const { end, history } of run.ends) {
+    for (const { end, history, start } of run.ends) {
+      // Replaying the history from the opened order gives every version's digest: no node judged an edit on a
+      // state that missed the other's.
+      let doc = start.doc;
+      for (const change of history.filter((c) => c.version > start.version)) {
+        doc = applyChangeToDoc(doc, change.field, change.op);
+        expect(digestOf(doc), `version ${change.version}`).toBe(change.digest);
+      }
       // Every version from the first is there once, and the last one's digest is the order's.
       const versions = history.map((c) => c.version);
       expect(versions).toEqual(Array.from({ length: versions.length }, (_, i) => versions[0]! + i));

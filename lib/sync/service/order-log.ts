@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { Tx } from '../../db/create-db';
 import {
   answersFor,
+  historyAfter,
   insertAnswers,
   insertEntityChanges,
   linesOfOrders,
   lockOrders,
   recentEditorsOf,
-  recentHistoryOf,
   writeOrderHeads,
 } from '../../db/queries/order-log';
 import type { SyncedOrder } from '../../db/queries/order-writes';
@@ -182,7 +182,35 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
       if (!row || !pinned) outcome.set(w.entityId, { edits: { committed: [], rest: w.jobs }, memo: null });
       else fast.push({ w, row });
     }
-    // Orders not in memory, or moved on elsewhere since: their lines and recent history, read once for all.
+    // Orders another node wrote since: the versions after the one memory holds, read for all at once (their
+    // lines too, if any of those touched them).
+    const behind = fast
+      .map((f) => f.row)
+      .filter((row) => {
+        const memo = memos.get(row.id);
+        return memo && memo.order.tenantId === row.tenantId && memo.order.version < row.version;
+      });
+    if (behind.length > 0) {
+      const delta = await historyAfter(
+        tx,
+        behind.map((row) => ({ id: row.id, after: memos.get(row.id)!.order.version })),
+      );
+      for (const row of behind) {
+        const memo = memos.get(row.id)!;
+        const since = memo.order.version;
+        const rows = delta.get(row.id) ?? [];
+        const whole =
+          rows.length === row.version - since && rows.every((r, i) => r.version === since + 1 + i);
+        if (!whole || rows.length > keep || rows.some((r) => r.section === 'lines')) {
+          memos.delete(row.id);
+          continue;
+        }
+        memo.order = { ...row, lines: memo.order.lines, policy: storedPolicy(row.policy)! };
+        memo.rows.push(...rows.map(slim));
+        for (const r of rows) noteRecent(memo, r);
+      }
+    }
+    // Orders not in memory (or not to be caught up): their lines and recent history, read once for all.
     const stale = fast
       .map((f) => f.row)
       .filter((row) => {
@@ -192,7 +220,10 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
     if (stale.length > 0) {
       const ids = stale.map((row) => row.id);
       const lines = await linesOfOrders(tx, ids);
-      const history = await recentHistoryOf(tx, stale, keep);
+      const history = await historyAfter(
+        tx,
+        stale.map((row) => ({ id: row.id, after: row.version - keep })),
+      );
       const editors = await recentEditorsOf(tx, ids, new Date(now - RECENT_MS));
       for (const row of stale) {
         const policy = storedPolicy(row.policy)!;
