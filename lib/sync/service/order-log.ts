@@ -423,7 +423,7 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
     forget(entityId: string) {
       memos.delete(entityId);
     },
-    /** Committed changes after a version, from memory, when it holds them all up to `through`; else null. */
+    /** Committed changes after `since` up to `through`, from memory, when it holds them all; else null. */
     changesAfter(
       entityId: string,
       tenantId: string,
@@ -431,9 +431,11 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
       through: number,
     ): EntityChangeRow[] | null {
       const memo = memos.get(entityId);
-      if (!memo || memo.order.tenantId !== tenantId || since < memo.floor || memo.order.version !== through)
+      if (!memo || memo.order.tenantId !== tenantId || since < memo.floor || memo.order.version < through)
         return null;
-      return memo.rows.filter((row) => row.version > since);
+      // Up to the push's own last change: later ones reach the client as room events, as after a contiguous push.
+      const rows = memo.rows.filter((row) => row.version > since && row.version <= through);
+      return rows.length === through - since ? rows : null;
     },
     stats: () => ({ ticks, edits, orders: memos.size }),
   };
