@@ -28,12 +28,15 @@ export type LoadCommand =
       /** The actor our server adds to every event (the baseline is sent it inside the envelope). */
       actor: string;
     }
+  /** Every socket opened by the last `connect` joins its channel; answered once every join was answered. */
+  | { op: 'subscribe' }
   | { op: 'reset' }
   | { op: 'report' }
   | { op: 'close' };
 
 export type LoadReply =
-  | { op: 'connected'; count: number; ms: number; failed: number; subscribedMs: number }
+  | { op: 'connected'; count: number; ms: number; failed: number }
+  | { op: 'subscribed'; ms: number }
   | { op: 'published'; sent: number }
   | { op: 'report'; received: number; histogram: number[] }
   | { op: 'closed' };
@@ -48,6 +51,9 @@ const joined: string[] = [];
 const TS = Buffer.from('"t":');
 let answers = 0;
 let onAnswer: () => void = () => {};
+/** The sockets of the last `connect`, with their channel and how they join it. */
+let lastOpened: Array<{ socket: RawSocket; channel: string }> = [];
+let lastProtocol: 'ours' | 'baseline' = 'ours';
 
 function now(): number {
   return performance.timeOrigin + performance.now();
@@ -113,8 +119,15 @@ async function connect(command: Extract<LoadCommand, { op: 'connect' }>): Promis
     }
   }
   await Promise.all(Array.from({ length: command.concurrency }, worker));
-  const ms = performance.now() - started;
-  const subscribeStarted = performance.now();
+  lastOpened = opened;
+  lastProtocol = command.protocol;
+  return { op: 'connected', count: opened.length, ms: performance.now() - started, failed };
+}
+
+async function subscribe(): Promise<LoadReply> {
+  const started = performance.now();
+  const opened = lastOpened;
+  answers = 0;
   const answered = new Promise<void>((resolve) => {
     onAnswer = () => {
       if (answers >= opened.length) resolve();
@@ -123,19 +136,13 @@ async function connect(command: Extract<LoadCommand, { op: 'connect' }>): Promis
   });
   opened.forEach(({ socket, channel }, i) => {
     socket.send(
-      command.protocol === 'baseline'
+      lastProtocol === 'baseline'
         ? JSON.stringify({ sub: channel })
         : JSON.stringify({ type: 'subscribe', id: `s${i}`, channel }),
     );
   });
   await answered;
-  return {
-    op: 'connected',
-    count: opened.length,
-    ms,
-    failed,
-    subscribedMs: performance.now() - subscribeStarted,
-  };
+  return { op: 'subscribed', ms: performance.now() - started };
 }
 
 function message(frame: PublishFrame, channel: string, n: number, actor: string): string {
@@ -180,6 +187,9 @@ process.on('message', (command: LoadCommand) => {
   switch (command.op) {
     case 'connect':
       void connect(command).then(reply);
+      return;
+    case 'subscribe':
+      void subscribe().then(reply);
       return;
     case 'publish':
       void publish(command).then(reply);

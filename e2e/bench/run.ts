@@ -54,6 +54,10 @@ type Run = {
   rssPerConnection: number;
   /** Server CPU time per delivered message, in microseconds (robust when other processes share the cores). */
   cpuPerMessage: number;
+  /** Server CPU time per connection opened (upgrade, session, user), in microseconds. */
+  cpuPerConnection: number;
+  /** Server CPU time per subscription (answer, presence), in microseconds. */
+  cpuPerSubscribe: number;
 };
 
 function percentile(sparse: number[], total: number, q: number): number {
@@ -216,7 +220,9 @@ async function main() {
       }, 'connected');
       const failed = replies.reduce((sum, reply) => sum + reply.failed, 0);
       if (failed > 0) throw new Error(`${kind}: ${failed} connections failed`);
-      return { ms: Math.max(...replies.map((reply) => reply.ms)) };
+      const opened = server.probe();
+      await load.all(() => ({ op: 'subscribe' }), 'subscribed');
+      return { ms: Math.max(...replies.map((reply) => reply.ms)), cpuMicros: opened.cpuMicros };
     }
 
     async function report() {
@@ -261,6 +267,7 @@ async function main() {
         const before = servers[0]!.probe();
         const peak = servers[0]!.watchPeak();
         let connectMs = 0;
+        let openedCpu = before.cpuMicros;
         const perNode = Math.ceil(clients / nodes);
         for (const [n, server] of servers.entries()) {
           const first = n * perNode;
@@ -273,8 +280,11 @@ async function main() {
             CONCURRENCY,
           );
           connectMs += connected.ms;
+          if (n === 0) openedCpu = connected.cpuMicros;
         }
         const after = servers[0]!.probe();
+        const openCpu = openedCpu - before.cpuMicros;
+        const subscribeCpu = after.cpuMicros - openedCpu;
         await load.all(() => ({ op: 'reset' }), 'report');
         const cpuBefore = servers.map((server) => server.probe().cpuMicros);
         const begin = performance.now();
@@ -346,6 +356,8 @@ async function main() {
           peakRss,
           rssPerConnection: (after.rss - before.rss) / perNode,
           cpuPerMessage: cpu / Math.max(1, result.received),
+          cpuPerConnection: openCpu / perNode,
+          cpuPerSubscribe: subscribeCpu / perNode,
         };
       } finally {
         await load.all(() => ({ op: 'close' }), 'closed');
@@ -404,6 +416,20 @@ async function main() {
         fmt(ours.connectRate),
         ratio(ours.connectRate, base.connectRate),
         '>= 0.7x',
+      ]);
+      rows.push([
+        `${label} server CPU µs per connection opened`,
+        fmt(base.cpuPerConnection),
+        fmt(ours.cpuPerConnection),
+        ratio(ours.cpuPerConnection, base.cpuPerConnection),
+        '',
+      ]);
+      rows.push([
+        `${label} server CPU µs per subscribe (with presence)`,
+        fmt(base.cpuPerSubscribe),
+        fmt(ours.cpuPerSubscribe),
+        ratio(ours.cpuPerSubscribe, base.cpuPerSubscribe),
+        '',
       ]);
       rows.push([
         `${label} RSS per connection KB`,

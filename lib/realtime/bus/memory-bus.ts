@@ -57,6 +57,10 @@ export class MemoryBus implements Bus {
     return !this.closed;
   }
 
+  alone(): boolean {
+    return this.broker.size <= 1;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     this.broker.detach(this.nodeId);

@@ -61,6 +61,10 @@ export class RedisBus implements Bus {
     this.reconnectHandlers.push(handler);
   }
 
+  alone(): boolean {
+    return false;
+  }
+
   healthy(): boolean {
     return this.pub.status === 'ready' && this.sub.status === 'ready';
   }

@@ -1,5 +1,17 @@
-import { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
+import type { Redis } from 'ioredis';
 import type { Logger } from '../../logger';
+
+/**
+ * ioredis is loaded on the first connection, not with the server: a process without REDIS_URL never needs it, and
+ * loading it costs about 15 MB of resident memory.
+ */
+let ioredis: typeof import('ioredis') | undefined;
+function loadIoredis(): typeof import('ioredis') {
+  const loaded: typeof import('ioredis') = ioredis ?? createRequire(import.meta.url)('ioredis');
+  ioredis = loaded;
+  return loaded;
+}
 
 /**
  * A connection that never floods the log, fails a command after a short retry instead of queueing it forever while
@@ -8,7 +20,7 @@ import type { Logger } from '../../logger';
  * while).
  */
 export function connectRedis(url: string, logger: Logger, name: string, retryMaxMs = 1000): Redis {
-  const redis = new Redis(url, {
+  const redis = new (loadIoredis().Redis)(url, {
     connectionName: name,
     maxRetriesPerRequest: 2,
     retryStrategy: (times) => Math.min(50 * times, retryMaxMs),

@@ -15,6 +15,8 @@ export interface Bus {
   /** Called after the link to the backend came back (messages may have been missed meanwhile). */
   onReconnect(handler: () => void): void;
   healthy(): boolean;
+  /** True when no other node can be listening (an in-process bus with one node): publishing would reach nobody. */
+  alone(): boolean;
   close(): Promise<void>;
 }
 

@@ -286,10 +286,12 @@ export class Hub {
     const tail = `,"event":${JSON.stringify(input.event)},"data":${JSON.stringify(input.data ?? null)}${actor},"ts":${ts}}`;
     const { epoch, seq, frame } = await this.deps.backends.history.append(key, { head, tail }, ts);
     this.metrics.published();
-    this.deps.backends.bus.publish('e', `${key}\n${epoch}\n${seq}\n${ts}\n${frame}`).catch((error: Error) => {
-      // Other nodes fill the gap from the history when the next event or the bus reconnect shows it.
-      this.deps.logger.warn({ err: error.message, channel: key }, 'bus publish failed');
-    });
+    const { bus } = this.deps.backends;
+    if (!bus.alone())
+      bus.publish('e', `${key}\n${epoch}\n${seq}\n${ts}\n${frame}`).catch((error: Error) => {
+        // Other nodes fill the gap from the history when the next event or the bus reconnect shows it.
+        this.deps.logger.warn({ err: error.message, channel: key }, 'bus publish failed');
+      });
     this.router.offer(key, { epoch, seq, ts, frame });
     for (const hook of this.publishHooks) {
       try {
@@ -760,9 +762,11 @@ export class Hub {
       if (conn.subs.get(message.channel) !== sub || conn.phase !== 'open') return;
       const text = signalText(conn, message, now);
       this.router.signal(sub.channel, new OutFrame(text), conn);
-      this.deps.backends.bus.publish('s', `${sub.channel.key}\n${text}`).catch((error: Error) => {
-        this.deps.logger.warn({ err: error.message, channel: sub.channel.key }, 'bus publish failed');
-      });
+      const { bus } = this.deps.backends;
+      if (!bus.alone())
+        bus.publish('s', `${sub.channel.key}\n${text}`).catch((error: Error) => {
+          this.deps.logger.warn({ err: error.message, channel: sub.channel.key }, 'bus publish failed');
+        });
       if (message.id) this.ack(conn, message.id);
     };
     const refuse = () => {

@@ -163,14 +163,15 @@ export class PresenceTracker {
     store.set(scope.key, nodeId, userId, member ? { v, member } : null).catch((error: Error) => {
       logger.warn({ err: error.message, scope: scope.key }, 'presence store write failed');
     });
-    bus
-      .publish(
-        'p',
-        JSON.stringify({ s: scope.key, t: scope.tenantId, c: scope.channel, u: userId, v, m: member }),
-      )
-      .catch(() => {
-        // The store write above reports the outage; peers resync from the store after reconnecting.
-      });
+    if (!bus.alone())
+      bus
+        .publish(
+          'p',
+          JSON.stringify({ s: scope.key, t: scope.tenantId, c: scope.channel, u: userId, v, m: member }),
+        )
+        .catch(() => {
+          // The store write above reports the outage; peers resync from the store after reconnecting.
+        });
     if (scope.remote) this.recompute(scope, userId);
   }
 

@@ -1,4 +1,4 @@
-import { inArray } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/create-db';
 import { users } from '../../db/schema';
 import type { HubUser } from './connection';
@@ -87,60 +87,68 @@ type Waiting = {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * Reads users one query at a time: the reads asked for in one turn of the event loop (the upgrades that arrived
- * together) go in one query, and those that arrive while it runs go together in the next one (a connection storm of
- * distinct users costs a query per batch, not per user). A user of another tenant than asked is null, as is an id
- * that cannot be a user's (not a UUID).
+ * Reads users in batches, at most `inFlight` queries at a time: the reads asked for in one turn of the event loop
+ * (the upgrades that arrived together) go in one query, and those that arrive while the queries run go together in
+ * the next one (a connection storm of distinct users costs a query per batch, not per user). A user of another tenant
+ * than asked is null, as is an id that cannot be a user's (not a UUID).
  */
 export function batchedUserReader(
   readMany: (userIds: string[]) => Promise<StoredUser[]>,
-  maxBatch = 500,
+  options: { maxBatch?: number; inFlight?: number } = {},
 ): (tenantId: string, userId: string) => Promise<StoredUser | null> {
+  const maxBatch = options.maxBatch ?? 500;
+  const inFlight = options.inFlight ?? 1;
   const queue: Waiting[] = [];
-  let running = false;
-  async function run(): Promise<void> {
-    running = true;
-    while (queue.length > 0) {
-      const batch = queue.splice(0, maxBatch);
-      try {
-        const rows = await readMany([...new Set(batch.map((waiting) => waiting.userId))]);
-        const byId = new Map(rows.map((row) => [row.id, row]));
-        for (const waiting of batch) {
-          const row = byId.get(waiting.userId);
-          waiting.resolve(row && row.tenantId === waiting.tenantId ? row : null);
-        }
-      } catch (error) {
-        for (const waiting of batch) waiting.reject(error);
+  let running = 0;
+  let scheduled = false;
+  async function runBatch(batch: Waiting[]): Promise<void> {
+    try {
+      const rows = await readMany([...new Set(batch.map((waiting) => waiting.userId))]);
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      for (const waiting of batch) {
+        const row = byId.get(waiting.userId);
+        waiting.resolve(row && row.tenantId === waiting.tenantId ? row : null);
       }
+    } catch (error) {
+      for (const waiting of batch) waiting.reject(error);
     }
-    running = false;
+  }
+  function start(): void {
+    scheduled = false;
+    while (queue.length > 0 && running < inFlight) {
+      running++;
+      void runBatch(queue.splice(0, maxBatch)).then(() => {
+        running--;
+        start();
+      });
+    }
   }
   return (tenantId, userId) =>
     new Promise<StoredUser | null>((resolve, reject) => {
       if (!UUID.test(userId)) return resolve(null);
       queue.push({ tenantId, userId, resolve, reject });
-      if (running) return;
-      running = true;
-      setImmediate(() => void run());
+      if (scheduled || running >= inFlight) return;
+      scheduled = true;
+      setImmediate(start);
     });
 }
 
-/** The directory over the database (reads batched). */
+/** The directory over the database: batched reads through one prepared statement (no query built per batch). */
 export function databaseUserDirectory(database: Database, maxEntries?: number): UserDirectory {
+  const byIds = database.db
+    .select({
+      id: users.id,
+      tenantId: users.tenantId,
+      role: users.role,
+      name: users.name,
+      active: users.active,
+      sessionVersion: users.sessionVersion,
+    })
+    .from(users)
+    .where(sql`${users.id} = any(${sql.placeholder('ids')})`)
+    .prepare('osl_realtime_users_by_id');
   return createUserDirectory(
-    batchedUserReader((userIds) =>
-      database.db
-        .select({
-          id: users.id,
-          tenantId: users.tenantId,
-          role: users.role,
-          name: users.name,
-          active: users.active,
-          sessionVersion: users.sessionVersion,
-        })
-        .from(users)
-        .where(inArray(users.id, userIds)),
-    ),
+    batchedUserReader((userIds) => byIds.execute({ ids: userIds })),
     maxEntries,
   );
 }
