@@ -27,8 +27,13 @@ export type SyncBenchResult = {
   scenario: string;
   database: DbKind;
   nodes: number;
-  /** Group commit size limit the server ran with (1: each change in its own transaction). */
-  maxBatch: number;
+  /**
+   * `baseline`: the per-change path, each change in its own transaction (SYNC_ORDER_LOG=off, SYNC_MAX_BATCH=1);
+   * `default`: the server's defaults (and any SYNC_* setting in the bench's environment).
+   */
+  config: 'baseline' | 'default';
+  /** The SYNC_* settings the nodes were given (overrides and the bench's environment); the rest are defaults. */
+  settings: Record<string, string>;
   editors: number;
   orders: number;
   /** Length of the measured window, which opens after a warm-up under the same load. */
@@ -38,7 +43,11 @@ export type SyncBenchResult = {
   /** Edits whose applied ack arrived within the window, per second of it. */
   committedPerSecond: number;
   committed: number;
-  /** Closed: from send to ack. Open and keystroke: from the scheduled send time to the ack (retries included). */
+  /**
+   * Closed: from send to ack. Open and keystroke: from the scheduled send time to the ack (retries included). A push
+   * still unanswered `drainSeconds` after the window counts at that lower bound (so with `missingAcks` > 0 the
+   * percentiles are lower bounds).
+   */
   ackP50: number;
   ackP95: number;
   ackP99: number;
@@ -47,14 +56,16 @@ export type SyncBenchResult = {
   broadcastP99: number;
   /** Changes answered `rejected` or `conflict`. */
   rejected: number;
-  /** Pushes refused as a whole with RATE_LIMITED or UNAVAILABLE, each retried after its retryAfterMs (or 50 ms). */
+  /** Refusals of whole pushes with RATE_LIMITED or UNAVAILABLE, each retried after its retryAfterMs (or 50 ms). */
   refused: number;
+  /** Pushes refused at least once. */
+  refusedPushes: number;
   /** Pushes that failed otherwise (other error codes, unreadable answers, a closed connection). */
   failed: number;
   failedCodes: Record<string, number>;
-  /** Open loop and keystroke: pushes without an answer `drainSeconds` after the last scheduled send. */
-  missingAcks?: number;
-  drainSeconds?: number;
+  /** Measured pushes without an answer `drainSeconds` after the window closed. */
+  missingAcks: number;
+  drainSeconds: number;
   /** Open loop: how late this process sent pushes against their schedule (p99, ms): high means the bench lagged. */
   sendLagP99?: number;
   /** (editor, committed version) pairs never delivered to that editor of the order. */
@@ -66,7 +77,10 @@ export type SyncBenchResult = {
   historyLost?: number;
   historyDuplicated?: number;
   historyGaps?: number;
-  /** Keystroke: from the scheduled keystroke to its arrival at each other editor (ms). */
+  /**
+   * Keystroke: from the scheduled keystroke to its arrival at each other editor (ms); one never received (by the end
+   * of the broadcast wait) counts at its lower bound and in `keystrokeMissing`.
+   */
   keystrokeP50?: number;
   keystrokeP99?: number;
   keystrokeMax?: number;
@@ -84,10 +98,13 @@ export type SyncBenchResult = {
   load1AtStart: number;
 };
 
+/** The baseline's settings: the per-change path, group commit off. */
+export const BASELINE_SETTINGS = { SYNC_ORDER_LOG: 'off', SYNC_MAX_BATCH: '1' };
+
 export type RunOptions = {
   databases: BenchDatabases;
   kind: DbKind;
-  maxBatch: number;
+  baseline: boolean;
   nodes?: 1 | 2;
   /** Nodes talk through the test Redis (always with 2 nodes). */
   redis?: boolean;
@@ -108,6 +125,49 @@ function percentiles(values: number[]) {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Latencies of measured requests. One still unanswered when `close` is called counts at its lower bound (from its
+ * start to then) rather than not at all, so percentiles with `missing > 0` are lower bounds, never flattered.
+ */
+class Latencies {
+  private readonly values: number[] = [];
+  private readonly open = new Map<number, number>();
+  private counter = 0;
+  missing = 0;
+
+  begin(start: number): number {
+    this.open.set(++this.counter, start);
+    return this.counter;
+  }
+
+  end(token: number, at: number): void {
+    const start = this.open.get(token);
+    if (start === undefined) return;
+    this.open.delete(token);
+    this.values.push(at - start);
+  }
+
+  /** Adds a latency measured elsewhere (or a lower bound, counted as missing). */
+  add(value: number, missing = false): void {
+    this.values.push(value);
+    if (missing) this.missing++;
+  }
+
+  get outstanding(): number {
+    return this.open.size;
+  }
+
+  close(at: number): void {
+    this.missing += this.open.size;
+    for (const start of this.open.values()) this.values.push(at - start);
+    this.open.clear();
+  }
+
+  percentiles() {
+    return percentiles(this.values);
+  }
+}
 
 async function waitFor(done: () => boolean, deadline: number): Promise<void> {
   while (!done() && performance.now() < deadline) await sleep(20);
@@ -206,15 +266,19 @@ class Run {
   readonly failedCodes: Record<string, number> = {};
   rejected = 0;
   refused = 0;
+  refusedPushes = 0;
   failed = 0;
   cleanupFailures: string[] = [];
+  settings: Record<string, string> = {};
+  /** The measurement ended: answers still arriving are neither recorded nor retried. */
+  over = false;
   /** PostgreSQL: a connection to the test database for pg_stat_database readings. */
   private statsClient: pg.Client | undefined;
 
   constructor(readonly options: RunOptions) {}
 
   async start(): Promise<BenchFixture> {
-    const { databases, kind, maxBatch } = this.options;
+    const { databases, kind, baseline } = this.options;
     const fixture = await databases.fixture(kind);
     this.database = await databases.create(kind);
     const nodes = this.options.nodes ?? 1;
@@ -232,11 +296,19 @@ class Run {
       WS_MAX_CONNECTIONS_PER_USER: '1000',
       WS_MESSAGES_PER_SECOND: '100000',
       WS_BURST: '100000',
-      SYNC_MAX_BATCH: String(maxBatch),
+      ...(baseline ? BASELINE_SETTINGS : {}),
       ...this.database.env,
       ...(this.redisPrefix ? { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: this.redisPrefix } : {}),
     };
+    phase('database copied');
+    this.settings = Object.fromEntries(
+      Object.entries({ ...process.env, ...env }).filter(
+        (entry): entry is [string, string] =>
+          entry[0].startsWith('SYNC_') && !entry[0].startsWith('SYNC_BENCH_') && typeof entry[1] === 'string',
+      ),
+    );
     for (let i = 0; i < nodes; i++) this.nodes.push(await SyncNode.start(env));
+    phase('nodes started');
     if (kind === 'postgres') {
       this.statsClient = new pg.Client({ connectionString: TEST_POSTGRES_URL });
       await this.statsClient.connect();
@@ -270,6 +342,7 @@ class Run {
       }
     }
     await Promise.all(pending);
+    phase('editors opened');
     for (const row of this.editors) {
       const first = row[0]!;
       this.startVersions.set(first.orderId, Math.min(...row.map((e) => e.version)));
@@ -317,11 +390,18 @@ class Run {
     };
   }
 
-  /** Records a push's final answer (after retries). */
-  record(editor: SyncEditor, reply: PushReply): number {
+  /**
+   * Records a push's final answer (after retries): its commits always (the checks need every one), its refusals and
+   * failures when it was measured. Nothing is recorded once the run is `over` (its editors about to close).
+   */
+  record(editor: SyncEditor, reply: PushReply, measured: boolean): number {
+    if (this.over) return 0;
+    const count = (code: string) => {
+      if (measured) this.failedCodes[code] = (this.failedCodes[code] ?? 0) + 1;
+    };
     if (!reply.ok) {
-      this.failed++;
-      this.failedCodes[reply.code] = (this.failedCodes[reply.code] ?? 0) + 1;
+      if (measured) this.failed++;
+      count(reply.code);
       return 0;
     }
     let applied = 0;
@@ -334,26 +414,35 @@ class Run {
           clientChangeId: result.clientChangeId,
         });
       } else {
-        this.rejected++;
-        const code = result.status === 'rejected' ? result.code : 'CONFLICT';
-        this.failedCodes[`result ${code}`] = (this.failedCodes[`result ${code}`] ?? 0) + 1;
+        if (measured) this.rejected++;
+        count(`result ${result.status === 'rejected' ? result.code : 'CONFLICT'}`);
       }
     }
     return applied;
   }
 
-  /** Pushes one keystroke until it is answered with something other than a retryable refusal. */
-  async pushWithRetry(editor: SyncEditor, clientChangeId: string, character: string): Promise<PushReply> {
-    for (;;) {
+  /**
+   * Pushes one keystroke until it is answered with something other than a retryable refusal (RATE_LIMITED or
+   * UNAVAILABLE: sent again, same change id, after the `retryAfterMs` it names or 50 ms); gives up once `over`.
+   */
+  async pushWithRetry(
+    editor: SyncEditor,
+    clientChangeId: string,
+    character: string,
+    measured: boolean,
+  ): Promise<PushReply> {
+    for (let attempt = 0; ; attempt++) {
       const reply = await editor.push(clientChangeId, character);
-      if (reply.ok || !RETRYABLE.has(reply.code)) return reply;
-      this.refused++;
+      if (reply.ok || !RETRYABLE.has(reply.code) || this.over) return reply;
+      if (measured) this.refused++;
+      if (measured && attempt === 0) this.refusedPushes++;
       await sleep(retryDelay(reply.details));
     }
   }
 
   /** Waits for the broadcasts of every committed version, then counts what each editor missed or got twice. */
   async broadcasts() {
+    this.over = true;
     const expected = new Map<string, Set<number>>();
     for (const commit of this.commits) {
       const set = expected.get(commit.orderId) ?? new Set<number>();
@@ -370,7 +459,9 @@ class Run {
       }
       return n;
     };
+    phase('load done');
     await waitFor(() => missing() === 0, performance.now() + BROADCAST_WAIT_MS);
+    phase('broadcasts checked');
     let duplicate = 0;
     let reordered = 0;
     for (const editor of this.flat) {
@@ -392,7 +483,9 @@ class Run {
     await Promise.all(this.nodes.map((n) => n.stop()));
     const database = this.database;
     if (database?.kind !== 'postgres' || !database.url) return {};
+    phase('nodes stopped');
     const history = await checkHistory(database.url, this.startVersions, this.commits);
+    phase('history checked');
     return { historyLost: history.lost, historyDuplicated: history.duplicated, historyGaps: history.gaps };
   }
 
@@ -428,11 +521,13 @@ class Run {
     | 'scenario'
     | 'database'
     | 'nodes'
-    | 'maxBatch'
+    | 'config'
+    | 'settings'
     | 'editors'
     | 'orders'
     | 'rejected'
     | 'refused'
+    | 'refusedPushes'
     | 'failed'
     | 'failedCodes'
     | 'load1AtStart'
@@ -442,11 +537,13 @@ class Run {
       scenario,
       database: this.options.kind,
       nodes: this.nodes.length,
-      maxBatch: this.options.maxBatch,
+      config: this.options.baseline ? 'baseline' : 'default',
+      settings: this.settings,
       editors: this.flat.length,
       orders,
       rejected: this.rejected,
       refused: this.refused,
+      refusedPushes: this.refusedPushes,
       failed: this.failed,
       failedCodes: this.failedCodes,
       load1AtStart,
@@ -454,7 +551,18 @@ class Run {
   }
 }
 
+/** SYNC_BENCH_DEBUG=1: how long each phase of a run took, on stderr. */
+const phases = process.env.SYNC_BENCH_DEBUG === '1';
+let phaseAt = performance.now();
+export function phase(name: string): void {
+  if (!phases) return;
+  const now = performance.now();
+  console.error(`  [${((now - phaseAt) / 1000).toFixed(1)} s] ${name}`);
+  phaseAt = now;
+}
+
 async function withRun<T>(options: RunOptions, body: (run: Run) => Promise<T>): Promise<T> {
+  phase('run begins');
   const run = new Run(options);
   try {
     return await body(run);
@@ -480,32 +588,39 @@ function trackBroadcastLatency(run: Run): number[] {
 export function runClosedLoop(
   options: RunOptions,
   scenario: { name: string; orders: number; editorsPerOrder: number; seconds: number; warmupSeconds: number },
+  drainSeconds: number,
 ): Promise<SyncBenchResult> {
   return withRun(options, async (run) => {
     const load1AtStart = os.loadavg()[0]!;
     const fixture = await run.start();
     await run.openEditors(fixture, scenario.orders, scenario.editorsPerOrder);
     const broadcastLatency = trackBroadcastLatency(run);
-    const latencies: number[] = [];
+    const latencies = new Latencies();
     let committed = 0;
     const window = run.window(scenario.warmupSeconds, scenario.seconds);
-    await Promise.all(
+    const loops = Promise.all(
       run.flat.map(async (editor, i) => {
         let n = 0;
-        while (performance.now() < window.end) {
+        while (performance.now() < window.end && !run.over) {
           const t0 = performance.now();
-          const reply = await run.pushWithRetry(editor, `${editor.label}-${++n}`, `${i % 10}`);
+          const measured = window.contains(t0);
+          const token = measured ? latencies.begin(t0) : 0;
+          const reply = await run.pushWithRetry(editor, `${editor.label}-${++n}`, `${i % 10}`, measured);
+          if (run.over) return;
           const at = performance.now();
-          if (window.contains(t0)) latencies.push(at - t0);
-          const applied = run.record(editor, reply);
+          latencies.end(token, at);
+          const applied = run.record(editor, reply, measured);
           if (window.contains(at)) committed += applied;
         }
       }),
     );
+    // The last pushes are answered after the window; one that never is counts as missing after the drain.
+    await Promise.race([loops, sleep(window.end + drainSeconds * 1000 - performance.now())]);
+    latencies.close(performance.now());
     const cost = await window.cost(committed);
     const delivery = await run.broadcasts();
     const checks = await run.finish();
-    const ack = percentiles(latencies);
+    const ack = latencies.percentiles();
     return {
       ...run.base('closed', scenario.name, scenario.orders, load1AtStart),
       seconds: scenario.seconds,
@@ -516,6 +631,8 @@ export function runClosedLoop(
       ackP99: ack.p99,
       ackMax: ack.max,
       broadcastP99: percentiles(broadcastLatency).p99,
+      missingAcks: latencies.missing,
+      drainSeconds,
       ...delivery,
       ...checks,
       ...cost,
@@ -573,10 +690,8 @@ export function runOpenLoop(
     await run.openEditors(fixture, scenario.orders, scenario.editorsPerOrder);
     const broadcastLatency = trackBroadcastLatency(run);
     const editors = run.flat;
-    const latencies: number[] = [];
+    const latencies = new Latencies();
     const sendLag: number[] = [];
-    let sent = 0;
-    let answered = 0;
     let committed = 0;
     const counters = new Map<SyncEditor, number>();
     const window = run.window(scenario.warmupSeconds, scenario.seconds);
@@ -585,26 +700,23 @@ export function runOpenLoop(
       const k = (counters.get(editor) ?? 0) + 1;
       counters.set(editor, k);
       const measured = window.contains(scheduled);
-      if (measured) {
-        sent++;
-        sendLag.push(performance.now() - scheduled);
-      }
-      void run.pushWithRetry(editor, `${editor.label}-${k}`, `${n % 10}`).then((reply) => {
+      const token = measured ? latencies.begin(scheduled) : 0;
+      if (measured) sendLag.push(performance.now() - scheduled);
+      void run.pushWithRetry(editor, `${editor.label}-${k}`, `${n % 10}`, measured).then((reply) => {
+        if (run.over) return;
         const at = performance.now();
-        const applied = run.record(editor, reply);
+        latencies.end(token, at);
+        const applied = run.record(editor, reply, measured);
         if (window.contains(at)) committed += applied;
-        if (!measured) return;
-        answered++;
-        latencies.push(at - scheduled);
       });
     };
     await schedule(window.start - scenario.warmupSeconds * 1000, 1000 / scenario.rate, window.end, send);
     const cost = await window.cost(committed);
-    await waitFor(() => answered >= sent, window.end + drainSeconds * 1000);
-    const missingAcks = sent - answered;
+    await waitFor(() => latencies.outstanding === 0, window.end + drainSeconds * 1000);
+    latencies.close(performance.now());
     const delivery = await run.broadcasts();
     const checks = await run.finish();
-    const ack = percentiles(latencies);
+    const ack = latencies.percentiles();
     return {
       ...run.base('open', scenario.name, scenario.orders, load1AtStart),
       seconds: scenario.seconds,
@@ -616,7 +728,7 @@ export function runOpenLoop(
       ackP99: ack.p99,
       ackMax: ack.max,
       broadcastP99: percentiles(broadcastLatency).p99,
-      missingAcks,
+      missingAcks: latencies.missing,
       drainSeconds,
       sendLagP99: percentiles(sendLag).p99,
       ...delivery,
@@ -643,22 +755,24 @@ export function runKeystrokes(
     await run.openEditors(fixture, 1, scenario.typists);
     const broadcastLatency = trackBroadcastLatency(run);
     const typists = run.flat;
-    /** Keystrokes scheduled in the window: when, by whom, how many others have it. */
-    const measured = new Map<string, { at: number; by: SyncEditor; seenBy: number; applied: boolean }>();
-    const arrival: number[] = [];
+    /**
+     * Keystrokes scheduled in the window: when, by whom, how many others have it, and whether the server took it
+     * (`refused`: answered rejected or failed, so nobody is to see it).
+     */
+    type Keystroke = { at: number; by: SyncEditor; seenBy: number; refused: boolean };
+    const measured = new Map<string, Keystroke>();
+    const arrival = new Latencies();
     for (const editor of typists) {
       const previous = editor.onChange;
       editor.onChange = (change) => {
         previous?.(change);
         const keystroke = measured.get(change.clientChangeId);
         if (!keystroke || keystroke.by === editor) return;
-        arrival.push(change.receivedAt - keystroke.at);
+        arrival.add(change.receivedAt - keystroke.at);
         keystroke.seenBy++;
       };
     }
-    const latencies: number[] = [];
-    let sent = 0;
-    let answered = 0;
+    const latencies = new Latencies();
     let committed = 0;
     const window = run.window(scenario.warmupSeconds, scenario.seconds);
     const counters = new Map<SyncEditor, number>();
@@ -673,36 +787,36 @@ export function runKeystrokes(
         const k = (counters.get(editor) ?? 0) + 1;
         counters.set(editor, k);
         const id = `${editor.label}-${k}`;
-        const keystroke = window.contains(scheduled)
-          ? { at: scheduled, by: editor, seenBy: 0, applied: false }
+        const keystroke: Keystroke | undefined = window.contains(scheduled)
+          ? { at: scheduled, by: editor, seenBy: 0, refused: false }
           : undefined;
-        if (keystroke) {
-          measured.set(id, keystroke);
-          sent++;
-        }
-        void run.pushWithRetry(editor, id, String.fromCharCode(97 + (n % 26))).then((reply) => {
+        if (keystroke) measured.set(id, keystroke);
+        const token = keystroke ? latencies.begin(scheduled) : 0;
+        const character = String.fromCharCode(97 + (n % 26));
+        void run.pushWithRetry(editor, id, character, keystroke !== undefined).then((reply) => {
+          if (run.over) return;
           const at = performance.now();
-          const applied = run.record(editor, reply);
+          latencies.end(token, at);
+          const applied = run.record(editor, reply, keystroke !== undefined);
           if (window.contains(at)) committed += applied;
-          if (!keystroke) return;
-          answered++;
-          latencies.push(at - scheduled);
-          keystroke.applied = applied > 0;
+          if (keystroke && applied === 0) keystroke.refused = true;
         });
       },
     );
     const cost = await window.cost(committed);
-    await waitFor(() => answered >= sent, window.end + drainSeconds * 1000);
-    const missingAcks = sent - answered;
+    await waitFor(() => latencies.outstanding === 0, window.end + drainSeconds * 1000);
+    latencies.close(performance.now());
     const delivery = await run.broadcasts();
-    const checks = await run.finish();
-    const ack = percentiles(latencies);
-    const keystroke = percentiles(arrival);
+    // A keystroke some other typist never received counts at its lower bound (until now) and as not seen.
+    const now = performance.now();
     const others = typists.length - 1;
-    const keystrokeMissing = [...measured.values()].reduce(
-      (n, k) => n + (k.applied ? others - k.seenBy : 0),
-      0,
-    );
+    for (const keystroke of measured.values()) {
+      if (keystroke.refused) continue;
+      for (let i = keystroke.seenBy; i < others; i++) arrival.add(now - keystroke.at, true);
+    }
+    const checks = await run.finish();
+    const ack = latencies.percentiles();
+    const keystroke = arrival.percentiles();
     return {
       ...run.base('keystroke', scenario.name, 1, load1AtStart),
       seconds: scenario.seconds,
@@ -714,12 +828,12 @@ export function runKeystrokes(
       ackP99: ack.p99,
       ackMax: ack.max,
       broadcastP99: percentiles(broadcastLatency).p99,
-      missingAcks,
+      missingAcks: latencies.missing,
       drainSeconds,
       keystrokeP50: keystroke.p50,
       keystrokeP99: keystroke.p99,
       keystrokeMax: keystroke.max,
-      keystrokeMissing,
+      keystrokeMissing: arrival.missing,
       ...delivery,
       ...checks,
       ...cost,

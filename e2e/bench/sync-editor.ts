@@ -46,6 +46,8 @@ export function retryDelay(details: unknown): number {
   return parsed.success ? parsed.data.retryAfterMs : 50;
 }
 export const RETRYABLE = new Set(['RATE_LIMITED', 'UNAVAILABLE']);
+/** Longest wait for a subscribe or sync.open answer, or for the welcome, while a run sets up. */
+const SETUP_TIMEOUT = 30_000;
 
 export class SyncEditor {
   /** The newest version this editor knows (from its acks and the room). */
@@ -60,6 +62,7 @@ export class SyncEditor {
   /** Frames the bench could not read (a protocol change it does not follow). */
   unreadable = 0;
   closed = false;
+  private wasWelcomed = false;
 
   private constructor(
     readonly label: string,
@@ -79,8 +82,13 @@ export class SyncEditor {
       for (const id of [...editor.pending.keys()]) editor.settle(id, { ok: false, code: 'CLOSED' });
       editor.welcomed();
     };
+    const timer = setTimeout(() => editor.welcomed(), SETUP_TIMEOUT);
     await welcome;
-    if (editor.closed) throw new Error(`${label}: the server closed the connection before its welcome`);
+    clearTimeout(timer);
+    if (editor.closed || !editor.wasWelcomed) {
+      editor.close();
+      throw new Error(`${label}: no welcome (connection closed or timed out)`);
+    }
     return editor;
   }
 
@@ -146,6 +154,7 @@ export class SyncEditor {
         return;
       }
       case 'welcome':
+        this.wasWelcomed = true;
         this.welcomed();
         return;
       default:
@@ -160,24 +169,33 @@ export class SyncEditor {
     resolve(reply);
   }
 
-  private request(message: Record<string, unknown>): Promise<Reply> {
+  /** Sends a frame with a new id; with `timeoutMs`, a missing answer becomes `TIMEOUT` (setup only). */
+  private request(message: Record<string, unknown>, timeoutMs?: number): Promise<Reply> {
     const id = `${this.label}.${++this.counter}`;
     if (this.closed) return Promise.resolve({ ok: false, code: 'CLOSED' });
     return new Promise((resolve) => {
       this.pending.set(id, resolve);
       this.socket?.send(JSON.stringify({ ...message, id }));
+      if (timeoutMs !== undefined)
+        setTimeout(() => this.settle(id, { ok: false, code: 'TIMEOUT' }), timeoutMs).unref();
     });
   }
 
   /** Subscribes to the order's room, then opens it (its version is where this editor starts). */
   async open(): Promise<void> {
-    const subscribed = await this.request({ type: 'subscribe', channel: `order:${this.orderId}` });
+    const subscribed = await this.request(
+      { type: 'subscribe', channel: `order:${this.orderId}` },
+      SETUP_TIMEOUT,
+    );
     if (!subscribed.ok) throw new Error(`subscribe refused: ${subscribed.code}`);
-    const reply = await this.request({
-      type: 'rpc',
-      method: 'sync.open',
-      params: { entityType: 'order', entityId: this.orderId },
-    });
+    const reply = await this.request(
+      {
+        type: 'rpc',
+        method: 'sync.open',
+        params: { entityType: 'order', entityId: this.orderId },
+      },
+      SETUP_TIMEOUT,
+    );
     if (!reply.ok) throw new Error(`sync.open refused: ${reply.code}`);
     const opened = openAnswer.parse(reply.result);
     this.version = Math.max(this.version, opened.version);
