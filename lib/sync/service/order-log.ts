@@ -79,6 +79,8 @@ export type OrderLogOptions = {
   keep?: number;
   /** Orders kept in memory (least recently edited are forgotten first). */
   maxOrders?: number;
+  /** Ticks committing at once (default: 2 on PostgreSQL, 1 on PGlite). */
+  maxTicks?: number;
 };
 
 const RECENT_MS = 10_000;
@@ -96,7 +98,10 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
   const memos = new Map<string, OrderMemo>();
   type Waiting = { entityId: string; jobs: CommitJob[]; done: (edits: LoggedEdits) => void };
   let waiting: Waiting[] = [];
-  let running = false;
+  // Ticks in flight at once (on disjoint orders: an order waits for its tick before its next batch). PGlite has
+  // one connection, so one; PostgreSQL overlaps a tick's round trips with the next one's.
+  const maxTicks = options.maxTicks ?? (deps.database.kind === 'postgres' ? 2 : 1);
+  let running = 0;
   let ticks = 0;
   let edits = 0;
 
@@ -125,10 +130,14 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
   }
 
   function schedule() {
-    if (running || waiting.length === 0) return;
-    running = true;
+    if (running >= maxTicks || waiting.length === 0) return;
+    running++;
     // After the I/O of this turn: edits that arrived together share the tick.
     setImmediate(() => {
+      if (waiting.length === 0) {
+        running--;
+        return;
+      }
       let taken = 0;
       let count = 0;
       while (count < waiting.length && (count === 0 || taken + waiting[count]!.jobs.length <= maxPerTick)) {
@@ -138,9 +147,10 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
       const batch = waiting.slice(0, count);
       waiting = waiting.slice(count);
       void tick(batch).finally(() => {
-        running = false;
+        running--;
         schedule();
       });
+      schedule();
     });
   }
 

@@ -131,6 +131,8 @@ export function createSyncService(deps: SyncServiceDeps) {
   const pendingByOrder = new Map<string, number>();
   let pending = 0;
   const queues = new Map<string, Promise<unknown>>();
+  // Per order, the announcing of its committed batches (room events in commit order, then the answers).
+  const announcing = new Map<string, Promise<void>>();
   const openBatches = new Map<string, BatchEntry[]>();
   const connectionLocks = new Map<
     string,
@@ -141,7 +143,9 @@ export function createSyncService(deps: SyncServiceDeps) {
   function serialize<T>(entityId: string, task: () => Promise<T>): Promise<T> {
     // Anything else queued on the entity closes the open batch: later pushes commit after it, in arrival order.
     openBatches.delete(entityId);
-    return chain(entityId, () => {
+    return chain(entityId, async () => {
+      // Its own events follow the ones of every commit before it.
+      await announcing.get(entityId);
       // It may change the order behind the order log's back: what the log keeps of it is read again.
       orderLog?.forget(entityId);
       return task();
@@ -171,20 +175,29 @@ export function createSyncService(deps: SyncServiceDeps) {
           ...logged.committed.map((committed) => ({ ok: true as const, committed })),
           ...(logged.rest.length > 0 ? await commitBatch(commitDeps, logged.rest) : []),
         ];
-        for (const [i, outcome] of outcomes.entries()) {
-          const entry = batch[i]!;
-          if (!outcome.ok) {
-            entry.reject(outcome.error);
-            continue;
+        // Announced and answered in commit order while the order's next batch already commits (its events
+        // wait for these): an editor's ack goes out right after its change's broadcast.
+        const previous = announcing.get(entityId) ?? Promise.resolve();
+        const announced = previous.then(async () => {
+          for (const [i, outcome] of outcomes.entries()) {
+            const entry = batch[i]!;
+            if (!outcome.ok) {
+              entry.reject(outcome.error);
+              continue;
+            }
+            try {
+              await announce(entry.job.ctx, entry.job.ref, outcome.committed);
+              entry.resolve(outcome.committed);
+            } catch (error) {
+              // Committed but not published: the caller hears the error; its retry is answered from the store.
+              entry.reject(error);
+            }
           }
-          try {
-            await announce(entry.job.ctx, entry.job.ref, outcome.committed);
-            entry.resolve(outcome.committed);
-          } catch (error) {
-            // Committed but not published: the caller hears the error; its retry is answered from the store.
-            entry.reject(error);
-          }
-        }
+        });
+        announcing.set(entityId, announced);
+        void announced.then(() => {
+          if (announcing.get(entityId) === announced) announcing.delete(entityId);
+        });
       });
     });
   }
