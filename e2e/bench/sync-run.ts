@@ -253,6 +253,9 @@ async function main() {
   const loadAtStart = machineLoad();
   console.log(`bench:sync ${new Date().toISOString()} node ${process.version}`);
   console.log(`machine at start: ${loadAtStart}`);
+  console.log(
+    `databases of this run: ${databases.prefix}_* (PostgreSQL), osl-bench-sync-* (PGlite, temporary)`,
+  );
   const postgres = KINDS.includes('postgres') && (await postgresAvailable());
   const redis = postgres && (await redisAvailable());
   const kinds: DbKind[] = [];
@@ -264,6 +267,7 @@ async function main() {
     console.log('Redis is not reachable: two-nodes is skipped');
 
   const results: SyncBenchResult[] = [];
+  let aborted: unknown;
   const report = (result: SyncBenchResult) => {
     results.push(result);
     console.log(JSON.stringify(result));
@@ -333,10 +337,12 @@ async function main() {
       const two = { ...scenario, name: '100 orders x 2 editors, Redis, 2 nodes' };
       report(await runClosedLoop(options('postgres', false, { nodes: 2 }), two, DRAIN_SECONDS));
     }
-  } finally {
-    await stopAllNodes();
-    await databases.dropAll();
+  } catch (error) {
+    // What ran so far is still reported and everything is still cleaned up and checked; the run exits non-zero.
+    aborted = error;
   }
+  await stopAllNodes();
+  await databases.dropAll();
 
   const closed = results.filter((r) => r.mode === 'closed');
   const open = results.filter((r) => r.mode === 'open');
@@ -364,6 +370,10 @@ async function main() {
   }
 
   let failed = false;
+  if (aborted !== undefined) {
+    failed = true;
+    console.error('*** bench:sync stopped early:', aborted);
+  }
   const wrong = results.filter(
     (r) =>
       r.missingBroadcasts + r.duplicateBroadcasts + r.reorderedBroadcasts > 0 ||
