@@ -100,6 +100,18 @@ async function prepareFixture(database: Database): Promise<BenchFixture> {
   return { tenantId: tenant.id, orderIds: rows.map((r) => r.id).slice(0, ORDERS), editors };
 }
 
+/**
+ * Whether PostgreSQL could count statements itself: pg_stat_statements needs to be in shared_preload_libraries
+ * (a server restart), which the bench does not change; without it the nodes count their statements.
+ */
+export async function pgStatStatementsPreloaded(): Promise<boolean> {
+  const { rows } = await withAdmin((c) => c.query('SHOW shared_preload_libraries'));
+  const [row] = z.array(z.object({ shared_preload_libraries: z.string() })).parse(rows);
+  return (row?.shared_preload_libraries ?? '')
+    .split(',')
+    .some((name) => name.trim() === 'pg_stat_statements');
+}
+
 export class BenchDatabases {
   private readonly templates = new Map<DbKind, { fixture: BenchFixture; source: string }>();
   /** Every PostgreSQL database and directory this run created (or began to), dropped by `dropAll`. */

@@ -20,7 +20,7 @@ import {
   runOpenLoop,
   type SyncBenchResult,
 } from './sync-bench';
-import { BenchDatabases, type DbKind } from './sync-db';
+import { BenchDatabases, type DbKind, pgStatStatementsPreloaded } from './sync-db';
 import { stopAllNodes } from './sync-process';
 
 const number = (name: string, fallback: number) => {
@@ -265,6 +265,12 @@ async function main() {
     console.log('PostgreSQL is not reachable: its scenarios are skipped');
   if (selected('two-nodes') && postgres && !redis)
     console.log('Redis is not reachable: two-nodes is skipped');
+  if (postgres)
+    console.log(
+      (await pgStatStatementsPreloaded())
+        ? 'pg_stat_statements is preloaded; statements are still counted in the nodes (the same way as on PGlite)'
+        : 'pg_stat_statements is not in shared_preload_libraries: statements are counted in the nodes',
+    );
 
   const results: SyncBenchResult[] = [];
   let aborted: unknown;
