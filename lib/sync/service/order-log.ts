@@ -3,15 +3,13 @@ import type { Tx } from '../../db/create-db';
 import {
   answersFor,
   historyAfter,
-  insertAnswers,
-  insertEntityChanges,
   linesOfOrders,
   lockOrders,
   recentEditorsOf,
-  writeOrderHeads,
+  writeTick,
 } from '../../db/queries/order-log';
 import type { SyncedOrder } from '../../db/queries/order-writes';
-import type { EntityChangeRow } from '../../db/schema';
+import type { appliedClientChanges, EntityChangeRow } from '../../db/schema';
 import type { ChangeOp, ChangeResult } from '../types';
 import { sectionOfField } from '../types';
 import {
@@ -46,6 +44,8 @@ import { type PinnedOrder, storedPolicy } from './policy-switch';
  * the tick, in order. If the tick's transaction fails, nothing of it committed and every edit of it takes the
  * per-change path.
  */
+
+type AnswerRow = typeof appliedClientChanges.$inferSelect;
 
 /** An order's state at a committed version, with its recent history. */
 type OrderMemo = {
@@ -265,13 +265,7 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
 
     const heads = new Map<string, PinnedOrder>();
     const inserted: EntityChangeRow[] = [];
-    const stored: {
-      userId: string;
-      clientChangeId: string;
-      tenantId: string;
-      entityId: string;
-      result: ChangeResult;
-    }[] = [];
+    const stored: AnswerRow[] = [];
     for (const { w } of fast) {
       const base = memos.get(w.entityId)!;
       const memo: OrderMemo = {
@@ -314,7 +308,7 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
             entityId: w.entityId,
             result,
           };
-          stored.push(row);
+          stored.push({ ...row, createdAt: new Date(now) });
           answers.set(answerKey, result);
         };
         try {
@@ -329,9 +323,7 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
       memo.order = state.order!;
       outcome.set(w.entityId, { edits: { committed, rest }, memo });
     }
-    await writeOrderHeads(tx, [...heads.values()]);
-    await insertEntityChanges(tx, inserted);
-    await insertAnswers(tx, stored);
+    await writeTick(tx, { heads: [...heads.values()], changes: inserted, answers: stored });
     for (const { memo } of outcome.values()) if (memo) trim(memo, now);
     return outcome;
   }
