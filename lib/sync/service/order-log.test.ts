@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { postgresAvailable } from '../../../e2e/support/services';
 import { createTestDatabase, type TestDatabase, type TestDbKind } from '../../../e2e/support/test-db';
@@ -296,6 +297,78 @@ function orderLogSuite(kind: TestDbKind) {
       const notes = run.ends.find((e) => e.id === entityId)?.end.doc.notes ?? '';
       expect(notes.split(marker).length - 1).toBe(1);
     }
+  });
+
+  it('runs every edit of a tick that failed on the per-change path: the others commit once, the bad one fails', async () => {
+    const database = await fresh();
+    // A history row the database refuses (a stand-in for any failure inside a tick's transaction).
+    await database.db.execute(sql`create function refuse_boom() returns trigger language plpgsql as $$
+      begin if new.client_change_id like 'boom%' then raise exception 'refused by the test'; end if; return new; end $$`);
+    await database.db.execute(
+      sql`create trigger refuse_boom before insert on entity_changes for each row execute function refuse_boom()`,
+    );
+    const clock = { now: 1_700_000_000_000 };
+    const { service } = await startNode(database, true, clock);
+    const fixture = await loadSyncFixture(database);
+    const anna = fixture.ctx(fixture.user('anna@siam.example'), 'conn-anna');
+    const napa = fixture.ctx(fixture.user('napa@siam.example'), 'conn-napa');
+    const [a, b] = fixture.editableOrderIds;
+    const open = async (id: string) => {
+      const opened = await service.open(anna, { entityType: 'order', entityId: id! });
+      if (!opened.ok) throw new Error(opened.error.message);
+      return opened.value;
+    };
+    const startA = await open(a!);
+    const startB = await open(b!);
+    const text = (id: string, base: number, text: string): PushedChange => ({
+      clientChangeId: id,
+      baseVersion: base,
+      field: 'notes',
+      op: { type: 'text', op: [text] },
+    });
+    // Three edits in flight together share a tick: two good ones on two orders and the refused one.
+    const [good1, bad, good2] = await Promise.all([
+      service.push(anna, {
+        entityType: 'order',
+        entityId: a!,
+        changes: [text('ok-1', startA.version, '[1]')],
+      }),
+      service
+        .push(napa, { entityType: 'order', entityId: b!, changes: [text('boom-1', startB.version, '[x]')] })
+        .then(
+          (answer) => ({ answer, error: null }),
+          (error: unknown) => ({ answer: null, error }),
+        ),
+      service.push(napa, {
+        entityType: 'order',
+        entityId: a!,
+        changes: [text('ok-2', startA.version, '[2]')],
+      }),
+    ]);
+    expect(good1.ok && good1.value.results[0]).toMatchObject({
+      status: 'applied',
+      version: startA.version + 1,
+    });
+    expect(good2.ok && good2.value.results[0]).toMatchObject({
+      status: 'applied',
+      version: startA.version + 2,
+    });
+    expect(bad.answer).toBeNull();
+    expect(String(bad.error)).toMatch(/refused by the test|Failed query/);
+    const endA = await open(a!);
+    const endB = await open(b!);
+    expect(endA.version).toBe(startA.version + 2);
+    expect(endA.doc.notes).toBe(`[2][1]${startA.doc.notes}`);
+    expect(endB.version).toBe(startB.version);
+    expect(endB.doc.notes).toBe(startB.doc.notes);
+    // Memory was read again: the next edits go on from the committed state.
+    const next = await service.push(anna, {
+      entityType: 'order',
+      entityId: a!,
+      changes: [text('ok-3', endA.version, '[3]')],
+    });
+    expect(next.ok && next.value.results[0]).toMatchObject({ status: 'applied', version: endA.version + 1 });
+    expect((await open(a!)).doc.notes).toBe(`[3][2][1]${startA.doc.notes}`);
   });
 
   it('refuses a push past the bound of edits in flight whole, with a pause to wait', async () => {
