@@ -8,7 +8,11 @@ import net from 'node:net';
 export type FrameHandler = (buffer: Buffer, start: number, end: number) => void;
 
 export class RawSocket {
-  private pending: Buffer | null = null;
+  /** Bytes received and not parsed yet, kept as chunks until a whole frame is there (no copy per chunk). */
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  /** How many bytes the next frame (or its header) needs before parsing can go on. */
+  private needed = 2;
   onClose: () => void = () => {};
 
   constructor(
@@ -21,29 +25,46 @@ export class RawSocket {
   }
 
   private read(chunk: Buffer): void {
-    const buffer = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
-    this.pending = null;
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
+    if (this.buffered < this.needed) return;
+    const buffer = this.chunks.length === 1 ? chunk : Buffer.concat(this.chunks, this.buffered);
+    this.chunks = [];
+    this.buffered = 0;
+    this.needed = 2;
     let offset = 0;
     while (buffer.length - offset >= 2) {
       const second = buffer[offset + 1]! & 0x7f;
       let header = 2;
       let length = second;
       if (second === 126) {
-        if (buffer.length - offset < 4) break;
+        if (buffer.length - offset < 4) {
+          this.needed = 4;
+          break;
+        }
         length = buffer.readUInt16BE(offset + 2);
         header = 4;
       } else if (second === 127) {
-        if (buffer.length - offset < 10) break;
+        if (buffer.length - offset < 10) {
+          this.needed = 10;
+          break;
+        }
         length = buffer.readUInt32BE(offset + 6);
         header = 10;
       }
-      if (buffer.length - offset < header + length) break;
+      if (buffer.length - offset < header + length) {
+        this.needed = header + length;
+        break;
+      }
       const opcode = buffer[offset]! & 0x0f;
       if (opcode === 1 || opcode === 2) this.onFrame(buffer, offset + header, offset + header + length);
       else if (opcode === 9) this.control(0xa, buffer.subarray(offset + header, offset + header + length));
       offset += header + length;
     }
-    if (offset < buffer.length) this.pending = buffer.subarray(offset);
+    if (offset < buffer.length) {
+      this.chunks.push(buffer.subarray(offset));
+      this.buffered = buffer.length - offset;
+    }
   }
 
   private control(opcode: number, payload: Buffer): void {
