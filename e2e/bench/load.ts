@@ -27,6 +27,8 @@ export type LoadCommand =
       frame: PublishFrame;
       /** The actor our server adds to every event (the baseline is sent it inside the envelope). */
       actor: string;
+      /** Makes this run's durable message ids unique (the dedupe store may outlive a run). */
+      tag: string;
     }
   /** Every socket opened by the last `connect` joins its channel; answered once every join was answered. */
   | { op: 'subscribe' }
@@ -145,14 +147,14 @@ async function subscribe(): Promise<LoadReply> {
   return { op: 'subscribed', ms: performance.now() - started };
 }
 
-function message(frame: PublishFrame, channel: string, n: number, actor: string): string {
+function message(frame: PublishFrame, channel: string, n: number, actor: string, tag: string): string {
   const t = now();
   const data = `{"n":${n},"t":${t}}`;
   switch (frame) {
     case 'signal':
       return `{"type":"signal","channel":"${channel}","event":"tick","data":${data}}`;
     case 'publish':
-      return `{"type":"publish","id":"p${n}","channel":"${channel}","event":"tick","data":${data}}`;
+      return `{"type":"publish","id":"${tag}-${n}","channel":"${channel}","event":"tick","data":${data}}`;
     case 'baseline':
       // The very bytes our server sends for a signal, so both servers move the same payload.
       return `{"type":"signal","channel":"${channel}","event":"tick","data":${data},"actor":${actor},"ts":${Math.floor(t)}}`;
@@ -171,7 +173,7 @@ function publish(command: Extract<LoadCommand, { op: 'publish' }>): Promise<Load
       const due = Math.min(total, Math.floor(command.rate * count * elapsed));
       while (sent < due) {
         const index = sent % count;
-        sockets[index]!.send(message(command.frame, joined[index]!, sent, command.actor));
+        sockets[index]!.send(message(command.frame, joined[index]!, sent, command.actor, command.tag));
         sent++;
       }
       if (sent >= total) {

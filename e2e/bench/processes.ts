@@ -108,7 +108,7 @@ export async function startServerProcess(
     : [];
   const child = spawn(process.execPath, [...profile, script], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', process.env.BENCH_SERVER_LOG === '1' ? 'inherit' : 'ignore', 'inherit'],
   });
   const pid = child.pid;
   if (pid === undefined) throw new Error(`${script} did not start`);

@@ -192,7 +192,13 @@ async function main() {
   try {
     const only = process.env.BENCH_ONLY;
     const fanOutSizes =
-      only === 'fanout' ? [Number(process.env.BENCH_S ?? 1000)] : only === 'rooms' ? [] : [1000, 5000];
+      only === 'fanout'
+        ? [Number(process.env.BENCH_S ?? 1000)]
+        : only === 'rooms'
+          ? []
+          : only === 'cluster'
+            ? [5000]
+            : [1000, 5000];
     const mostClients = Math.max(...fanOutSizes, only === 'fanout' || only === 'cluster' ? 0 : ROOMS.clients);
     log(`creating ${mostClients + WARM_UP} users with sessions…`);
     const allCookies = await createSessions(database, mostClients + WARM_UP);
@@ -272,7 +278,11 @@ async function main() {
       };
     }
 
+    let runs = 0;
     async function measure(kind: Kind, scenario: Scenario): Promise<Run> {
+      // Message ids of their own per run: over Redis the dedupe store outlives a run's servers, and would answer a
+      // later run's `p0` as a retry of this one's.
+      const tag = `${Date.now().toString(36)}r${++runs}`;
       const nodes = scenario.kind === 'fanout' ? scenario.nodes : 1;
       const servers: ServerProcess[] = [];
       for (let i = 0; i < nodes; i++) {
@@ -348,7 +358,7 @@ async function main() {
                   kind === 'baseline'
                     ? `{"type":"event","channel":"order:bench","epoch":"bAsElInE","seq":${sent + 1},"event":"tick",` +
                         `"data":{"n":${sent},"t":${t}},"actor":${actor},"ts":${Math.floor(t)}}`
-                    : `{"type":"publish","id":"p${sent}","channel":"order:bench","event":"tick","data":{"n":${sent},"t":${t}}}`,
+                    : `{"type":"publish","id":"${tag}-${sent}","channel":"order:bench","event":"tick","data":{"n":${sent},"t":${t}}}`,
                 );
                 sent++;
               }
@@ -363,7 +373,14 @@ async function main() {
         } else {
           const frame: PublishFrame = kind === 'baseline' ? 'baseline' : scenario.frame;
           const published = await load.all<Extract<LoadReply, { op: 'published' }>>(
-            () => ({ op: 'publish', rate: scenario.perClient, seconds: SECONDS, frame, actor }),
+            (index) => ({
+              op: 'publish',
+              rate: scenario.perClient,
+              seconds: SECONDS,
+              frame,
+              actor,
+              tag: `${tag}l${index}`,
+            }),
             'published',
           );
           const sent = published.reduce((sum, reply) => sum + reply.sent, 0);

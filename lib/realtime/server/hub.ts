@@ -19,7 +19,7 @@ import {
 import { Acknowledger } from './acks';
 import { ChannelRouter } from './channel-router';
 import { type Clock, type Scheduled, systemClock } from './clock';
-import { Connection, type HubUser } from './connection';
+import { Connection, type HubUser, type Subscription } from './connection';
 import { splitN } from './envelope';
 import { RealtimeError } from './errors';
 import { type DeliveryFigures, deliveryFiguresSchema, HubMetrics } from './metrics';
@@ -751,41 +751,48 @@ export class Hub {
 
   private signalAs(conn: Connection, user: HubUser, message: SignalMessage, now: number): void {
     const sub = conn.subs.get(message.channel);
-    const ref = sub ? parseChannel(message.channel) : null;
+    // The subscription's channel keeps its parsed name (a subscribed name always parses).
+    if (sub && sub.channel.ref === undefined) sub.channel.ref = parseChannel(message.channel);
+    const ref = sub?.channel.ref;
     if (!sub || !ref) {
       const code = parseChannel(message.channel) ? 'NOT_SUBSCRIBED' : 'UNKNOWN_CHANNEL';
       if (message.id) this.ackError(conn, message.id, code);
       else this.sendError(conn, code);
       return;
     }
-    const send = () => {
-      if (conn.subs.get(message.channel) !== sub || conn.phase !== 'open') return;
-      const text = signalText(conn, message, now);
-      this.router.signal(sub.channel, new OutFrame(text), conn);
-      const { bus } = this.deps.backends;
-      if (!bus.alone())
-        bus.publish('s', `${sub.channel.key}\n${text}`).catch((error: Error) => {
-          this.deps.logger.warn({ err: error.message, channel: sub.channel.key }, 'bus publish failed');
-        });
-      if (message.id) this.ack(conn, message.id);
-    };
-    const refuse = () => {
-      if (message.id) this.ackError(conn, message.id, 'FORBIDDEN');
-      else this.sendError(conn, 'FORBIDDEN');
-    };
     const verdict = channelRules[ref.kind](user, ref, 'write');
     if (verdict === true) {
-      send();
+      this.sendSignal(conn, sub, message, now);
       return;
     }
     if (verdict === false) {
-      refuse();
+      this.refuseSignal(conn, message);
       return;
     }
     // A kind whose access needs data (a conversation's participants): the guard decides, as for a publish.
     canAccessChannel(user, ref, 'write', this.guards)
-      .then((allowed) => (allowed ? send() : refuse()))
+      .then((allowed) => {
+        if (!allowed) this.refuseSignal(conn, message);
+        else if (conn.subs.get(message.channel) === sub) this.sendSignal(conn, sub, message, now);
+      })
       .catch((error: Error) => this.failed(conn, message, error));
+  }
+
+  private sendSignal(conn: Connection, sub: Subscription, message: SignalMessage, now: number): void {
+    if (conn.phase !== 'open') return;
+    const text = signalText(conn, message, now);
+    this.router.signal(sub.channel, new OutFrame(text), conn);
+    const { bus } = this.deps.backends;
+    if (!bus.alone())
+      bus.publish('s', `${sub.channel.key}\n${text}`).catch((error: Error) => {
+        this.deps.logger.warn({ err: error.message, channel: sub.channel.key }, 'bus publish failed');
+      });
+    if (message.id) this.ack(conn, message.id);
+  }
+
+  private refuseSignal(conn: Connection, message: SignalMessage): void {
+    if (message.id) this.ackError(conn, message.id, 'FORBIDDEN');
+    else this.sendError(conn, 'FORBIDDEN');
   }
 
   private failed(conn: Connection, message: SignalMessage, error: Error): void {

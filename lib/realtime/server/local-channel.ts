@@ -1,4 +1,5 @@
 import type { HistoryStore } from '../bus';
+import type { ChannelRef } from '../protocol';
 import type { Subscription } from './connection';
 
 export type ChannelEvent = { epoch: string; seq: number; ts: number; frame: string };
@@ -22,6 +23,8 @@ export class LocalChannel {
   epoch = '';
   seq = 0;
   readonly subs = new Set<Subscription>();
+  /** The parsed channel name, kept by the first signal that needed it. */
+  ref: ChannelRef | null | undefined;
   ready: Promise<void>;
   /** Resolves once the channel's presence (other nodes' members) is known. */
   presenceReady: Promise<void> = Promise.resolve();

@@ -32,10 +32,26 @@ function actorOf(conn: Connection): string {
   return conn.actorJson;
 }
 
-/** The frame every recipient gets: `{type:'signal', channel, event, data, actor, ts}`. */
+/** Event names as JSON strings, remembered (bounded): a room's carets and typing use a handful of names. */
+const eventJson = new Map<string, string>();
+
+function eventOf(event: string): string {
+  let json = eventJson.get(event);
+  if (json === undefined) {
+    json = JSON.stringify(event);
+    if (eventJson.size >= 1000) eventJson.clear();
+    eventJson.set(event, json);
+  }
+  return json;
+}
+
+/**
+ * The frame every recipient gets: `{type:'signal', channel, event, data, actor, ts}`. The channel name is one that
+ * parsed (letters, digits, `_`, `-` and one `:`), so it needs no escaping.
+ */
 export function signalText(conn: Connection, message: SignalMessage, ts: number): string {
   return (
-    `{"type":"signal","channel":${JSON.stringify(message.channel)},"event":${JSON.stringify(message.event)},` +
+    `{"type":"signal","channel":"${message.channel}","event":${eventOf(message.event)},` +
     `"data":${JSON.stringify(message.data ?? null)},"actor":${actorOf(conn)},"ts":${ts}}`
   );
 }
