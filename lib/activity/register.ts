@@ -12,6 +12,7 @@ import type { Services } from '../server/services';
 import { type LockStore, lockKey } from '../sync/service/locks/lock-store';
 import { createMemoryLockStore } from '../sync/service/locks/memory-lock-store';
 import { createRedisLockStore } from '../sync/service/locks/redis-lock-store';
+import { createOrderOwners } from '../sync/service/order-owner';
 import { registerSyncRpc } from '../sync/service/register';
 import { createSyncService, leaseView, type SyncService } from '../sync/service/sync-service';
 import type { SyncTransport } from '../sync/service/transport';
@@ -97,7 +98,21 @@ export function registerCollaboration(services: Services): CollaborationRegistra
       logger.warn(report, 'sync replica diverged from the server; the client resynced');
     },
   });
-  registerSyncRpc(hubTransport(hub, db), sync);
+  // With Redis, one node at a time writes an order: a push that reaches another node is forwarded to its owner.
+  const owners = redis
+    ? createOrderOwners({
+        redis,
+        prefix: env.REDIS_PREFIX,
+        nodeId: services.nodeId,
+        bus: {
+          publish: (topic, payload) => hub.publishBusTopic(topic, payload),
+          on: (topic, handler) => hub.onBusTopic(topic, (payload) => handler(payload)),
+        },
+        run: sync.push,
+        onError: (error) => logger.warn({ err: (error as Error).message }, 'sync order owner'),
+      })
+    : null;
+  registerSyncRpc(hubTransport(hub, db), sync, owners ? { push: owners.push } : {});
   registerCommentRpcs(hub, createCommentService({ db, publish, activity }));
 
   hub.registerRpc('activity.list', activityListParams, async (ctx, params): Promise<ActivityPage> => {
@@ -153,6 +168,7 @@ export function registerCollaboration(services: Services): CollaborationRegistra
     locks,
     async close() {
       offPresence();
+      await owners?.close();
       await flushActivityRuns(db);
       await locks.close().catch(() => undefined);
     },

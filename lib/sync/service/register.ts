@@ -52,8 +52,13 @@ export async function dispatchSyncRpc(
 }
 
 /** Registers the sync RPC methods on the hub; the lead calls this from lib/server/start.ts. */
-export function registerSyncRpc(transport: SyncTransport, service: SyncService): void {
-  const handlers = syncHandlers(service);
+export function registerSyncRpc(
+  transport: SyncTransport,
+  service: SyncService,
+  /** A push routed elsewhere first (to the order's owner node, `order-owner.ts`). */
+  route: { push?: Handler<'sync.push'> } = {},
+): void {
+  const handlers = { ...syncHandlers(service), ...(route.push ? { 'sync.push': route.push } : {}) };
   for (const method of Object.keys(syncParams) as SyncMethod[]) {
     const handler = handlers[method] as (ctx: SyncContext, params: unknown) => Promise<SyncResult<unknown>>;
     transport.registerRpc(method, syncParams[method], handler);
