@@ -29,7 +29,10 @@ export class SyncNode {
 
   static async start(env: Record<string, string>): Promise<SyncNode> {
     const script = fileURLToPath(new URL('./sync-server.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    // SYNC_BENCH_PROFILE=<dir>: each node writes a V8 CPU profile there when it stops (node --cpu-prof).
+    const profile = process.env.SYNC_BENCH_PROFILE;
+    const flags = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
+    const child = spawn(process.execPath, [...flags, '--import', 'tsx', script], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

@@ -10,6 +10,7 @@
 //   SYNC_BENCH_DRAIN_SECONDS=5    how long after the schedule an answer may still arrive before it counts missing
 //   SYNC_BENCH_ONLY=closed,open,keystroke,two-nodes   (default: all)
 //   SYNC_BENCH_DB=pglite,postgres (default: both; PostgreSQL and Redis when reachable)
+//   SYNC_BENCH_PROFILE=<dir>      each server node writes a CPU profile there (node --cpu-prof) when it stops
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { postgresAvailable, redisAvailable } from '../support/services';
