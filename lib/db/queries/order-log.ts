@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gte, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../create-db';
 import { appliedClientChanges, type EntityChangeRow, entityChanges, orderLines, orders } from '../schema';
-import type { SyncedOrder } from './order-writes';
+import { orderColumns, type SyncedOrder } from './order-writes';
 
 /**
  * The statements of one group commit across orders (lib/sync/service/order-log.ts): each reads or writes every
@@ -12,18 +12,7 @@ import type { SyncedOrder } from './order-writes';
 export async function lockOrders(tx: Tx, ids: readonly string[]): Promise<Omit<SyncedOrder, 'lines'>[]> {
   if (ids.length === 0) return [];
   return tx
-    .select({
-      id: orders.id,
-      tenantId: orders.tenantId,
-      number: orders.number,
-      version: orders.version,
-      status: orders.status,
-      customerId: orders.customerId,
-      shippingAddress: orders.shippingAddress,
-      notes: orders.notes,
-      policy: orders.policy,
-      nextPolicy: orders.nextPolicy,
-    })
+    .select(orderColumns)
     .from(orders)
     .where(inArray(orders.id, [...ids]))
     .orderBy(asc(orders.id))

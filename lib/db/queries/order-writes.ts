@@ -26,7 +26,8 @@ export async function loadOrderLines(db: Executor, orderId: string) {
     .orderBy(asc(orderLines.position), asc(orderLines.id));
 }
 
-const orderColumns = {
+/** The columns of an order the sync engine reads (its synced fields, version and policy). */
+export const orderColumns = {
   id: orders.id,
   tenantId: orders.tenantId,
   number: orders.number,
