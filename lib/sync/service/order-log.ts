@@ -30,14 +30,16 @@ import { type PinnedOrder, storedPolicy } from './policy-switch';
  * an edit reads nothing from the database; and every order's waiting edits commit together, in one transaction
  * per tick with a handful of statements whatever their number (group commit across orders):
  *
- *   lock and read every order of the tick (id order) · stored answers of their client change ids ·
- *   [lines and recent history of orders not in memory or changed elsewhere] · the new heads of the orders ·
- *   the history rows · the answers · commit
+ *   BEGIN · lock and read every order of the tick (id order) · [the versions another node wrote since, or the
+ *   lines and recent history of orders not in memory] · ONE statement writing the new heads of the orders, the
+ *   history rows and the answers · COMMIT
  *
  * The promises stay the ones of the per-change path (`commitChange`): an edit is answered after its tick
  * commits (acked = durable); each order's edits are judged in arrival order on the locked row, each seeing the
  * ones before it, by the same `judge` over a store that answers from memory; a retried client change id gets its
- * stored answer, read under the row lock. Another node's commit moves the order's version, which the locked read
+ * stored answer: the tick writes every answer under the row locks, and an id already stored (a retry, or one an
+ * open gave up) trips the answers' unique key, which rolls the tick back and runs it again with the stored answers
+ * read first (a statement more, only then). Another node's commit moves the order's version, which the locked read
  * sees: the memo is then read again before anything is judged on it. Anything the memo cannot answer alone (a
  * crdt section, lines, status, customer, a conflict to queue, a policy switch waiting, a base older than the
  * history kept) leaves the tick: that edit and the ones after it on the order run on the per-change path, after
@@ -157,7 +159,16 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
   async function tick(batch: Waiting[]) {
     let outcome: Map<string, { edits: LoggedEdits; memo: OrderMemo | null }>;
     try {
-      outcome = await deps.database.db.transaction((tx) => judgeTick(tx, batch));
+      try {
+        // First as if every client change id were new (a retry is rare): the answers' unique key, checked as the
+        // tick writes them under the row locks, refuses the whole tick if one was stored before (a retry, or an
+        // id an open gave up). Then it runs again with the stored answers read first.
+        outcome = await deps.database.db.transaction((tx) => judgeTick(tx, batch, false));
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        for (const w of batch) memos.delete(w.entityId);
+        outcome = await deps.database.db.transaction((tx) => judgeTick(tx, batch, true));
+      }
     } catch {
       // Nothing of the tick committed: every edit takes the per-change path (which says what went wrong).
       for (const w of batch) {
@@ -176,7 +187,7 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
     }
   }
 
-  async function judgeTick(tx: Tx, batch: Waiting[]) {
+  async function judgeTick(tx: Tx, batch: Waiting[], readAnswers: boolean) {
     const now = deps.now();
     const rows = await lockOrders(
       tx,
@@ -252,16 +263,18 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
         if (memo) noteRecent(memo, edit);
       }
     }
-    const keys = fast.flatMap(({ w }) =>
-      w.jobs.flatMap((job) =>
-        job.options?.dedupeId
-          ? [{ userId: job.ctx.user.id, entityId: w.entityId, clientChangeId: job.options.dedupeId }]
-          : [],
-      ),
-    );
     const answers = new Map<string, ChangeResult>();
-    for (const stored of await answersFor(tx, keys))
-      answers.set(`${stored.userId}:${stored.entityId}:${stored.clientChangeId}`, stored.result);
+    if (readAnswers) {
+      const keys = fast.flatMap(({ w }) =>
+        w.jobs.flatMap((job) =>
+          job.options?.dedupeId
+            ? [{ userId: job.ctx.user.id, entityId: w.entityId, clientChangeId: job.options.dedupeId }]
+            : [],
+        ),
+      );
+      for (const stored of await answersFor(tx, keys))
+        answers.set(`${stored.userId}:${stored.entityId}:${stored.clientChangeId}`, stored.result);
+    }
 
     const heads = new Map<string, PinnedOrder>();
     const inserted: EntityChangeRow[] = [];
@@ -444,3 +457,10 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
 }
 
 export type OrderLog = ReturnType<typeof createOrderLog>;
+
+/** A unique key refused a row (SQLSTATE 23505), on PostgreSQL or PGlite, however the driver wrapped it. */
+function isUniqueViolation(error: unknown, depth = 0): boolean {
+  if (depth > 8 || typeof error !== 'object' || error === null) return false;
+  if ('code' in error && error.code === '23505') return true;
+  return 'cause' in error && isUniqueViolation(error.cause, depth + 1);
+}
