@@ -75,15 +75,24 @@ test('a wrong password shows a clear message and repeated failures are slowed do
 
   // An unknown address: three free failures, then every attempt waits longer before it is even checked.
   const email = `nobody-${Date.now()}@example.com`;
+  const submit = page.locator('form button[type="submit"]');
   const attempt = async () => {
+    // The form settles first: React resets its fields when the previous attempt's answer is applied, which can
+    // come after that answer arrived (a fill before it was wiped, and an empty form was answered at once).
+    await expect(submit).toBeEnabled();
     await page.locator('#email').fill(email);
     await page.locator('#password').fill('wrong');
+    await expect(page.locator('#email')).toHaveValue(email);
     const started = Date.now();
     await Promise.all([
-      page.waitForResponse((response) => response.request().method() === 'POST'),
-      page.locator('form button[type="submit"]').click(),
+      page.waitForResponse(
+        (response) =>
+          response.request().method() === 'POST' && (response.request().postData() ?? '').includes(email),
+      ),
+      submit.click(),
     ]);
     await expect(page.getByTestId('sign-in-error')).toBeVisible();
+    await expect(submit).toBeEnabled();
     return Date.now() - started;
   };
   for (let i = 0; i < 3; i++) await attempt();
