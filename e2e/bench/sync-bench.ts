@@ -167,6 +167,12 @@ class Latencies {
   percentiles() {
     return percentiles(this.values);
   }
+
+  /** The ack figures every scenario reports (with answers never received counted at their lower bound). */
+  ackFigures() {
+    const ack = this.percentiles();
+    return { ackP50: ack.p50, ackP95: ack.p95, ackP99: ack.p99, ackMax: ack.max, missingAcks: this.missing };
+  }
 }
 
 async function waitFor(done: () => boolean, deadline: number): Promise<void> {
@@ -620,18 +626,13 @@ export function runClosedLoop(
     const cost = await window.cost(committed);
     const delivery = await run.broadcasts();
     const checks = await run.finish();
-    const ack = latencies.percentiles();
     return {
       ...run.base('closed', scenario.name, scenario.orders, load1AtStart),
       seconds: scenario.seconds,
       committedPerSecond: Math.round(committed / scenario.seconds),
       committed,
-      ackP50: ack.p50,
-      ackP95: ack.p95,
-      ackP99: ack.p99,
-      ackMax: ack.max,
+      ...latencies.ackFigures(),
       broadcastP99: percentiles(broadcastLatency).p99,
-      missingAcks: latencies.missing,
       drainSeconds,
       ...delivery,
       ...checks,
@@ -716,19 +717,14 @@ export function runOpenLoop(
     latencies.close(performance.now());
     const delivery = await run.broadcasts();
     const checks = await run.finish();
-    const ack = latencies.percentiles();
     return {
       ...run.base('open', scenario.name, scenario.orders, load1AtStart),
       seconds: scenario.seconds,
       offeredPerSecond: scenario.rate,
       committedPerSecond: Math.round(committed / scenario.seconds),
       committed,
-      ackP50: ack.p50,
-      ackP95: ack.p95,
-      ackP99: ack.p99,
-      ackMax: ack.max,
+      ...latencies.ackFigures(),
       broadcastP99: percentiles(broadcastLatency).p99,
-      missingAcks: latencies.missing,
       drainSeconds,
       sendLagP99: percentiles(sendLag).p99,
       ...delivery,
@@ -815,7 +811,6 @@ export function runKeystrokes(
       for (let i = keystroke.seenBy; i < others; i++) arrival.add(now - keystroke.at, true);
     }
     const checks = await run.finish();
-    const ack = latencies.percentiles();
     const keystroke = arrival.percentiles();
     return {
       ...run.base('keystroke', scenario.name, 1, load1AtStart),
@@ -823,12 +818,8 @@ export function runKeystrokes(
       offeredPerSecond: Math.round((typists.length * 1000) / scenario.everyMs),
       committedPerSecond: Math.round(committed / scenario.seconds),
       committed,
-      ackP50: ack.p50,
-      ackP95: ack.p95,
-      ackP99: ack.p99,
-      ackMax: ack.max,
+      ...latencies.ackFigures(),
       broadcastP99: percentiles(broadcastLatency).p99,
-      missingAcks: latencies.missing,
       drainSeconds,
       keystrokeP50: keystroke.p50,
       keystrokeP99: keystroke.p99,

@@ -244,7 +244,7 @@ export class ChannelSync {
   /** Hands an ephemeral signal to the channel's listeners while the subscription is active. */
   onSignal(signal: SignalMessage): void {
     const record = this.records.get(signal.channel);
-    if (!record || record.status !== 'active') return;
+    if (record?.status !== 'active') return;
     record.notify((listener) => {
       listener.onSignal?.(signal);
     });

@@ -4,12 +4,9 @@ import { z } from 'zod';
 import { createTestDatabase, type TestDatabase } from '../../../e2e/support/test-db';
 import { entityChanges } from '../../db/schema';
 import type { SyncUser } from '../service/context';
-import { createMemoryLockStore } from '../service/locks/memory-lock-store';
-import { syncHandlers } from '../service/register';
-import { createSyncService } from '../service/sync-service';
 import { loadSyncFixture } from '../service/testing';
-import { createFakeClock } from '../testing/fake-clock';
-import { createFakeNetwork, settle } from '../testing/fake-network';
+import { settle } from '../testing/fake-network';
+import { createServiceNetwork } from '../testing/service-network';
 import { createDurableOutbox } from './durable-outbox';
 import { createMemoryOutboxStore } from './outbox-store';
 import {
@@ -42,18 +39,7 @@ const pushParams = z.object({
 const nearlyOne = () => 0.999;
 
 function setup(orderIndex: number, options: { durable?: boolean } = {}) {
-  const time = createFakeClock();
-  const network = createFakeNetwork(
-    syncHandlers(
-      createSyncService({
-        database,
-        locks: createMemoryLockStore(time.now),
-        publish: (input) => network.publish(input),
-        now: time.now,
-      }),
-    ),
-    () => 0,
-  );
+  const { time, network } = createServiceNetwork(database);
   const orderId = fixture.editableOrderIds[orderIndex]!;
   const store = createMemoryOutboxStore();
   /** The refusals the next pushes get, in order (a push past them reaches the server). */

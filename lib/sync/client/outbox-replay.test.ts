@@ -3,12 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../e2e/support/test-db';
 import { entityChanges, orders } from '../../db/schema';
 import type { SyncUser } from '../service/context';
-import { createMemoryLockStore } from '../service/locks/memory-lock-store';
-import { syncHandlers } from '../service/register';
-import { createSyncService } from '../service/sync-service';
 import { loadSyncFixture } from '../service/testing';
-import { createFakeClock } from '../testing/fake-clock';
-import { createFakeNetwork } from '../testing/fake-network';
+import { createServiceNetwork } from '../testing/service-network';
 import { createDurableOutbox } from './durable-outbox';
 import { createMemoryOutboxStore } from './outbox-store';
 import { createRealtimeSyncManager, type RealtimeSyncManager } from './realtime-sync-manager';
@@ -26,18 +22,7 @@ beforeAll(async () => {
 afterAll(() => database.drop());
 
 function setup(orderIndex: number) {
-  const time = createFakeClock();
-  const network = createFakeNetwork(
-    syncHandlers(
-      createSyncService({
-        database,
-        locks: createMemoryLockStore(time.now),
-        publish: (input) => network.publish(input),
-        now: time.now,
-      }),
-    ),
-    () => 0,
-  );
+  const { time, network } = createServiceNetwork(database);
   const orderId = fixture.editableOrderIds[orderIndex]!;
   const store = createMemoryOutboxStore();
   const tabLocks = createMemoryTabLocks();

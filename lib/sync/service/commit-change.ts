@@ -139,13 +139,6 @@ export type ChangeStore = {
     version: number,
   ): Promise<SyncError | null>;
   insertChange(row: NewEntityChange): Promise<EntityChangeRow>;
-  remember(row: {
-    userId: string;
-    clientChangeId: string;
-    tenantId: string;
-    entityId: string;
-    result: ChangeResult;
-  }): Promise<void>;
 };
 
 /** The store of a change judged in its own transaction: every read and write goes to the database. */
@@ -163,7 +156,6 @@ export function databaseStore(
     insertConflict: (row) => insertConflict(tx, row),
     writeOrder: (order, field, op, next, version) => writeOrderChange(tx, order, field, op, next, version),
     insertChange: (row) => insertEntityChange(tx, row),
-    remember: (row) => recordAppliedClientChange(tx, row),
   };
 }
 
@@ -283,7 +275,7 @@ async function commitIn(tx: Tx, deps: CommitDeps, job: CommitJob, batch?: BatchS
   });
   const remember = async (result: ChangeResult) => {
     if (!options.dedupeId) return;
-    await store.remember({
+    await recordAppliedClientChange(tx, {
       userId: user.id,
       clientChangeId: options.dedupeId,
       tenantId: user.tenantId,

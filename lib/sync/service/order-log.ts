@@ -9,6 +9,7 @@ import {
   writeTick,
 } from '../../db/queries/order-log';
 import type { SyncedOrder } from '../../db/queries/order-writes';
+import { pgErrorCode } from '../../db/queries/write-outcome';
 import type { appliedClientChanges, EntityChangeRow } from '../../db/schema';
 import type { ChangeOp, ChangeResult } from '../types';
 import { sectionOfField } from '../types';
@@ -48,6 +49,7 @@ import { type PinnedOrder, storedPolicy } from './policy-switch';
  */
 
 type AnswerRow = typeof appliedClientChanges.$inferSelect;
+type LockedOrder = Awaited<ReturnType<typeof lockOrders>>[number];
 
 /** An order's state at a committed version, with its recent history. */
 type OrderMemo = {
@@ -104,8 +106,6 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
   // one connection, so one; PostgreSQL overlaps a tick's round trips with the next one's.
   const maxTicks = options.maxTicks ?? (deps.database.kind === 'postgres' ? 2 : 1);
   let running = 0;
-  let ticks = 0;
-  let edits = 0;
 
   function remember(entityId: string, memo: OrderMemo) {
     memos.delete(entityId);
@@ -165,7 +165,7 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
         // id an open gave up). Then it runs again with the stored answers read first.
         outcome = await deps.database.db.transaction((tx) => judgeTick(tx, batch, false));
       } catch (error) {
-        if (!isUniqueViolation(error)) throw error;
+        if (pgErrorCode(error) !== '23505') throw error;
         for (const w of batch) memos.delete(w.entityId);
         outcome = await deps.database.db.transaction((tx) => judgeTick(tx, batch, true));
       }
@@ -177,10 +177,8 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
       }
       return;
     }
-    ticks++;
     for (const w of batch) {
       const result = outcome.get(w.entityId) ?? { edits: { committed: [], rest: w.jobs }, memo: null };
-      edits += result.edits.committed.length;
       if (result.memo && result.edits.rest.length === 0) remember(w.entityId, result.memo);
       else memos.delete(w.entityId);
       w.done(result.edits);
@@ -195,7 +193,7 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
     );
     const byId = new Map(rows.map((row) => [row.id, row]));
     const outcome = new Map<string, { edits: LoggedEdits; memo: OrderMemo | null }>();
-    const fast: { w: Waiting; row: (typeof rows)[number] }[] = [];
+    const fast: { w: Waiting; row: LockedOrder }[] = [];
     for (const w of batch) {
       const row = byId.get(w.entityId);
       // Not found, another tenant's, or a policy not settled: the per-change path answers it.
@@ -203,66 +201,11 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
       if (!row || !pinned) outcome.set(w.entityId, { edits: { committed: [], rest: w.jobs }, memo: null });
       else fast.push({ w, row });
     }
-    // Orders another node wrote since: the versions after the one memory holds, read for all at once (their
-    // lines too, if any of those touched them).
-    const behind = fast
-      .map((f) => f.row)
-      .filter((row) => {
-        const memo = memos.get(row.id);
-        return memo && memo.order.tenantId === row.tenantId && memo.order.version < row.version;
-      });
-    if (behind.length > 0) {
-      const delta = await historyAfter(
-        tx,
-        behind.map((row) => ({ id: row.id, after: memos.get(row.id)!.order.version })),
-      );
-      for (const row of behind) {
-        const memo = memos.get(row.id)!;
-        const since = memo.order.version;
-        const rows = delta.get(row.id) ?? [];
-        const whole =
-          rows.length === row.version - since && rows.every((r, i) => r.version === since + 1 + i);
-        if (!whole || rows.length > keep || rows.some((r) => r.section === 'lines')) {
-          memos.delete(row.id);
-          continue;
-        }
-        memo.order = { ...row, lines: memo.order.lines, policy: storedPolicy(row.policy)! };
-        memo.rows.push(...rows.map(slim));
-        for (const r of rows) noteRecent(memo, r);
-      }
-    }
-    // Orders not in memory (or not to be caught up): their lines and recent history, read once for all.
-    const stale = fast
-      .map((f) => f.row)
-      .filter((row) => {
-        const memo = memos.get(row.id);
-        return !memo || memo.order.version !== row.version || memo.order.tenantId !== row.tenantId;
-      });
-    if (stale.length > 0) {
-      const ids = stale.map((row) => row.id);
-      const lines = await linesOfOrders(tx, ids);
-      const history = await historyAfter(
-        tx,
-        stale.map((row) => ({ id: row.id, after: row.version - keep })),
-      );
-      const editors = await recentEditorsOf(tx, ids, new Date(now - RECENT_MS));
-      for (const row of stale) {
-        const policy = storedPolicy(row.policy)!;
-        const loaded = history.get(row.id) ?? [];
-        const memo: OrderMemo = {
-          order: { ...row, lines: lines.get(row.id) ?? [], policy } satisfies SyncedOrder & PinnedOrder,
-          rows: loaded.map(slim),
-          floor: Math.max(0, row.version - keep),
-          recent: new Map(),
-          completeSince: now - RECENT_MS,
-        };
-        memos.set(row.id, memo);
-      }
-      for (const { entityId, ...edit } of editors) {
-        const memo = memos.get(entityId);
-        if (memo) noteRecent(memo, edit);
-      }
-    }
+    await bringIntoMemory(
+      tx,
+      fast.map((f) => f.row),
+      now,
+    );
     const answers = new Map<string, ChangeResult>();
     if (readAnswers) {
       const keys = fast.flatMap(({ w }) =>
@@ -339,6 +282,69 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
     await writeTick(tx, { heads: [...heads.values()], changes: inserted, answers: stored });
     for (const { memo } of outcome.values()) if (memo) trim(memo, now);
     return outcome;
+  }
+
+  /**
+   * Makes memory hold each locked order at its locked version: an order another node wrote since is caught up
+   * with the versions after the one memory holds; one not in memory (or not to be caught up) is read whole.
+   */
+  async function bringIntoMemory(tx: Tx, locked: LockedOrder[], now: number) {
+    // Orders another node wrote since: the versions after the one memory holds, read for all at once (their
+    // lines too, if any of those touched them).
+    const behind = locked.filter((row) => {
+      const memo = memos.get(row.id);
+      return memo && memo.order.tenantId === row.tenantId && memo.order.version < row.version;
+    });
+    if (behind.length > 0) {
+      const delta = await historyAfter(
+        tx,
+        behind.map((row) => ({ id: row.id, after: memos.get(row.id)!.order.version })),
+      );
+      for (const row of behind) {
+        const memo = memos.get(row.id)!;
+        const since = memo.order.version;
+        const rows = delta.get(row.id) ?? [];
+        const whole =
+          rows.length === row.version - since && rows.every((r, i) => r.version === since + 1 + i);
+        if (!whole || rows.length > keep || rows.some((r) => r.section === 'lines')) {
+          memos.delete(row.id);
+          continue;
+        }
+        memo.order = { ...row, lines: memo.order.lines, policy: storedPolicy(row.policy)! };
+        memo.rows.push(...rows.map(slim));
+        for (const r of rows) noteRecent(memo, r);
+      }
+    }
+    // Orders not in memory (or not to be caught up): their lines and recent history, read once for all.
+    const stale = locked.filter((row) => {
+      const memo = memos.get(row.id);
+      return !memo || memo.order.version !== row.version || memo.order.tenantId !== row.tenantId;
+    });
+    if (stale.length > 0) {
+      const ids = stale.map((row) => row.id);
+      const lines = await linesOfOrders(tx, ids);
+      const history = await historyAfter(
+        tx,
+        stale.map((row) => ({ id: row.id, after: row.version - keep })),
+      );
+      const editors = await recentEditorsOf(tx, ids, new Date(now - RECENT_MS));
+      for (const row of stale) {
+        const policy = storedPolicy(row.policy)!;
+        const loaded = history.get(row.id) ?? [];
+        const memo: OrderMemo = {
+          order: { ...row, lines: lines.get(row.id) ?? [], policy } satisfies SyncedOrder & PinnedOrder,
+          rows: loaded.map(slim),
+          floor: Math.max(0, row.version - keep),
+          recent: new Map(),
+          completeSince: now - RECENT_MS,
+        };
+        memos.set(row.id, memo);
+      }
+      for (const { entityId, ...edit } of editors) {
+        const memo = memos.get(entityId);
+        if (memo) noteRecent(memo, edit);
+      }
+    }
   }
 
   /** Whether the memo alone can judge the change exactly as the database would. */
@@ -420,9 +426,6 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
         });
         return row;
       },
-      remember: async () => {
-        throw new LeavesTick();
-      },
     };
   }
 
@@ -452,15 +455,7 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
       const rows = memo.rows.filter((row) => row.version > since && row.version <= through);
       return rows.length === through - since ? rows : null;
     },
-    stats: () => ({ ticks, edits, orders: memos.size }),
   };
 }
 
 export type OrderLog = ReturnType<typeof createOrderLog>;
-
-/** A unique key refused a row (SQLSTATE 23505), on PostgreSQL or PGlite, however the driver wrapped it. */
-function isUniqueViolation(error: unknown, depth = 0): boolean {
-  if (depth > 8 || typeof error !== 'object' || error === null) return false;
-  if ('code' in error && error.code === '23505') return true;
-  return 'cause' in error && isUniqueViolation(error.cause, depth + 1);
-}

@@ -592,9 +592,13 @@ export function createSyncService(deps: SyncServiceDeps) {
       const own = committed.map((c) => c.applied);
       const contiguous = own.every((row, i) => row !== null && row.version === since + 1 + i);
       const through = Math.max(0, ...own.map((row) => row?.version ?? 0));
+      const remembered =
+        contiguous || through === 0
+          ? null
+          : (orderLog?.changesAfter(ref.entityId, ctx.user.tenantId, since, through) ?? null);
       const rows = contiguous
         ? own.filter((row) => row !== null)
-        : ((through > 0 ? orderLog?.changesAfter(ref.entityId, ctx.user.tenantId, since, through) : null) ??
+        : (remembered ??
           (await changesAfter(db, { ...ref, tenantId: ctx.user.tenantId }, since, PULL_LIMIT)));
       return ok({ results, changes: rows.map(toAppliedChange), complete: rows.length < PULL_LIMIT });
     },
