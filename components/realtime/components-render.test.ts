@@ -141,4 +141,12 @@ describe('ViewerLabel', () => {
     expect(countOnPage(people, '/orders/1')).toBe(1);
     expect(countOnPage(people, '/orders/2')).toBe(0);
   });
+
+  it('counts a person with the page open in any tab, not only the one they used last', () => {
+    const [first] = people;
+    const twoTabs = { ...first!, location: { page: '/orders/9' }, pages: ['/orders/9', '/products/7'] };
+    expect(countOnPage([twoTabs], '/products/7')).toBe(1);
+    expect(countOnPage([twoTabs], '/orders/9')).toBe(1);
+    expect(countOnPage([{ ...twoTabs, pages: [] }], '/orders/9')).toBe(0);
+  });
 });

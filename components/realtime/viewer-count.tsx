@@ -30,8 +30,9 @@ function PageViewerCount({ page, className }: { page: string; className?: string
   return <ViewerLabel count={countOnPage(activeUsers, page)} className={className} />;
 }
 
+/** The people with `page` open in any of their tabs (a server that does not list pages: in their newest tab). */
 export function countOnPage(members: readonly Member[], page: string): number {
-  return members.filter((m) => m.location?.page === page).length;
+  return members.filter((m) => (m.pages ? m.pages.includes(page) : m.location?.page === page)).length;
 }
 
 /** The text for a count; nothing when nobody is viewing (and "only you" when the count is just this user). */

@@ -2,7 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { expect, test } from '@playwright/test';
 import { appUrl } from '../support/app-url';
 import { signIn } from '../support/auth';
+import { closeContextsAfterEachTest } from '../support/contexts';
 import { fill, localeFile, signedInPeople } from '../support/people';
+
+closeContextsAfterEachTest();
 
 /**
  * The admin console in English and Thai: the admin adds a person (a temporary password is shown once), changes

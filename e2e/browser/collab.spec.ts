@@ -1,6 +1,7 @@
 import { expect, type Page, test } from '@playwright/test';
 import { appUrl } from '../support/app-url';
 import { badgeFigure } from '../support/badges';
+import { closeContextsAfterEachTest } from '../support/contexts';
 import {
   fill,
   type Locale,
@@ -9,6 +10,8 @@ import {
   seededOrders,
   signedInPeople,
 } from '../support/people';
+
+closeContextsAfterEachTest();
 
 /**
  * Two or three people on one order, in English and in Thai: notes typed at once converge, a lock blocks the other

@@ -1,6 +1,9 @@
 import { expect, type Page, test } from '@playwright/test';
 import { appUrl } from '../support/app-url';
+import { closeContextsAfterEachTest } from '../support/contexts';
 import { fill, localeFile, signedInPeople } from '../support/people';
+
+closeContextsAfterEachTest();
 
 /**
  * The order page has one status control: the live editor's status section. Anna (sales) takes the section's lock

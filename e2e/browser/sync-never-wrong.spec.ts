@@ -1,5 +1,6 @@
 import { expect, type Page, test } from '@playwright/test';
 import { appUrl } from '../support/app-url';
+import { closeContextsAfterEachTest } from '../support/contexts';
 import {
   fill,
   type Locale,
@@ -8,6 +9,8 @@ import {
   seededOrders,
   signedInPeople,
 } from '../support/people';
+
+closeContextsAfterEachTest();
 
 /**
  * What people on the screen see where edits used to be lost or corrupted silently: emoji typed in CRDT notes by

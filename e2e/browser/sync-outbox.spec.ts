@@ -1,6 +1,9 @@
 import { expect, type Page, test } from '@playwright/test';
 import { appUrl } from '../support/app-url';
+import { closeContextsAfterEachTest } from '../support/contexts';
 import { fill, type Locale, localeFile, signedInPeople } from '../support/people';
+
+closeContextsAfterEachTest();
 
 /**
  * The durable outbox as a person sees it: edits made offline wait on this device (IndexedDB), survive the page
@@ -323,9 +326,12 @@ for (const locale of ['en', 'th'] as const) {
       reason: l.notice.refusals.lineGone,
     });
     const plain = fill(l.notice.rejected, { field: l.fieldNames.quantity, reason: l.notice.refusals.gone });
-    const refused = page
-      .getByTestId('editor-notice')
-      .filter({ hasText: new RegExp(`^(${literal(named)}|${literal(plain)})`) });
+    const saying = new RegExp(`^(${literal(named)}|${literal(plain)})`);
+    const refused = page.getByTestId('editor-notice').filter({ hasText: saying });
+    // Polled over every notice's text, so a failure says what the page said instead.
+    await expect
+      .poll(() => page.getByTestId('editor-notice').allTextContents())
+      .toContainEqual(expect.stringMatching(saying));
     await expect(refused).toHaveCount(1);
     await expect(refused).toHaveAttribute('data-tone', 'danger');
     await expectSaved(page);

@@ -98,6 +98,8 @@ export const member = z.object({
   status: presenceStatus,
   statusText: z.string().optional(),
   location: z.object({ page: z.string(), section: z.string().optional() }).nullable().optional(),
+  /** Tenant-wide presence: the pages the person has open in any tab (sorted, at most 8); `location` is the newest tab's. */
+  pages: z.array(z.string()).max(8).optional(),
   activity: z.string().nullable().optional(),
   cursor: z.object({ x: z.number(), y: z.number(), field: z.string().optional() }).nullable().optional(),
   device: z.enum(['desktop', 'mobile', 'tablet', 'api']).optional(),

@@ -313,6 +313,26 @@ describe('Hub: presence', () => {
     expect(watcher.socket.of('presence')).toMatchObject([{ action: 'leave', member: { userId: 'alice' } }]);
   });
 
+  it('lists every page a user has open in a tab, whichever tab spoke last', async () => {
+    const node = start();
+    const watcher = open(node, bob);
+    const orderTab = open(node, alice);
+    const productTab = open(node, alice);
+    await subscribe(watcher, 'presence');
+    await ask(orderTab, { type: 'presence', patch: { location: { page: '/orders/1' } } });
+    await ask(productTab, { type: 'presence', patch: { location: { page: '/products/7' } } });
+    // The order tab keeps talking (its editor renews a lock, pulls): it is the newest, the product stays open.
+    await ask(orderTab, { type: 'presence', patch: { activity: 'editing' } });
+    await settle();
+    const alices = () => watcher.socket.of('presence').filter((frame) => frame.member.userId === 'alice');
+    expect(alices().at(-1)).toMatchObject({
+      member: { location: { page: '/orders/1' }, pages: ['/orders/1', '/products/7'], connections: 2 },
+    });
+    node.hub.disconnected(productTab.conn);
+    await settle();
+    expect(alices().at(-1)).toMatchObject({ action: 'update', member: { pages: ['/orders/1'] } });
+  });
+
   it('marks a user away after the idle time on the clock, and online again on activity', async () => {
     const node = start();
     const watcher = open(node, bob);

@@ -32,6 +32,16 @@ describe('mergeMembers', () => {
     expect(merged).toMatchObject({ location: { page: '/new' }, activity: 'typing', connections: 3 });
   });
 
+  it('lists the pages of every part, sorted, once each', () => {
+    const merged = mergeMembers([
+      { ...base, location: { page: '/b' }, pages: ['/b', '/c'], updatedAt: 5 },
+      { ...base, location: { page: '/a' }, pages: ['/a', '/b'], updatedAt: 9 },
+    ]);
+    expect(merged).toMatchObject({ location: { page: '/a' }, pages: ['/a', '/b', '/c'] });
+    expect(mergeMembers([base])?.pages).toBeUndefined();
+    expect(visiblyDifferent({ ...base, pages: ['/a'] }, { ...base, pages: ['/a', '/b'] })).toBe(true);
+  });
+
   it('is null without parts', () => {
     expect(mergeMembers([])).toBeNull();
   });
@@ -70,6 +80,23 @@ describe('UserAggregate', () => {
     expect(member).toEqual(aggregate(holders));
     expect(member.status).toBe(status);
     expect(member.connections).toBe(3);
+  });
+
+  it('with pages, lists the page of every tab (the newest one gives the location) and follows tabs leaving', () => {
+    const [a, b, c] = [holder(1, false), holder(2, false), holder(3, false)];
+    b!.fields.location = { page: '/p1' };
+    const tally = new UserAggregate(true);
+    for (const h of [a!, b!, c!]) tally.add(h);
+    expect(tally.member()).toMatchObject({ location: { page: '/p3' }, pages: ['/p1', '/p3'] });
+    expect(tally.member()).toEqual(aggregate([a!, b!, c!], true));
+    expect(tally.remove(a!)).toBe(true);
+    expect(tally.member()?.pages).toEqual(['/p1', '/p3']);
+    expect(tally.remove(b!)).toBe(true);
+    expect(tally.member()?.pages).toEqual(['/p3']);
+    expect(new UserAggregate().member()).toBeNull();
+    const rooms = new UserAggregate();
+    rooms.add(a!);
+    expect(rooms.member()?.pages).toBeUndefined();
   });
 
   it('follows tabs leaving, and asks for a rebuild when the newest leaves', () => {

@@ -6,18 +6,33 @@ export type Holder = { conn: Connection; fields: ScopeFields };
 
 const rank: Record<PresenceStatus, number> = { offline: 0, away: 1, online: 2, busy: 3 };
 
+/** The most pages a member lists (a person with more tabs than this is counted on the first ones, sorted). */
+export const MAX_MEMBER_PAGES = 8;
+
+/**
+ * The pages a person has open, sorted and bounded: "N people viewing" counts everyone with the page open in any of
+ * their tabs, on any node, whichever tab they used last (`location`, the newest tab's, says where they are now).
+ */
+function pagesOf(pages: Iterable<string>): string[] {
+  return [...new Set(pages)].sort().slice(0, MAX_MEMBER_PAGES);
+}
+
 /** One member from several connections (tabs) or several nodes: the most present status, the newest fields. */
 export function mergeMembers(parts: readonly Member[]): Member | null {
   let newest: Member | undefined;
   let status: PresenceStatus = 'offline';
   let connections = 0;
+  let listed = false;
   for (const part of parts) {
     connections += part.connections;
     if (rank[part.status] > rank[status]) status = part.status;
     if (!newest || part.updatedAt > newest.updatedAt) newest = part;
+    if (part.pages) listed = true;
   }
   if (!newest) return null;
-  return { ...newest, status, connections };
+  const member = { ...newest, status, connections };
+  if (listed) member.pages = pagesOf(parts.flatMap((part) => part.pages ?? []));
+  return member;
 }
 
 export function memberOf(holder: Holder): Member {
@@ -38,12 +53,16 @@ export function memberOf(holder: Holder): Member {
   return member;
 }
 
-/** One member from a user's connections (tabs) on this node; no allocation per tab (users may have many). */
-export function aggregate(holders: Iterable<Holder>): Member | null {
+/**
+ * One member from a user's connections (tabs) on this node; no allocation per tab (users may have many).
+ * `withPages`: the member lists the pages of all its tabs (tenant-wide presence, where tabs are on pages).
+ */
+export function aggregate(holders: Iterable<Holder>, withPages = false): Member | null {
   let newest: Holder | undefined;
   let newestAt = -1;
   let status: PresenceStatus = 'offline';
   let connections = 0;
+  const pages: string[] = [];
   for (const holder of holders) {
     connections++;
     const own = holder.conn.status();
@@ -53,9 +72,13 @@ export function aggregate(holders: Iterable<Holder>): Member | null {
       newestAt = at;
       newest = holder;
     }
+    const page = holder.fields.location?.page;
+    if (withPages && page) pages.push(page);
   }
   if (!newest) return null;
-  return { ...memberOf(newest), status, connections };
+  const member = { ...memberOf(newest), status, connections };
+  if (withPages) member.pages = pagesOf(pages);
+  return member;
 }
 
 /** Whether anyone looking at the member would see a difference (the connection count alone is not broadcast). */
@@ -68,6 +91,7 @@ export function visiblyDifferent(a: Member, b: Member): boolean {
     a.name !== b.name ||
     a.activity !== b.activity ||
     JSON.stringify(a.location) !== JSON.stringify(b.location) ||
+    a.pages?.join('\n') !== b.pages?.join('\n') ||
     JSON.stringify(a.cursor) !== JSON.stringify(b.cursor)
   );
 }
@@ -82,12 +106,19 @@ export class UserAggregate {
   private newest: Holder | undefined;
   private newestAt = -1;
   private size = 0;
+  /** Tabs per page, with `withPages` (tenant-wide presence); a page change of a tab is followed by a rebuild. */
+  private readonly pages: Map<string, number> | null;
+
+  constructor(withPages = false) {
+    this.pages = withPages ? new Map() : null;
+  }
 
   rebuild(holders: Iterable<Holder>): void {
     this.counts.fill(0);
     this.newest = undefined;
     this.newestAt = -1;
     this.size = 0;
+    this.pages?.clear();
     for (const holder of holders) this.add(holder);
   }
 
@@ -99,6 +130,8 @@ export class UserAggregate {
       this.newestAt = at;
       this.newest = holder;
     }
+    const page = holder.fields.location?.page;
+    if (this.pages && page) this.pages.set(page, (this.pages.get(page) ?? 0) + 1);
   }
 
   /** False when the aggregate must be rebuilt from the remaining tabs. */
@@ -107,6 +140,12 @@ export class UserAggregate {
     const r = rank[holder.conn.status()];
     if (this.counts[r]! > 0) this.counts[r]!--;
     this.size--;
+    const page = holder.fields.location?.page;
+    const tabs = page ? this.pages?.get(page) : undefined;
+    if (page && tabs !== undefined) {
+      if (tabs > 1) this.pages!.set(page, tabs - 1);
+      else this.pages!.delete(page);
+    }
     return true;
   }
 
@@ -118,6 +157,8 @@ export class UserAggregate {
         status = candidate;
         break;
       }
-    return { ...memberOf(this.newest), status, connections: this.size };
+    const member = { ...memberOf(this.newest), status, connections: this.size };
+    if (this.pages) member.pages = pagesOf(this.pages.keys());
+    return member;
   }
 }

@@ -96,7 +96,7 @@ export class PresenceTracker {
     holders.add(holder);
     let tally = scope.tallies.get(userId);
     if (!tally) {
-      tally = new UserAggregate();
+      tally = new UserAggregate(!scope.channel);
       scope.tallies.set(userId, tally);
     }
     tally.add(holder);
@@ -148,7 +148,7 @@ export class PresenceTracker {
     if (!known && holders) {
       let tally = scope.tallies.get(userId);
       if (!tally) {
-        tally = new UserAggregate();
+        tally = new UserAggregate(!scope.channel);
         scope.tallies.set(userId, tally);
       }
       tally.rebuild(holders);
@@ -220,7 +220,7 @@ export class PresenceTracker {
     if (scope.remote) return [...scope.merged.values()];
     const members: Member[] = [];
     for (const holders of scope.local.values()) {
-      const member = aggregate(holders);
+      const member = aggregate(holders, !scope.channel);
       if (member) members.push(member);
     }
     return members;
@@ -236,7 +236,7 @@ export class PresenceTracker {
       byUser.set(entry.userId, [...(byUser.get(entry.userId) ?? []), entry.member]);
     }
     for (const [userId, holders] of scope?.local ?? []) {
-      const member = aggregate(holders);
+      const member = aggregate(holders, !scope?.channel);
       if (member) byUser.set(userId, [...(byUser.get(userId) ?? []), member]);
     }
     return [...byUser.values()].map((parts) => mergeMembers(parts)).filter((m): m is Member => m !== null);
