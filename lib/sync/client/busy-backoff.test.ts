@@ -44,6 +44,8 @@ function setup(orderIndex: number, options: { durable?: boolean } = {}) {
   const store = createMemoryOutboxStore();
   /** The refusals the next pushes get, in order (a push past them reaches the server). */
   const refusals: Refusal[] = [];
+  /** The same for other methods (`sync.open`, `sync.pull`, `lock.renew`). */
+  const refusalsOf = new Map<string, Refusal[]>();
   /** Every push as the manager made it, refused or not. */
   const pushes: z.output<typeof pushParams>[] = [];
   const calls: string[] = [];
@@ -63,6 +65,8 @@ function setup(orderIndex: number, options: { durable?: boolean } = {}) {
         const refusal = refusals.shift();
         if (refusal) return Promise.resolve({ ok: false, error: refusal });
       }
+      const refusal = method === 'sync.push' ? undefined : refusalsOf.get(method)?.shift();
+      if (refusal) return Promise.resolve({ ok: false, error: refusal });
       return rpc<T>(method, params);
     };
     const outbox = options.durable
@@ -94,7 +98,7 @@ function setup(orderIndex: number, options: { durable?: boolean } = {}) {
       .select()
       .from(entityChanges)
       .where(and(eq(entityChanges.entityId, orderId)));
-  return { time, network, drain, join, refusals, pushes, calls, store, orderId, history };
+  return { time, network, drain, join, refusals, refusalsOf, pushes, calls, store, orderId, history };
 }
 
 const pendingIds = (manager: RealtimeSyncManager) =>
@@ -321,6 +325,80 @@ describe('push refused by a busy server', () => {
     expect(await stored()).toEqual([]);
     expect(t.store.size()).toBe(0);
     await anna.manager.stopSync();
+  });
+});
+
+describe('reads and lock renewals refused by a busy server', () => {
+  const count = (calls: string[], method: string) => calls.filter((m) => m === method).length;
+
+  it('asks for the order again after the wait the server gave, shown as busy and never as an error', async () => {
+    const t = setup(6);
+    t.refusalsOf.set('sync.open', [
+      { code: 'RATE_LIMITED', message: 'busy', details: { retryAfterMs: 700 } },
+    ]);
+    const anna = await t.join(fixture.user('anna@siam.example'), 'anna');
+    expect(anna.manager.getSnapshot()).toMatchObject({ error: null, retryAt: t.time.now() + 700 });
+    expect(anna.manager.getSnapshot().syncState).not.toBe('error');
+    expect(count(t.calls, 'sync.open')).toBe(1);
+    t.time.advance(699);
+    await t.drain();
+    expect(count(t.calls, 'sync.open')).toBe(1);
+    t.time.advance(1);
+    await t.drain();
+    expect(count(t.calls, 'sync.open')).toBe(2);
+    expect(anna.manager.getSnapshot()).toMatchObject({ syncState: 'synced', retryAt: null, error: null });
+    expect(anna.manager.getSnapshot().doc).not.toBeNull();
+  });
+
+  it('pulls what it missed again when the catch-up after a reconnect was refused', async () => {
+    const t = setup(7);
+    const anna = await t.join(fixture.user('anna@siam.example'), 'anna');
+    const napa = await t.join(fixture.user('napa@siam.example'), 'napa');
+    await anna.transport.disconnect();
+    const notes = `${napa.manager.getSnapshot().doc!.notes} while anna was away`;
+    napa.manager.pushChange('notes', notes);
+    t.time.advance(100);
+    await t.drain();
+    expect(napa.manager.isSettled()).toBe(true);
+    const behind = anna.manager.getSnapshot().version;
+    t.refusalsOf.set('sync.pull', [{ code: 'RATE_LIMITED', message: 'busy' }]);
+    anna.transport.reconnect();
+    await t.drain();
+    expect(count(t.calls, 'sync.pull')).toBe(1);
+    expect(anna.manager.getSnapshot()).toMatchObject({
+      version: behind,
+      error: null,
+      retryAt: t.time.now() + 99,
+    });
+    t.time.advance(99);
+    await t.drain();
+    expect(count(t.calls, 'sync.pull')).toBe(2);
+    expect(anna.manager.getSnapshot()).toMatchObject({ retryAt: null, error: null });
+    expect(anna.manager.getSnapshot().doc!.notes).toBe(notes);
+  });
+
+  it('keeps a lock a busy server did not renew, and renews it at the next try', async () => {
+    const t = setup(8);
+    const anna = await t.join(fixture.user('anna@siam.example'), 'anna');
+    const acquiring = anna.manager.acquireLock('status');
+    await t.drain();
+    expect((await acquiring).ok).toBe(true);
+    const first = anna.manager.lock('status')!;
+    t.refusalsOf.set('lock.renew', [{ code: 'RATE_LIMITED', message: 'busy' }]);
+    // Up to the first renewal (a third of the lease), refused.
+    for (let i = 0; i < 60 && count(t.calls, 'lock.renew') === 0; i++) {
+      t.time.advance(1_000);
+      await t.drain();
+    }
+    expect(anna.manager.lockedByMe('status')).toBe(true);
+    expect(anna.manager.getSnapshot().notices.filter((n) => n.kind === 'lock-lost')).toEqual([]);
+    for (let i = 0; i < 60 && count(t.calls, 'lock.renew') === 1; i++) {
+      t.time.advance(1_000);
+      await t.drain();
+    }
+    expect(anna.manager.lock('status')!.expiresAt).toBeGreaterThan(first.expiresAt);
+    expect(t.time.now()).toBeLessThan(first.expiresAt); // renewed before the lease ran out
+    expect(anna.manager.getSnapshot().notices.filter((n) => n.kind === 'lock-lost')).toEqual([]);
   });
 });
 

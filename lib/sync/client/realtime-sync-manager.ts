@@ -249,6 +249,8 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
   let retryAt: number | null = null;
   /** Busy refusals in a row (reset once a push is answered): how far the computed back-off has grown. */
   let busyStreak = 0;
+  /** An open or a catch-up pull a busy server refused: tried again when this timer fires (at `retryAt`). */
+  let readRetryTimer: unknown = null;
   let pushing = false;
   let catchingUp = false;
   /** `sync.open` calls awaiting their answer: edits made meanwhile wait, and are carried onto what it brings. */
@@ -625,6 +627,12 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
     if (state === 'stopped') return;
     if (!reply.ok) {
       adopting = [...adopted, ...adopting]; // replayed with the next open
+      if (isBusy(reply.error.code)) {
+        // Not an error: the same open goes again after the back-off; edits made meanwhile wait for it.
+        retryReadLater(reply.error.details, () => void open(reason));
+        changed();
+        return;
+      }
       if (reply.error.code === 'UNAVAILABLE') setState('offline');
       else {
         setState('error');
@@ -1018,6 +1026,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
         entityId,
         sinceVersion: version,
       });
+      if (!reply.ok && isBusy(reply.error.code)) retryReadLater(reply.error.details, () => void catchUp());
       if (reply.ok) {
         serverVersion = Math.max(serverVersion, reply.result.version);
         applyChanges(reply.result.changes);
@@ -1355,7 +1364,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
     retryAt = clock.now() + delay;
     backoffTimer = clock.setTimeout(() => {
       backoffTimer = null;
-      retryAt = null;
+      if (readRetryTimer === null) retryAt = null;
       if (state === 'stopped') return;
       changed();
       flush();
@@ -1365,7 +1374,27 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
   function stopBackoff() {
     if (backoffTimer !== null) clock.clearTimeout(backoffTimer);
     backoffTimer = null;
+    if (readRetryTimer !== null) clock.clearTimeout(readRetryTimer);
+    readRetryTimer = null;
     retryAt = null;
+  }
+
+  /**
+   * An open or a catch-up a busy server refused (RATE_LIMITED, or UNAVAILABLE on a connection that stays open):
+   * asked again after the wait it gave or the back-off, shown as busy meanwhile, never as an error. One at a time:
+   * a later refusal replaces the earlier retry (an open brings everything a pull would).
+   */
+  function retryReadLater(details: unknown, again: () => void) {
+    const delay = retryAfterOf(details) ?? backoffDelay(busyStreak, random);
+    busyStreak += 1;
+    if (readRetryTimer !== null) clock.clearTimeout(readRetryTimer);
+    retryAt = Math.max(retryAt ?? 0, clock.now() + delay);
+    readRetryTimer = clock.setTimeout(() => {
+      readRetryTimer = null;
+      if (backoffTimer === null) retryAt = null;
+      if (state === 'stopped') return;
+      again();
+    }, delay);
   }
 
   // ---- local edits --------------------------------------------------------------------------------------------
@@ -1514,10 +1543,15 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
           entityId,
           section,
         });
+        const held = locks[section];
         if (reply.ok) {
           locks = { ...locks, [section]: reply.result.lease };
           scheduleRenew(section, reply.result.lease);
-        } else if (reply.error.code !== 'UNAVAILABLE')
+        } else if (isBusy(reply.error.code) && held && held.expiresAt > clock.now()) {
+          // A busy server did not renew it: the lease still runs, and is asked for again in a third of what is
+          // left (at least a second), until it is renewed or has run out.
+          scheduleRenew(section, held);
+        } else if (reply.error.code !== 'UNAVAILABLE' || transport.isConnected())
           notify({ kind: 'lock-lost', section, at: clock.now() });
         changed();
       }, delay),
@@ -1603,6 +1637,9 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
     if (!connected) {
       if (flushTimer !== null) clock.clearTimeout(flushTimer);
       flushTimer = null;
+      // The reconnect opens or catches up anyway: a read waiting out a busy server's back-off is not sent too.
+      if (readRetryTimer !== null) clock.clearTimeout(readRetryTimer);
+      readRetryTimer = null;
       setState('offline');
       changed();
       return;
