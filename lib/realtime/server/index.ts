@@ -5,13 +5,13 @@ import { z } from 'zod';
 import { readCookie, SESSION_COOKIE } from '../../auth/session';
 import { sessionState } from '../../auth/session-state';
 import type { Database } from '../../db/create-db';
-import { touchLastSeen } from '../../db/queries/users';
 import type { Env } from '../../env';
 import type { Logger } from '../../logger';
 import { createBackends, type SharedMemory } from '../bus';
 import { RealtimeError } from './errors';
 import { createGateway } from './gateway';
 import { Hub, type PublishInput } from './hub';
+import { createLastSeenWriter } from './last-seen';
 import { createTokenVerifier } from './session-cache';
 import { databaseUserDirectory } from './user-directory';
 
@@ -49,6 +49,7 @@ export async function createRealtime(deps: RealtimeDeps): Promise<Realtime> {
   const backends = createBackends({ env, nodeId, logger, shared: deps.sharedMemory });
   const users = databaseUserDirectory(database);
   const verify = createTokenVerifier(sessionKey);
+  const lastSeen = createLastSeenWriter(database, logger);
   const hub = new Hub({
     nodeId,
     logger,
@@ -57,11 +58,7 @@ export async function createRealtime(deps: RealtimeDeps): Promise<Realtime> {
     peekUser: (tenantId, userId) => users.peek(tenantId, userId),
     forgetUser: (tenantId, userId) => users.forget(tenantId, userId),
     forgetAllUsers: () => users.forgetAll(),
-    userLeft: (_tenantId, userId) => {
-      touchLastSeen(database.db, userId).catch((error: Error) => {
-        logger.warn({ err: error.message }, 'last seen not saved');
-      });
-    },
+    userLeft: (_tenantId, userId) => lastSeen.left(userId),
     limits: {
       maxFrameBytes: env.WS_MAX_FRAME_BYTES,
       messagesPerSecond: env.WS_MESSAGES_PER_SECOND,
@@ -112,6 +109,7 @@ export async function createRealtime(deps: RealtimeDeps): Promise<Realtime> {
     close: async () => {
       await hub.shutdown();
       gateway.close();
+      await lastSeen.flush();
       await backends.close();
     },
   };
