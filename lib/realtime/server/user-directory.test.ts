@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { batchedUserReader, createUserDirectory, type StoredUser } from './user-directory';
 
 const user = (role: StoredUser['role'], sessionVersion = 1): StoredUser => ({
@@ -109,6 +109,40 @@ describe('batched user reader', () => {
       [id(1), id(2)],
       [id(3), id(4)],
     ]);
+  });
+
+  it('in a storm, waits a moment for more before the next query (reads asked one per turn go together)', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'setImmediate', 'Date'] });
+    try {
+      const queries: string[][] = [];
+      const read = batchedUserReader(
+        async (userIds) => {
+          queries.push(userIds);
+          return userIds.map((userId) => stored(Number(userId.slice(-12))));
+        },
+        { gatherMs: 2, stormGapMs: 10 },
+      );
+      // Quiet: the first read goes at the next turn, alone.
+      const first = read('t1', id(1));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(await first).toMatchObject({ id: id(1) });
+      expect(queries).toEqual([[id(1)]]);
+      // Right after it (a storm): reads asked a turn apart wait for each other, up to gatherMs.
+      const storm = [read('t1', id(2))];
+      await vi.advanceTimersByTimeAsync(1);
+      storm.push(read('t1', id(3)));
+      await vi.advanceTimersByTimeAsync(1);
+      expect((await Promise.all(storm)).map((user) => user?.id)).toEqual([id(2), id(3)]);
+      expect(queries).toEqual([[id(1)], [id(2), id(3)]]);
+      // Quiet again (longer than stormGapMs since the last query): no wait.
+      await vi.advanceTimersByTimeAsync(50);
+      const later = read('t1', id(4));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(await later).toMatchObject({ id: id(4) });
+      expect(queries).toHaveLength(3);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("answers null for another tenant's user and for an id that is not a UUID (without a query)", async () => {
