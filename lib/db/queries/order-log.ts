@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, type SQL, sql } from 'drizzle-orm';
-import type { Tx } from '../create-db';
+import { z } from 'zod';
+import type { Executor, Tx } from '../create-db';
 import { appliedClientChanges, type EntityChangeRow, entityChanges, orderLines, orders } from '../schema';
 import { orderColumns, type SyncedOrder } from './order-writes';
 
@@ -133,19 +134,65 @@ export async function writeTick(
     answers: readonly (typeof appliedClientChanges.$inferSelect)[];
   },
 ) {
+  const statement = tickStatement(tick, null);
+  if (statement) await tx.execute(statement);
+}
+
+/**
+ * The same writes as `writeTick`, as ONE statement of its own (no transaction around it: it commits alone, or not
+ * at all), guarded: an order is written only while it is still at the version the caller judged it on, of that
+ * tenant, with no policy switch waiting; its history rows and answers only with it. Answers the ids of the orders
+ * written; the others were left as they were (another writer moved them: the caller judges them again on the
+ * locked rows). An answer already stored fails the whole statement (unique key), which then wrote nothing.
+ */
+export async function writeTickGuarded(
+  db: Executor,
+  tick: {
+    heads: readonly (Pick<SyncedOrder, 'id' | 'tenantId' | 'notes' | 'shippingAddress' | 'version'> & {
+      judgedAt: number;
+    })[];
+    changes: readonly EntityChangeRow[];
+    answers: readonly (typeof appliedClientChanges.$inferSelect)[];
+  },
+): Promise<Set<string>> {
+  const statement = tickStatement(tick, tick.heads);
+  if (!statement) return new Set();
+  // node-postgres and PGlite both answer with `rows`; read through a schema (the HKT leaves the type open).
+  const { rows } = writtenRows.parse(await db.execute(statement));
+  return new Set(rows.map((row) => row.id));
+}
+
+const writtenRows = z.object({ rows: z.array(z.object({ id: z.string() })) });
+
+function tickStatement(
+  tick: {
+    heads: readonly Pick<SyncedOrder, 'id' | 'notes' | 'shippingAddress' | 'version'>[];
+    changes: readonly EntityChangeRow[];
+    answers: readonly (typeof appliedClientChanges.$inferSelect)[];
+  },
+  guard: readonly { id: string; tenantId: string; judgedAt: number }[] | null,
+): SQL | null {
   const parts: SQL[] = [];
   if (tick.heads.length > 0) {
+    const judgedAt = new Map(guard?.map((g) => [g.id, g]) ?? []);
     const values = sql.join(
-      tick.heads.map(
-        (h) => sql`(${h.id}::uuid, ${h.notes}::text, ${json(h.shippingAddress)}::jsonb, ${h.version}::int)`,
-      ),
+      tick.heads.map((h) => {
+        const g = judgedAt.get(h.id);
+        return sql`(${h.id}::uuid, ${h.notes}::text, ${json(h.shippingAddress)}::jsonb, ${h.version}::int,
+          ${g?.judgedAt ?? null}::int, ${g?.tenantId ?? null}::uuid)`;
+      }),
       sql`, `,
     );
+    const guarded = guard
+      ? sql` and o.version = v.judged_at and o.tenant_id = v.tenant_id and o.next_policy is null`
+      : sql``;
     parts.push(sql`heads as (update orders as o
-      set notes = v.notes, shipping_address = v.address, version = v.version, updated_at = now()
-      from (values ${values}) as v(id, notes, address, version)
-      where o.id = v.id)`);
-  }
+      set notes = v.notes, shipping_address = v.address, version = v.version,
+        updated_at = case when v.version = o.version then o.updated_at else now() end
+      from (values ${values}) as v(id, notes, address, version, judged_at, tenant_id)
+      where o.id = v.id${guarded} returning o.id)`);
+  } else if (guard) return null;
+  const written = guard ? sql` where v.entity_id in (select id from heads)` : sql``;
   if (tick.changes.length > 0) {
     const values = sql.join(
       tick.changes.map(
@@ -160,7 +207,10 @@ export async function writeTick(
     );
     parts.push(sql`changes as (insert into entity_changes (id, tenant_id, entity_type, entity_id, version, field,
       section, user_id, user_name, client_change_id, op, inverse, before, after, strategy, outcome, overwrote,
-      digest, kind, undo_of, undone_by, created_at) values ${values})`);
+      digest, kind, undo_of, undone_by, created_at)
+      select * from (values ${values}) as v(id, tenant_id, entity_type, entity_id, version, field, section, user_id,
+        user_name, client_change_id, op, inverse, before, after, strategy, outcome, overwrote, digest, kind,
+        undo_of, undone_by, created_at)${written})`);
   }
   if (tick.answers.length > 0) {
     const values = sql.join(
@@ -171,8 +221,11 @@ export async function writeTick(
       sql`, `,
     );
     parts.push(sql`answers as (insert into applied_client_changes (user_id, client_change_id, tenant_id, entity_id,
-      result, created_at) values ${values})`);
+      result, created_at)
+      select * from (values ${values}) as v(user_id, client_change_id, tenant_id, entity_id, result, created_at)${written})`);
   }
-  if (parts.length === 0) return;
-  await tx.execute(sql`with ${sql.join(parts, sql`, `)} select 1`);
+  if (parts.length === 0) return null;
+  return guard
+    ? sql`with ${sql.join(parts, sql`, `)} select id from heads`
+    : sql`with ${sql.join(parts, sql`, `)} select 1`;
 }

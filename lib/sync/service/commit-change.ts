@@ -1,6 +1,6 @@
 import { type TextOp, type as textType } from 'ot-text-unicode';
 import * as Y from 'yjs';
-import type { Database, Tx } from '../../db/create-db';
+import type { Database, Executor, Tx } from '../../db/create-db';
 import { insertConflict } from '../../db/queries/conflicts';
 import {
   fieldChangesAfter,
@@ -67,9 +67,22 @@ export type CommitDeps = {
   database: Database;
   locks: LockStore;
   now: () => number;
-  /** Runs in the transaction of every applied change (the domain events that commit with it: lib/outbox). */
-  afterApply?: (tx: Tx, ctx: SyncContext, applied: EntityChangeRow) => Promise<void>;
+  /**
+   * Runs with every applied change, in its transaction (the domain events that commit with it: lib/outbox). The
+   * order log's single-statement ticks run without one: a hook that must write asks `transactional(tx)`, which
+   * sends the change to a path with a transaction.
+   */
+  afterApply?: (tx: Executor, ctx: SyncContext, applied: EntityChangeRow) => Promise<void>;
 };
+
+/** A step that must run in a transaction was reached by a change judged without one (an order log tick). */
+export class NeedsTransaction extends Error {}
+
+/** The transaction `tx` is, or NeedsTransaction when it is the bare database. */
+export function transactional(tx: Executor): Tx {
+  if ('rollback' in tx) return tx;
+  throw new NeedsTransaction();
+}
 
 export type CommitResult = {
   result: ChangeResult;
@@ -169,6 +182,8 @@ export type CommitJob = {
   ctx: SyncContext;
   ref: EntityRef;
   prepare: (tx: Tx, order: PinnedOrder) => Promise<PreparedChange | SyncError>;
+  /** The change as `prepare` gives it when preparing reads nothing (a push): the order log judges it without a transaction. */
+  prepared?: PreparedChange;
   options?: CommitOptions;
 };
 
@@ -336,7 +351,7 @@ async function formChangedSince(
 
 /** The prepared change through validation, its strategy and the store, on the locked and pinned order. */
 export async function judge(
-  tx: Tx,
+  tx: Executor,
   deps: CommitDeps,
   store: ChangeStore,
   job: CommitJob,
@@ -415,7 +430,7 @@ export async function judge(
   }
   let yjs: { state: Uint8Array; alignment: Uint8Array | null } | null = null;
   if (strategyName === 'crdt') {
-    yjs = await ensureYjsState(tx, { ...entity, tenantId: user.tenantId }, doc, policy);
+    yjs = await ensureYjsState(transactional(tx), { ...entity, tenantId: user.tenantId }, doc, policy);
   }
   const lease =
     strategyName === 'lock-based'
@@ -501,7 +516,7 @@ export async function judge(
       ? null
       : !linesEditable(doc.status)
         ? linesFrozen
-        : await validateLines(tx, user.tenantId, ref.entityId, after.lines);
+        : await validateLines(transactional(tx), user.tenantId, ref.entityId, after.lines);
     if (badLines) return rejected(clientChangeId, { code: 'STALE_VERSION', message: badLines.message });
     if (notesTooLong(doc, after)) return rejected(clientChangeId, notesTooLongRefusal);
     if (field === 'notes' && after.notes !== doc.notes && yjs) {
@@ -514,7 +529,7 @@ export async function judge(
       };
     }
     if (state) {
-      await writeYjsState(tx, { ...entity, tenantId: user.tenantId, state: toBase64(state) });
+      await writeYjsState(transactional(tx), { ...entity, tenantId: user.tenantId, state: toBase64(state) });
     }
   } else {
     after = nextDoc(doc, field, appliedOp);
@@ -548,7 +563,8 @@ export async function judge(
     digest: digestOf(after),
     createdAt: new Date(now),
   });
-  if (prepared.undoOf) await markUndone(tx, [prepared.undoOf, ...(prepared.alsoUndoes ?? [])], applied.id);
+  if (prepared.undoOf)
+    await markUndone(transactional(tx), [prepared.undoOf, ...(prepared.alsoUndoes ?? [])], applied.id);
   if (batch) batch.order = { ...order, ...after, version };
   const result: ChangeResult = {
     clientChangeId,
@@ -560,7 +576,7 @@ export async function judge(
   };
   await remember(result);
   if (deps.afterApply) await deps.afterApply(tx, ctx, applied);
-  if (options.inTransaction) await options.inTransaction(tx, applied);
+  if (options.inTransaction) await options.inTransaction(transactional(tx), applied);
   return { result, applied, conflict: null, replay: false };
 }
 

@@ -1,4 +1,4 @@
-import type { Tx } from '../../db/create-db';
+import type { Executor, Tx } from '../../db/create-db';
 import { applyStatusTransition } from '../../db/queries/order-status';
 import {
   deleteLine,
@@ -42,7 +42,7 @@ export const linesFrozen: SyncError = {
 
 /** Business rules a set/line change must pass before any strategy sees it. */
 export async function validateOrderChange(
-  tx: Tx,
+  tx: Executor,
   tenantId: string,
   orderId: string,
   doc: OrderDoc,

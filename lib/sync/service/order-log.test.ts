@@ -371,6 +371,61 @@ function orderLogSuite(kind: TestDbKind) {
     expect((await open(a!)).doc.notes).toBe(`[3][2][1]${startA.doc.notes}`);
   });
 
+  it('enters a policy switch decided while the order is in memory before the next edit (on this node or another)', async () => {
+    const database = await fresh();
+    const clock = { now: 1_700_000_000_000 };
+    // Two nodes: the admin's switch goes through the other one, so nothing on this node hears of it.
+    const [{ service }, { service: other }] = [
+      await startNode(database, true, clock),
+      await startNode(database, true, clock),
+    ];
+    const fixture = await loadSyncFixture(database);
+    const anna = fixture.ctx(fixture.user('anna@siam.example'), 'conn-anna');
+    const admin = fixture.ctx(fixture.user('admin@siam.example'), 'conn-admin');
+    const current = await other.getPolicy(admin, { entityType: 'order' });
+    if (!current.ok) throw new Error('no policy');
+    await other.setPolicy(admin, {
+      entityType: 'order',
+      sections: { ...current.value.sections, notes: 'operational-transform' },
+    });
+    const id = fixture.editableOrderIds[0]!;
+    const opened = await service.open(anna, { entityType: 'order', entityId: id });
+    if (!opened.ok) throw new Error(opened.error.message);
+    const text = (changeId: string, base: number, typed: string): PushedChange => ({
+      clientChangeId: changeId,
+      baseVersion: base,
+      field: 'notes',
+      op: { type: 'text', op: [typed] },
+    });
+    // In memory now: this edit went through the order log.
+    const first = await service.push(anna, {
+      entityType: 'order',
+      entityId: id,
+      changes: [text('p-1', opened.value.version, '[1]')],
+    });
+    expect(first.ok && first.value.results[0]).toMatchObject({
+      status: 'applied',
+      version: opened.value.version + 1,
+    });
+    // The notes become one value at a time: text edits made before the switch no longer fit.
+    await other.setPolicy(admin, {
+      entityType: 'order',
+      sections: { ...current.value.sections, notes: 'last-write-wins' },
+    });
+    const second = await service.push(anna, {
+      entityType: 'order',
+      entityId: id,
+      changes: [text('p-2', opened.value.version + 1, '[2]')],
+    });
+    expect(second.ok && second.value.results[0]).toMatchObject({ status: 'rejected', code: 'STALE_VERSION' });
+    const history = await service.history(anna, { entityType: 'order', entityId: id, limit: 5 });
+    if (!history.ok) throw new Error(history.error.message);
+    const newest = history.value.items[0]!;
+    expect(newest).toMatchObject({ version: opened.value.version + 2, field: 'policy' });
+    const end = await service.open(anna, { entityType: 'order', entityId: id });
+    expect(end.ok && end.value.doc.notes).toBe(`[1]${opened.value.doc.notes}`);
+  });
+
   it('refuses a push past the bound of edits in flight whole, with a pause to wait', async () => {
     const database = await fresh();
     const clock = { now: 1_700_000_000_000 };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Tx } from '../../db/create-db';
+import type { Executor, Tx } from '../../db/create-db';
 import {
   answersFor,
   historyAfter,
@@ -7,6 +7,7 @@ import {
   lockOrders,
   recentEditorsOf,
   writeTick,
+  writeTickGuarded,
 } from '../../db/queries/order-log';
 import type { SyncedOrder } from '../../db/queries/order-writes';
 import { pgErrorCode } from '../../db/queries/write-outcome';
@@ -19,6 +20,7 @@ import {
   type CommitJob,
   type CommitResult,
   judge,
+  NeedsTransaction,
   type PreparedChange,
   type RecentEdit,
   rejected,
@@ -28,8 +30,10 @@ import { type PinnedOrder, storedPolicy } from './policy-switch';
 /**
  * The order log: the write path of plain edits (notes and shipping address, as text ops or whole values) for
  * orders this node is editing. Each order's recent history and state live in memory (an `OrderMemo`), so judging
- * an edit reads nothing from the database; and every order's waiting edits commit together, in one transaction
- * per tick with a handful of statements whatever their number (group commit across orders):
+ * an edit reads nothing from the database; and every order's waiting edits commit together, a tick at a time,
+ * whatever their number (group commit across orders). A tick whose orders are all in memory is ONE statement
+ * that commits alone, each order guarded by the version it was judged at (`optimisticTick`); the orders it could
+ * not write, and ticks with an order not in memory, take the locked tick:
  *
  *   BEGIN · lock and read every order of the tick (id order) · [the versions another node wrote since, or the
  *   lines and recent history of orders not in memory] · ONE statement writing the new heads of the orders, the
@@ -156,7 +160,17 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
     });
   }
 
-  async function tick(batch: Waiting[]) {
+  async function tick(all: Waiting[]) {
+    let batch = all;
+    if (batch.every((w) => memos.has(w.entityId))) {
+      try {
+        batch = await optimisticTick(batch);
+      } catch {
+        // Nothing of it committed (one statement): the locked tick judges it again from the rows.
+        for (const w of batch) memos.delete(w.entityId);
+      }
+      if (batch.length === 0) return;
+    }
     let outcome: Map<string, { edits: LoggedEdits; memo: OrderMemo | null }>;
     try {
       try {
@@ -219,10 +233,34 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
         answers.set(`${stored.userId}:${stored.entityId}:${stored.clientChangeId}`, stored.result);
     }
 
+    const judged = await judgeOrders(
+      tx,
+      fast.map((f) => f.w),
+      answers,
+      now,
+    );
+    for (const [entityId, result] of judged.outcome) outcome.set(entityId, result);
+    await writeTick(tx, judged.writes);
+    for (const { memo } of outcome.values()) if (memo) trim(memo, now);
+    return outcome;
+  }
+
+  /**
+   * Judges each order's edits in memory, in arrival order, on a copy of its memo (kept only once the writes
+   * committed): the answers, and the heads, history rows and answers to write. With `db` (no transaction), a
+   * step that needs one (`NeedsTransaction`) and an edit without the change as pushed leave the tick.
+   */
+  async function judgeOrders(
+    tx: Executor,
+    orders: readonly Waiting[],
+    answers: Map<string, ChangeResult>,
+    now: number,
+  ) {
+    const outcome = new Map<string, { edits: LoggedEdits; memo: OrderMemo }>();
     const heads = new Map<string, PinnedOrder>();
     const inserted: EntityChangeRow[] = [];
     const stored: AnswerRow[] = [];
-    for (const { w } of fast) {
+    for (const w of orders) {
       const base = memos.get(w.entityId)!;
       const memo: OrderMemo = {
         ...base,
@@ -246,7 +284,11 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
           committed.push({ result: prior, applied: null, conflict: null, replay: true, switched: null });
           continue;
         }
-        const prepared = await job.prepare(tx, { ...order });
+        const prepared = 'rollback' in tx ? await job.prepare(tx, { ...order }) : job.prepared;
+        if (!prepared) {
+          rest = w.jobs.slice(i);
+          break;
+        }
         if ('code' in prepared) {
           committed.push({ ...rejected(dedupeId, prepared), switched: null });
           continue;
@@ -271,7 +313,7 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
           const result = await judge(tx, deps, store, job, order, prepared, remember, state);
           committed.push({ ...result, switched: null });
         } catch (error) {
-          if (!(error instanceof LeavesTick)) throw error;
+          if (!(error instanceof LeavesTick) && !(error instanceof NeedsTransaction)) throw error;
           rest = w.jobs.slice(i);
           break;
         }
@@ -279,9 +321,45 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
       memo.order = state.order!;
       outcome.set(w.entityId, { edits: { committed, rest }, memo });
     }
-    await writeTick(tx, { heads: [...heads.values()], changes: inserted, answers: stored });
-    for (const { memo } of outcome.values()) if (memo) trim(memo, now);
-    return outcome;
+    return { outcome, writes: { heads: [...heads.values()], changes: inserted, answers: stored } };
+  }
+
+  /**
+   * A tick of orders all in memory, without a transaction: judged on the memos, then written with ONE statement
+   * that commits alone (one round trip where the locked tick takes four), each order guarded by the version it was
+   * judged at. The orders whose guard did not hold (another writer moved them: another node, an admin's policy
+   * switch) wrote nothing and are answered by the locked tick; so is the whole batch when the statement failed
+   * (nothing of it committed; an answer already stored, for one, needs the locked tick's read).
+   */
+  async function optimisticTick(batch: Waiting[]): Promise<Waiting[]> {
+    const now = deps.now();
+    const judgedAt = new Map(batch.map((w) => [w.entityId, memos.get(w.entityId)!.order]));
+    const judged = await judgeOrders(deps.database.db, batch, new Map(), now);
+    // Every order of the tick is checked, also those with nothing to write (their refusals were judged on it).
+    const heads = new Map(judged.writes.heads.map((head) => [head.id, head]));
+    const written = await writeTickGuarded(deps.database.db, {
+      heads: batch.map((w) => {
+        const at = judgedAt.get(w.entityId)!;
+        const head = heads.get(w.entityId) ?? at;
+        return { ...head, tenantId: at.tenantId, judgedAt: at.version };
+      }),
+      changes: judged.writes.changes,
+      answers: judged.writes.answers,
+    });
+    const missed: Waiting[] = [];
+    for (const w of batch) {
+      const result = judged.outcome.get(w.entityId);
+      if (!result || !written.has(w.entityId)) {
+        memos.delete(w.entityId);
+        missed.push(w);
+        continue;
+      }
+      trim(result.memo, now);
+      if (result.edits.rest.length === 0) remember(w.entityId, result.memo);
+      else memos.delete(w.entityId);
+      w.done(result.edits);
+    }
+    return missed;
   }
 
   /**

@@ -32,6 +32,8 @@ import {
   commitBatch,
   commitChange,
   type EntityRef,
+  type PreparedChange,
+  transactional,
 } from './commit-change';
 import { resolveConflictChange, toConflictView, withCurrent } from './conflicts';
 import { canWrite, fail, isAdmin, ok, type Publish, type SyncContext, type SyncResult } from './context';
@@ -119,9 +121,14 @@ export function createSyncService(deps: SyncServiceDeps) {
     now,
     afterApply: async (tx, ctx, applied) => {
       if (!listedOrderSections.has(applied.section)) return;
-      await enqueueOrderListEvent(tx, ctx.user.tenantId, applied.entityId, actor(ctx), 'order.updated', [
-        applied.section,
-      ]);
+      await enqueueOrderListEvent(
+        transactional(tx),
+        ctx.user.tenantId,
+        applied.entityId,
+        actor(ctx),
+        'order.updated',
+        [applied.section],
+      );
     },
   };
   const orderLog = deps.orderLog === false ? null : createOrderLog(commitDeps);
@@ -363,10 +370,12 @@ export function createSyncService(deps: SyncServiceDeps) {
   }
 
   function pushOne(ctx: SyncContext, ref: EntityRef, change: PushedChange): Promise<CommitResult> {
+    const prepared: PreparedChange = { ...change, kind: 'change', undoOf: null };
     return enqueuePush({
       ctx,
       ref,
-      prepare: async () => ({ ...change, kind: 'change', undoOf: null }),
+      prepare: async () => prepared,
+      prepared,
       options: { dedupeId: change.clientChangeId },
     });
   }
