@@ -105,6 +105,7 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
   const maxOrders = options.maxOrders ?? 500;
   const memos = new Map<string, OrderMemo>();
   type Waiting = { entityId: string; jobs: CommitJob[]; done: (edits: LoggedEdits) => void };
+  type Written = { w: Waiting; edits: LoggedEdits };
   let waiting: Waiting[] = [];
   // Ticks in flight at once (on disjoint orders: an order waits for its tick before its next batch). PGlite has
   // one connection, so one; PostgreSQL overlaps a tick's round trips with the next one's.
@@ -163,12 +164,15 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
   async function tick(all: Waiting[]) {
     let batch = all;
     if (batch.every((w) => memos.has(w.entityId))) {
+      let written: Written[] = [];
       try {
-        batch = await optimisticTick(batch);
+        ({ written, missed: batch } = await optimisticTick(batch));
       } catch {
         // Nothing of it committed (one statement): the locked tick judges it again from the rows.
         for (const w of batch) memos.delete(w.entityId);
       }
+      // Answered once the statement committed, outside the catch: a failure there is not the tick's.
+      for (const { w, edits } of written) w.done(edits);
       if (batch.length === 0) return;
     }
     let outcome: Map<string, { edits: LoggedEdits; memo: OrderMemo | null }>;
@@ -331,7 +335,7 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
    * switch) wrote nothing and are answered by the locked tick; so is the whole batch when the statement failed
    * (nothing of it committed; an answer already stored, for one, needs the locked tick's read).
    */
-  async function optimisticTick(batch: Waiting[]): Promise<Waiting[]> {
+  async function optimisticTick(batch: Waiting[]): Promise<{ written: Written[]; missed: Waiting[] }> {
     const now = deps.now();
     const judgedAt = new Map(batch.map((w) => [w.entityId, memos.get(w.entityId)!.order]));
     const judged = await judgeOrders(deps.database.db, batch, new Map(), now);
@@ -347,6 +351,7 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
       answers: judged.writes.answers,
     });
     const missed: Waiting[] = [];
+    const done: Written[] = [];
     for (const w of batch) {
       const result = judged.outcome.get(w.entityId);
       if (!result || !written.has(w.entityId)) {
@@ -357,9 +362,9 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
       trim(result.memo, now);
       if (result.edits.rest.length === 0) remember(w.entityId, result.memo);
       else memos.delete(w.entityId);
-      w.done(result.edits);
+      done.push({ w, edits: result.edits });
     }
-    return missed;
+    return { written: done, missed };
   }
 
   /**
