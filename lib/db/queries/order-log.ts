@@ -134,7 +134,7 @@ export async function writeTick(
     answers: readonly (typeof appliedClientChanges.$inferSelect)[];
   },
 ) {
-  const statement = tickStatement(tick, null);
+  const statement = tickStatement(tick, false);
   if (statement) await tx.execute(statement);
 }
 
@@ -155,7 +155,7 @@ export async function writeTickGuarded(
     answers: readonly (typeof appliedClientChanges.$inferSelect)[];
   },
 ): Promise<Set<string>> {
-  const statement = tickStatement(tick, tick.heads);
+  const statement = tickStatement(tick, true);
   if (!statement) return new Set();
   // node-postgres and PGlite both answer with `rows`; read through a schema (the HKT leaves the type open).
   const { rows } = writtenRows.parse(await db.execute(statement));
@@ -164,23 +164,25 @@ export async function writeTickGuarded(
 
 const writtenRows = z.object({ rows: z.array(z.object({ id: z.string() })) });
 
+/** The tick's writes as one statement; `guard`: each head carries the version and tenant it must still have. */
 function tickStatement(
   tick: {
-    heads: readonly Pick<SyncedOrder, 'id' | 'notes' | 'shippingAddress' | 'version'>[];
+    heads: readonly (Pick<SyncedOrder, 'id' | 'notes' | 'shippingAddress' | 'version'> & {
+      judgedAt?: number;
+      tenantId?: string;
+    })[];
     changes: readonly EntityChangeRow[];
     answers: readonly (typeof appliedClientChanges.$inferSelect)[];
   },
-  guard: readonly { id: string; tenantId: string; judgedAt: number }[] | null,
+  guard: boolean,
 ): SQL | null {
   const parts: SQL[] = [];
   if (tick.heads.length > 0) {
-    const judgedAt = new Map(guard?.map((g) => [g.id, g]) ?? []);
     const values = sql.join(
-      tick.heads.map((h) => {
-        const g = judgedAt.get(h.id);
-        return sql`(${h.id}::uuid, ${h.notes}::text, ${json(h.shippingAddress)}::jsonb, ${h.version}::int,
-          ${g?.judgedAt ?? null}::int, ${g?.tenantId ?? null}::uuid)`;
-      }),
+      tick.heads.map(
+        (h) => sql`(${h.id}::uuid, ${h.notes}::text, ${json(h.shippingAddress)}::jsonb, ${h.version}::int,
+          ${guard ? (h.judgedAt ?? null) : null}::int, ${guard ? (h.tenantId ?? null) : null}::uuid)`,
+      ),
       sql`, `,
     );
     const guarded = guard

@@ -1,5 +1,5 @@
-import { and, asc, eq } from 'drizzle-orm';
-import type { Executor } from '../create-db';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Db, Executor } from '../create-db';
 import { type Role, tenants, users } from '../schema';
 
 export type SessionUser = {
@@ -70,6 +70,31 @@ export async function setUserRole(db: Executor, tenantId: string, userId: string
 
 export async function touchLastSeen(db: Executor, userId: string, at = new Date()) {
   await db.update(users).set({ lastSeenAt: at }).where(eq(users.id, userId));
+}
+
+/** Prepared once: the users whose ids are in `ids`, as the realtime server checks sessions against them. */
+export function prepareUsersByIds(db: Db) {
+  return db
+    .select({
+      id: users.id,
+      tenantId: users.tenantId,
+      role: users.role,
+      name: users.name,
+      active: users.active,
+      sessionVersion: users.sessionVersion,
+    })
+    .from(users)
+    .where(sql`${users.id} = any(${sql.placeholder('ids')})`)
+    .prepare('osl_realtime_users_by_id');
+}
+
+/** Prepared once: "last seen" of every user in `ids` becomes the database's now. */
+export function prepareTouchLastSeenMany(db: Db) {
+  return db
+    .update(users)
+    .set({ lastSeenAt: sql`now()` })
+    .where(sql`${users.id} = any(${sql.placeholder('ids')})`)
+    .prepare('osl_realtime_last_seen');
 }
 
 export async function setUserLocale(db: Executor, userId: string, locale: string) {

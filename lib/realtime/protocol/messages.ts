@@ -91,6 +91,9 @@ export const clientMessage = z.discriminatedUnion('type', [
 ]);
 export type ClientMessage = z.infer<typeof clientMessage>;
 
+/** The most pages a member lists (a person with more tabs than this is counted on the first ones, sorted). */
+export const MAX_MEMBER_PAGES = 8;
+
 export const member = z.object({
   userId: z.string(),
   name: z.string(),
@@ -99,7 +102,7 @@ export const member = z.object({
   statusText: z.string().optional(),
   location: z.object({ page: z.string(), section: z.string().optional() }).nullable().optional(),
   /** Tenant-wide presence: the pages the person has open in any tab (sorted, at most 8); `location` is the newest tab's. */
-  pages: z.array(z.string()).max(8).optional(),
+  pages: z.array(z.string()).max(MAX_MEMBER_PAGES).optional(),
   activity: z.string().nullable().optional(),
   cursor: z.object({ x: z.number(), y: z.number(), field: z.string().optional() }).nullable().optional(),
   device: z.enum(['desktop', 'mobile', 'tablet', 'api']).optional(),

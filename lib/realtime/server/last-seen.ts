@@ -1,6 +1,5 @@
-import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/create-db';
-import { users } from '../../db/schema';
+import { prepareTouchLastSeenMany } from '../../db/queries/users';
 
 export type LastSeenWriter = {
   /** The user's last connection on this node closed: their "last seen" becomes now (written with the next flush). */
@@ -25,11 +24,7 @@ export function createLastSeenWriter(
 ): LastSeenWriter {
   const intervalMs = options.intervalMs ?? 1_000;
   const maxBatch = options.maxBatch ?? 1_000;
-  const byIds = database.db
-    .update(users)
-    .set({ lastSeenAt: sql`now()` })
-    .where(sql`${users.id} = any(${sql.placeholder('ids')})`)
-    .prepare('osl_realtime_last_seen');
+  const byIds = prepareTouchLastSeenMany(database.db);
   const waiting = new Set<string>();
   let timer: NodeJS.Timeout | null = null;
   let writing: Promise<void> = Promise.resolve();

@@ -1,13 +1,10 @@
-import type { Member, PresenceStatus } from '../protocol';
+import { MAX_MEMBER_PAGES, type Member, type PresenceStatus } from '../protocol';
 import type { Connection, ScopeFields } from './connection';
 
 /** A connection's presence in one scope: the connection plus its per-scope fields. */
 export type Holder = { conn: Connection; fields: ScopeFields };
 
 const rank: Record<PresenceStatus, number> = { offline: 0, away: 1, online: 2, busy: 3 };
-
-/** The most pages a member lists (a person with more tabs than this is counted on the first ones, sorted). */
-export const MAX_MEMBER_PAGES = 8;
 
 /**
  * The pages a person has open, sorted and bounded: "N people viewing" counts everyone with the page open in any of
@@ -62,7 +59,7 @@ export function aggregate(holders: Iterable<Holder>, withPages = false): Member 
   let newestAt = -1;
   let status: PresenceStatus = 'offline';
   let connections = 0;
-  const pages: string[] = [];
+  const pages: string[] | null = withPages ? [] : null;
   for (const holder of holders) {
     connections++;
     const own = holder.conn.status();
@@ -73,11 +70,11 @@ export function aggregate(holders: Iterable<Holder>, withPages = false): Member 
       newest = holder;
     }
     const page = holder.fields.location?.page;
-    if (withPages && page) pages.push(page);
+    if (pages && page) pages.push(page);
   }
   if (!newest) return null;
   const member = { ...memberOf(newest), status, connections };
-  if (withPages) member.pages = pagesOf(pages);
+  if (pages) member.pages = pagesOf(pages);
   return member;
 }
 

@@ -1,6 +1,5 @@
-import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/create-db';
-import { users } from '../../db/schema';
+import { prepareUsersByIds } from '../../db/queries/users';
 import type { HubUser } from './connection';
 
 /** The user as stored now: what the hub checks a session and a role against. */
@@ -146,18 +145,7 @@ export function batchedUserReader(
 
 /** The directory over the database: batched reads through one prepared statement (no query built per batch). */
 export function databaseUserDirectory(database: Database, maxEntries?: number): UserDirectory {
-  const byIds = database.db
-    .select({
-      id: users.id,
-      tenantId: users.tenantId,
-      role: users.role,
-      name: users.name,
-      active: users.active,
-      sessionVersion: users.sessionVersion,
-    })
-    .from(users)
-    .where(sql`${users.id} = any(${sql.placeholder('ids')})`)
-    .prepare('osl_realtime_users_by_id');
+  const byIds = prepareUsersByIds(database.db);
   return createUserDirectory(
     batchedUserReader((userIds) => byIds.execute({ ids: userIds })),
     maxEntries,

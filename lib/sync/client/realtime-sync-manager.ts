@@ -1356,8 +1356,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
    * so one the server did take after all is answered once), the edits made meanwhile after them.
    */
   function backOff(details: unknown) {
-    const delay = retryAfterOf(details) ?? backoffDelay(busyStreak, random);
-    busyStreak += 1;
+    const delay = busyDelay(details);
     if (flushTimer !== null) clock.clearTimeout(flushTimer);
     flushTimer = null;
     if (backoffTimer !== null) clock.clearTimeout(backoffTimer);
@@ -1369,6 +1368,13 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
       changed();
       flush();
     }, delay);
+  }
+
+  /** The wait after a busy refusal: the server's `retryAfterMs`, else the back-off, which grows with the streak. */
+  function busyDelay(details: unknown): number {
+    const delay = retryAfterOf(details) ?? backoffDelay(busyStreak, random);
+    busyStreak += 1;
+    return delay;
   }
 
   function stopBackoff() {
@@ -1385,8 +1391,7 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
    * a later refusal replaces the earlier retry (an open brings everything a pull would).
    */
   function retryReadLater(details: unknown, again: () => void) {
-    const delay = retryAfterOf(details) ?? backoffDelay(busyStreak, random);
-    busyStreak += 1;
+    const delay = busyDelay(details);
     if (readRetryTimer !== null) clock.clearTimeout(readRetryTimer);
     retryAt = Math.max(retryAt ?? 0, clock.now() + delay);
     readRetryTimer = clock.setTimeout(() => {

@@ -288,7 +288,7 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
           committed.push({ result: prior, applied: null, conflict: null, replay: true, switched: null });
           continue;
         }
-        const prepared = 'rollback' in tx ? await job.prepare(tx, { ...order }) : job.prepared;
+        const prepared = job.prepared ?? ('rollback' in tx ? await job.prepare(tx, { ...order }) : undefined);
         if (!prepared) {
           rest = w.jobs.slice(i);
           break;
