@@ -14,6 +14,7 @@ import pg from 'pg';
 import { z } from 'zod';
 import { createSessionToken, sessionKey } from '../../lib/auth/session';
 import { TEST_POSTGRES_URL, TEST_REDIS_URL } from '../support/services';
+import { type MachineCost, type MachineReading, machineCost, readMachine } from './machine-cpu';
 import type { BenchDatabases, BenchFixture, DbKind, ScenarioDatabase } from './sync-db';
 import { type PushReply, RETRYABLE, retryDelay, SyncEditor } from './sync-editor';
 import { type ServerStats, SyncNode, serverCost } from './sync-process';
@@ -95,6 +96,8 @@ export type SyncBenchResult = {
   statementsByKind: Record<string, number>;
   /** PostgreSQL: pg_stat_database xact_commit of the run's database over the window, per committed edit. */
   pgTransactionsPerEdit?: number;
+  /** The whole machine over the window (Linux): how busy it was, and where its CPU went per edit. */
+  machine?: MachineCost;
   load1AtStart: number;
 };
 
@@ -212,16 +215,25 @@ const historyRow = z.object({
 });
 
 type Commit = { orderId: string; version: number; clientChangeId: string };
-type Mark = { stats: ServerStats[]; bench: NodeJS.CpuUsage; xact: number | undefined };
+type Mark = {
+  stats: ServerStats[];
+  bench: NodeJS.CpuUsage;
+  xact: number | undefined;
+  machine: MachineReading | null;
+};
 type Window = {
   start: number;
   end: number;
   seconds: number;
   contains(t: number): boolean;
   /** Server CPU, statements and transactions between the two marks, per edit committed in the window. */
-  cost(
-    committed: number,
-  ): Promise<ReturnType<typeof serverCost> & { benchCpuMsPerEdit: number; pgTransactionsPerEdit?: number }>;
+  cost(committed: number): Promise<
+    ReturnType<typeof serverCost> & {
+      benchCpuMsPerEdit: number;
+      pgTransactionsPerEdit?: number;
+      machine?: MachineCost;
+    }
+  >;
 };
 
 /** The history of the run's orders against the acknowledged changes: lost, recorded twice, gaps. */
@@ -362,11 +374,12 @@ class Run {
   /** The nodes' CPU and statement counters, this process's CPU and (PostgreSQL) xact_commit, now. */
   async mark(): Promise<Mark> {
     const bench = process.cpuUsage();
+    const machine = readMachine();
     const [stats, xact] = await Promise.all([
       Promise.all(this.nodes.map((n) => n.stats())),
       this.statsClient && this.database ? xactCommit(this.statsClient, this.database.name) : undefined,
     ]);
-    return { stats, bench, xact };
+    return { stats, bench, xact, machine };
   }
 
   /** A measured window of `seconds` that opens after `warmupSeconds` from now; marks read at both ends. */
@@ -385,9 +398,11 @@ class Run {
         const [a, b] = await Promise.all([first, last]);
         const bench = (b.bench.user + b.bench.system - a.bench.user - a.bench.system) / 1000;
         const per = (n: number, digits: number) => Number((n / Math.max(1, committed)).toFixed(digits));
+        const machine = machineCost(a.machine, b.machine, committed);
         return {
           ...serverCost(a.stats, b.stats, committed),
           benchCpuMsPerEdit: per(bench, 3),
+          ...(machine ? { machine } : {}),
           ...(a.xact !== undefined && b.xact !== undefined
             ? { pgTransactionsPerEdit: per(b.xact - a.xact, 2) }
             : {}),

@@ -97,6 +97,22 @@ function closedTable(results: SyncBenchResult[]) {
   });
 }
 
+function machineTable(results: SyncBenchResult[]) {
+  return results.map((r) => ({
+    database: r.database,
+    scenario: r.scenario,
+    config: r.config,
+    'edits/s': r.committedPerSecond,
+    'machine busy %': r.machine?.machineBusyPercent,
+    'machine ms/edit': r.machine?.machineCpuMsPerEdit,
+    'nodes ms/edit': r.serverCpuMsPerEdit,
+    'postgres ms/edit': r.machine?.postgresCpuMsPerEdit,
+    'redis ms/edit': r.machine?.redisCpuMsPerEdit,
+    'editors ms/edit': r.benchCpuMsPerEdit,
+    'ceiling edits/s': r.machine?.machineCeilingPerSecond,
+  }));
+}
+
 function openTable(results: SyncBenchResult[]) {
   return results.map((r) => {
     const base = results.find(
@@ -218,9 +234,15 @@ function targets(results: SyncBenchResult[]) {
       (two.historyLost ?? 0) +
       (two.historyDuplicated ?? 0) +
       (two.historyGaps ?? 0);
+    // What two nodes could reach on this machine at their measured cost per edit with every CPU busy.
+    // and what any number of nodes could reach here if a cluster cost nothing: one node's run with every CPU busy.
+    const ceiling =
+      two.machine && one.machine
+        ? `; machine ${two.machine.machineBusyPercent}% busy, its ceiling at this cost ${ratio(two.machine.machineCeilingPerSecond, one.committedPerSecond)}, at one node's cost ${ratio(one.machine.machineCeilingPerSecond, one.committedPerSecond)}`
+        : '';
     rows.push({
       target: 'Two nodes >= 1.6x one node (same Redis), nothing lost/duplicated/reordered',
-      measured: `${ratio(two.committedPerSecond, one.committedPerSecond)} (${two.committedPerSecond} vs ${one.committedPerSecond}), ${wrong} wrong`,
+      measured: `${ratio(two.committedPerSecond, one.committedPerSecond)} (${two.committedPerSecond} vs ${one.committedPerSecond}), ${wrong} wrong${ceiling}`,
       met: two.committedPerSecond >= 1.6 * one.committedPerSecond && wrong === 0 ? 'yes' : 'NO',
     });
   }
@@ -359,6 +381,13 @@ async function main() {
       '\nClosed loop (next push after the ack); ms; baseline: per change, one transaction each (SYNC_ORDER_LOG=off SYNC_MAX_BATCH=1); two nodes: against one node on the same Redis',
     );
     console.table(closedTable(closed));
+    const measured = closed.filter((r) => r.machine);
+    if (measured.length > 0) {
+      console.log(
+        `\nWhere the machine's CPU went (closed loop, ${os.cpus().length} CPUs): busy share of all CPUs; CPU ms per committed edit; ceiling = edits/s at that cost with every CPU busy`,
+      );
+      console.table(machineTable(measured));
+    }
   }
   if (open.length > 0) {
     console.log(

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { withScripts } from '../realtime/bus/redis-scripts';
 
 export type TypingKey = { tenantId: string; conversationId: string };
 export type TypingEntry = { userId: string; expiresAt: number };
@@ -51,7 +52,7 @@ export function createRedisTypingStore(redis: Redis, prefix: string, maxTtlMs: n
   return {
     async set(key, userId, expiresAt) {
       const k = redisKey(key);
-      await redis.multi().zadd(k, expiresAt, userId).pexpire(k, maxTtlMs).exec();
+      await withScripts(redis).oslZaddExpire(k, expiresAt, userId, maxTtlMs);
     },
     async clear(key, userId) {
       return (await redis.zrem(redisKey(key), userId)) > 0;

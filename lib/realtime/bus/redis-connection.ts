@@ -25,6 +25,11 @@ export function connectRedis(url: string, logger: Logger, name: string, retryMax
     maxRetriesPerRequest: 2,
     retryStrategy: (times) => Math.min(50 * times, retryMaxMs),
     enableReadyCheck: true,
+    // Every command issued in one turn of the event loop goes out in one write (and one read of the replies):
+    // under load a node sends thousands of small commands a second (history appends, publishes, dedupe claims),
+    // and one write each was most of its Redis cost. Commands keep their order on the connection; MULTI would
+    // not (it is written at once), so writes that need their expiry with them use scripts (redis-scripts.ts).
+    enableAutoPipelining: true,
   });
   let down = false;
   redis.on('error', (error: Error) => {

@@ -1,9 +1,10 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import pino from 'pino';
-import { afterAll, describe } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { redisAvailable, TEST_REDIS_URL } from '../../../e2e/support/services';
 import { runBackendContracts } from './contract';
 import { RedisBus } from './redis-bus';
+import { connectRedis } from './redis-connection';
 import { RedisConnections } from './redis-connections';
 import { RedisDedupe } from './redis-dedupe';
 import { RedisHistory } from './redis-history';
@@ -14,9 +15,9 @@ const prefix = `osltest-contract-${process.pid}-${Date.now().toString(36)}`;
 const logger = pino({ level: 'silent' });
 const clients: Redis[] = [];
 
+// Connections as the server opens them (automatic pipelining included).
 function client(): Redis {
-  const redis = new Redis(TEST_REDIS_URL);
-  redis.on('error', () => {});
+  const redis = connectRedis(TEST_REDIS_URL, logger, 'osl-test');
   clients.push(redis);
   return redis;
 }
@@ -39,4 +40,39 @@ describe.skipIf(!available)('redis backends', () => {
       connections: () => new RedisConnections(client(), run),
     };
   });
+
+  it('keeps the order of writes issued in one turn, and their expiry', async () => {
+    const redis = client();
+    const run = `${prefix}-order`;
+    const presence = new RedisPresence(redis, run, 30);
+    const connections = new RedisConnections(redis, run);
+    await presence.heartbeat('n1');
+    const member = {
+      userId: 'u1',
+      name: 'Anna',
+      role: 'sales' as const,
+      status: 'online' as const,
+      connections: 1,
+      updatedAt: 1,
+    };
+    // A leave and a join of one person in the same turn: the join is the last word. (With MULTI for the join, it
+    // went out ahead of the leave still waiting for the pipeline, and the person vanished.)
+    await Promise.all([
+      presence.set('scope', 'n1', 'u1', { v: 1, member: { ...member } }),
+      presence.set('scope', 'n1', 'u1', null),
+      presence.set('scope', 'n1', 'u1', { v: 2, member: { ...member } }),
+    ]);
+    expect((await presence.list('scope')).map((entry) => entry.v)).toEqual([2]);
+    const entry = { connectionId: 'c1', nodeId: 'n1', userId: 'u1', connectedAt: 1 };
+    await Promise.all([connections.remove('user', 'c1'), connections.add('user', entry)]);
+    expect((await connections.list('user')).map((e) => e.connectionId)).toEqual(['c1']);
+    for (const key of [`${run}:cn:user`, await firstKey(redis, `${run}*scope*`)])
+      expect(await redis.pttl(key)).toBeGreaterThan(0);
+  });
 });
+
+async function firstKey(redis: Redis, pattern: string): Promise<string> {
+  const keys = await redis.keys(pattern);
+  expect(keys).toHaveLength(1);
+  return keys[0]!;
+}
