@@ -108,6 +108,7 @@ export function registerCollaboration(services: Services): CollaborationRegistra
           publish: (topic, payload) => hub.publishBusTopic(topic, payload),
           on: (topic, handler) => hub.onBusTopic(topic, (payload) => handler(payload)),
         },
+        otherNodes: () => hub.remoteNodes(),
         run: sync.push,
         onError: (error) => logger.warn({ err: (error as Error).message }, 'sync order owner'),
       })

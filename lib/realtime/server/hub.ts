@@ -455,6 +455,11 @@ export class Hub {
     };
   }
 
+  /** The other nodes alive now: heard from within the presence TTL, and not said goodbye. */
+  remoteNodes(): string[] {
+    return this.presenceTracker.remoteNodes();
+  }
+
   /** Totals and per node (other nodes as of their last heartbeat). */
   stats(): { totals: StatsTotals; nodes: NodeStats[] } {
     const live = new Set(this.presenceTracker.remoteNodes());

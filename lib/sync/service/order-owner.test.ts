@@ -6,11 +6,45 @@ import { createTestDatabase, type TestDatabase } from '../../../e2e/support/test
 import type { PushedChange, SyncParams } from '../protocol';
 import type { SyncContext } from './context';
 import { createMemoryLockStore } from './locks/memory-lock-store';
-import { createOrderOwners, type OrderOwners, type OwnerBus } from './order-owner';
+import { createOrderOwners, type OrderOwners, type OwnerBus, preferredOwner } from './order-owner';
 import { createSyncService } from './sync-service';
 import { createEventSink, loadSyncFixture } from './testing';
 
 const withRedis = await redisAvailable();
+
+describe('preferredOwner: which live node a free order goes to', () => {
+  const ids = Array.from({ length: 3_000 }, () => randomUUID());
+  const share = (nodes: string[]) => {
+    const counts = new Map(nodes.map((node) => [node, 0]));
+    for (const id of ids) {
+      const node = preferredOwner(id, nodes)!;
+      counts.set(node, counts.get(node)! + 1);
+    }
+    return nodes.map((node) => counts.get(node)! / ids.length);
+  };
+
+  it('spreads orders evenly, and every node picks the same one whatever the order of its list', () => {
+    for (const share2 of share(['node-a', 'node-b'])) expect(share2).toBeGreaterThan(0.45);
+    for (const share3 of share([randomUUID(), randomUUID(), randomUUID()]))
+      expect(share3).toBeGreaterThan(0.28);
+    for (const id of ids.slice(0, 200))
+      expect(preferredOwner(id, ['c', 'a', 'b'])).toBe(preferredOwner(id, ['b', 'c', 'a']));
+    expect(preferredOwner('order', [])).toBeUndefined();
+  });
+
+  it('moves only the orders of a node that joins or leaves', () => {
+    const before = ids.map((id) => preferredOwner(id, ['a', 'b', 'c']));
+    const joined = ids.map((id) => preferredOwner(id, ['a', 'b', 'c', 'd']));
+    const moved = ids.filter((_, i) => before[i] !== joined[i]);
+    // A quarter of the orders go to the new node, and only to it.
+    expect(moved.length / ids.length).toBeGreaterThan(0.2);
+    expect(moved.length / ids.length).toBeLessThan(0.3);
+    for (const [i, id] of ids.entries())
+      if (before[i] !== joined[i]) expect(preferredOwner(id, ['a', 'b', 'c', 'd'])).toBe('d');
+    const left = ids.map((id) => preferredOwner(id, ['a', 'c']));
+    for (const [i] of ids.entries()) if (before[i] !== 'b') expect(left[i]).toBe(before[i]);
+  });
+});
 const kind = (await postgresAvailable()) ? 'postgres' : 'pglite';
 
 /** Two nodes' routers on the real Redis, each with its own sync service (and order log) on one database. */
@@ -50,7 +84,12 @@ describe.skipIf(!withRedis)('order owners: one node writes an order, the others 
     return { bus, ready: () => sub.subscribe(`${prefix}:ready`), deaf: () => (listening = false) };
   }
 
-  async function node(name: string, leaseMs = 10_000, timeoutMs = 3_000) {
+  async function node(
+    name: string,
+    leaseMs = 10_000,
+    timeoutMs = 3_000,
+    otherNodes?: () => Iterable<string>,
+  ) {
     const service = createSyncService({
       database,
       locks: createMemoryLockStore(),
@@ -58,13 +97,15 @@ describe.skipIf(!withRedis)('order owners: one node writes an order, the others 
     });
     const runs: string[] = [];
     const { bus, ready, deaf } = redisBus();
+    const nodeId = `${name}-${randomUUID().slice(0, 6)}`;
     const owners = createOrderOwners({
       redis: redis(),
       prefix,
-      nodeId: `${name}-${randomUUID().slice(0, 6)}`,
+      nodeId,
       bus,
       leaseMs,
       timeoutMs,
+      ...(otherNodes ? { otherNodes } : {}),
       run: (ctx, params) => {
         runs.push(params.entityId);
         return service.push(ctx, params);
@@ -72,7 +113,7 @@ describe.skipIf(!withRedis)('order owners: one node writes an order, the others 
     });
     routers.push(owners);
     await ready();
-    return { service, owners, runs, deaf };
+    return { service, owners, runs, deaf, nodeId };
   }
 
   beforeAll(async () => {
@@ -90,6 +131,8 @@ describe.skipIf(!withRedis)('order owners: one node writes an order, the others 
     await database.drop();
   });
 
+  /** Orders the first three tests leave alone. */
+  const spare = () => fixture.orderIds.filter((id) => !fixture.editableOrderIds.slice(0, 3).includes(id));
   const edit = (id: string, baseVersion: number, text: string): PushedChange => ({
     clientChangeId: id,
     baseVersion,
@@ -175,5 +218,66 @@ describe.skipIf(!withRedis)('order owners: one node writes an order, the others 
     const end = await b.service.open(anna, { entityType: 'order', entityId: id });
     expect(end.ok && end.value.version).toBe(start + 2);
     expect(end.ok && end.value.doc.notes.split('[b]').length).toBe(2);
+  });
+  it('spreads free orders over the live nodes: each is written by the node it prefers, whichever node is pushed to', async () => {
+    const live: string[] = [];
+    const others = (self: () => string) => () => live.filter((id) => id !== self());
+    let aId = '';
+    let bId = '';
+    const a = await node(
+      'a',
+      10_000,
+      3_000,
+      others(() => aId),
+    );
+    const b = await node(
+      'b',
+      10_000,
+      3_000,
+      others(() => bId),
+    );
+    aId = a.nodeId;
+    bId = b.nodeId;
+    live.push(aId, bId);
+    const ids = spare().slice(0, 6);
+    expect(ids.length).toBe(6);
+    const prefers = new Map(ids.map((id) => [id, preferredOwner(id, live)]));
+    // Every first push reaches a: the orders b prefers are still b's to write.
+    for (const [i, id] of ids.entries()) {
+      const opened = await a.service.open(anna, { entityType: 'order', entityId: id });
+      if (!opened.ok) throw new Error(opened.error.message);
+      const answer = await a.owners.push(anna, params(id, edit(`spread-${i}`, opened.value.version, '[s]')));
+      expect(answer).toMatchObject({ ok: true, value: { results: [{ status: 'applied' }] } });
+    }
+    expect(a.runs.sort()).toEqual(ids.filter((id) => prefers.get(id) === aId).sort());
+    expect(b.runs.sort()).toEqual(ids.filter((id) => prefers.get(id) === bId).sort());
+    // And the leases say so: a push for any of them at either node runs on its owner.
+    for (const id of ids) {
+      const runsBefore = [...a.runs, ...b.runs].length;
+      const opened = await b.service.open(napa, { entityType: 'order', entityId: id });
+      if (!opened.ok) throw new Error(opened.error.message);
+      await b.owners.push(napa, params(id, edit(`spread-again-${id}`, opened.value.version, '[t]')));
+      expect([...a.runs, ...b.runs].length).toBe(runsBefore + 1);
+      expect((prefers.get(id) === aId ? a.runs : b.runs).at(-1)).toBe(id);
+    }
+  });
+
+  it('takes a free order itself when the node it prefers does not answer (dead, not yet off the list)', async () => {
+    let aId = '';
+    let bId = '';
+    const a = await node('a', 10_000, 300, () => [bId]);
+    const b = await node('b', 10_000, 300, () => [aId]);
+    aId = a.nodeId;
+    bId = b.nodeId;
+    // An order no other test touched (nobody holds its lease); the node it prefers goes silent.
+    const id = spare()[6]!;
+    const [gone, asker] = preferredOwner(id, [aId, bId]) === aId ? [a, b] : [b, a];
+    gone.deaf();
+    const opened = await asker.service.open(anna, { entityType: 'order', entityId: id });
+    if (!opened.ok) throw new Error(opened.error.message);
+    const answer = await asker.owners.push(anna, params(id, edit('orphan-1', opened.value.version, '[o]')));
+    expect(answer).toMatchObject({ ok: true, value: { results: [{ status: 'applied' }] } });
+    expect(asker.runs).toEqual([id]);
+    expect(gone.runs).toEqual([]);
   });
 });

@@ -11,6 +11,14 @@ import { fail, type SyncContext, type SyncResult } from './context';
  * edits flow and let go when they stop; a push that reaches another node is forwarded to the owner over the bus
  * and its answer comes back the same way.
  *
+ * Which node takes a free order is not first come, first served (one node's editors pushing first would take every
+ * order, and the other nodes would only forward): each order prefers one of the live nodes, by rendezvous hashing
+ * of its id over their ids (`preferredOwner`), so the orders spread evenly and a node joining or leaving moves only
+ * its share. A node that is not an order's preferred node forwards a push for a free order to the preferred one,
+ * which takes it; a node that is sent a push for a free order takes it whatever it prefers (two nodes whose lists of
+ * live nodes differ for a moment never send an order back and forth); and a preferred node that does not answer in
+ * time (it died and is not yet off the list) loses the order to the node that asked.
+ *
  * Ownership is how the work is shared, never what keeps it right: every commit still locks the order row and
  * checks its version, so two nodes that both believe they own an order (a lease that ran out mid-push) are
  * still serialized by the database. An owner that does not answer in time (it died, or the bus is down) makes the
@@ -28,6 +36,11 @@ export type OrderOwnersDeps = {
   prefix: string;
   nodeId: string;
   bus: OwnerBus;
+  /**
+   * The ids of the other nodes alive now (their heartbeats): free orders are spread over them and this node.
+   * Without it, a free order is taken by the first node that pushes to it.
+   */
+  otherNodes?: () => Iterable<string>;
   /** The push as this node runs it when it owns the order. */
   run: (ctx: SyncContext, params: SyncParams<'sync.push'>) => Promise<SyncResult<unknown>>;
   leaseMs?: number;
@@ -76,6 +89,30 @@ const answerSchema = z.object({
 const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
+/** A well-mixed 32-bit hash of an order id on a node (FNV-1a, then murmur3's finalizer). */
+function weight(nodeId: string, entityId: string): number {
+  let h = 0x811c9dc5;
+  const text = `${nodeId}\n${entityId}`;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** The node among `nodes` that an order prefers (rendezvous hashing: the same answer on every node with the list). */
+export function preferredOwner(entityId: string, nodes: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestWeight = -1;
+  for (const node of nodes) {
+    const w = weight(node, entityId);
+    if (w > bestWeight || (w === bestWeight && best !== undefined && node < best)) {
+      best = node;
+      bestWeight = w;
+    }
+  }
+  return best;
+}
+
 export function createOrderOwners(deps: OrderOwnersDeps) {
   const leaseMs = deps.leaseMs ?? 10_000;
   const timeoutMs = deps.timeoutMs ?? 3_000;
@@ -91,32 +128,47 @@ export function createOrderOwners(deps: OrderOwnersDeps) {
     known.set(entityId, { node, until: now() + forMs });
   };
 
-  /** The node that owns the order now: this one when it holds (or just took, or renewed) the lease. */
-  async function ownerOf(entityId: string): Promise<string> {
+  const preferred = (entityId: string) =>
+    deps.otherNodes ? preferredOwner(entityId, [deps.nodeId, ...deps.otherNodes()])! : deps.nodeId;
+
+  /**
+   * The node that owns the order now: this one when it holds (or just took, or renewed) the lease; another when it
+   * holds the lease, or, for a free order, when the order prefers it (`held: false`: nobody holds it yet). With
+   * `take`, a free order is taken here whatever it prefers.
+   */
+  async function ownerOf(entityId: string, take = false): Promise<{ node: string; held: boolean }> {
     const cached = known.get(entityId);
-    if (cached && cached.until > now()) return cached.node;
+    if (cached && cached.until > now() && !(take && cached.node !== deps.nodeId))
+      return { node: cached.node, held: true };
     if (cached?.node === deps.nodeId) {
       // Ours until half the lease: renewed while edits keep coming.
       const renewed = await deps.redis.eval(RENEW, 1, key(entityId), deps.nodeId, String(leaseMs));
       if (renewed === 1) {
         remember(entityId, deps.nodeId, leaseMs / 2);
-        return deps.nodeId;
+        return { node: deps.nodeId, held: true };
       }
     }
-    const taken = await deps.redis.set(key(entityId), deps.nodeId, 'PX', leaseMs, 'NX');
-    if (taken === 'OK') {
-      remember(entityId, deps.nodeId, leaseMs / 2);
-      return deps.nodeId;
+    const mine = take || preferred(entityId) === deps.nodeId;
+    if (mine) {
+      const taken = await deps.redis.set(key(entityId), deps.nodeId, 'PX', leaseMs, 'NX');
+      if (taken === 'OK') {
+        remember(entityId, deps.nodeId, leaseMs / 2);
+        return { node: deps.nodeId, held: true };
+      }
     }
     const holder = await deps.redis.get(key(entityId));
-    if (holder === null) return ownerOf(entityId); // it ran out just now
+    if (holder === null) {
+      if (mine) return ownerOf(entityId, take); // it ran out just now
+      // Free, and another node's to take: the push goes there (not remembered: that node may be gone).
+      return { node: preferred(entityId), held: false };
+    }
     if (holder === deps.nodeId) {
       remember(entityId, deps.nodeId, leaseMs / 2);
-      return deps.nodeId;
+      return { node: deps.nodeId, held: true };
     }
     // Another node's: trusted briefly (a forwarded push that finds it moved is sent again).
     remember(entityId, holder, Math.min(1_000, leaseMs / 4));
-    return holder;
+    return { node: holder, held: true };
   }
 
   async function forward(ctx: SyncContext, params: SyncParams<'sync.push'>, owner: string) {
@@ -150,20 +202,26 @@ export function createOrderOwners(deps: OrderOwnersDeps) {
   }
 
   async function push(ctx: SyncContext, params: SyncParams<'sync.push'>): Promise<SyncResult<unknown>> {
+    // Set once a free order's preferred node did not answer: this node takes the order itself.
+    let take = false;
     for (let attempt = 0; attempt < 3; attempt++) {
-      let owner: string;
+      let owner: { node: string; held: boolean };
       try {
-        owner = await ownerOf(params.entityId);
+        owner = await ownerOf(params.entityId, take);
       } catch (error) {
         // Redis is down: the database still serializes the order's writes; run it here.
         deps.onError?.(error);
         return deps.run(ctx, params);
       }
-      if (owner === deps.nodeId) return deps.run(ctx, params);
-      const answer = await forward(ctx, params, owner);
+      if (owner.node === deps.nodeId) return deps.run(ctx, params);
+      const answer = await forward(ctx, params, owner.node);
       if (answer?.result) return answer.result;
       known.delete(params.entityId);
-      if (!answer) break; // no answer in time
+      if (!answer) {
+        // No answer in time: a lease holder keeps the order until its lease runs out; a free order is taken here.
+        if (owner.held) break;
+        take = true;
+      }
     }
     return fail('UNAVAILABLE', 'The order is busy on another server; sending again shortly', {
       reason: 'owner_unreachable',
@@ -180,8 +238,9 @@ export function createOrderOwners(deps: OrderOwnersDeps) {
           .publish(ANSWER, JSON.stringify({ id: message.id, to: message.from, ...answer }))
           .catch((error: unknown) => deps.onError?.(error));
       try {
-        // Still ours? (The lease may have moved since the sender looked.) Else it asks again.
-        if ((await ownerOf(message.params.entityId)) !== deps.nodeId) return void reply({ notOwner: true });
+        // Still ours, or free (then it is taken here)? Else the lease moved since the sender looked: it asks again.
+        if ((await ownerOf(message.params.entityId, true)).node !== deps.nodeId)
+          return void reply({ notOwner: true });
         await reply({ result: await deps.run(message.ctx, message.params) });
       } catch (error) {
         deps.onError?.(error);
