@@ -88,6 +88,8 @@ export type SyncBenchResult = {
   keystrokeMissing?: number;
   /** CPU (user + system) of the server node processes (summed over nodes) in the window per edit committed in it. */
   serverCpuMsPerEdit: number;
+  /** Each node's share of that (in node order): the busiest bounds the rate when every node has a core of its own. */
+  nodeCpuMsPerEdit: number[];
   /** CPU of this process (the editors) per committed edit, for context. */
   benchCpuMsPerEdit: number;
   /** SQL statements (BEGIN and COMMIT included) and transactions the server processes ran, per committed edit. */

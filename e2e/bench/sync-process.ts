@@ -106,6 +106,8 @@ export function serverCost(before: ServerStats[], after: ServerStats[], committe
   const per = (n: number, digits: number) => Number((n / Math.max(1, committed)).toFixed(digits));
   return {
     serverCpuMsPerEdit: per(delta((s) => s.cpuMicros) / 1000, 3),
+    /** Each node's own CPU per committed edit (of all nodes), in node order. */
+    nodeCpuMsPerEdit: after.map((s, i) => per((s.cpuMicros - (before[i]?.cpuMicros ?? 0)) / 1000, 3)),
     statementsPerEdit: per(
       delta((s) => s.statements),
       2,

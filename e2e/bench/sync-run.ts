@@ -97,6 +97,12 @@ function closedTable(results: SyncBenchResult[]) {
   });
 }
 
+/** Edits/s the nodes could commit if each had a core of its own (the busiest one saturated), all else as measured. */
+const nodeBound = (r: SyncBenchResult) => {
+  const busiest = Math.max(...r.nodeCpuMsPerEdit);
+  return busiest > 0 ? Math.round(1000 / busiest) : 0;
+};
+
 function machineTable(results: SyncBenchResult[]) {
   return results.map((r) => ({
     database: r.database,
@@ -110,6 +116,8 @@ function machineTable(results: SyncBenchResult[]) {
     'redis ms/edit': r.machine?.redisCpuMsPerEdit,
     'editors ms/edit': r.benchCpuMsPerEdit,
     'ceiling edits/s': r.machine?.machineCeilingPerSecond,
+    'busiest node ms/edit': Math.max(...r.nodeCpuMsPerEdit),
+    'a core per node edits/s': nodeBound(r),
   }));
 }
 
@@ -238,7 +246,7 @@ function targets(results: SyncBenchResult[]) {
     // and what any number of nodes could reach here if a cluster cost nothing: one node's run with every CPU busy.
     const ceiling =
       two.machine && one.machine
-        ? `; machine ${two.machine.machineBusyPercent}% busy, its ceiling at this cost ${ratio(two.machine.machineCeilingPerSecond, one.committedPerSecond)}, at one node's cost ${ratio(one.machine.machineCeilingPerSecond, one.committedPerSecond)}`
+        ? `; machine ${two.machine.machineBusyPercent}% busy, its ceiling at this cost ${ratio(two.machine.machineCeilingPerSecond, one.committedPerSecond)}, at one node's cost ${ratio(one.machine.machineCeilingPerSecond, one.committedPerSecond)}; with a core per node (busiest node saturated) ${ratio(nodeBound(two), nodeBound(one))}`
         : '';
     rows.push({
       target: 'Two nodes >= 1.6x one node (same Redis), nothing lost/duplicated/reordered',
