@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { withScripts } from '../realtime/bus/redis-scripts';
+import { zaddWithExpiry } from '../realtime/bus/redis-scripts';
 
 export type TypingKey = { tenantId: string; conversationId: string };
 export type TypingEntry = { userId: string; expiresAt: number };
@@ -52,7 +52,7 @@ export function createRedisTypingStore(redis: Redis, prefix: string, maxTtlMs: n
   return {
     async set(key, userId, expiresAt) {
       const k = redisKey(key);
-      await withScripts(redis).oslZaddExpire(k, expiresAt, userId, maxTtlMs);
+      await zaddWithExpiry(redis, k, expiresAt, userId, maxTtlMs);
     },
     async clear(key, userId) {
       return (await redis.zrem(redisKey(key), userId)) > 0;

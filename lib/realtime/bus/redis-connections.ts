@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { redisNodeKey } from './redis-presence';
-import { withScripts } from './redis-scripts';
+import { hsetWithExpiry } from './redis-scripts';
 import type { ConnectionEntry, ConnectionRegistry } from './types';
 
 const USER_TTL_MS = 24 * 3600_000;
@@ -39,7 +39,7 @@ export class RedisConnections implements ConnectionRegistry {
 
   async add(userKey: string, entry: ConnectionEntry): Promise<void> {
     const key = this.userKey(userKey);
-    await withScripts(this.redis).oslHsetExpire(key, entry.connectionId, JSON.stringify(entry), USER_TTL_MS);
+    await hsetWithExpiry(this.redis, key, entry.connectionId, JSON.stringify(entry), USER_TTL_MS);
   }
 
   async remove(userKey: string, connectionId: string): Promise<void> {

@@ -1,10 +1,13 @@
 import type { Redis } from 'ioredis';
+import { z } from 'zod';
 import { newEpoch, POSITION_TTL_MS } from './memory-history';
+import { LuaScript } from './redis-scripts';
 import type { EventTemplate, HistoryOptions, HistoryStore, Position, StoredEvent } from './types';
 
 // KEYS: meta hash {e: epoch, s: seq}, history sorted set (score seq, member "ts|frame").
 // A lost meta hash (Redis restart, expiry) gets a new epoch, so no client mistakes the new seq for the old one.
-const APPEND = `
+const APPEND = new LuaScript(
+  `
 local ep = redis.call('HGET', KEYS[1], 'e')
 if not ep then
   ep = ARGV[1]
@@ -18,9 +21,12 @@ redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -(tonumber(ARGV[5]) + 1))
 redis.call('PEXPIRE', KEYS[2], ARGV[6])
 redis.call('PEXPIRE', KEYS[1], ARGV[7])
 return {ep, seq, frame}
-`;
+`,
+  2,
+);
 
-const HEAD = `
+const HEAD = new LuaScript(
+  `
 local ep = redis.call('HGET', KEYS[1], 'e')
 if not ep then
   ep = ARGV[1]
@@ -30,34 +36,31 @@ if not ep then
   return {ep, 0}
 end
 return {ep, tonumber(redis.call('HGET', KEYS[1], 's'))}
-`;
+`,
+  2,
+);
 
-const RANGE = `
+const RANGE = new LuaScript(
+  `
 local ep = redis.call('HGET', KEYS[1], 'e')
 if ep ~= ARGV[1] then return false end
 return redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. ARGV[2], ARGV[3])
-`;
+`,
+  2,
+);
 
-type Scripts = {
-  oslAppend(...args: Array<string | number>): Promise<[string, number, string]>;
-  oslHead(...args: Array<string | number>): Promise<[string, number]>;
-  oslRange(...args: Array<string | number>): Promise<string[] | null>;
-};
+/** The scripts' replies, checked: a Redis of another shape (or a script of another version) is an error, not a guess. */
+const appendReply = z.tuple([z.string(), z.coerce.number(), z.string()]);
+const headReply = z.tuple([z.string(), z.coerce.number()]);
+const rangeReply = z.array(z.string()).nullable();
 
 export class RedisHistory implements HistoryStore {
-  private readonly redis: Redis & Scripts;
-
   constructor(
-    redis: Redis,
+    private readonly redis: Redis,
     private readonly prefix: string,
     private readonly options: HistoryOptions,
     private readonly now: () => number = Date.now,
-  ) {
-    redis.defineCommand('oslAppend', { numberOfKeys: 2, lua: APPEND });
-    redis.defineCommand('oslHead', { numberOfKeys: 2, lua: HEAD });
-    redis.defineCommand('oslRange', { numberOfKeys: 2, lua: RANGE });
-    this.redis = redis as Redis & Scripts;
-  }
+  ) {}
 
   private keys(key: string): [string, string] {
     return [`${this.prefix}:ch:${key}:m`, `${this.prefix}:ch:${key}:h`];
@@ -65,30 +68,36 @@ export class RedisHistory implements HistoryStore {
 
   async append(key: string, template: EventTemplate, ts: number): Promise<Position & { frame: string }> {
     const [meta, hist] = this.keys(key);
-    const [epoch, seq, frame] = await this.redis.oslAppend(
-      meta,
-      hist,
-      newEpoch(),
-      template.head,
-      template.tail,
-      ts,
-      this.options.size,
-      this.options.ttlSeconds * 1000,
-      POSITION_TTL_MS,
+    const [epoch, seq, frame] = appendReply.parse(
+      await APPEND.run(
+        this.redis,
+        [meta, hist],
+        [
+          newEpoch(),
+          template.head,
+          template.tail,
+          ts,
+          this.options.size,
+          this.options.ttlSeconds * 1000,
+          POSITION_TTL_MS,
+        ],
+      ),
     );
-    return { epoch, seq: Number(seq), frame };
+    return { epoch, seq, frame };
   }
 
   async head(key: string): Promise<Position> {
     const [meta, hist] = this.keys(key);
-    const [epoch, seq] = await this.redis.oslHead(meta, hist, newEpoch(), POSITION_TTL_MS);
-    return { epoch, seq: Number(seq) };
+    const [epoch, seq] = headReply.parse(
+      await HEAD.run(this.redis, [meta, hist], [newEpoch(), POSITION_TTL_MS]),
+    );
+    return { epoch, seq };
   }
 
   async range(key: string, epoch: string, after: number, upTo: number): Promise<StoredEvent[] | null> {
     if (after > upTo) return null;
     const [meta, hist] = this.keys(key);
-    const rows = await this.redis.oslRange(meta, hist, epoch, after, upTo);
+    const rows = rangeReply.parse(await RANGE.run(this.redis, [meta, hist], [epoch, after, upTo]));
     if (!rows) return null;
     const oldest = this.now() - this.options.ttlSeconds * 1000;
     const events: StoredEvent[] = [];

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { type Member, member } from '../protocol';
-import { withScripts } from './redis-scripts';
+import { hsetWithExpiry } from './redis-scripts';
 import type { PresenceEntry, PresenceStore } from './types';
 
 /** A member as a node stored it, with its version (fields this version does not know are kept, as before). */
@@ -44,12 +44,7 @@ export class RedisPresence implements PresenceStore {
       await this.redis.hdel(key, `${nodeId}|${userId}`);
       return;
     }
-    await withScripts(this.redis).oslHsetExpire(
-      key,
-      `${nodeId}|${userId}`,
-      JSON.stringify(value),
-      SCOPE_TTL_MS,
-    );
+    await hsetWithExpiry(this.redis, key, `${nodeId}|${userId}`, JSON.stringify(value), SCOPE_TTL_MS);
   }
 
   async list(scope: string): Promise<PresenceEntry[]> {

@@ -15,6 +15,16 @@ const prefix = `osltest-contract-${process.pid}-${Date.now().toString(36)}`;
 const logger = pino({ level: 'silent' });
 const clients: Redis[] = [];
 
+/** A presence member, as the tracker writes one. */
+const member = {
+  userId: 'u1',
+  name: 'Anna',
+  role: 'sales' as const,
+  status: 'online' as const,
+  connections: 1,
+  updatedAt: 1,
+};
+
 // Connections as the server opens them (automatic pipelining included).
 function client(): Redis {
   const redis = connectRedis(TEST_REDIS_URL, logger, 'osl-test');
@@ -47,14 +57,6 @@ describe.skipIf(!available)('redis backends', () => {
     const presence = new RedisPresence(redis, run, 30);
     const connections = new RedisConnections(redis, run);
     await presence.heartbeat('n1');
-    const member = {
-      userId: 'u1',
-      name: 'Anna',
-      role: 'sales' as const,
-      status: 'online' as const,
-      connections: 1,
-      updatedAt: 1,
-    };
     // A leave and a join of one person in the same turn: the join is the last word. (With MULTI for the join, it
     // went out ahead of the leave still waiting for the pipeline, and the person vanished.)
     await Promise.all([
@@ -68,6 +70,34 @@ describe.skipIf(!available)('redis backends', () => {
     expect((await connections.list('user')).map((e) => e.connectionId)).toEqual(['c1']);
     for (const key of [`${run}:cn:user`, await firstKey(redis, `${run}*scope*`)])
       expect(await redis.pttl(key)).toBeGreaterThan(0);
+  });
+});
+
+describe.skipIf(!available)('redis scripts on a pipelining connection', () => {
+  it('runs a script first used in a turn whose other commands are already waiting for the pipeline', async () => {
+    // Fresh connections, as after a start or a reconnect: nothing has run on them yet.
+    const redis = client();
+    const run = `${prefix}-first-turn`;
+    const presence = new RedisPresence(redis, run, 30);
+    const history = new RedisHistory(redis, run, { size: 10, ttlSeconds: 60 });
+    await redis.ping();
+    // One turn: a plain command opens the pipeline, then each script is used for the first time.
+    const done = await Promise.all([
+      redis.publish(`${run}:nobody`, 'x'),
+      presence.set('scope', 'n1', 'u1', { v: 1, member }),
+      history.append('order:1', { head: '{"seq-head":"', tail: '}' }, Date.now()),
+      redis.get(`${run}:missing`),
+    ]);
+    expect(done[2]).toMatchObject({ seq: 1 });
+    expect(done[3]).toBeNull();
+    await presence.heartbeat('n1');
+    expect((await presence.list('scope')).map((entry) => entry.v)).toEqual([1]);
+    // A Redis that forgot its scripts (restarted, or flushed): each is sent whole once, and works on.
+    await redis.script('FLUSH');
+    expect(await history.append('order:1', { head: '{"seq-head":"', tail: '}' }, Date.now())).toMatchObject({
+      seq: 2,
+    });
+    expect((await history.range('order:1', done[2].epoch, 0, 2))?.map((event) => event.seq)).toEqual([1, 2]);
   });
 });
 
