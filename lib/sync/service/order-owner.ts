@@ -129,7 +129,7 @@ export function createOrderOwners(deps: OrderOwnersDeps) {
   };
 
   const preferred = (entityId: string) =>
-    deps.otherNodes ? preferredOwner(entityId, [deps.nodeId, ...deps.otherNodes()])! : deps.nodeId;
+    (deps.otherNodes && preferredOwner(entityId, [deps.nodeId, ...deps.otherNodes()])) || deps.nodeId;
 
   /**
    * The node that owns the order now: this one when it holds (or just took, or renewed) the lease; another when it
