@@ -63,6 +63,9 @@ const ackMs = (r: SyncBenchResult, value: number) => (r.missingAcks > 0 ? `>=${v
 const keystrokeMs = (r: SyncBenchResult, value: number | undefined) =>
   value === undefined ? '' : (r.keystrokeMissing ?? 0) > 0 ? `>=${value}` : value;
 
+/** The columns every per-run table starts with. */
+const runOf = (r: SyncBenchResult) => ({ database: r.database, scenario: r.scenario, config: r.config });
+
 function closedTable(results: SyncBenchResult[]) {
   const baseline = (r: SyncBenchResult) =>
     r.nodes > 1 || r.scenario.includes('Redis')
@@ -77,9 +80,7 @@ function closedTable(results: SyncBenchResult[]) {
   return results.map((r) => {
     const base = baseline(r);
     return {
-      database: r.database,
-      scenario: r.scenario,
-      config: r.config,
+      ...runOf(r),
       'edits/s': r.committedPerSecond,
       'vs baseline': base && base !== r ? ratio(r.committedPerSecond, base.committedPerSecond) : 'baseline',
       'ack p50': ackMs(r, r.ackP50),
@@ -105,9 +106,7 @@ const nodeBound = (r: SyncBenchResult) => {
 
 function machineTable(results: SyncBenchResult[]) {
   return results.map((r) => ({
-    database: r.database,
-    scenario: r.scenario,
-    config: r.config,
+    ...runOf(r),
     'edits/s': r.committedPerSecond,
     'machine busy %': r.machine?.machineBusyPercent,
     'machine ms/edit': r.machine?.machineCpuMsPerEdit,
@@ -151,9 +150,7 @@ function openTable(results: SyncBenchResult[]) {
 
 function keystrokeTable(results: SyncBenchResult[]) {
   return results.map((r) => ({
-    database: r.database,
-    scenario: r.scenario,
-    config: r.config,
+    ...runOf(r),
     'typed/s': r.offeredPerSecond,
     'committed/s': r.committedPerSecond,
     'on 4 screens p50': keystrokeMs(r, r.keystrokeP50),

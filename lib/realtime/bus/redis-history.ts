@@ -49,7 +49,7 @@ return redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. ARGV[2], ARGV[3])
   2,
 );
 
-/** The scripts' replies, checked: a Redis of another shape (or a script of another version) is an error, not a guess. */
+/** The scripts' replies, checked: a reply of another shape (another script version) is an error, not a guess. */
 const appendReply = z.tuple([z.string(), z.coerce.number(), z.string()]);
 const headReply = z.tuple([z.string(), z.coerce.number()]);
 const rangeReply = z.array(z.string()).nullable();

@@ -182,7 +182,10 @@ export type CommitJob = {
   ctx: SyncContext;
   ref: EntityRef;
   prepare: (tx: Tx, order: PinnedOrder) => Promise<PreparedChange | SyncError>;
-  /** The change as `prepare` gives it when preparing reads nothing (a push): the order log judges it without a transaction. */
+  /**
+   * The change as `prepare` gives it, when preparing reads nothing (a push): the order log judges it without a
+   * transaction.
+   */
   prepared?: PreparedChange;
   options?: CommitOptions;
 };

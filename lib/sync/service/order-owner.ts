@@ -148,7 +148,9 @@ export function createOrderOwners(deps: OrderOwnersDeps) {
         return { node: deps.nodeId, held: true };
       }
     }
-    const mine = take || preferred(entityId) === deps.nodeId;
+    // The node a free order goes to: this one when told to take it, else the one the order prefers.
+    const target = take ? deps.nodeId : preferred(entityId);
+    const mine = target === deps.nodeId;
     if (mine) {
       const taken = await deps.redis.set(key(entityId), deps.nodeId, 'PX', leaseMs, 'NX');
       if (taken === 'OK') {
@@ -160,7 +162,7 @@ export function createOrderOwners(deps: OrderOwnersDeps) {
     if (holder === null) {
       if (mine) return ownerOf(entityId, take); // it ran out just now
       // Free, and another node's to take: the push goes there (not remembered: that node may be gone).
-      return { node: preferred(entityId), held: false };
+      return { node: target, held: false };
     }
     if (holder === deps.nodeId) {
       remember(entityId, deps.nodeId, leaseMs / 2);
