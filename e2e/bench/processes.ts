@@ -69,8 +69,11 @@ function getStatus(port: number, path: string): Promise<number> {
   });
 }
 
-/** What the operating system says of a process: resident memory and CPU time (user + system). Linux /proc. */
-export type Probe = { rss: number; cpuMicros: number };
+/**
+ * What the operating system says of a process: resident memory, CPU time (user + system) and the system part of it
+ * (the kernel's work for its syscalls: accepts, reads, writes). Linux /proc.
+ */
+export type Probe = { rss: number; cpuMicros: number; systemMicros: number };
 
 const TICK_MICROS = 1_000_000 / 100;
 
@@ -80,8 +83,9 @@ export function probe(pid: number): Probe {
   // /proc/<pid>/stat: the command name may hold spaces, so fields are counted after its closing parenthesis.
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return { rss: rssKb * 1024, cpuMicros: ticks * TICK_MICROS };
+  const system = Number(fields[12]);
+  const ticks = Number(fields[11]) + system;
+  return { rss: rssKb * 1024, cpuMicros: ticks * TICK_MICROS, systemMicros: system * TICK_MICROS };
 }
 
 export type ServerProcess = {

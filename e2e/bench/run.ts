@@ -56,6 +56,8 @@ type Run = {
   cpuPerMessage: number;
   /** Server CPU time per connection opened (upgrade, session, user), in microseconds. */
   cpuPerConnection: number;
+  /** The kernel's part of it (accept, reads, writes, the database's socket), in microseconds. */
+  systemPerConnection: number;
   /** Server CPU time per subscription (answer, presence), in microseconds. */
   cpuPerSubscribe: number;
 };
@@ -264,7 +266,7 @@ async function main() {
       if (failed > 0) throw new Error(`${kind}: ${failed} connections failed`);
       const opened = server.probe();
       await load.all(() => ({ op: 'subscribe' }), 'subscribed');
-      return { ms: Math.max(...replies.map((reply) => reply.ms)), cpuMicros: opened.cpuMicros };
+      return { ms: Math.max(...replies.map((reply) => reply.ms)), opened };
     }
 
     async function report() {
@@ -315,7 +317,7 @@ async function main() {
         const before = servers[0]!.probe();
         const peak = servers[0]!.watchPeak();
         let connectMs = 0;
-        let openedCpu = before.cpuMicros;
+        let opened = before;
         const perNode = Math.ceil(clients / nodes);
         for (const [n, server] of servers.entries()) {
           const first = n * perNode;
@@ -330,11 +332,12 @@ async function main() {
             CONCURRENCY,
           );
           connectMs += connected.ms;
-          if (n === 0) openedCpu = connected.cpuMicros;
+          if (n === 0) opened = connected.opened;
         }
         const after = servers[0]!.probe();
-        const openCpu = openedCpu - before.cpuMicros;
-        const subscribeCpu = after.cpuMicros - openedCpu;
+        const openCpu = opened.cpuMicros - before.cpuMicros;
+        const openSystem = opened.systemMicros - before.systemMicros;
+        const subscribeCpu = after.cpuMicros - opened.cpuMicros;
         await load.all(() => ({ op: 'reset' }), 'report');
         const cpuBefore = servers.map((server) => server.probe().cpuMicros);
         const begin = performance.now();
@@ -414,6 +417,7 @@ async function main() {
           rssPerConnection: (after.rss - before.rss) / perNode,
           cpuPerMessage: cpu / Math.max(1, result.received),
           cpuPerConnection: openCpu / perNode,
+          systemPerConnection: openSystem / perNode,
           cpuPerSubscribe: subscribeCpu / perNode,
         };
       } finally {
@@ -482,6 +486,13 @@ async function main() {
         fmt(base.cpuPerConnection),
         fmt(ours.cpuPerConnection),
         ratio(ours.cpuPerConnection, base.cpuPerConnection),
+        '',
+      ]);
+      rows.push([
+        `${label} of which system (kernel) µs`,
+        fmt(base.systemPerConnection),
+        fmt(ours.systemPerConnection),
+        ratio(ours.systemPerConnection, base.systemPerConnection),
         '',
       ]);
       rows.push([
