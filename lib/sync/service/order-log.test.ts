@@ -426,6 +426,83 @@ function orderLogSuite(kind: TestDbKind) {
     expect(end.ok && end.value.doc.notes).toBe(`[1]${opened.value.doc.notes}`);
   });
 
+  it('stores what people type exactly as the per-change path does, whatever the characters', async () => {
+    // Text the tick's JSON rows must carry through unchanged: quotes, backslashes, what looks like JSON, SQL or an
+    // array literal, escapes typed as text, Thai, emoji, line breaks.
+    const typed = [
+      'say "hi" \\ back\\slash \\\\ {a,b} (x, y) NULL null',
+      '{"op":[1,"x"]} \\u0041 \\ud83d \\n $1::json \'; drop table orders; --',
+      'ส่งของวันจันทร์ 🚚👍🏽 ลูกค้า "ประจำ"\nบรรทัดสอง\ttab',
+      '\u{1F69A}\u{20000} and nothing: ',
+    ];
+    const results = [];
+    for (const orderLog of [true, false]) {
+      const database = await fresh();
+      const clock = { now: 1_700_000_000_000 };
+      const node = await startNode(database, orderLog, clock);
+      const fixture = await loadSyncFixture(database);
+      const admin = fixture.ctx(fixture.user('admin@siam.example'), 'conn-admin');
+      const anna = fixture.ctx(fixture.user('anna@siam.example'), 'conn-anna');
+      const policy = await node.service.getPolicy(admin, { entityType: 'order' });
+      if (!policy.ok) throw new Error('no policy');
+      await node.service.setPolicy(admin, {
+        entityType: 'order',
+        sections: { ...policy.value.sections, notes: 'operational-transform', shipping: 'last-write-wins' },
+      });
+      const id = fixture.editableOrderIds[0]!;
+      const start = await node.service.open(anna, { entityType: 'order', entityId: id });
+      if (!start.ok) throw new Error(start.error.message);
+      let version = start.value.version;
+      const changes: PushedChange[] = typed.flatMap((text, i) => [
+        { clientChangeId: `t${i}`, baseVersion: 0, field: 'notes', op: { type: 'text', op: [text] } },
+        {
+          clientChangeId: `a${i}`,
+          baseVersion: 0,
+          field: 'shippingAddress',
+          op: { type: 'set', value: { ...start.value.doc.shippingAddress, line1: text, line2: `${i}` } },
+        },
+      ]);
+      const answers = [];
+      for (const change of changes) {
+        const pushed = await node.service.push(anna, {
+          entityType: 'order',
+          entityId: id,
+          changes: [{ ...change, baseVersion: version }],
+        });
+        if (!pushed.ok) throw new Error(pushed.error.message);
+        version = Math.max(version, ...pushed.value.changes.map((c) => c.version));
+        answers.push(pushed.value.results.map(shape));
+      }
+      // A node that has not seen the order reads it all from the database; a retry there is answered from the
+      // stored answers.
+      const reader = await startNode(database, orderLog, clock);
+      const end = await reader.service.open(anna, { entityType: 'order', entityId: id });
+      const history = await reader.service.pull(anna, {
+        entityType: 'order',
+        entityId: id,
+        sinceVersion: start.value.version,
+      });
+      const retried = await reader.service.push(anna, {
+        entityType: 'order',
+        entityId: id,
+        changes: [{ ...changes[6]!, baseVersion: start.value.version }],
+      });
+      if (!end.ok || !history.ok || !retried.ok) throw new Error('the order could not be read back');
+      expect(end.value.doc.notes).toBe([...typed].reverse().join('') + start.value.doc.notes);
+      expect(end.value.doc.shippingAddress.line1).toBe(typed[3]);
+      expect(history.value.changes.map((c) => c.field)).toEqual(changes.map((c) => c.field));
+      expect(retried.value.results.map(shape)).toEqual(answers[6]);
+      results.push({
+        notes: end.value.doc.notes,
+        address: end.value.doc.shippingAddress,
+        digest: end.value.digest,
+        history: history.value.changes.map((c) => [c.version, c.field, c.op, c.outcome, c.digest]),
+        answers,
+      });
+    }
+    expect(results[0]).toEqual(results[1]);
+  });
+
   it('refuses a push past the bound of edits in flight whole, with a pause to wait', async () => {
     const database = await fresh();
     const clock = { now: 1_700_000_000_000 };
