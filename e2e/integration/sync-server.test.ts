@@ -33,15 +33,20 @@ describe('sync through the real server', () => {
     await server?.close();
   });
 
-  async function editor(email: string, orderId: string) {
+  async function connected(email: string) {
     const cookie = await sessionCookie(database, email);
-    const user = (await findUserForSignIn(database.db, email))!;
     const client = new WebSocketClient({
       url: wsUrl(server),
       createSocket: (url) => nodeSocket(url, cookie),
     });
     clients.push(client);
     client.connect();
+    return client;
+  }
+
+  async function editor(email: string, orderId: string) {
+    const user = (await findUserForSignIn(database.db, email))!;
+    const client = await connected(email);
     const manager = createRealtimeSyncManager({
       transport: createRpcTransport(client),
       entityId: orderId,
@@ -141,6 +146,54 @@ describe('sync through the real server', () => {
     });
     expect(stored?.notes).toBe(full);
     await expect.poll(() => anna.getSnapshot().doc?.notes).toBe(full);
+  });
+
+  it('refuses an edit holding half an emoji as a malformed frame, answering its request, and stores nothing', async () => {
+    const orderId = fixture.editableOrderIds[8]!;
+    const anna = await editor('anna@siam.example', orderId);
+    const before = anna.getSnapshot().doc!.notes;
+    const client = await connected('napa@siam.example');
+    await expect.poll(() => client.state.status).toBe('open');
+    // JSON.stringify writes a lone surrogate as the escape \ud83d: valid JSON, but PostgreSQL refuses it.
+    const reply = await createRpcTransport(client).rpc('sync.push', {
+      entityType: 'order',
+      entityId: orderId,
+      changes: [
+        {
+          clientChangeId: 'half-emoji',
+          baseVersion: anna.getSnapshot().version,
+          field: 'notes',
+          op: { type: 'set', value: `${before} \uD83D` },
+        },
+      ],
+    });
+    expect(reply).toMatchObject({ ok: false, error: { code: 'BAD_FRAME' } });
+    // The connection is still usable, and the order is as it was.
+    const emoji = `${before} 🚚`;
+    anna.pushChange('notes', emoji);
+    await expect.poll(() => anna.isSettled() && anna.getSnapshot().doc?.notes).toBe(emoji);
+    const stored = await server.services.database.db.query.orders.findFirst({
+      where: (o, { eq }) => eq(o.id, orderId),
+    });
+    expect(stored?.notes).toBe(emoji);
+    expect(client.state.status).toBe('open');
+  });
+
+  it('sends half an emoji typed on a screen as U+FFFD, so every screen and the database agree', async () => {
+    const orderId = fixture.editableOrderIds[9]!;
+    const anna = await editor('anna@siam.example', orderId);
+    const napa = await editor('napa@siam.example', orderId);
+    const before = anna.getSnapshot().doc!.notes;
+    anna.pushChange('notes', `${before} a\uD83Db`);
+    const expected = `${before} a\uFFFDb`;
+    await expect.poll(() => anna.getSnapshot().doc?.notes).toBe(expected);
+    await expect.poll(() => napa.getSnapshot().doc?.notes).toBe(expected);
+    await expect.poll(() => anna.isSettled()).toBe(true);
+    const stored = await server.services.database.db.query.orders.findFirst({
+      where: (o, { eq }) => eq(o.id, orderId),
+    });
+    expect(stored?.notes).toBe(expected);
+    expect(anna.getSnapshot().notices.filter((n) => n.kind === 'rejected')).toEqual([]);
   });
 });
 

@@ -1,6 +1,7 @@
 import type { SessionUser } from '../auth/current-user';
 import { apiJson } from '../http/api-response';
 import { edgeError, withEdge } from '../http/edge';
+import { parseClientJson } from '../wire/json';
 import type { CatalogError, Result } from './result';
 
 /** 503 with the catalog's UNAVAILABLE: the database or Redis cannot be reached right now; the client retries. */
@@ -57,7 +58,7 @@ export async function readJsonBody(request: Request, maxBytes = MAX_BODY_BYTES):
   const text = Buffer.concat(chunks).toString('utf8');
   if (text.trim() === '') return { ok: true, value: {} };
   try {
-    return { ok: true, value: JSON.parse(text) as unknown };
+    return { ok: true, value: parseClientJson(text) };
   } catch {
     return {
       ok: false,

@@ -2,6 +2,7 @@ import type { SessionUser } from '../../db/queries/users';
 import type { Role } from '../../db/schema';
 import { edgeError, withEdge } from '../../http/edge';
 import type { ErrorCode } from '../../realtime/protocol/codes';
+import { parseClientJson } from '../../wire/json';
 import type { Caller } from '../deps';
 import { getMessaging, type Messaging } from '../index';
 import { type Result, statusOf } from '../result';
@@ -56,7 +57,7 @@ export async function readJson<T>(
   }
   let raw: unknown;
   try {
-    raw = text.length === 0 ? {} : JSON.parse(text);
+    raw = text.length === 0 ? {} : parseClientJson(text);
   } catch {
     return { ok: false, response: errorResponse('VALIDATION', 'Body is not valid JSON') };
   }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { type ChannelGuard, canAccessChannel, channelRules } from '../../auth/channel-access';
 import type { Logger } from '../../logger';
 import { isUnavailable } from '../../server/faults';
+import { readClientJson } from '../../wire/json';
 import type { Backends, Position } from '../bus';
 import {
   type ChannelKind,
@@ -600,13 +601,14 @@ export class Hub {
       this.close(conn, 'frameTooLarge');
       return;
     }
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch {
-      this.invalid(conn, 'BAD_FRAME', undefined, now);
+    const read = readClientJson(text);
+    if (!read.ok) {
+      // Valid JSON that is not well-formed Unicode is refused naming its request, so the caller's rpc is answered.
+      const id = read.reason === 'unicode' ? refusedFrame.safeParse(read.value).data?.id : undefined;
+      this.invalid(conn, 'BAD_FRAME', typeof id === 'string' ? id.slice(0, 64) : undefined, now);
       return;
     }
+    const raw = read.value;
     const signal = asSignal(raw);
     const parsed = signal ? { success: true as const, data: signal } : clientMessage.safeParse(raw);
     if (!parsed.success) {

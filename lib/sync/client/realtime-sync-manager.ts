@@ -2,6 +2,7 @@ import { type TextOp, type as textType } from 'ot-text-unicode';
 import * as Y from 'yjs';
 import { z } from 'zod';
 import { parseWire } from '../../wire/edge';
+import { wellFormed } from '../../wire/json';
 import { digestOf } from '../digest';
 import { applyChangeToDoc, readField } from '../doc';
 import { defaultOrderPolicy, type OrderPolicy, opKindFor } from '../policy';
@@ -1452,7 +1453,10 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
    * after the change): a whole value is diffed into the edit that ends there, so text typed beside a copy of itself
    * goes in where it was typed (see `affixAtCaret`). A caret that does not fit the change is ignored.
    */
-  function pushChange(field: string, value: unknown, options: PushChangeOptions = {}) {
+  function pushChange(field: string, typedValue: unknown, options: PushChangeOptions = {}) {
+    // Half an emoji (a lone surrogate, from a paste or a cut pair) becomes U+FFFD here, as UTF-8 would make it:
+    // the server refuses text that is not well-formed, and what is shown must be what is sent.
+    const value = typeof typedValue === 'string' ? wellFormed(typedValue) : typedValue;
     const current = view();
     if (!current) return;
     const kind = opKindFor(policy, field);
@@ -1492,7 +1496,8 @@ export function createRealtimeSyncManager(options: RealtimeSyncManagerOptions) {
     return !unsent.some((c) => c.key === `yjs:${section}`) && overLimit(field);
   }
 
-  function applyTextOp(op: TextOp) {
+  function applyTextOp(typedOp: TextOp) {
+    const op = typedOp.map((part) => (typeof part === 'string' ? wellFormed(part) : part));
     const kind = opKindFor(policy, 'notes');
     const shown = view();
     if (kind === 'text') localChange('notes', { type: 'text', op });

@@ -1,0 +1,56 @@
+/**
+ * JSON a client sent, read as I-JSON (RFC 7493): valid JSON whose strings are all well-formed Unicode. A lone UTF-16
+ * surrogate written as an escape (`"\ud83d"`, which JSON.stringify writes for half an emoji) is valid JSON, but
+ * PostgreSQL refuses it in every json/jsonb value, so an edit carrying one failed deep in a write as an internal
+ * error, again at every retry. The server's edges (the WebSocket hub, the HTTP APIs) read with this instead and
+ * refuse such a text as malformed, with their usual code; clients make what people type well-formed before sending
+ * (`wellFormed`), as a browser's UTF-8 encoder would.
+ */
+export type ClientJson =
+  | { ok: true; value: unknown }
+  | { ok: false; reason: 'syntax' }
+  /** Valid JSON, refused: `value` is what it said, for a refusal that names the request it answers. */
+  | { ok: false; reason: 'unicode'; value: unknown };
+
+export function readClientJson(text: string): ClientJson {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { ok: false, reason: 'syntax' };
+  }
+  // Raw lone surrogates cannot reach us (UTF-8 decoding makes them U+FFFD): only an escape can write one.
+  if (SURROGATE_ESCAPE.test(text) && hasLoneSurrogate(value)) return { ok: false, reason: 'unicode', value };
+  return { ok: true, value };
+}
+
+/** `readClientJson` for a caller that answers every refusal alike: throws a SyntaxError. */
+export function parseClientJson(text: string): unknown {
+  const read = readClientJson(text);
+  if (read.ok) return read.value;
+  throw new SyntaxError(
+    read.reason === 'syntax'
+      ? 'not valid JSON'
+      : 'JSON text holds a lone UTF-16 surrogate (not well-formed Unicode)',
+  );
+}
+
+/** The text with each lone surrogate replaced by U+FFFD (String.prototype.toWellFormed, ES2024). */
+export function wellFormed(text: string): string {
+  return LONE_SURROGATE.test(text) ? text.replace(LONE_SURROGATES, '\uFFFD') : text;
+}
+
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+const LONE_SURROGATE_SOURCE =
+  '[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?<![\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]';
+const LONE_SURROGATE = new RegExp(LONE_SURROGATE_SOURCE);
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE_SOURCE, 'g');
+
+/** Whether any string of the value, or any key of its objects, holds a lone surrogate. */
+function hasLoneSurrogate(value: unknown): boolean {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value);
+  if (Array.isArray(value)) return value.some(hasLoneSurrogate);
+  if (typeof value === 'object' && value !== null)
+    return Object.entries(value).some(([key, item]) => LONE_SURROGATE.test(key) || hasLoneSurrogate(item));
+  return false;
+}
