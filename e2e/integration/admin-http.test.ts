@@ -71,6 +71,7 @@ describe('admin API over HTTP', () => {
     ['an unknown role', { name: 'X', email: 'x@siam.example', role: 'owner' }],
     ['a short password', { name: 'X', email: 'x@siam.example', role: 'sales', password: 'short' }],
     ['not JSON', '{"name":'],
+    ['half an emoji (a lone surrogate)', '{"name":"Pim \\ud83d","email":"pim2@siam.example","role":"sales"}'],
   ])('refuses a new person with %s (400 VALIDATION)', async (_name, body) => {
     const { status, json } = await call('POST', '/api/admin/users', 'admin', body);
     expect(status).toBe(400);

@@ -118,6 +118,13 @@ function catalogHttp(kind: TestDbKind) {
       status: 400,
       json: { error: { code: 'VALIDATION' } },
     });
+    // Half an emoji (a lone surrogate escape) is valid JSON that PostgreSQL refuses: malformed here, nothing stored.
+    const halfEmoji = '{"sku":"HALF-1","name":"Cup \\ud83d","priceMinor":1}';
+    expect(await call('POST', '/api/products', 'sales', undefined, halfEmoji)).toMatchObject({
+      status: 400,
+      json: { error: { code: 'VALIDATION' } },
+    });
+    expect((await call('GET', '/api/products?q=HALF-1', 'sales')).json.rows).toEqual([]);
     const huge = await call('POST', '/api/products', 'sales', {
       sku: 'BIG',
       name: 'x',
