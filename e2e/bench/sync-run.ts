@@ -9,6 +9,7 @@
 //   SYNC_BENCH_WARMUP_SECONDS=1.5 load before each window opens (not measured)
 //   SYNC_BENCH_DRAIN_SECONDS=5    how long after the schedule an answer may still arrive before it counts missing
 //   SYNC_BENCH_ONLY=closed,open,keystroke,two-nodes   (default: all)
+//   SYNC_BENCH_CLOSED=1x10,100x2  closed-loop scenarios, orders x editors per order (default: both)
 //   SYNC_BENCH_DB=pglite,postgres (default: both; PostgreSQL and Redis when reachable)
 //   SYNC_BENCH_PROFILE=<dir>      each server node writes a CPU profile there (node --cpu-prof) when it stops
 import { randomBytes } from 'node:crypto';
@@ -44,6 +45,7 @@ const GROUPS = ['closed', 'open', 'keystroke', 'two-nodes'] as const;
 type Group = (typeof GROUPS)[number];
 const ONLY = list('SYNC_BENCH_ONLY', GROUPS.join(','));
 const KINDS = list('SYNC_BENCH_DB', 'pglite,postgres');
+const CLOSED = list('SYNC_BENCH_CLOSED', '1x10,100x2');
 
 for (const name of ONLY)
   if (!GROUPS.some((g) => g === name))
@@ -329,7 +331,8 @@ async function main() {
           seconds: SECONDS,
           warmupSeconds: WARMUP_SECONDS,
         },
-      ];
+      ].filter((s) => CLOSED.includes(`${s.orders}x${s.editorsPerOrder}`));
+      if (scenarios.length === 0) throw new Error('SYNC_BENCH_CLOSED: none of 1x10, 100x2');
       for (const kind of kinds)
         for (const scenario of scenarios)
           for (const baseline of [true, false])

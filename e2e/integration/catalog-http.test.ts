@@ -12,6 +12,7 @@ import { openFrames } from '../support/ws-frames';
 type ResponseJson = {
   id?: string;
   items?: { version: number }[];
+  rows?: unknown[];
   error: { code: string; details: { fields: Record<string, string[]>; reason?: string } };
 };
 
