@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
-import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import { type PgDatabase, PgDialect, type PgQueryResultHKT, type PgTransaction } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
@@ -33,6 +33,12 @@ export type Database = {
    * listening; the returned function stops. A lost PostgreSQL connection is re-established in the background.
    */
   listen(channel: string, listener: Listener): Promise<() => Promise<void>>;
+  /**
+   * A hot statement, outside any transaction: on PostgreSQL a named prepared statement, parsed and planned once per
+   * connection and then only bound and executed (`name` must always come with the same SQL text); on PGlite, as
+   * `db.execute`. Answers its rows (unparsed: read them through a schema).
+   */
+  prepared(name: string, statement: SQL): Promise<unknown[]>;
   close(): Promise<void>;
 };
 
@@ -116,6 +122,7 @@ export async function createDb(options: DbOptions): Promise<Database> {
       client.on('error', () => {});
     });
     const db = drizzlePg(pool, { schema }) as unknown as Db;
+    const dialect = new PgDialect();
     return {
       db,
       kind: 'postgres',
@@ -129,6 +136,10 @@ export async function createDb(options: DbOptions): Promise<Database> {
         }
       },
       listen: (channel, listener) => listenPostgres(databaseUrl, channel, listener),
+      prepared: async (name, statement) => {
+        const { sql: text, params } = dialect.sqlToQuery(statement);
+        return (await pool.query({ name, text, values: params })).rows;
+      },
       close: () => pool.end(),
     };
   }
@@ -164,6 +175,10 @@ export async function createDb(options: DbOptions): Promise<Database> {
       return async () => {
         if (!client.closed) await unlisten();
       };
+    },
+    prepared: async (_name, statement) => {
+      const { rows } = await pgliteDb.execute(statement);
+      return rows;
     },
     close: () => client.close(),
   };

@@ -341,7 +341,7 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
     const judged = await judgeOrders(deps.database.db, batch, new Map(), now);
     // Every order of the tick is checked, also those with nothing to write (their refusals were judged on it).
     const heads = new Map(judged.writes.heads.map((head) => [head.id, head]));
-    const written = await writeTickGuarded(deps.database.db, {
+    const written = await writeTickGuarded(deps.database, {
       heads: batch.map((w) => {
         const at = judgedAt.get(w.entityId)!;
         const head = heads.get(w.entityId) ?? at;
