@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresAvailable } from '../../../e2e/support/services';
 import { createTestDatabase, type TestDatabase, type TestDbKind } from '../../../e2e/support/test-db';
@@ -584,6 +585,59 @@ function syncServiceSuite(kind: TestDbKind) {
         start.version + 2,
         start.version + 1,
       ]);
+    });
+
+    it('answers a batch, an undo and a later batch queued behind it while it commits, in that order', async () => {
+      // A tick held in flight (its one statement waits on `hold`) while an undo and the next batch queue on the
+      // order: each is answered, after the one before it (an order's work runs and is announced in turn).
+      const id = fixture.editableOrderIds[7]!;
+      let hold: Promise<void> | null = null;
+      let reached = () => {};
+      const held = createSyncService({
+        database: {
+          ...database,
+          prepared: async (name, statement) => {
+            if (hold) {
+              reached();
+              await hold;
+            }
+            return database.prepared(name, statement);
+          },
+        },
+        locks: createMemoryLockStore(() => clock),
+        publish: sink.publish,
+        now: () => clock,
+      });
+      const pushed = (ctx: SyncContext, mark: string, baseVersion: number) =>
+        held.push(ctx, {
+          entityType: 'order',
+          entityId: id,
+          changes: [{ clientChangeId: cid(), baseVersion, field: 'notes', op: { type: 'text', op: [mark] } }],
+        });
+      const opened = await held.open(anna, { entityType: 'order', entityId: id });
+      if (!opened.ok) throw new Error(opened.error.code);
+      // In memory now: its next edits take the one-statement tick, which `hold` keeps in flight.
+      const first = await pushed(anna, 'w', opened.value.version);
+      if (!first.ok) throw new Error(first.error.code);
+      let release = () => {};
+      hold = new Promise<void>((open) => {
+        release = open;
+      });
+      const inFlight = new Promise<void>((done) => {
+        reached = done;
+      });
+      const settled: string[] = [];
+      const k = pushed(anna, 'x', opened.value.version).then(() => settled.push('k'));
+      await inFlight;
+      hold = null;
+      const undo = held
+        .undo(napa, { entityType: 'order', entityId: id, changeId: randomUUID() })
+        .then(() => settled.push('undo'));
+      const next = pushed(admin, 'y', opened.value.version).then(() => settled.push('next'));
+      release();
+      await expect.poll(() => settled.length, { timeout: 20_000 }).toBe(3);
+      await Promise.all([k, undo, next]);
+      expect(settled).toEqual(['k', 'undo', 'next']);
     });
 
     it('undoes a run of typing as one step, leaving the other user’s words', async () => {
