@@ -132,6 +132,35 @@ describe('one HTTP edge for every route handler', () => {
       expect(await list.text()).not.toContain('Huge x');
     });
 
+    it('stores half an emoji typed in a form as U+FFFD, as the browser would send a form', async () => {
+      const email = `half-${Date.now()}@siam.example`;
+      // JSON.stringify writes the lone surrogate as its escape, as React does for an action's arguments.
+      const created = await action(
+        'createCustomerAction',
+        [
+          {
+            name: 'Half \uD83D emoji',
+            email,
+            address: {
+              line1: '1 Road \uD83D',
+              line2: '',
+              city: 'Bangkok',
+              postalCode: '10110',
+              country: 'TH',
+            },
+          },
+        ],
+        app.cookies.admin,
+      );
+      expect(created.code).toBeUndefined();
+      const list = await call(`/api/customers?q=${encodeURIComponent(email)}`, {
+        cookie: app.cookies.admin!,
+      });
+      const body = await list.text();
+      expect(body).toContain('Half \uFFFD emoji');
+      expect(body).toContain('1 Road \uFFFD');
+    });
+
     it('counts actions in the same per-user bucket as the REST API', async () => {
       const codes: (string | undefined)[] = [];
       for (let i = 0; i < 40 && !codes.includes('RATE_LIMITED'); i++) {

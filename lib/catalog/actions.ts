@@ -16,39 +16,45 @@ export type { ActionResult };
 function run<T>(
   name: string,
   input: unknown,
-  work: (catalog: Catalog, user: CatalogActor) => Promise<Result<T>>,
+  work: (catalog: Catalog, user: CatalogActor, input: unknown) => Promise<Result<T>>,
 ): Promise<ActionResult<T>> {
-  return withActionEdge(name, input, (user) => work(getCatalog(), user));
+  return withActionEdge(name, input, (user, clean) => work(getCatalog(), user, clean));
 }
 
 export async function createProductAction(input: unknown) {
-  return run('products.create', input, (catalog, user) => catalog.products.create(user, input));
+  return run('products.create', input, (catalog, user, clean) => catalog.products.create(user, clean));
 }
 
 export async function updateProductAction(id: string, input: unknown) {
-  return run('products.update', input, (catalog, user) => catalog.products.update(user, id, input));
+  return run('products.update', input, (catalog, user, clean) => catalog.products.update(user, id, clean));
 }
 
 export async function deleteProductAction(id: string, input?: unknown) {
-  return run('products.remove', input, (catalog, user) => catalog.products.remove(user, id, input ?? {}));
+  return run('products.remove', input, (catalog, user, clean) =>
+    catalog.products.remove(user, id, clean ?? {}),
+  );
 }
 
 export async function bulkUpdateProductsAction(input: unknown) {
-  return run('products.bulkUpdate', input, (catalog, user) => catalog.products.bulkUpdate(user, input));
+  return run('products.bulkUpdate', input, (catalog, user, clean) =>
+    catalog.products.bulkUpdate(user, clean),
+  );
 }
 
 export async function createCustomerAction(input: unknown) {
-  return run('customers.create', input, (catalog, user) => catalog.customers.create(user, input));
+  return run('customers.create', input, (catalog, user, clean) => catalog.customers.create(user, clean));
 }
 
 export async function updateCustomerAction(id: string, input: unknown) {
-  return run('customers.update', input, (catalog, user) => catalog.customers.update(user, id, input));
+  return run('customers.update', input, (catalog, user, clean) => catalog.customers.update(user, id, clean));
 }
 
 export async function changeOrderStatusAction(id: string, input: unknown) {
-  return run('orders.changeStatus', input, (catalog, user) => catalog.orders.changeStatus(user, id, input));
+  return run('orders.changeStatus', input, (catalog, user, clean) =>
+    catalog.orders.changeStatus(user, id, clean),
+  );
 }
 
 export async function createOrderAction(input: unknown) {
-  return run('orders.create', input, (catalog, user) => catalog.orders.create(user, input));
+  return run('orders.create', input, (catalog, user, clean) => catalog.orders.create(user, clean));
 }

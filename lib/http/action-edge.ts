@@ -5,6 +5,7 @@ import { getMessaging } from '../messaging/index';
 import { type ErrorCode, errorCodes } from '../realtime/protocol/codes';
 import { isUnavailable } from '../server/faults';
 import { getServices } from '../server/services';
+import { wellFormedValue } from '../wire/json';
 
 /** What a server action answers: the value, or the one error shape of the HTTP edge (code, message, i18n key). */
 export type ActionError = {
@@ -54,7 +55,7 @@ function inputBytes(input: unknown): number {
 export async function withActionEdge<T>(
   name: string,
   input: unknown,
-  work: (user: SessionUser) => Promise<Outcome<T>>,
+  work: (user: SessionUser, input: unknown) => Promise<Outcome<T>>,
   options: { roles?: Role[] } = {},
 ): Promise<ActionResult<T>> {
   try {
@@ -69,7 +70,9 @@ export async function withActionEdge<T>(
         maxBytes: MAX_ACTION_INPUT_BYTES,
       });
     if (options.roles && !options.roles.includes(user.role)) return actionError('FORBIDDEN');
-    const outcome = await work(user);
+    // Text a person typed is stored as the browser would have sent it in a form: a lone surrogate (half an emoji
+    // from a paste) becomes U+FFFD, where PostgreSQL's json refused it and the action failed as INTERNAL.
+    const outcome = await work(user, wellFormedValue(input));
     if (outcome.ok) return outcome;
     return actionError(outcome.error.code, outcome.error.message, outcome.error.details);
   } catch (error) {

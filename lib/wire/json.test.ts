@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseClientJson, readClientJson, wellFormed } from './json';
+import { parseClientJson, readClientJson, wellFormed, wellFormedValue } from './json';
 
 describe('parseClientJson', () => {
   it.each([
@@ -52,5 +52,27 @@ describe('wellFormed', () => {
   it('keeps well-formed text as it is', () => {
     const text = 'ส่งของ 🚚 \\ud83d';
     expect(wellFormed(text)).toBe(text);
+  });
+});
+
+describe('wellFormedValue', () => {
+  it('makes every string and key of a form input well-formed, keeping the rest', () => {
+    const input = {
+      name: 'a\uD83D',
+      tags: ['ok', '\uDE9A'],
+      address: { '\uD800': 'x', line1: '🚚' },
+      n: 3,
+      on: true,
+    };
+    expect(wellFormedValue(input)).toEqual({
+      name: 'a\uFFFD',
+      tags: ['ok', '\uFFFD'],
+      address: { '\uFFFD': 'x', line1: '🚚' },
+      n: 3,
+      on: true,
+    });
+    const date = new Date(0);
+    expect(wellFormedValue(date)).toBe(date);
+    expect(wellFormedValue(null)).toBeNull();
   });
 });
