@@ -470,6 +470,8 @@ cell('new order form', 'price and stock edited by a colleague', async ({ anna, a
   await expect(form.getByTestId('new-order-price')).toContainText('777');
   await expect(form.getByTestId('new-order-available')).toHaveAttribute('data-available', '2');
   await anna.page.reload();
+  // Chosen once the form is live (hydrated): a choice made before React took the page over was never seen by it.
+  await expect(form).toHaveAttribute('data-live', 'live');
   await form.getByTestId('new-order-product').first().selectOption(product.id);
   await expect(form.getByTestId('new-order-price')).toContainText('777');
 });
