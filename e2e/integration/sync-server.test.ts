@@ -11,7 +11,7 @@ import { NOTES_MAX_LENGTH } from '../../lib/sync/protocol';
 import { loadSyncFixture } from '../../lib/sync/service/testing';
 import { nodeSocket } from '../support/node-socket';
 import { createTestDatabase, type TestDatabase } from '../support/test-db';
-import { sessionCookie, startRealtimeServer, wsUrl } from './realtime-helpers';
+import { sessionCookie, startRealtimeServer, TestClient, wsUrl } from './realtime-helpers';
 
 // The sync engine end to end over the real server, hub and WebSocketClient (no browser).
 describe('sync through the real server', () => {
@@ -148,35 +148,65 @@ describe('sync through the real server', () => {
     await expect.poll(() => anna.getSnapshot().doc?.notes).toBe(full);
   });
 
-  it('refuses an edit holding half an emoji as a malformed frame, answering its request, and stores nothing', async () => {
+  it('refuses a frame holding half an emoji as malformed, answering its request, and stores nothing', async () => {
+    const orderId = fixture.editableOrderIds[8]!;
+    const anna = await editor('anna@siam.example', orderId);
+    const before = anna.getSnapshot().doc!.notes;
+    // A client of its own (our client would send U+FFFD): JSON.stringify writes a lone surrogate as the escape
+    // \ud83d, valid JSON that PostgreSQL refuses.
+    const raw = await TestClient.connect(wsUrl(server), await sessionCookie(database, 'napa@siam.example'));
+    // Typed at the end of the notes, as a text op (the notes' op kind).
+    const push = (typed: string, clientChangeId: string) => ({
+      type: 'rpc',
+      id: clientChangeId,
+      method: 'sync.push',
+      params: {
+        entityType: 'order',
+        entityId: orderId,
+        changes: [
+          {
+            clientChangeId,
+            baseVersion: anna.getSnapshot().version,
+            field: 'notes',
+            op: { type: 'text', op: [[...before].length, typed] },
+          },
+        ],
+      },
+    });
+    raw.send(push(' \uD83D', 'half-emoji'));
+    const refused = await raw.next((m) => (m.type === 'error' || m.type === 'ack') && m.id === 'half-emoji');
+    expect(refused).toMatchObject({ type: 'error', error: { code: 'BAD_FRAME' } });
+    // The connection is still usable, and the order is as it was until a well-formed edit.
+    const emoji = `${before} 🚚`;
+    expect(await raw.request(push(' 🚚', 'whole-emoji'))).toMatchObject({ type: 'ack', ok: true });
+    await expect.poll(() => anna.getSnapshot().doc?.notes).toBe(emoji);
+    const stored = await server.services.database.db.query.orders.findFirst({
+      where: (o, { eq }) => eq(o.id, orderId),
+    });
+    expect(stored?.notes).toBe(emoji);
+    raw.ws.close();
+  });
+
+  it('our client sends half an emoji in any request as U+FFFD, so it is taken', async () => {
     const orderId = fixture.editableOrderIds[8]!;
     const anna = await editor('anna@siam.example', orderId);
     const before = anna.getSnapshot().doc!.notes;
     const client = await connected('napa@siam.example');
     await expect.poll(() => client.state.status).toBe('open');
-    // JSON.stringify writes a lone surrogate as the escape \ud83d: valid JSON, but PostgreSQL refuses it.
     const reply = await createRpcTransport(client).rpc('sync.push', {
       entityType: 'order',
       entityId: orderId,
       changes: [
         {
-          clientChangeId: 'half-emoji',
+          clientChangeId: 'half-emoji-client',
           baseVersion: anna.getSnapshot().version,
           field: 'notes',
-          op: { type: 'set', value: `${before} \uD83D` },
+          op: { type: 'text', op: [[...before].length, ' \uD83D'] },
         },
       ],
     });
-    expect(reply).toMatchObject({ ok: false, error: { code: 'BAD_FRAME' } });
-    // The connection is still usable, and the order is as it was.
-    const emoji = `${before} 🚚`;
-    anna.pushChange('notes', emoji);
-    await expect.poll(() => anna.isSettled() && anna.getSnapshot().doc?.notes).toBe(emoji);
-    const stored = await server.services.database.db.query.orders.findFirst({
-      where: (o, { eq }) => eq(o.id, orderId),
-    });
-    expect(stored?.notes).toBe(emoji);
-    expect(client.state.status).toBe('open');
+    expect(reply).toMatchObject({ ok: true });
+    await expect.poll(() => anna.getSnapshot().doc?.notes).toBe(`${before} \uFFFD`);
   });
 
   it('sends half an emoji typed on a screen as U+FFFD, so every screen and the database agree', async () => {

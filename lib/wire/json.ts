@@ -19,9 +19,16 @@ export function readClientJson(text: string): ClientJson {
   } catch {
     return { ok: false, reason: 'syntax' };
   }
-  // Raw lone surrogates cannot reach us (UTF-8 decoding makes them U+FFFD): only an escape can write one.
-  if (SURROGATE_ESCAPE.test(text) && hasLoneSurrogate(value)) return { ok: false, reason: 'unicode', value };
+  if (mayHoldLoneSurrogate(text) && hasLoneSurrogate(value)) return { ok: false, reason: 'unicode', value };
   return { ok: true, value };
+}
+
+/**
+ * Whether a JSON text may hold a lone surrogate: only an escape can write one (JSON.stringify escapes them; UTF-8
+ * decoding turns raw ones into U+FFFD). A quick test; an escaped backslash before `ud800` also answers yes.
+ */
+export function mayHoldLoneSurrogate(json: string): boolean {
+  return SURROGATE_ESCAPE.test(json);
 }
 
 /** `readClientJson` for a caller that answers every refusal alike: throws a SyntaxError. */

@@ -1,3 +1,4 @@
+import { mayHoldLoneSurrogate, wellFormedValue } from '../../wire/json';
 import {
   type ClientMessage,
   type EventMessage,
@@ -403,7 +404,10 @@ export class WebSocketClient {
     const socket = this.socket;
     if (!socket || socket.readyState !== SOCKET_OPEN) return false;
     if (this.options.debug) this.debug('send', message);
-    socket.send(JSON.stringify(message));
+    const text = JSON.stringify(message);
+    // Half an emoji a person pasted (a lone surrogate, which JSON writes as an escape) goes as U+FFFD, as a
+    // browser's UTF-8 encoding sends it in a form: the server refuses such a frame as BAD_FRAME.
+    socket.send(mayHoldLoneSurrogate(text) ? JSON.stringify(wellFormedValue(message)) : text);
     return true;
   }
 
