@@ -44,6 +44,14 @@ describe('sync through the real server', () => {
     return client;
   }
 
+  /** The notes as the database holds them. */
+  async function storedNotes(orderId: string) {
+    const order = await server.services.database.db.query.orders.findFirst({
+      where: (o, { eq }) => eq(o.id, orderId),
+    });
+    return order?.notes;
+  }
+
   async function editor(email: string, orderId: string) {
     const user = (await findUserForSignIn(database.db, email))!;
     const client = await connected(email);
@@ -79,10 +87,7 @@ describe('sync through the real server', () => {
       expect(notes).toContain(`a${i}`);
       expect(notes).toContain(`n${i}`);
     }
-    const opened = await server.services.database.db.query.orders.findFirst({
-      where: (o, { eq }) => eq(o.id, orderId),
-    });
-    expect(opened?.notes).toBe(notes);
+    expect(await storedNotes(orderId)).toBe(notes);
   });
 
   it('a lock blocks the other user and is released when its holder leaves', async () => {
@@ -141,10 +146,7 @@ describe('sync through the real server', () => {
           ),
       )
       .toBe(true);
-    const stored = await server.services.database.db.query.orders.findFirst({
-      where: (o, { eq }) => eq(o.id, orderId),
-    });
-    expect(stored?.notes).toBe(full);
+    expect(await storedNotes(orderId)).toBe(full);
     await expect.poll(() => anna.getSnapshot().doc?.notes).toBe(full);
   });
 
@@ -180,10 +182,7 @@ describe('sync through the real server', () => {
     const emoji = `${before} 🚚`;
     expect(await raw.request(push(' 🚚', 'whole-emoji'))).toMatchObject({ type: 'ack', ok: true });
     await expect.poll(() => anna.getSnapshot().doc?.notes).toBe(emoji);
-    const stored = await server.services.database.db.query.orders.findFirst({
-      where: (o, { eq }) => eq(o.id, orderId),
-    });
-    expect(stored?.notes).toBe(emoji);
+    expect(await storedNotes(orderId)).toBe(emoji);
     raw.ws.close();
   });
 
@@ -219,10 +218,7 @@ describe('sync through the real server', () => {
     await expect.poll(() => anna.getSnapshot().doc?.notes).toBe(expected);
     await expect.poll(() => napa.getSnapshot().doc?.notes).toBe(expected);
     await expect.poll(() => anna.isSettled()).toBe(true);
-    const stored = await server.services.database.db.query.orders.findFirst({
-      where: (o, { eq }) => eq(o.id, orderId),
-    });
-    expect(stored?.notes).toBe(expected);
+    expect(await storedNotes(orderId)).toBe(expected);
     expect(anna.getSnapshot().notices.filter((n) => n.kind === 'rejected')).toEqual([]);
   });
 });

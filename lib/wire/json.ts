@@ -2,9 +2,9 @@
  * JSON a client sent, read as I-JSON (RFC 7493): valid JSON whose strings are all well-formed Unicode. A lone UTF-16
  * surrogate written as an escape (`"\ud83d"`, which JSON.stringify writes for half an emoji) is valid JSON, but
  * PostgreSQL refuses it in every json/jsonb value, so an edit carrying one failed deep in a write as an internal
- * error, again at every retry. The server's edges (the WebSocket hub, the HTTP APIs) read with this instead and
- * refuse such a text as malformed, with their usual code; clients make what people type well-formed before sending
- * (`wellFormed`), as a browser's UTF-8 encoder would.
+ * error, again at every retry. The WebSocket hub and the HTTP APIs read with this and refuse such a text as
+ * malformed, with their usual code. What a person typed is made well-formed instead, as a browser's UTF-8 encoding
+ * would (each lone surrogate becomes U+FFFD): by our WebSocket client, the sync client and the server actions' edge.
  */
 export type ClientJson =
   | { ok: true; value: unknown }
@@ -44,7 +44,7 @@ export function parseClientJson(text: string): unknown {
 
 /** The text with each lone surrogate replaced by U+FFFD (String.prototype.toWellFormed, ES2024). */
 export function wellFormed(text: string): string {
-  return LONE_SURROGATE.test(text) ? text.replace(LONE_SURROGATES, '\uFFFD') : text;
+  return text.replace(LONE_SURROGATES, '\uFFFD');
 }
 
 /**

@@ -169,7 +169,8 @@ const writtenRows = z.array(z.object({ id: z.string() }));
  * ignored; a missing field or a JSON null is SQL NULL; a json/jsonb column takes the value as it is). One native
  * JSON.stringify instead of a query parameter per cell: drizzle built and checked each of the tick's hundreds of
  * parameters one by one, about a tenth of a node's CPU per edit (`npm run bench:sync` profile). Text holding a
- * lone UTF-16 surrogate, which PostgreSQL refuses in JSON, never gets here: the edges refuse it (lib/wire/json.ts).
+ * lone UTF-16 surrogate, which PostgreSQL refuses in JSON, never gets here: the edges refuse or replace it
+ * (lib/wire/json.ts).
  */
 const jsonRows = (rows: readonly object[]): string => JSON.stringify(rows);
 

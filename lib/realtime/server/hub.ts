@@ -111,6 +111,12 @@ const nodeStatsSchema = z.object({
 /** The parts of an invalid frame its refusal names (any object has them, perhaps undefined). */
 const refusedFrame = z.object({ type: z.unknown(), id: z.unknown() });
 
+/** The id a refused frame gave itself, if any (bounded), so the refusal answers the request that sent it. */
+function refusedId(raw: unknown): string | undefined {
+  const id = refusedFrame.safeParse(raw).data?.id;
+  return typeof id === 'string' ? id.slice(0, 64) : undefined;
+}
+
 /** Users are counted per node (a user on two nodes counts twice). */
 export type StatsTotals = {
   connections: number;
@@ -604,8 +610,7 @@ export class Hub {
     const read = readClientJson(text);
     if (!read.ok) {
       // Valid JSON that is not well-formed Unicode is refused naming its request, so the caller's rpc is answered.
-      const id = read.reason === 'unicode' ? refusedFrame.safeParse(read.value).data?.id : undefined;
-      this.invalid(conn, 'BAD_FRAME', typeof id === 'string' ? id.slice(0, 64) : undefined, now);
+      this.invalid(conn, 'BAD_FRAME', read.reason === 'unicode' ? refusedId(read.value) : undefined, now);
       return;
     }
     const raw = read.value;
@@ -627,13 +632,7 @@ export class Hub {
           'presence',
           'rpc',
         ].includes(String(shape.type));
-      const id = shape?.id;
-      this.invalid(
-        conn,
-        known ? 'BAD_FRAME' : 'UNKNOWN_TYPE',
-        typeof id === 'string' ? id.slice(0, 64) : undefined,
-        now,
-      );
+      this.invalid(conn, known ? 'BAD_FRAME' : 'UNKNOWN_TYPE', refusedId(raw), now);
       return;
     }
     const message = parsed.data;
