@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from '../logger';
 import type { OutFrame } from '../realtime/server/socket';
-import { afterFlush, corkForTick, wireOf } from '../realtime/server/wire';
+import { afterFlush, corkForTurn, wireOf } from '../realtime/server/wire';
 import { originAllowed } from './config';
 import type { PusherConnection, PusherSocket } from './connection';
 import { type PusherCode, pusherCodes } from './errors';
@@ -16,7 +16,7 @@ export type PusherGateway = {
   close(): Promise<void>;
 };
 
-/** Writes pre-built frames straight to the TCP socket, corked per tick, as the hub's gateway does. */
+/** Writes pre-built frames straight to the TCP socket, corked per turn of the event loop, as the hub's gateway does. */
 class PusherWsSocket implements PusherSocket {
   #corked = false;
 
@@ -29,7 +29,7 @@ class PusherWsSocket implements PusherSocket {
     if (this.ws.readyState !== WebSocket.OPEN) return;
     if (!this.#corked) {
       this.#corked = true;
-      corkForTick(this, false);
+      corkForTurn(this, false);
     }
     this.tcp.write(wireOf(frame, false));
   }

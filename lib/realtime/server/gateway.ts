@@ -8,7 +8,7 @@ import { closeCodes, PROTOCOL_VERSION } from '../protocol';
 import type { HubUser } from './connection';
 import type { Hub } from './hub';
 import type { HubSocket, OutFrame } from './socket';
-import { afterFlush, corkForTick, wireOf } from './wire';
+import { afterFlush, corkForTurn, wireOf } from './wire';
 
 export type Authenticated = { user: HubUser; expiresAt: number; sessionVersion: number };
 
@@ -30,7 +30,7 @@ export type GatewayDeps = {
   authenticate(req: IncomingMessage): Promise<Authentication>;
 };
 
-/** Adapts one `ws` socket to the hub: writes pre-built frames straight to the TCP socket, corked per tick. */
+/** Adapts one `ws` socket to the hub: writes pre-built frames straight to the TCP socket, corked per turn of the event loop. */
 class WsSocket implements HubSocket {
   private corked = false;
   private closed = false;
@@ -49,7 +49,7 @@ class WsSocket implements HubSocket {
     const wire = wireOf(frame, this.deflate && frame.text.length > this.threshold);
     if (!this.corked) {
       this.corked = true;
-      corkForTick(this, false);
+      corkForTurn(this, false);
     }
     this.tcp.write(wire);
   }

@@ -4,7 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { OutFrame } from './socket';
-import { wireOf } from './wire';
+import { corkForTurn, wireOf } from './wire';
 
 // Frames built by hand must be read by a real WebSocket client, plain and compressed, short and long.
 describe('wire frames', () => {
@@ -50,5 +50,34 @@ describe('wire frames', () => {
     socket.write(wireOf(frame, compress));
     expect(((await again) as [Buffer])[0].toString()).toBe(text);
     client.close();
+  });
+});
+
+describe('corking', () => {
+  it("flushes each socket once per turn of the event loop, after all of the turn's callbacks wrote to it", async () => {
+    const log: string[] = [];
+    const socket = (name: string) => ({
+      cork: () => log.push(`cork ${name}`),
+      uncork: () => log.push(`uncork ${name}`),
+    });
+    const a = socket('a');
+    const b = socket('b');
+    // Two I/O callbacks of one turn (a frame from each of two clients) write to the sockets.
+    await new Promise<void>((resolve) => {
+      let left = 2;
+      const callback = (target: { cork(): void; uncork(): void }) => () => {
+        corkForTurn(target, false);
+        process.nextTick(() => log.push('after a callback'));
+        if (--left === 0) resolve();
+      };
+      setTimeout(callback(a), 0);
+      setTimeout(callback(b), 0);
+    });
+    expect(log).toEqual(['cork a', 'after a callback', 'cork b', 'after a callback']);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(log.slice(4)).toEqual(['uncork a', 'uncork b']);
+    // A socket already corked this turn is not corked twice.
+    corkForTurn(a, true);
+    expect(log).toHaveLength(6);
   });
 });
