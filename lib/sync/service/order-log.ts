@@ -451,8 +451,13 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
     heads: Map<string, PinnedOrder>,
     inserted: EntityChangeRow[],
   ): ChangeStore {
-    const after = (field: string, version: number) =>
-      memo.rows.filter((row) => row.field === field && row.version > version);
+    // Rows are in version order and an edit's base is usually a few versions back: read from the newest.
+    const after = (field: string, version: number) => {
+      const found: EntityChangeRow[] = [];
+      for (let i = memo.rows.length - 1; i >= 0 && memo.rows[i]!.version > version; i--)
+        if (memo.rows[i]!.field === field) found.push(memo.rows[i]!);
+      return found.reverse();
+    };
     return {
       fieldChangesAfter: async (field, version) => after(field, version),
       lastFieldChange: async (field) => memo.rows.findLast((row) => row.field === field) ?? null,
