@@ -30,7 +30,10 @@ export type GatewayDeps = {
   authenticate(req: IncomingMessage): Promise<Authentication>;
 };
 
-/** Adapts one `ws` socket to the hub: writes pre-built frames straight to the TCP socket, corked per turn of the event loop. */
+/**
+ * Adapts one `ws` socket to the hub: writes pre-built frames straight to the TCP socket, corked per turn of the
+ * event loop.
+ */
 class WsSocket implements HubSocket {
   private corked = false;
   private closed = false;
