@@ -62,7 +62,8 @@ describe('corking', () => {
     });
     const a = socket('a');
     const b = socket('b');
-    // Two I/O callbacks of one turn (a frame from each of two clients) write to the sockets.
+    // Two callbacks of one turn (as a frame from each of two clients would be) write to the sockets. Two
+    // immediates queued together run in the same turn (two timers may not, on a busy machine).
     await new Promise<void>((resolve) => {
       let left = 2;
       const callback = (target: { cork(): void; uncork(): void }) => () => {
@@ -70,8 +71,8 @@ describe('corking', () => {
         process.nextTick(() => log.push('after a callback'));
         if (--left === 0) resolve();
       };
-      setTimeout(callback(a), 0);
-      setTimeout(callback(b), 0);
+      setImmediate(callback(a));
+      setImmediate(callback(b));
     });
     expect(log).toEqual(['cork a', 'after a callback', 'cork b', 'after a callback']);
     await new Promise<void>((resolve) => setImmediate(resolve));
