@@ -54,12 +54,10 @@ function flush(): void {
 
 /**
  * Batches a socket's writes until the end of the current turn of the event loop: one writev per socket for
- * everything the turn's callbacks sent it, not one per frame, nor one per callback. Under load one turn runs many
- * callbacks (frames from many clients, a database answer): flushed after each (process.nextTick), a room of 10
- * whose members all publish wrote to each member once per publish; flushed once the turn's I/O callbacks ran
- * (setImmediate), `npm run bench`'s rooms case went from 1.12x to 0.83x the raw baseline's CPU per delivery (p99
- * 1.33x to 0.26x), and `bench:sync` from 0.34 to 0.30 ms of node CPU per edit, with fan-out from one publisher
- * unchanged. A write made in a setImmediate callback waits at most one more turn, which does not block for I/O.
+ * everything the turn's callbacks sent it (frames from many clients, a database answer with its broadcasts and
+ * acks), not one per frame nor one per callback. Flushed by setImmediate, once the turn's I/O callbacks ran; the
+ * README ("Hot path") has what a flush per callback (process.nextTick) cost. A write made in a setImmediate
+ * callback waits one more turn, which does not block for I/O.
  */
 export function corkForTurn(socket: Corkable, alreadyCorked: boolean): void {
   if (alreadyCorked) return;
