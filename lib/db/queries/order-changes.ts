@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, ne, type SQL } from 'drizzle-orm';
 import type { Executor } from '../create-db';
 import { appliedClientChanges, type EntityChangeRow, entityChanges, yjsStates } from '../schema';
+import { withValue, withValues } from './change-values';
 
 export type NewEntityChange = typeof entityChanges.$inferInsert;
 
@@ -26,7 +27,7 @@ export async function lastFieldChange(db: Executor, ref: EntityRef, field: strin
     .where(and(ofEntity(ref), eq(entityChanges.field, field)))
     .orderBy(desc(entityChanges.version))
     .limit(1);
-  return row ?? null;
+  return withValue(db, row);
 }
 
 /** The newest change of the field by anyone but `userId` after a version (null when only they changed it). */
@@ -50,7 +51,7 @@ export async function lastFieldChangeByOthers(
     )
     .orderBy(desc(entityChanges.version))
     .limit(1);
-  return row ?? null;
+  return withValue(db, row);
 }
 
 /** The first change of the field after a version (its `before` is the field's value at that version). */
@@ -61,17 +62,22 @@ export async function firstFieldChangeAfter(db: Executor, ref: EntityRef, field:
     .where(and(ofEntity(ref), eq(entityChanges.field, field), gt(entityChanges.version, version)))
     .orderBy(asc(entityChanges.version))
     .limit(1);
-  return row ?? null;
+  return withValue(db, row);
 }
 
 export async function fieldChangesAfter(db: Executor, ref: EntityRef, field: string, version: number) {
-  return db
+  const rows = await db
     .select()
     .from(entityChanges)
     .where(and(ofEntity(ref), eq(entityChanges.field, field), gt(entityChanges.version, version)))
     .orderBy(asc(entityChanges.version));
+  return withValues(db, rows);
 }
 
+/**
+ * The changes after a version, as stored: a text edit kept by its op alone comes without its values (`isCompact`).
+ * Its callers send changes as ops (`toAppliedChange` drops a text edit's values), so nothing is rebuilt here.
+ */
 export async function changesAfter(db: Executor, ref: EntityRef, version: number, limit: number) {
   return db
     .select()
@@ -115,7 +121,7 @@ export async function findEntityChange(db: Executor, tenantId: string, changeId:
     .from(entityChanges)
     .where(and(eq(entityChanges.id, changeId), eq(entityChanges.tenantId, tenantId)))
     .limit(1);
-  return row ?? null;
+  return withValue(db, row);
 }
 
 /** The user's newest change of the entity that can still be undone (not an undo, not undone). */
@@ -134,7 +140,7 @@ export async function latestUndoable(db: Executor, ref: EntityRef, userId: strin
     )
     .orderBy(desc(entityChanges.version))
     .limit(1);
-  return row ?? null;
+  return withValue(db, row);
 }
 
 /** The user's newest undo that was not itself undone (what redo re-applies). */
@@ -145,7 +151,7 @@ export async function latestRedoable(db: Executor, ref: EntityRef, userId: strin
     .where(and(ofEntity(ref), eq(entityChanges.userId, userId), isNull(entityChanges.undoneBy)))
     .orderBy(desc(entityChanges.version))
     .limit(1);
-  return row?.kind === 'undo' ? row : null;
+  return row?.kind === 'undo' ? withValue(db, row) : null;
 }
 
 export async function markUndone(db: Executor, changeIds: string | string[], undoneBy: string) {
@@ -176,12 +182,13 @@ export async function listHistory(db: Executor, filter: HistoryFilter) {
   if (filter.section) conditions.push(eq(entityChanges.section, filter.section));
   if (filter.userId) conditions.push(eq(entityChanges.userId, filter.userId));
   if (filter.beforeVersion !== undefined) conditions.push(lt(entityChanges.version, filter.beforeVersion));
-  return db
+  const rows = await db
     .select()
     .from(entityChanges)
     .where(and(...conditions))
     .orderBy(desc(entityChanges.version))
     .limit(filter.limit);
+  return withValues(db, rows);
 }
 
 /** The stored answers for client change ids a user already sent for one entity (ids are unique per entity). */

@@ -42,7 +42,11 @@ export async function linesOfOrders(tx: Tx, ids: readonly string[]) {
   return byOrder;
 }
 
-/** History rows of several orders: per order, the versions above `after`. Oldest first. */
+/**
+ * History rows of several orders: per order, the versions above `after`. Oldest first. As stored: a text edit kept
+ * by its op alone comes without its values (lib/db/queries/change-values.ts); the order log's memory keeps text
+ * rows without them anyway.
+ */
 export async function historyAfter(
   tx: Tx,
   entities: readonly { id: string; after: number }[],

@@ -1,7 +1,11 @@
 import { sql } from 'drizzle-orm';
+import { type as textType } from 'ot-text-unicode';
 import { afterAll, describe, expect, it } from 'vitest';
 import { postgresAvailable } from '../../../e2e/support/services';
 import { createTestDatabase, type TestDatabase, type TestDbKind } from '../../../e2e/support/test-db';
+import { isCompact } from '../../db/queries/change-values';
+import { listHistory } from '../../db/queries/order-changes';
+import { entityChanges } from '../../db/schema';
 import { digestOf } from '../digest';
 import { applyChangeToDoc } from '../doc';
 import type { OrderPolicy } from '../policy';
@@ -213,7 +217,38 @@ async function runScript(database: TestDatabase, nodes: Node[], policy: Partial<
     if (!o?.ok) throw new Error('not opened');
     ends.push({ id, start: o.value, end: end.value, history: pulled.value.changes });
   }
-  return { answers, ends, sent };
+  return { answers, ends, sent, tenantId: admin.user.tenantId };
+}
+
+/** Every history row of the orders with its values, as the history's readers get them (rebuilt where compact). */
+async function storedHistory(database: TestDatabase, tenantId: string, orderIds: readonly string[]) {
+  const byOrder = [];
+  for (const entityId of orderIds) {
+    const rows = await listHistory(database.db, { tenantId, entityType: 'order', entityId, limit: 100_000 });
+    byOrder.push(rows.reverse());
+  }
+  return byOrder;
+}
+
+/** Rows kept by their op alone in the database (lib/db/queries/change-values.ts). */
+async function compactRows(database: TestDatabase) {
+  const rows = await database.db.select().from(entityChanges);
+  return rows.filter(isCompact).length;
+}
+
+/**
+ * The notes rows of one order chain: each text row's op turns its `before` into its `after`, each row starts
+ * from the one before it, and the last one ends at the order's notes.
+ */
+function expectNotesChain(rows: Awaited<ReturnType<typeof listHistory>>, notes: string) {
+  const ofNotes = rows.filter((row) => row.field === 'notes');
+  for (const [i, row] of ofNotes.entries()) {
+    const op = row.op as { type: string; op?: unknown };
+    if (op.type === 'text' && typeof row.before === 'string')
+      expect(textType.apply(row.before, op.op as never), `version ${row.version}`).toBe(row.after);
+    if (i > 0) expect(row.before, `version ${row.version}`).toBe(ofNotes[i - 1]!.after);
+  }
+  if (ofNotes.length > 0) expect(ofNotes.at(-1)!.after).toBe(notes);
 }
 
 function orderLogSuite(kind: TestDbKind) {
@@ -239,19 +274,22 @@ function orderLogSuite(kind: TestDbKind) {
       it(`answers every push as the per-change path does (${name}, seed ${seed})`, async () => {
         const clockA = { now: 1_700_000_000_000 };
         const clockB = { now: 1_700_000_000_000 };
-        const logged = await runScript(
-          await fresh(),
-          [await startNode(databases.at(-1)!, true, clockA)],
-          policy,
-          seed,
-        );
-        const plain = await runScript(
-          await fresh(),
-          [await startNode(databases.at(-1)!, false, clockB)],
-          policy,
-          seed,
-        );
+        const loggedDb = await fresh();
+        const logged = await runScript(loggedDb, [await startNode(loggedDb, true, clockA)], policy, seed);
+        const plainDb = await fresh();
+        const plain = await runScript(plainDb, [await startNode(plainDb, false, clockB)], policy, seed);
         expect(logged.answers).toEqual(plain.answers);
+        // Every history row reads back with the values the per-change path stored, though the order log kept the
+        // runs of typing by their ops alone.
+        const ids = logged.ends.map((end) => end.id);
+        const { tenantId } = logged;
+        const values = (rows: Awaited<ReturnType<typeof storedHistory>>) =>
+          rows.map((ofOrder) => ofOrder.map((r) => [r.version, r.field, r.before, r.after, r.inverse]));
+        expect(values(await storedHistory(loggedDb, tenantId, ids))).toEqual(
+          values(await storedHistory(plainDb, tenantId, ids)),
+        );
+        expect(await compactRows(plainDb)).toBe(0);
+        if (policy.notes === 'operational-transform') expect(await compactRows(loggedDb)).toBeGreaterThan(0);
         for (const [i, end] of logged.ends.entries()) {
           const other = plain.ends[i]!;
           expect(end.end.version).toBe(other.end.version);
@@ -288,6 +326,14 @@ function orderLogSuite(kind: TestDbKind) {
       const ids = history.map((c) => `${c.userId}:${c.clientChangeId}`);
       expect(new Set(ids).size).toBe(ids.length);
     }
+    // Whichever node wrote them, by their values or by their ops alone, the notes rows read back as one chain.
+    const stored = await storedHistory(
+      database,
+      run.tenantId,
+      run.ends.map((e) => e.id),
+    );
+    for (const [i, rows] of stored.entries()) expectNotesChain(rows, run.ends[i]!.end.doc.notes);
+    expect(await compactRows(database)).toBeGreaterThan(0);
     // Every text marker that was applied is in its order's notes exactly once.
     const applied = new Set(run.ends.flatMap(({ history }) => history.map((c) => c.clientChangeId)));
     for (const { change, entityId } of run.sent) {

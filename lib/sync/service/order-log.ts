@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Executor, Tx } from '../../db/create-db';
+import { COMPACT_RUN, storableAsOp } from '../../db/queries/change-values';
 import {
   answersFor,
   historyAfter,
@@ -65,6 +66,12 @@ type OrderMemo = {
   recent: Map<string, Map<string, RecentEdit>>;
   /** `recent` holds every edit written at or after this time (ms). */
   completeSince: number;
+  /**
+   * Per field, the rows this node stored by their op alone since the field's last row stored with its values
+   * (lib/db/queries/change-values.ts). A field not here (memory read again, or caught up with another node's
+   * rows) stores its next row with its values.
+   */
+  opRuns: Map<string, number>;
 };
 
 function noteRecent(memo: Pick<OrderMemo, 'recent'>, row: RecentEdit) {
@@ -263,6 +270,7 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
     const outcome = new Map<string, { edits: LoggedEdits; memo: OrderMemo }>();
     const heads = new Map<string, PinnedOrder>();
     const inserted: EntityChangeRow[] = [];
+    const byOp = new Set<EntityChangeRow>();
     const stored: AnswerRow[] = [];
     for (const w of orders) {
       const base = memos.get(w.entityId)!;
@@ -271,6 +279,7 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
         order: { ...base.order },
         rows: [...base.rows],
         recent: new Map([...base.recent].map(([section, edits]) => [section, new Map(edits)])),
+        opRuns: new Map(base.opRuns),
       };
       const state = { order: memo.order as PinnedOrder | null };
       const committed: CommitResult[] = [];
@@ -301,7 +310,7 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
           rest = w.jobs.slice(i);
           break;
         }
-        const store = memoryStore(memo, now, heads, inserted);
+        const store = memoryStore(memo, now, heads, inserted, byOp);
         const remember = async (result: ChangeResult) => {
           const row = {
             userId: job.ctx.user.id,
@@ -325,7 +334,9 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
       memo.order = state.order!;
       outcome.set(w.entityId, { edits: { committed, rest }, memo });
     }
-    return { outcome, writes: { heads: [...heads.values()], changes: inserted, answers: stored } };
+    // Stored as written: a run of text edits by their ops alone (`byOp`), the rest with their values.
+    const changes = inserted.map((row) => (byOp.has(row) ? { ...row, before: null, after: null } : row));
+    return { outcome, writes: { heads: [...heads.values()], changes, answers: stored } };
   }
 
   /**
@@ -395,6 +406,7 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
         }
         memo.order = { ...row, lines: memo.order.lines, policy: storedPolicy(row.policy)! };
         memo.rows.push(...rows.map(slim));
+        memo.opRuns.clear();
         for (const r of rows) noteRecent(memo, r);
       }
     }
@@ -420,6 +432,7 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
           floor: Math.max(0, row.version - keep),
           recent: new Map(),
           completeSince: now - RECENT_MS,
+          opRuns: new Map(),
         };
         memos.set(row.id, memo);
       }
@@ -450,6 +463,7 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
     now: number,
     heads: Map<string, PinnedOrder>,
     inserted: EntityChangeRow[],
+    byOp: Set<EntityChangeRow>,
   ): ChangeStore {
     // Rows are in version order and an edit's base is usually a few versions back: read from the newest.
     const after = (field: string, version: number) => {
@@ -505,6 +519,11 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
           createdAt: input.createdAt ?? new Date(now),
         };
         inserted.push(row);
+        const run = memo.opRuns.get(row.field);
+        if (run !== undefined && run < COMPACT_RUN && storableAsOp(row)) {
+          byOp.add(row);
+          memo.opRuns.set(row.field, run + 1);
+        } else memo.opRuns.set(row.field, 0);
         memo.rows.push(slim(row));
         noteRecent(memo, {
           userId: row.userId,
