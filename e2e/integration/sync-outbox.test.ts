@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withValues } from '../../lib/db/queries/change-values';
 import { loadSyncedOrder } from '../../lib/db/queries/order-writes';
 import { entityChanges, orderLines } from '../../lib/db/schema';
 import { createDurableOutbox } from '../../lib/sync/client/durable-outbox';
@@ -69,8 +70,12 @@ describe('durable outbox over the real server', () => {
     const synced = (clients: FuzzClient[]) =>
       clients.every((c) => c.manager.isSettled() && c.manager.getSnapshot().syncState === 'synced') &&
       new Set(clients.map((c) => c.manager.getSnapshot().version)).size === 1;
-    const history = () =>
-      cluster.database.db.select().from(entityChanges).where(eq(entityChanges.entityId, order.id));
+    // As the app reads it: typing the order log kept by its ops comes with its values.
+    const history = async () =>
+      withValues(
+        cluster.database.db,
+        await cluster.database.db.select().from(entityChanges).where(eq(entityChanges.entityId, order.id)),
+      );
     const saved = async () => {
       const row = await loadSyncedOrder(cluster.database.db, cluster.tenantId, order.id);
       if (!row) throw new Error('order vanished');

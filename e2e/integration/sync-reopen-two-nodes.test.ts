@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withValues } from '../../lib/db/queries/change-values';
 import { loadSyncedOrder } from '../../lib/db/queries/order-writes';
 import { entityChanges } from '../../lib/db/schema';
 import { createDurableOutbox } from '../../lib/sync/client/durable-outbox';
@@ -122,10 +123,11 @@ describe.runIf(await twoNodesAvailable())('a reopen on the other node (PostgreSQ
       const saved = toDoc(row!);
       expect(saved.notes.split(marker).length - 1, saved.notes).toBe(1);
       expect(saved.lines.filter((l) => l.id === line.id)).toHaveLength(1);
-      const history = await cluster.database.db
-        .select()
-        .from(entityChanges)
-        .where(eq(entityChanges.entityId, order.id));
+      // As the app reads it: typing the order log kept by its ops comes with its values.
+      const history = await withValues(
+        cluster.database.db,
+        await cluster.database.db.select().from(entityChanges).where(eq(entityChanges.entityId, order.id)),
+      );
       expect(
         history.filter(
           (r) => JSON.stringify(r.after).includes('.once}') && !JSON.stringify(r.before).includes('.once}'),

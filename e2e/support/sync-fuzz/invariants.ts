@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../../../lib/db/create-db';
+import { withValues } from '../../../lib/db/queries/change-values';
 import { entityChanges, syncConflicts } from '../../../lib/db/schema';
 import type { SyncSnapshot } from '../../../lib/sync/client/realtime-sync-manager';
 import type { OrderDoc } from '../../../lib/sync/types';
@@ -30,12 +31,14 @@ export type FuzzRecord = {
   resolutions: number;
 };
 
+/** The order's history as the app reads it: typing the order log kept by its ops comes with its values. */
 export async function readHistory(db: Db, orderId: string) {
-  const changes = await db
+  const stored = await db
     .select()
     .from(entityChanges)
     .where(eq(entityChanges.entityId, orderId))
     .orderBy(asc(entityChanges.version));
+  const changes = await withValues(db, stored);
   const conflicts = await db.select().from(syncConflicts).where(eq(syncConflicts.entityId, orderId));
   return { changes, conflicts };
 }
