@@ -549,6 +549,68 @@ function orderLogSuite(kind: TestDbKind) {
     expect(results[0]).toEqual(results[1]);
   });
 
+  it('undoes and redoes runs of typing kept by their ops as the per-change path does', async () => {
+    // Two people type 90 keystrokes (runs split by pauses, crossing rows kept with their values), then undo and
+    // redo: each step reads the runs' values back from ops.
+    const results = [];
+    for (const orderLog of [true, false]) {
+      const database = await fresh();
+      const clock = { now: 1_700_000_000_000 };
+      const node = await startNode(database, orderLog, clock);
+      const fixture = await loadSyncFixture(database);
+      const people = [fixture.user('anna@siam.example'), fixture.user('napa@siam.example')].map((u, i) =>
+        fixture.ctx(u, `conn-${i}`),
+      );
+      const id = fixture.editableOrderIds[2]!;
+      const opened = await node.service.open(people[0]!, { entityType: 'order', entityId: id });
+      if (!opened.ok) throw new Error(opened.error.message);
+      let version = opened.value.version;
+      let notes = opened.value.doc.notes;
+      const r = random(11);
+      for (let i = 0; i < 90; i++) {
+        const who = people[Math.floor(i / 20) % 2]!;
+        const at = r.int([...notes].length + 1);
+        const op = at === 0 ? [`ก${i}`] : [at, `ก${i}`];
+        const pushed = await node.service.push(who, {
+          entityType: 'order',
+          entityId: id,
+          changes: [
+            { clientChangeId: `k${i}`, baseVersion: version, field: 'notes', op: { type: 'text', op } },
+          ],
+        });
+        if (!pushed.ok) throw new Error(pushed.error.message);
+        version = Math.max(version, ...pushed.value.changes.map((c) => c.version));
+        notes = textType.apply(notes, op);
+        clock.now += i % 13 === 12 ? 5_000 : 200;
+      }
+      const steps: string[] = [];
+      const read = async () => {
+        const end = await node.service.open(people[0]!, { entityType: 'order', entityId: id });
+        if (!end.ok) throw new Error(end.error.message);
+        steps.push(end.value.doc.notes);
+      };
+      await read();
+      for (const [who, mode] of [
+        [0, 'undo'],
+        [1, 'undo'],
+        [0, 'undo'],
+        [0, 'redo'],
+        [1, 'undo'],
+      ] as const) {
+        const answer = await node.service[mode](people[who]!, { entityType: 'order', entityId: id });
+        if (!answer.ok) throw new Error(`${mode}: ${answer.error.message}`);
+        clock.now += 1_000;
+        await read();
+      }
+      // Every step changed the notes, and the redo put back what the last undo took.
+      for (let i = 1; i < steps.length; i++) expect(steps[i]).not.toBe(steps[i - 1]);
+      expect(steps[4]).toBe(steps[2]);
+      if (orderLog) expect(await compactRows(database)).toBeGreaterThan(40);
+      results.push(steps);
+    }
+    expect(results[0]).toEqual(results[1]);
+  });
+
   it('refuses a push past the bound of edits in flight whole, with a pause to wait', async () => {
     const database = await fresh();
     const clock = { now: 1_700_000_000_000 };
