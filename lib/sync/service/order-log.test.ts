@@ -261,6 +261,13 @@ function orderLogSuite(kind: TestDbKind) {
   afterAll(async () => {
     for (const database of databases) await database.drop();
   });
+  /** A database of its own with one node on it (with the order log or not) and its people and orders. */
+  const freshNode = async (orderLog: boolean) => {
+    const database = await fresh();
+    const clock = { now: 1_700_000_000_000 };
+    const node = await startNode(database, orderLog, clock);
+    return { database, clock, node, fixture: await loadSyncFixture(database) };
+  };
 
   const policies: { name: string; policy: Partial<OrderPolicy> }[] = [
     { name: 'ot notes, manual address', policy: { notes: 'operational-transform', shipping: 'manual' } },
@@ -483,10 +490,7 @@ function orderLogSuite(kind: TestDbKind) {
     ];
     const results = [];
     for (const orderLog of [true, false]) {
-      const database = await fresh();
-      const clock = { now: 1_700_000_000_000 };
-      const node = await startNode(database, orderLog, clock);
-      const fixture = await loadSyncFixture(database);
+      const { database, clock, node, fixture } = await freshNode(orderLog);
       const admin = fixture.ctx(fixture.user('admin@siam.example'), 'conn-admin');
       const anna = fixture.ctx(fixture.user('anna@siam.example'), 'conn-anna');
       const policy = await node.service.getPolicy(admin, { entityType: 'order' });
@@ -554,10 +558,7 @@ function orderLogSuite(kind: TestDbKind) {
     // redo: each step reads the runs' values back from ops.
     const results = [];
     for (const orderLog of [true, false]) {
-      const database = await fresh();
-      const clock = { now: 1_700_000_000_000 };
-      const node = await startNode(database, orderLog, clock);
-      const fixture = await loadSyncFixture(database);
+      const { database, clock, node, fixture } = await freshNode(orderLog);
       const people = [fixture.user('anna@siam.example'), fixture.user('napa@siam.example')].map((u, i) =>
         fixture.ctx(u, `conn-${i}`),
       );
