@@ -162,6 +162,21 @@ function suite(kind: TestDbKind) {
     // The rows it is rebuilt from are gone (history is never deleted; here it is, to prove the read says so).
     await db.delete(entityChanges).where(eq(entityChanges.entityId, ref.entityId));
     await expect(withValues(db, [compact[0]!])).rejects.toBeInstanceOf(HistoryValuesError);
+
+    // The notes changed with no history row between rebuilt rows and the next row kept with its values.
+    const broken = compact.slice(0, 3).map((row, i) => ({ ...row, id: randomUUID(), version: i + 2 }));
+    const first = { ...broken[0]!, id: randomUUID(), version: 1, op: { type: 'set', value: 'abc' } };
+    await db.insert(entityChanges).values([
+      { ...first, before: '', after: 'abc' },
+      { ...broken[0]!, op: { type: 'text', op: ['x'] } },
+      { ...broken[1]!, op: { type: 'set', value: 'q' }, before: 'not what the ops made', after: 'q' },
+      { ...broken[2]!, op: { type: 'text', op: ['y'] } },
+    ]);
+    const read = await db.select().from(entityChanges).where(eq(entityChanges.entityId, ref.entityId));
+    await expect(withValues(db, read)).rejects.toBeInstanceOf(HistoryValuesError);
+    // Read alone, the rows before the break still come back.
+    const [one] = await withValues(db, [read.find((row) => row.version === 2)!]);
+    expect(one).toMatchObject({ before: 'abc', after: 'xabc' });
   });
 
   it('keeps an edit whose op does not give its after (or that is not text) with its values', () => {

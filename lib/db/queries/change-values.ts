@@ -86,11 +86,18 @@ export async function withValues(db: Executor, rows: EntityChangeRow[]): Promise
       .where(and(ofField, gt(entityChanges.version, kept.version), lte(entityChanges.version, to)))
       .orderBy(asc(entityChanges.version));
     let value: unknown = kept.after;
+    let rebuilding = false;
     for (const step of run) {
       if (!isCompact(step)) {
+        // A row kept with its values after rebuilt ones starts where they ended, or the chain was broken (the
+        // field changed with no history row) and what was rebuilt cannot be trusted.
+        if (rebuilding && typeof step.before === 'string' && step.before !== value)
+          throw new HistoryValuesError(step);
         value = step.after;
+        rebuilding = false;
         continue;
       }
+      rebuilding = true;
       if (typeof value !== 'string' || !isTextChange(step.op)) throw new HistoryValuesError(step);
       const after = textType.apply(value, step.op.op);
       rebuilt.set(step.id, { ...step, before: value, after });
