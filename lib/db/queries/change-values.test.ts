@@ -131,6 +131,10 @@ function suite(kind: TestDbKind) {
 
       const all = await listHistory(db, { ...ref, limit: 1_000 });
       expect(values(all.reverse())).toEqual(expected);
+      // As stored (for pages sent as ops): the same rows, the compact ones without their values.
+      const asStored = await listHistory(db, { ...ref, limit: 1_000, asStored: true });
+      expect(asStored.filter(isCompact).length).toBe(stored.filter(isCompact).length);
+      expect(asStored.map((row) => row.id).reverse()).toEqual(all.map((row) => row.id));
       // A page from the middle, and one field only: rebuilt from rows the page does not hold.
       const page = await listHistory(db, { ...ref, beforeVersion: 97, limit: 20 });
       expect(values(page)).toEqual(

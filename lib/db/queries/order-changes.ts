@@ -170,6 +170,11 @@ export type HistoryFilter = {
   /** Page backwards: versions below this one. */
   beforeVersion?: number;
   limit: number;
+  /**
+   * Rows as stored: a text edit kept by its op alone comes without its values (`isCompact`), saving the reads that
+   * rebuild them. For callers that send changes as ops (`toAppliedChange` drops a text edit's values).
+   */
+  asStored?: boolean;
 };
 
 export async function listHistory(db: Executor, filter: HistoryFilter) {
@@ -188,7 +193,7 @@ export async function listHistory(db: Executor, filter: HistoryFilter) {
     .where(and(...conditions))
     .orderBy(desc(entityChanges.version))
     .limit(filter.limit);
-  return withValues(db, rows);
+  return filter.asStored ? rows : withValues(db, rows);
 }
 
 /** The stored answers for client change ids a user already sent for one entity (ids are unique per entity). */

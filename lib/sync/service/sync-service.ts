@@ -654,6 +654,8 @@ export function createSyncService(deps: SyncServiceDeps) {
         userId: params.userId,
         beforeVersion: params.beforeVersion,
         limit: params.limit + 1,
+        // The page travels as ops: a text edit's values are not sent, so they are not rebuilt either.
+        asStored: true,
       });
       const page = rows.slice(0, params.limit).map(toAppliedChange);
       const more = rows.length > params.limit;
