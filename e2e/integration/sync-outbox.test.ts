@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { withValues } from '../../lib/db/queries/change-values';
 import { loadSyncedOrder } from '../../lib/db/queries/order-writes';
-import { entityChanges, orderLines } from '../../lib/db/schema';
+import { orderLines } from '../../lib/db/schema';
 import { createDurableOutbox } from '../../lib/sync/client/durable-outbox';
 import { createMemoryOutboxStore, type OutboxStore } from '../../lib/sync/client/outbox-store';
 import { createRealtimeSyncManager } from '../../lib/sync/client/realtime-sync-manager';
@@ -11,7 +10,7 @@ import { createMemoryTabLocks, type TabLocks } from '../../lib/sync/client/tab-l
 import { defaultOrderPolicy, type OrderPolicy } from '../../lib/sync/policy';
 import { toDoc } from '../../lib/sync/service/order-entity';
 import { insertOrder } from '../support/catalog-fixtures';
-import { type FuzzCluster, plainManager, startFuzzCluster } from '../support/sync-fuzz';
+import { type FuzzCluster, plainManager, readHistory, startFuzzCluster } from '../support/sync-fuzz';
 import { FuzzClient, type ManagerFactory } from '../support/sync-fuzz/client';
 
 /**
@@ -70,12 +69,7 @@ describe('durable outbox over the real server', () => {
     const synced = (clients: FuzzClient[]) =>
       clients.every((c) => c.manager.isSettled() && c.manager.getSnapshot().syncState === 'synced') &&
       new Set(clients.map((c) => c.manager.getSnapshot().version)).size === 1;
-    // As the app reads it: typing the order log kept by its ops comes with its values.
-    const history = async () =>
-      withValues(
-        cluster.database.db,
-        await cluster.database.db.select().from(entityChanges).where(eq(entityChanges.entityId, order.id)),
-      );
+    const history = async () => (await readHistory(cluster.database.db, order.id)).changes;
     const saved = async () => {
       const row = await loadSyncedOrder(cluster.database.db, cluster.tenantId, order.id);
       if (!row) throw new Error('order vanished');

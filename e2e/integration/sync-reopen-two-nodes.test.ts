@@ -1,8 +1,5 @@
-import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { withValues } from '../../lib/db/queries/change-values';
 import { loadSyncedOrder } from '../../lib/db/queries/order-writes';
-import { entityChanges } from '../../lib/db/schema';
 import { createDurableOutbox } from '../../lib/sync/client/durable-outbox';
 import { createMemoryOutboxStore } from '../../lib/sync/client/outbox-store';
 import { createRealtimeSyncManager } from '../../lib/sync/client/realtime-sync-manager';
@@ -11,7 +8,13 @@ import { defaultOrderPolicy, type OrderPolicy } from '../../lib/sync/policy';
 import { toDoc } from '../../lib/sync/service/order-entity';
 import { insertOrder } from '../support/catalog-fixtures';
 import { HoldingProxy } from '../support/holding-proxy';
-import { type FuzzCluster, plainManager, startFuzzCluster, twoNodesAvailable } from '../support/sync-fuzz';
+import {
+  type FuzzCluster,
+  plainManager,
+  readHistory,
+  startFuzzCluster,
+  twoNodesAvailable,
+} from '../support/sync-fuzz';
 import { FuzzClient, type ManagerFactory } from '../support/sync-fuzz/client';
 
 /**
@@ -123,11 +126,7 @@ describe.runIf(await twoNodesAvailable())('a reopen on the other node (PostgreSQ
       const saved = toDoc(row!);
       expect(saved.notes.split(marker).length - 1, saved.notes).toBe(1);
       expect(saved.lines.filter((l) => l.id === line.id)).toHaveLength(1);
-      // As the app reads it: typing the order log kept by its ops comes with its values.
-      const history = await withValues(
-        cluster.database.db,
-        await cluster.database.db.select().from(entityChanges).where(eq(entityChanges.entityId, order.id)),
-      );
+      const history = (await readHistory(cluster.database.db, order.id)).changes;
       expect(
         history.filter(
           (r) => JSON.stringify(r.after).includes('.once}') && !JSON.stringify(r.before).includes('.once}'),

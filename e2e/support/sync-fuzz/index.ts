@@ -6,4 +6,5 @@ export {
   strategyConfigNames,
   strategyConfigs,
 } from './configs';
+export { readHistory } from './invariants';
 export { FuzzFailure, type FuzzStats, replayCommand, runFuzzScenario, type Until } from './scenario';

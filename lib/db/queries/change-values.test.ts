@@ -31,7 +31,10 @@ const pieces = ['ส่งของ', 'พรุ่งนี้', ' 🚚', '👍
 function randomOp(r: ReturnType<typeof random>, text: string): TextOp {
   const length = [...text].length;
   const at = r.int(length + 1);
-  if (length > 0 && r.next() < 0.35) return [at === length ? at - 1 : at, { d: 1 }].filter((c) => c !== 0);
+  if (length > 0 && r.next() < 0.35) {
+    const from = Math.min(at, length - 1);
+    return from === 0 ? [{ d: 1 }] : [from, { d: 1 }];
+  }
   const piece = pieces[r.int(pieces.length)]!;
   return at === 0 ? [piece] : [at, piece];
 }

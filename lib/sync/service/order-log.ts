@@ -269,8 +269,8 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
   ) {
     const outcome = new Map<string, { edits: LoggedEdits; memo: OrderMemo }>();
     const heads = new Map<string, PinnedOrder>();
+    // History rows as they are written: a run of text edits by their ops alone, the rest with their values.
     const inserted: EntityChangeRow[] = [];
-    const byOp = new Set<EntityChangeRow>();
     const stored: AnswerRow[] = [];
     for (const w of orders) {
       const base = memos.get(w.entityId)!;
@@ -310,7 +310,7 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
           rest = w.jobs.slice(i);
           break;
         }
-        const store = memoryStore(memo, now, heads, inserted, byOp);
+        const store = memoryStore(memo, now, heads, inserted);
         const remember = async (result: ChangeResult) => {
           const row = {
             userId: job.ctx.user.id,
@@ -334,9 +334,7 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
       memo.order = state.order!;
       outcome.set(w.entityId, { edits: { committed, rest }, memo });
     }
-    // Stored as written: a run of text edits by their ops alone (`byOp`), the rest with their values.
-    const changes = inserted.map((row) => (byOp.has(row) ? { ...row, before: null, after: null } : row));
-    return { outcome, writes: { heads: [...heads.values()], changes, answers: stored } };
+    return { outcome, writes: { heads: [...heads.values()], changes: inserted, answers: stored } };
   }
 
   /**
@@ -463,7 +461,6 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
     now: number,
     heads: Map<string, PinnedOrder>,
     inserted: EntityChangeRow[],
-    byOp: Set<EntityChangeRow>,
   ): ChangeStore {
     // Rows are in version order and an edit's base is usually a few versions back: read from the newest.
     const after = (field: string, version: number) => {
@@ -518,12 +515,10 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
           undoneBy: null,
           createdAt: input.createdAt ?? new Date(now),
         };
-        inserted.push(row);
         const run = memo.opRuns.get(row.field);
-        if (run !== undefined && run < COMPACT_RUN && storableAsOp(row)) {
-          byOp.add(row);
-          memo.opRuns.set(row.field, run + 1);
-        } else memo.opRuns.set(row.field, 0);
+        const byOp = run !== undefined && run < COMPACT_RUN && storableAsOp(row);
+        memo.opRuns.set(row.field, byOp ? run + 1 : 0);
+        inserted.push(byOp ? { ...row, before: null, after: null } : row);
         memo.rows.push(slim(row));
         noteRecent(memo, {
           userId: row.userId,
