@@ -218,9 +218,10 @@ describe.skipIf(!withPostgres)('faults: the database goes away', () => {
       }
       expect(actions.filter((a) => a.status >= 500 || !a.unavailable)).toEqual([]);
 
-      // A socket of a user this node has not read yet: the upgrade is answered at once with 503 UNAVAILABLE
-      // (the client retries), on the bare node and on the built app.
-      const viewer = await sessionCookie(database, 'viewer@siam.example');
+      // A socket of a user this node has not read yet (of another tenant: the node read Siam's roster when Anna
+      // connected): the upgrade is answered at once with 503 UNAVAILABLE (the client retries), on the bare node and
+      // on the built app.
+      const viewer = await sessionCookie(database, 'ken@northwind.example');
       const refused = { status: 503, code: 'UNAVAILABLE' };
       expect(await upgradeAnswer(wsUrl(node), viewer)).toEqual(refused);
       expect(await upgradeAnswer(`${app.url.replace('http', 'ws')}/ws?v=1`, viewer)).toEqual(refused);

@@ -2,21 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findUserForSignIn } from '../../lib/db/queries/users';
 import type { RunningServer } from '../../lib/server/start';
+import { seededRandom as random } from '../support/seeded-random';
 import { createTestDatabase, type TestDatabase } from '../support/test-db';
 import { sessionCookie, startRealtimeServer, TestClient, wsUrl } from './realtime-helpers';
-
-/** A deterministic generator, so a failing run can be repeated with its seed. */
-function random(seed: number) {
-  let state = seed >>> 0 || 1;
-  const next = () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 2 ** 32;
-  };
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
-  return { next, pick, int: (max: number) => Math.floor(next() * max) };
-}
 
 const types = [
   'ping',

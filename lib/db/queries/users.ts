@@ -72,20 +72,33 @@ export async function touchLastSeen(db: Executor, userId: string, at = new Date(
   await db.update(users).set({ lastSeenAt: at }).where(eq(users.id, userId));
 }
 
+/** A user as the realtime server checks sessions against it. */
+const realtimeUserColumns = {
+  id: users.id,
+  tenantId: users.tenantId,
+  role: users.role,
+  name: users.name,
+  active: users.active,
+  sessionVersion: users.sessionVersion,
+};
+
 /** Prepared once: the users whose ids are in `ids`, as the realtime server checks sessions against them. */
 export function prepareUsersByIds(db: Db) {
   return db
-    .select({
-      id: users.id,
-      tenantId: users.tenantId,
-      role: users.role,
-      name: users.name,
-      active: users.active,
-      sessionVersion: users.sessionVersion,
-    })
+    .select(realtimeUserColumns)
     .from(users)
     .where(sql`${users.id} = any(${sql.placeholder('ids')})`)
     .prepare('osl_realtime_users_by_id');
+}
+
+/** Prepared once: the users of a tenant (at most `limit`), as `prepareUsersByIds` reads them. */
+export function prepareTenantRoster(db: Db) {
+  return db
+    .select(realtimeUserColumns)
+    .from(users)
+    .where(eq(users.tenantId, sql.placeholder('tenantId')))
+    .limit(sql.placeholder('limit'))
+    .prepare('osl_realtime_tenant_roster');
 }
 
 /** Prepared once: "last seen" of every user in `ids` becomes the database's now. */

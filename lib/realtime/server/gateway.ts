@@ -26,8 +26,11 @@ export type GatewayDeps = {
   env: Pick<Env, 'ALLOWED_ORIGINS' | 'WS_MAX_FRAME_BYTES' | 'WS_COMPRESSION_THRESHOLD'>;
   hub: Hub;
   logger: Logger;
-  /** The user behind the request's session cookie, or why there is none. Throws when it cannot tell (503). */
-  authenticate(req: IncomingMessage): Promise<Authentication>;
+  /**
+   * The user behind the request's session cookie, or why there is none; synchronous when it can tell at once (a
+   * cached session and user). Throws or rejects when it cannot tell (503).
+   */
+  authenticate(req: IncomingMessage): Authentication | Promise<Authentication>;
 };
 
 /**
@@ -92,6 +95,12 @@ function refuse(socket: Duplex, status: 403 | 503, code: string, message: string
     `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
+}
+
+/** The protocol version the client asked for (`?v=`), or null when it did not say. */
+function versionAsked(url: string | undefined): string | null {
+  const query = url?.indexOf('?') ?? -1;
+  return url && query !== -1 ? new URLSearchParams(url.slice(query + 1)).get('v') : null;
 }
 
 /** A browser's Origin must be the host it connected to or one of ALLOWED_ORIGINS; non-browser clients send none. */
@@ -169,27 +178,45 @@ export function createGateway(deps: GatewayDeps) {
     });
   }
 
-  async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+  function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => {});
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const version = url.searchParams.get('v');
     if (!originAllowed(req.headers.origin, req.headers.host, env.ALLOWED_ORIGINS)) {
-      return refuse(socket, 403, 'FORBIDDEN', 'Origin not allowed');
+      refuse(socket, 403, 'FORBIDDEN', 'Origin not allowed');
+      return;
     }
-    let auth: Authentication;
+    let auth: Authentication | Promise<Authentication>;
     try {
-      auth = await deps.authenticate(req);
+      auth = deps.authenticate(req);
     } catch (error) {
-      logger.error({ err: (error as Error).message }, 'authentication failed');
-      return refuse(socket, 503, 'UNAVAILABLE', 'Service temporarily unavailable');
+      unavailable(socket, error);
+      return;
     }
+    // A storm of cached sessions and users is answered in the upgrade's own turn, with no promise per socket.
+    if (!(auth instanceof Promise)) open(req, socket, head, auth);
+    else
+      auth.then(
+        (answer) => open(req, socket, head, answer),
+        (error: unknown) => unavailable(socket, error),
+      );
+  }
+
+  function unavailable(socket: Duplex, error: unknown): void {
+    logger.error({ err: (error as Error).message }, 'authentication failed');
+    refuse(socket, 503, 'UNAVAILABLE', 'Service temporarily unavailable');
+  }
+
+  function open(req: IncomingMessage, socket: Duplex, head: Buffer, auth: Authentication): void {
     if (socket.destroyed) return;
-    if (!auth.ok) return refuseOpen(req, socket, head, auth.refusal);
+    if (!auth.ok) {
+      refuseOpen(req, socket, head, auth.refusal);
+      return;
+    }
     const authenticated: Authenticated = {
       user: auth.user,
       expiresAt: auth.expiresAt,
       sessionVersion: auth.sessionVersion,
     };
+    const version = versionAsked(req.url);
     const versionOk = version === null || version === String(PROTOCOL_VERSION);
     // The 101 answer and the welcome leave in one write: `ws` writes the answer and calls back in the same turn, in
     // which the hub sends the welcome (one syscall fewer per connection in a connection storm).
@@ -203,8 +230,7 @@ export function createGateway(deps: GatewayDeps) {
   }
 
   return {
-    handleUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) =>
-      void handleUpgrade(req, socket, head),
+    handleUpgrade,
     close: () => {
       wss.close();
       refusals.close();

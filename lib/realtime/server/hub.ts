@@ -550,9 +550,11 @@ export class Hub {
     );
     // A change committed between the upgrade's user read and now reached no socket of this user yet: check once
     // more (a cache hit unless the user was forgotten meanwhile).
-    void Promise.resolve(this.current(conn)).catch((error: Error) => {
-      this.deps.logger.warn({ err: error.message }, 'user check after connect failed');
-    });
+    const check = this.current(conn);
+    if (check instanceof Promise)
+      check.catch((error: Error) => {
+        this.deps.logger.warn({ err: error.message }, 'user check after connect failed');
+      });
     return conn;
   }
 

@@ -1,19 +1,20 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Redis } from 'ioredis';
+import { Gauge } from 'prom-client';
 import { z } from 'zod';
-import { readCookie, SESSION_COOKIE } from '../../auth/session';
+import { readCookie, SESSION_COOKIE, type SessionCheck, type SessionClaims } from '../../auth/session';
 import { sessionState } from '../../auth/session-state';
 import type { Database } from '../../db/create-db';
 import type { Env } from '../../env';
 import type { Logger } from '../../logger';
 import { createBackends, type SharedMemory } from '../bus';
 import { RealtimeError } from './errors';
-import { createGateway } from './gateway';
+import { type Authentication, createGateway } from './gateway';
 import { Hub, type PublishInput } from './hub';
 import { createLastSeenWriter } from './last-seen';
 import { createTokenVerifier } from './session-cache';
-import { databaseUserDirectory } from './user-directory';
+import { databaseUserDirectory, type StoredUser } from './user-directory';
 
 export { RealtimeError } from './errors';
 export type { ConnectionInfo, Hub, NodeStats, PublishInput, RpcContext } from './hub';
@@ -71,27 +72,43 @@ export async function createRealtime(deps: RealtimeDeps): Promise<Realtime> {
       presenceIdleMs: env.PRESENCE_IDLE_SECONDS * 1000,
     },
   });
+  new Gauge({
+    name: 'osl_realtime_users_cached',
+    help: 'Users this node holds for session checks (a socket of theirs opens without a database read)',
+    registers: [hub.metrics.registry],
+    collect() {
+      this.set(users.size());
+    },
+  });
   hub.registerRpc('admin.stats', z.object({}).optional(), (ctx) => {
     if (ctx.user.role !== 'admin') throw new RealtimeError('FORBIDDEN');
     return hub.stats();
   });
+  /** A verified session against the stored user: synchronous when the user is cached (a storm's common case). */
+  function withSession(session: SessionCheck): Authentication | Promise<Authentication> {
+    if (!session.ok)
+      return { ok: false, refusal: session.reason === 'expired' ? 'sessionExpired' : 'unauthorized' };
+    const { claims } = session;
+    const cached = users.peek(claims.tenantId, claims.userId);
+    if (cached !== undefined) return withUser(claims, cached);
+    return users.load(claims.tenantId, claims.userId).then((stored) => withUser(claims, stored));
+  }
+  function withUser(claims: SessionClaims, stored: StoredUser | null): Authentication {
+    // A token for a user who no longer exists is no session at all.
+    if (!stored) return { ok: false, refusal: 'unauthorized' };
+    const state = sessionState(stored, claims);
+    if (state !== 'valid')
+      return { ok: false, refusal: state === 'deactivated' ? 'deactivated' : 'sessionRevoked' };
+    const user = { id: stored.id, tenantId: stored.tenantId, role: stored.role, name: stored.name };
+    return { ok: true, user, expiresAt: claims.expiresAt, sessionVersion: claims.sessionVersion };
+  }
   const gateway = createGateway({
     env,
     hub,
     logger,
-    authenticate: async (req) => {
-      const session = await verify(readCookie(req.headers.cookie, SESSION_COOKIE));
-      if (!session.ok)
-        return { ok: false, refusal: session.reason === 'expired' ? 'sessionExpired' : 'unauthorized' };
-      const { claims } = session;
-      const stored = await users.load(claims.tenantId, claims.userId);
-      // A token for a user who no longer exists is no session at all.
-      if (!stored) return { ok: false, refusal: 'unauthorized' };
-      const state = sessionState(stored, claims);
-      if (state !== 'valid')
-        return { ok: false, refusal: state === 'deactivated' ? 'deactivated' : 'sessionRevoked' };
-      const user = { id: stored.id, tenantId: stored.tenantId, role: stored.role, name: stored.name };
-      return { ok: true, user, expiresAt: claims.expiresAt, sessionVersion: claims.sessionVersion };
+    authenticate: (req) => {
+      const session = verify(readCookie(req.headers.cookie, SESSION_COOKIE));
+      return session instanceof Promise ? session.then(withSession) : withSession(session);
     },
   });
   logger.info({ bus: backends.bus.kind }, 'realtime ready');

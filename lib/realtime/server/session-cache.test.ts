@@ -11,6 +11,15 @@ const user = {
   sessionVersion: 3,
 };
 
+/** A valid token of another shape than ours (a `typ` in its header): jose checks it. */
+const typedToken = () =>
+  new SignJWT({ tid: user.tenantId, sv: 1 })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(user.id)
+    .setIssuedAt()
+    .setExpirationTime('1h')
+    .sign(key);
+
 describe('token verifier', () => {
   it('reads our own tokens as jose does', async () => {
     const { token } = await createSessionToken(key, user, 2);
@@ -20,6 +29,18 @@ describe('token verifier', () => {
       ok: true,
       claims: { userId: user.id, tenantId: user.tenantId, sessionVersion: 3 },
     });
+  });
+
+  it('answers at once (no promise) for our own tokens and remembered ones, and only waits for jose', async () => {
+    const verify = createTokenVerifier(key);
+    const { token } = await createSessionToken(key, user, 2);
+    expect(verify(token)).not.toBeInstanceOf(Promise);
+    expect(verify(token)).toMatchObject({ ok: true, claims: { userId: user.id } });
+    const typed = await typedToken();
+    const first = verify(typed);
+    expect(first).toBeInstanceOf(Promise);
+    expect(await first).toMatchObject({ ok: true });
+    expect(verify(typed)).not.toBeInstanceOf(Promise);
   });
 
   it('refuses a forged, re-signed or expired token with the reason jose gives', async () => {
@@ -48,12 +69,7 @@ describe('token verifier', () => {
 
   it('leaves a token of another shape to jose (other header or claims)', async () => {
     const verify = createTokenVerifier(key);
-    const typed = await new SignJWT({ tid: user.tenantId, sv: 1 })
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setSubject(user.id)
-      .setIssuedAt()
-      .setExpirationTime('1h')
-      .sign(key);
+    const typed = await typedToken();
     expect(await verify(typed)).toEqual(await inspectSessionToken(key, typed));
     expect((await verify(typed)).ok).toBe(true);
     const notYet = await new SignJWT({ tid: user.tenantId, sv: 1 })

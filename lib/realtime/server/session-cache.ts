@@ -43,21 +43,14 @@ function inspectOurToken(key: KeyObject, token: string, nowMs: number): SessionC
 
 /**
  * Verified session tokens, remembered (bounded) so a reconnect storm or many tabs with the same cookie do not pay
- * the signature check again; expiry is still checked on every use.
+ * the signature check again; expiry is still checked on every use. The answer is synchronous for a remembered
+ * token and for one of ours (no promise per socket in a connection storm); only a token of another shape waits
+ * for jose.
  */
 export function createTokenVerifier(key: Uint8Array, maxEntries = 10_000) {
   const verified = new Map<string, SessionClaims>();
   const hmacKey = createSecretKey(key);
-  return async (token: string | undefined): Promise<SessionCheck> => {
-    if (!token) return { ok: false, reason: 'missing' };
-    const hit = verified.get(token);
-    if (hit) {
-      if (hit.expiresAt > systemClock.now()) return { ok: true, claims: hit };
-      verified.delete(token);
-      return { ok: false, reason: 'expired' };
-    }
-    const check =
-      inspectOurToken(hmacKey, token, systemClock.now()) ?? (await inspectSessionToken(key, token));
+  const remember = (token: string, check: SessionCheck): SessionCheck => {
     if (!check.ok) return check;
     verified.set(token, check.claims);
     if (verified.size > maxEntries) {
@@ -65,5 +58,17 @@ export function createTokenVerifier(key: Uint8Array, maxEntries = 10_000) {
       if (oldest !== undefined) verified.delete(oldest);
     }
     return check;
+  };
+  return (token: string | undefined): SessionCheck | Promise<SessionCheck> => {
+    if (!token) return { ok: false, reason: 'missing' };
+    const hit = verified.get(token);
+    if (hit) {
+      if (hit.expiresAt > systemClock.now()) return { ok: true, claims: hit };
+      verified.delete(token);
+      return { ok: false, reason: 'expired' };
+    }
+    const ours = inspectOurToken(hmacKey, token, systemClock.now());
+    if (ours) return remember(token, ours);
+    return inspectSessionToken(key, token).then((check) => remember(token, check));
   };
 }

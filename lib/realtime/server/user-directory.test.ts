@@ -78,6 +78,122 @@ describe('user directory', () => {
   });
 });
 
+describe('user directory: tenant rosters', () => {
+  const member = (n: number, role: StoredUser['role'] = 'sales'): StoredUser => ({
+    id: `u${n}`,
+    tenantId: 't1',
+    name: `User ${n}`,
+    role,
+    active: true,
+    sessionVersion: 1,
+  });
+
+  /** Per-user reads answer at once; roster reads wait for the test to release them. */
+  function withRoster(rows: StoredUser[], rosterLimit = 100) {
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    const userReads: string[] = [];
+    const rosterReads: Array<{ tenantId: string; limit: number; release(fail?: boolean): void }> = [];
+    const directory = createUserDirectory(
+      async (tenantId, userId) => {
+        userReads.push(userId);
+        const row = byId.get(userId);
+        return row && row.tenantId === tenantId ? { ...row } : null;
+      },
+      {
+        rosterLimit,
+        readRoster: (tenantId, limit) =>
+          new Promise((resolve, reject) => {
+            // What the database holds when the read is released, as a query would see it.
+            rosterReads.push({
+              tenantId,
+              limit,
+              release: (fail = false) =>
+                fail
+                  ? reject(new Error('database unavailable'))
+                  : resolve(
+                      [...byId.values()]
+                        .filter((row) => row.tenantId === tenantId)
+                        .map((row) => ({ ...row })),
+                    ),
+            });
+          }),
+      },
+    );
+    return { directory, byId, userReads, rosterReads };
+  }
+
+  it("reads a tenant's roster once, on its first miss, and serves the tenant's other people from it", async () => {
+    const { directory, userReads, rosterReads } = withRoster([member(1), member(2), member(3)]);
+    expect(await directory.load('t1', 'u1')).toMatchObject({ id: 'u1' });
+    expect(rosterReads.map((read) => read.tenantId)).toEqual(['t1']);
+    expect(directory.peek('t1', 'u2')).toBeUndefined();
+    rosterReads[0]!.release();
+    await expect.poll(() => directory.peek('t1', 'u2')).toMatchObject({ name: 'User 2' });
+    expect(await directory.load('t1', 'u3')).toMatchObject({ id: 'u3' });
+    // A user the roster did not have (made since) is read alone; the roster is not read again.
+    expect(await directory.load('t1', 'u9')).toBeNull();
+    expect(userReads).toEqual(['u1', 'u9']);
+    expect(rosterReads).toHaveLength(1);
+  });
+
+  it('does not take from a roster a user forgotten while it was read, nor replace an entry already cached', async () => {
+    const { directory, byId, userReads, rosterReads } = withRoster([member(1), member(2), member(3)]);
+    await directory.load('t1', 'u1');
+    // While the roster is read: u2 becomes a viewer (the invalidation arrives), and u3 is read alone.
+    byId.set('u3', member(3, 'admin'));
+    expect(await directory.load('t1', 'u3')).toMatchObject({ role: 'admin' });
+    byId.set('u3', member(3, 'viewer'));
+    directory.forget('t1', 'u2');
+    const roster = rosterReads[0]!;
+    // The roster saw u2 before the change: released with the old row.
+    byId.set('u2', member(2, 'sales'));
+    roster.release();
+    await expect.poll(() => directory.peek('t1', 'u1')).toBeDefined();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(directory.peek('t1', 'u2')).toBeUndefined();
+    expect(directory.peek('t1', 'u3')).toMatchObject({ role: 'admin' });
+    byId.set('u2', member(2, 'viewer'));
+    expect(await directory.load('t1', 'u2')).toMatchObject({ role: 'viewer' });
+    expect(userReads).toEqual(['u1', 'u3', 'u2']);
+  });
+
+  it('takes nothing from a roster read across a forgetAll, and reads rosters again after it', async () => {
+    const { directory, rosterReads } = withRoster([member(1), member(2)]);
+    await directory.load('t1', 'u1');
+    directory.forgetAll();
+    rosterReads[0]!.release();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(directory.peek('t1', 'u2')).toBeUndefined();
+    await directory.load('t1', 'u1');
+    expect(rosterReads).toHaveLength(2);
+    rosterReads[1]!.release();
+    await expect.poll(() => directory.peek('t1', 'u2')).toMatchObject({ id: 'u2' });
+  });
+
+  it('holds no roster of a tenant over the limit (asks for one row more to tell), and never asks again', async () => {
+    const { directory, rosterReads, userReads } = withRoster([member(1), member(2), member(3)], 2);
+    await directory.load('t1', 'u1');
+    expect(rosterReads[0]!.limit).toBe(2);
+    rosterReads[0]!.release();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(directory.peek('t1', 'u2')).toBeUndefined();
+    await directory.load('t1', 'u2');
+    expect(rosterReads).toHaveLength(1);
+    expect(userReads).toEqual(['u1', 'u2']);
+  });
+
+  it('after a failed roster read, users are still read alone and the next miss tries the roster again', async () => {
+    const { directory, rosterReads } = withRoster([member(1), member(2), member(3)]);
+    await directory.load('t1', 'u1');
+    rosterReads[0]!.release(true);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await directory.load('t1', 'u2')).toMatchObject({ id: 'u2' });
+    expect(rosterReads).toHaveLength(2);
+    rosterReads[1]!.release();
+    await expect.poll(() => directory.peek('t1', 'u3')).toMatchObject({ id: 'u3' });
+  });
+});
+
 describe('batched user reader', () => {
   const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
   const stored = (n: number, tenantId = 't1'): StoredUser => ({
