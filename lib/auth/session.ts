@@ -75,8 +75,9 @@ export function readCookie(header: string | undefined, name: string): string | u
     const eq = part.indexOf('=');
     if (eq === -1) continue;
     if (part.slice(0, eq).trim() === name) {
+      const value = part.slice(eq + 1).trim();
       try {
-        return decodeURIComponent(part.slice(eq + 1).trim());
+        return value.includes('%') ? decodeURIComponent(value) : value;
       } catch {
         return undefined;
       }

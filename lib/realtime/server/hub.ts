@@ -151,6 +151,8 @@ const CURSOR_THROTTLE_MS = 100;
  */
 export class Hub {
   readonly nodeId: string;
+  /** The welcome's JSON around its connection and user, the same for every connection of this node. */
+  private readonly welcome: { head: string; tail: string };
   readonly metrics: HubMetrics;
   private readonly conns = new Map<string, Connection>();
   private readonly connectedAt = new Map<string, number>();
@@ -176,6 +178,18 @@ export class Hub {
   constructor(private readonly deps: HubDeps) {
     this.nodeId = deps.nodeId;
     this.clock = deps.clock ?? systemClock;
+    const { limits } = deps;
+    this.welcome = {
+      head: JSON.stringify({ type: 'welcome', v: PROTOCOL_VERSION, nodeId: this.nodeId }).slice(0, -1),
+      tail: JSON.stringify({
+        heartbeatMs: limits.heartbeatMs,
+        limits: {
+          maxFrameBytes: limits.maxFrameBytes,
+          messagesPerSecond: limits.messagesPerSecond,
+          maxSubscriptions: limits.maxSubscriptions,
+        },
+      }).slice(1),
+    };
     this.metrics = new HubMetrics(deps.nodeId, {
       connections: () => this.conns.size,
       subscriptions: () => this.router.subscriptions,
@@ -530,22 +544,16 @@ export class Hub {
     this.tenantConns.set(user.tenantId, count);
     if (count === 1) void this.presenceTracker.listen(tenantKey, user.tenantId, undefined);
     this.presenceTracker.join(tenantKey, user.tenantId, undefined, conn.tenantHolder);
+    const welcomeUser = JSON.stringify({
+      id: user.id,
+      name: user.name,
+      role: user.role,
+      tenantId: user.tenantId,
+    });
     this.send(
       conn,
       new OutFrame(
-        JSON.stringify({
-          type: 'welcome',
-          v: PROTOCOL_VERSION,
-          connectionId: conn.id,
-          nodeId: this.nodeId,
-          user: { id: user.id, name: user.name, role: user.role, tenantId: user.tenantId },
-          heartbeatMs: limits.heartbeatMs,
-          limits: {
-            maxFrameBytes: limits.maxFrameBytes,
-            messagesPerSecond: limits.messagesPerSecond,
-            maxSubscriptions: limits.maxSubscriptions,
-          },
-        }),
+        `${this.welcome.head},"connectionId":${JSON.stringify(conn.id)},"user":${welcomeUser},${this.welcome.tail}`,
       ),
     );
     // A change committed between the upgrade's user read and now reached no socket of this user yet: check once

@@ -154,7 +154,9 @@ export class UserAggregate {
         status = candidate;
         break;
       }
-    const member = { ...memberOf(this.newest), status, connections: this.size };
+    const member = memberOf(this.newest);
+    member.status = status;
+    member.connections = this.size;
     if (this.pages) member.pages = pagesOf(this.pages.keys());
     return member;
   }

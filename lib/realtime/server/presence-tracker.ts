@@ -277,33 +277,40 @@ export class PresenceTracker {
   }
 
   private recompute(scope: Scope, userId: string, emit = !scope.loading): void {
-    const parts: Member[] = [];
     const local = scope.localAggregate.get(userId);
-    if (local) parts.push(local);
-    for (const entry of scope.remote?.get(userId)?.values() ?? []) parts.push(entry.member);
-    const next = mergeMembers(parts);
+    const remote = scope.remote?.get(userId);
+    let next: Member | null = local ?? null;
+    // Another node's entries are merged in; this node's aggregate alone is already one member (its tabs merged).
+    if (remote?.size) {
+      const parts = local ? [local] : [];
+      for (const entry of remote.values()) parts.push(entry.member);
+      next = mergeMembers(parts);
+    }
     const previous = scope.merged.get(userId);
     if (next) scope.merged.set(userId, next);
     else scope.merged.delete(userId);
     if (!emit) return;
-    let change: PresenceChange | undefined;
-    const base = { tenantId: scope.tenantId, ...(scope.channel ? { channel: scope.channel } : {}) };
-    if (!previous && next) change = { ...base, action: 'join', member: next };
-    else if (previous && !next)
-      change = {
-        ...base,
-        action: 'leave',
-        member: {
-          ...previous,
-          status: 'offline',
-          connections: 0,
-          cursor: null,
-          updatedAt: this.deps.clock.now(),
-        },
+    let action: PresenceAction;
+    let member: Member;
+    if (!previous && next) {
+      action = 'join';
+      member = next;
+    } else if (previous && !next) {
+      action = 'leave';
+      member = {
+        ...previous,
+        status: 'offline',
+        connections: 0,
+        cursor: null,
+        updatedAt: this.deps.clock.now(),
       };
-    else if (previous && next && visiblyDifferent(previous, next))
-      change = { ...base, action: 'update', member: next };
-    if (!change) return;
+    } else if (previous && next && visiblyDifferent(previous, next)) {
+      action = 'update';
+      member = next;
+    } else return;
+    const change: PresenceChange = scope.channel
+      ? { tenantId: scope.tenantId, channel: scope.channel, action, member }
+      : { tenantId: scope.tenantId, action, member };
     this.deps.emit(scope.key, change);
     for (const hook of this.hooks) {
       try {
