@@ -46,13 +46,9 @@ type RosterRead = { forgotten: Set<string>; all: boolean };
  */
 export function createUserDirectory(
   read: (tenantId: string, userId: string) => Promise<StoredUser | null>,
-  options: UserDirectoryOptions | number = {},
+  options: UserDirectoryOptions = {},
 ): UserDirectory {
-  const {
-    maxEntries = 20_000,
-    readRoster,
-    rosterLimit = 10_000,
-  } = typeof options === 'number' ? { maxEntries: options } : options;
+  const { maxEntries = 20_000, readRoster, rosterLimit = 10_000 } = options;
   const cache = new Map<string, StoredUser | null>();
   // Loads under way per user; `forget` marks them stale so they read again instead of caching what they read.
   const loading = new Map<string, Set<{ stale: boolean }>>();
