@@ -5,10 +5,10 @@ import { closeCodes } from '../../lib/realtime/protocol';
 import type { RunningServer } from '../../lib/server/start';
 import { seededActors } from '../support/catalog-fixtures';
 import { nodeSocket } from '../support/node-socket';
-import { postgresAvailable, redisAvailable, TEST_REDIS_URL } from '../support/services';
+import { postgresAvailable, redisAvailable } from '../support/services';
 import { createTestDatabase, type TestDatabase } from '../support/test-db';
-import { deleteKeys, startNode } from './realtime-cluster-support';
-import { sessionCookie, TestClient, uniquePrefix, wsUrl } from './realtime-helpers';
+import { startTwoNodes } from './realtime-cluster-support';
+import { sessionCookie, TestClient, wsUrl } from './realtime-helpers';
 
 const available = (await postgresAvailable()) && (await redisAvailable());
 
@@ -21,7 +21,7 @@ type Actors = Awaited<ReturnType<typeof seededActors>>;
  */
 describe.runIf(available)('permissions change live on two nodes (PostgreSQL + Redis)', () => {
   let database: TestDatabase;
-  let prefix: string;
+  let nodes: Awaited<ReturnType<typeof startTwoNodes>> | undefined;
   let a: RunningServer;
   let b: RunningServer;
   let actors: Actors;
@@ -38,18 +38,14 @@ describe.runIf(available)('permissions change live on two nodes (PostgreSQL + Re
       limit: 1,
     });
     orderId = order!.id;
-    prefix = uniquePrefix();
-    const env = { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix };
-    a = await startNode(database.databaseUrl!, env);
-    b = await startNode(database.databaseUrl!, env);
+    nodes = await startTwoNodes(database.databaseUrl!);
+    ({ a, b } = nodes);
   }, 120_000);
 
   afterAll(async () => {
     for (const client of clients) client.destroy();
-    await a?.close();
-    await b?.close();
+    await nodes?.close();
     await database?.drop();
-    if (prefix) await deleteKeys(TEST_REDIS_URL, prefix);
   });
 
   function client(server: RunningServer, cookie: string): WebSocketClient {

@@ -11,10 +11,10 @@ import { WebSocketClient } from '../../lib/realtime/client/websocket-client';
 import type { RunningServer } from '../../lib/server/start';
 import { seededActors } from '../support/catalog-fixtures';
 import { nodeSocket } from '../support/node-socket';
-import { postgresAvailable, redisAvailable, TEST_REDIS_URL } from '../support/services';
+import { postgresAvailable, redisAvailable } from '../support/services';
 import { createTestDatabase, type TestDatabase } from '../support/test-db';
-import { deleteKeys, startNode } from './realtime-cluster-support';
-import { sessionCookie, startRealtimeServer, uniquePrefix, wsUrl } from './realtime-helpers';
+import { startTwoNodes } from './realtime-cluster-support';
+import { sessionCookie, startRealtimeServer, wsUrl } from './realtime-helpers';
 
 /** What an open admin console hears on the `admin` channel: each person change as `name/role/active`, or removal. */
 function consoleOn(server: RunningServer, cookie: string, clients: WebSocketClient[]) {
@@ -110,21 +110,17 @@ describe.runIf(available)(
   'people changed in SQL show in open admin consoles (two nodes, PostgreSQL + Redis)',
   () => {
     let database: TestDatabase;
-    let prefix: string;
+    let nodes: Awaited<ReturnType<typeof startTwoNodes>> | undefined;
     let a: RunningServer;
     let b: RunningServer;
     beforeAll(async () => {
       database = await createTestDatabase('postgres');
-      prefix = uniquePrefix();
-      const env = { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix };
-      a = await startNode(database.databaseUrl!, env);
-      b = await startNode(database.databaseUrl!, env);
+      nodes = await startTwoNodes(database.databaseUrl!);
+      ({ a, b } = nodes);
     }, 120_000);
     afterAll(async () => {
-      await a?.close();
-      await b?.close();
+      await nodes?.close();
       await database?.drop();
-      if (prefix) await deleteKeys(TEST_REDIS_URL, prefix);
     });
 
     it('every node hears the change; the consoles on both nodes get it once', async () => {

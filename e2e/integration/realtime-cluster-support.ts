@@ -3,12 +3,36 @@ import net from 'node:net';
 import { Redis } from 'ioredis';
 import { createDb } from '../../lib/db/create-db';
 import { type RunningServer, startServer } from '../../lib/server/start';
-import { testEnv, testEnvSource } from './realtime-helpers';
+import { TEST_REDIS_URL } from '../support/services';
+import { testEnv, testEnvSource, uniquePrefix } from './realtime-helpers';
 
 /** Starts an in-process server on its own pool of the given PostgreSQL database. */
 export async function startNode(databaseUrl: string, env: Record<string, string>): Promise<RunningServer> {
   const database = await createDb({ databaseUrl });
   return startServer({ env: testEnv(env), withNext: false, database });
+}
+
+/**
+ * Two in-process nodes on one PostgreSQL database and one Redis key prefix of their own. `close` stops both and
+ * removes the prefix's keys (the database is the caller's).
+ */
+export async function startTwoNodes(databaseUrl: string) {
+  const prefix = uniquePrefix();
+  const env = { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix };
+  const a = await startNode(databaseUrl, env);
+  const b = await startNode(databaseUrl, env).catch(async (error: unknown) => {
+    await a.close();
+    throw error;
+  });
+  return {
+    a,
+    b,
+    close: async () => {
+      await a.close();
+      await b.close();
+      await deleteKeys(TEST_REDIS_URL, prefix);
+    },
+  };
 }
 
 export type ChildNode = { port: number; nodeId: string; child: ChildProcess };

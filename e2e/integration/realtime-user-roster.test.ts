@@ -8,10 +8,10 @@ import { closeCodes, serverMessage } from '../../lib/realtime/protocol';
 import type { RunningServer } from '../../lib/server/start';
 import { seededActors } from '../support/catalog-fixtures';
 import { seededRandom as random } from '../support/seeded-random';
-import { postgresAvailable, redisAvailable, TEST_REDIS_URL } from '../support/services';
+import { postgresAvailable, redisAvailable } from '../support/services';
 import { createTestDatabase, type TestDatabase } from '../support/test-db';
-import { deleteKeys, startNode } from './realtime-cluster-support';
-import { sessionCookie, uniquePrefix, wsUrl } from './realtime-helpers';
+import { startTwoNodes } from './realtime-cluster-support';
+import { sessionCookie, wsUrl } from './realtime-helpers';
 
 const available = (await postgresAvailable()) && (await redisAvailable());
 
@@ -38,7 +38,7 @@ const roles = ['sales', 'viewer', 'admin'] as const;
  */
 describe.runIf(available)('user rosters: a change to anyone of the tenant holds on every node', () => {
   let database: TestDatabase;
-  let prefix: string;
+  let nodes: Awaited<ReturnType<typeof startTwoNodes>> | undefined;
   let a: RunningServer;
   let b: RunningServer;
   let admin: AdminCaller;
@@ -66,17 +66,13 @@ describe.runIf(available)('user rosters: a change to anyone of the tenant holds 
       .returning({ id: users.id, email: users.email });
     for (const person of made)
       people.push({ ...person, cookie: await sessionCookie(database, person.email) });
-    prefix = uniquePrefix();
-    const env = { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix };
-    a = await startNode(database.databaseUrl!, env);
-    b = await startNode(database.databaseUrl!, env);
+    nodes = await startTwoNodes(database.databaseUrl!);
+    ({ a, b } = nodes);
   }, 120_000);
 
   afterAll(async () => {
-    await a?.close();
-    await b?.close();
+    await nodes?.close();
     await database?.drop();
-    if (prefix) await deleteKeys(TEST_REDIS_URL, prefix);
   });
 
   async function cached(server: RunningServer): Promise<number> {
