@@ -6,7 +6,7 @@ export class MemoryConnections implements ConnectionRegistry {
 
   constructor(private readonly nodes: Pick<PresenceStore, 'isAlive'>) {}
 
-  async add(userKey: string, entry: ConnectionEntry): Promise<void> {
+  add(userKey: string, entry: ConnectionEntry): undefined {
     let entries = this.users.get(userKey);
     if (!entries) {
       entries = new Map();
@@ -15,7 +15,7 @@ export class MemoryConnections implements ConnectionRegistry {
     entries.set(entry.connectionId, { ...entry });
   }
 
-  async remove(userKey: string, connectionId: string): Promise<void> {
+  remove(userKey: string, connectionId: string): undefined {
     const entries = this.users.get(userKey);
     entries?.delete(connectionId);
     if (entries?.size === 0) this.users.delete(userKey);

@@ -11,12 +11,7 @@ export class MemoryPresence implements PresenceStore {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async set(
-    scope: string,
-    nodeId: string,
-    userId: string,
-    value: { v: number; member: Member } | null,
-  ): Promise<void> {
+  set(scope: string, nodeId: string, userId: string, value: { v: number; member: Member } | null): undefined {
     const field = `${nodeId}|${userId}`;
     let entries = this.scopes.get(scope);
     if (!value) {

@@ -1,3 +1,5 @@
+import { describe, expect, it } from 'vitest';
+import type { Member } from '../protocol';
 import { runBackendContracts } from './contract';
 import { MemoryBroker, MemoryBus } from './memory-bus';
 import { MemoryConnections } from './memory-connections';
@@ -31,4 +33,32 @@ runBackendContracts('memory', () => {
       return connections;
     },
   };
+});
+
+describe('memory: writes in place', () => {
+  // A join or a socket costs no promise on one node: the memory stores write at once and return nothing, which
+  // the hub and the presence tracker rely on to skip the promise (and Next's async hooks) per connection.
+  it('presence and connection writes return nothing and are read back at once', async () => {
+    const presence = new MemoryPresence(60);
+    const connections = new MemoryConnections(presence);
+    await presence.heartbeat('n1');
+    const member: Member = {
+      userId: 'u1',
+      name: 'Anna',
+      role: 'sales',
+      status: 'online',
+      connections: 1,
+      updatedAt: 1,
+    };
+    expect(presence.set('scope', 'n1', 'u1', { v: 1, member })).toBeUndefined();
+    expect(
+      connections.add('t:u1', { connectionId: 'c1', nodeId: 'n1', userId: 'u1', connectedAt: 1 }),
+    ).toBeUndefined();
+    expect((await presence.list('scope')).map((entry) => entry.userId)).toEqual(['u1']);
+    expect((await connections.list('t:u1')).map((entry) => entry.connectionId)).toEqual(['c1']);
+    expect(presence.set('scope', 'n1', 'u1', null)).toBeUndefined();
+    expect(connections.remove('t:u1', 'c1')).toBeUndefined();
+    expect(await presence.list('scope')).toEqual([]);
+    expect(await connections.list('t:u1')).toEqual([]);
+  });
 });

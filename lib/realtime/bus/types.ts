@@ -51,13 +51,16 @@ export function buildFrame(template: EventTemplate, epoch: string, seq: number):
 export type PresenceEntry = { nodeId: string; userId: string; v: number; member: Member };
 
 export interface PresenceStore {
-  /** Writes (or with null removes) this node's entry for a user in a scope. */
+  /**
+   * Writes (or with null removes) this node's entry for a user in a scope. A store that writes in place (memory)
+   * returns nothing; one that waits (Redis) returns the write: a join costs no promise where none is needed.
+   */
   set(
     scope: string,
     nodeId: string,
     userId: string,
     value: { v: number; member: Member } | null,
-  ): Promise<void>;
+  ): Promise<void> | undefined;
   /** Every entry of the scope whose node is alive. */
   list(scope: string): Promise<PresenceEntry[]>;
   /** Marks the node alive for the presence TTL. */
@@ -93,9 +96,9 @@ export type ConnectionEntry = {
  * (the presence store's node TTL) are ignored and deleted by readers, as presence entries are.
  */
 export interface ConnectionRegistry {
-  /** Writes (or overwrites) a connection's entry. */
-  add(userKey: string, entry: ConnectionEntry): Promise<void>;
-  remove(userKey: string, connectionId: string): Promise<void>;
+  /** Writes (or overwrites) a connection's entry; as the presence store's `set`, nothing when written in place. */
+  add(userKey: string, entry: ConnectionEntry): Promise<void> | undefined;
+  remove(userKey: string, connectionId: string): Promise<void> | undefined;
   /** The entries whose node is alive. */
   list(userKey: string): Promise<ConnectionEntry[]>;
   close(): Promise<void>;

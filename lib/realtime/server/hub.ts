@@ -580,7 +580,7 @@ export class Hub {
       this.tenantConns.delete(tenantId);
       this.presenceTracker.unlisten(tenantKey);
     } else this.tenantConns.set(tenantId, count);
-    this.deps.backends.connections.remove(`${tenantId}:${id}`, conn.id).catch((error: Error) => {
+    this.deps.backends.connections.remove(`${tenantId}:${id}`, conn.id)?.catch((error: Error) => {
       this.deps.logger.warn({ err: error.message }, 'connection registry remove failed');
     });
     const set = this.byUser.get(`${tenantId}:${id}`);
@@ -851,7 +851,7 @@ export class Hub {
         connectedAt: this.connectedAt.get(conn.id) ?? this.clock.now(),
         ...(conn.presence.device !== undefined ? { device: conn.presence.device } : {}),
       })
-      .catch((error: Error) => {
+      ?.catch((error: Error) => {
         this.deps.logger.warn({ err: error.message }, 'connection registry write failed');
       });
   }

@@ -160,7 +160,7 @@ export class PresenceTracker {
     scope.lastSent.set(userId, this.deps.clock.now());
     if (!member) scope.lastSent.delete(userId);
     const { store, bus, nodeId, logger } = this.deps;
-    store.set(scope.key, nodeId, userId, member ? { v, member } : null).catch((error: Error) => {
+    store.set(scope.key, nodeId, userId, member ? { v, member } : null)?.catch((error: Error) => {
       logger.warn({ err: error.message, scope: scope.key }, 'presence store write failed');
     });
     if (!bus.alone())
@@ -358,8 +358,10 @@ export class PresenceTracker {
     const writes: Promise<void>[] = [];
     for (const scope of this.scopes.values()) {
       for (const timer of scope.timers.values()) timer.cancel();
-      for (const userId of scope.local.keys())
-        writes.push(this.deps.store.set(scope.key, this.deps.nodeId, userId, null).catch(() => {}));
+      for (const userId of scope.local.keys()) {
+        const written = this.deps.store.set(scope.key, this.deps.nodeId, userId, null);
+        if (written) writes.push(written.catch(() => {}));
+      }
     }
     await Promise.all(writes);
   }
