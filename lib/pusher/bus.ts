@@ -9,6 +9,8 @@ export type PusherBusMessage =
  */
 export interface PusherBus {
   readonly kind: 'memory' | 'redis' | 'hub';
+  /** No other node can hear this one now (one process): what no local socket listens to reaches nobody. */
+  alone(): boolean;
   publish(message: PusherBusMessage): void;
   onMessage(handler: (message: PusherBusMessage) => void): void;
   close(): Promise<void>;
@@ -17,6 +19,9 @@ export interface PusherBus {
 /** One process: nothing to carry. */
 export class LocalPusherBus implements PusherBus {
   readonly kind = 'memory' as const;
+  alone(): boolean {
+    return true;
+  }
   publish(): void {}
   onMessage(): void {}
   async close(): Promise<void> {}
@@ -26,6 +31,7 @@ export class LocalPusherBus implements PusherBus {
 export type HubBusPort = {
   onBusTopic(topic: string, handler: (payload: string, from: string) => void): void;
   publishBusTopic(topic: string, payload: string): Promise<void>;
+  busAlone(): boolean;
 };
 
 const TOPIC = 'pusher';
@@ -41,6 +47,10 @@ export class HubPusherBus implements PusherBus {
     private readonly hub: HubBusPort,
     private readonly onError: (error: unknown) => void,
   ) {}
+
+  alone(): boolean {
+    return this.hub.busAlone();
+  }
 
   publish(message: PusherBusMessage): void {
     const payload =

@@ -18,7 +18,7 @@ function payloadOf(input: PublishInput): string {
 export function createDomainBridge(server: PusherServer, appId: string) {
   return (input: PublishInput): void => {
     const channel = pusherChannelFor(input.tenantId, input.channel);
-    if (!channel) return;
+    if (!channel || !server.reaches(appId, channel)) return;
     server.publish({ appId, channels: [channel], event: input.event, data: payloadOf(input) });
   };
 }

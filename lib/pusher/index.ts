@@ -37,7 +37,10 @@ export type PusherDeps = {
   logger: Logger;
   nodeId: string;
   /** The node's hub: Pusher fan-out rides its bus, domain events are bridged from its publish path. */
-  hub?: Pick<Hub, 'onBusTopic' | 'publishBusTopic' | 'onPublish' | 'onUserRefresh' | 'storedUser'> & {
+  hub?: Pick<
+    Hub,
+    'onBusTopic' | 'publishBusTopic' | 'busAlone' | 'onPublish' | 'onUserRefresh' | 'storedUser'
+  > & {
     metrics?: { registry: Registry };
   };
   /** The process's shared Redis command connection (not closed here); without it and with REDIS_URL, its own. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../logger';
 import type { OutFrame } from '../realtime/server/socket';
-import { LocalPusherBus } from './bus';
+import { LocalPusherBus, type PusherBus, type PusherBusMessage } from './bus';
 import { loadPusherConfig, PusherApps } from './config';
 import type { PusherSocket } from './connection';
 import { PusherServer } from './server';
@@ -28,7 +28,25 @@ class FakeSocket implements PusherSocket {
   }
 }
 
-function setup(limits: Partial<{ messagesPerSecond: number; burst: number; maxSubscriptions: number }> = {}) {
+/** A bus that records what it is asked to carry; `alone` says whether another node could hear it. */
+class RecordingBus implements PusherBus {
+  readonly kind = 'memory' as const;
+  readonly carried: PusherBusMessage[] = [];
+  constructor(public lonely: boolean) {}
+  alone(): boolean {
+    return this.lonely;
+  }
+  publish(message: PusherBusMessage): void {
+    this.carried.push(message);
+  }
+  onMessage(): void {}
+  async close(): Promise<void> {}
+}
+
+function setup(
+  limits: Partial<{ messagesPerSecond: number; burst: number; maxSubscriptions: number }> = {},
+  bus: PusherBus = new LocalPusherBus(),
+) {
   const config = loadPusherConfig({
     NODE_ENV: 'test',
     PUSHER_APPS: JSON.stringify([{ id: 'a', key: 'k', secret: 's' }]),
@@ -39,7 +57,7 @@ function setup(limits: Partial<{ messagesPerSecond: number; burst: number; maxSu
   const server = new PusherServer({
     apps,
     state,
-    bus: new LocalPusherBus(),
+    bus,
     webhooks: new WebhookSender({ logger }),
     logger,
     limits: {
@@ -132,5 +150,32 @@ describe('PusherServer with fake sockets', () => {
     });
     expect(first.socket.events('e')).toEqual([{ event: 'e', channel: 'news', data: '{"n":1}' }]);
     expect(second.socket.events('e')).toEqual([]);
+  });
+
+  it('frames an event only when a socket could hear it: one here, or another node', async () => {
+    const bus = new RecordingBus(true);
+    const { server, connect } = await setup({}, bus);
+    const event = { appId: 'a', channels: ['news'], event: 'e', data: '{"n":1}' };
+    // Alone, and nobody here listens: nothing is framed, nothing is carried.
+    expect(server.reaches('a', 'news')).toBe(false);
+    server.publish(event);
+    expect(bus.carried).toEqual([]);
+    // Another node joined: it may have listeners, so the event is carried there.
+    bus.lonely = false;
+    expect(server.reaches('a', 'news')).toBe(true);
+    server.publish(event);
+    expect(bus.carried.map((message) => message.kind === 'event' && message.channel)).toEqual(['news']);
+    // Alone again, with a listener here: delivered here (and carried, as every local delivery is).
+    bus.lonely = true;
+    const { socket, connection } = await connect();
+    connection.receive(JSON.stringify({ event: 'pusher:subscribe', data: { channel: 'news' } }));
+    await connection.settled();
+    expect(server.reaches('a', 'news')).toBe(true);
+    server.publish(event);
+    expect(socket.events('e')).toEqual([{ event: 'e', channel: 'news', data: '{"n":1}' }]);
+    // The listener left: nothing again.
+    connection.socketClosed();
+    await connection.settled();
+    expect(server.reaches('a', 'news')).toBe(false);
   });
 });

@@ -257,9 +257,19 @@ export class PusherServer implements ConnectionHost {
     void this.deps.state.removeConnection(connection.app.id).catch(() => {});
   }
 
+  /**
+   * Whether an event on the channel could reach a socket: one of this node's listens, or another node may (the
+   * bus carries it there). When neither, a trigger builds no frame at all (the domain bridge mirrors every order
+   * edit, and a one-node deployment without Pusher clients would frame each for nobody).
+   */
+  reaches(appId: string, channel: string): boolean {
+    return this.#subscribers.has(`${appId}\n${channel}`) || !this.deps.bus.alone();
+  }
+
   /** Server-side trigger (HTTP API, domain bridge): every channel, on every node. */
   publish(request: PublishRequest): void {
     for (const channel of request.channels) {
+      if (!this.reaches(request.appId, channel)) continue;
       const frame = JSON.stringify({ event: request.event, channel, data: request.data });
       this.broadcast(request.appId, channel, frame, request.exceptSocketId);
     }

@@ -295,6 +295,11 @@ export class Hub {
     return this.deps.backends.bus.publish(topic, payload);
   }
 
+  /** No other node is on the bus now (an in-process bus with this node alone; never with Redis). */
+  busAlone(): boolean {
+    return this.deps.backends.bus.alone();
+  }
+
   /** Assigns the next seq of the channel, stores the event in its history and delivers it on every node. */
   async publish(input: PublishInput): Promise<Position> {
     if (!parseChannel(input.channel)) throw new RealtimeError('UNKNOWN_CHANNEL');
