@@ -1,7 +1,31 @@
 // Starts sync-server.ts nodes as child processes (normal priority) and reads their CPU time and SQL counts.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { z } from 'zod';
+
+/**
+ * The node as production runs it: sync-server.ts bundled as `npm start`'s server is (esbuild, ESM, packages left to
+ * node_modules), run by plain Node with no loader. Under tsx every closure the server makes would also pay the
+ * transform's name helper, and the loader's hooks would sit in the process measured. Built once per bench run.
+ */
+let bundled: Promise<string> | undefined;
+function bundleServer(): Promise<string> {
+  bundled ??= (async () => {
+    const outfile = fileURLToPath(new URL('../../dist/bench/sync-server.mjs', import.meta.url));
+    await build({
+      entryPoints: [fileURLToPath(new URL('./sync-server.ts', import.meta.url))],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      packages: 'external',
+      outfile,
+      logLevel: 'warning',
+    });
+    return outfile;
+  })();
+  return bundled;
+}
 
 const readyMessage = z.object({
   op: z.literal('ready'),
@@ -28,11 +52,11 @@ export class SyncNode {
   ) {}
 
   static async start(env: Record<string, string>): Promise<SyncNode> {
-    const script = fileURLToPath(new URL('./sync-server.ts', import.meta.url));
+    const script = await bundleServer();
     // SYNC_BENCH_PROFILE=<dir>: each node writes a V8 CPU profile there when it stops (node --cpu-prof).
     const profile = process.env.SYNC_BENCH_PROFILE;
     const flags = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
-    const child = spawn(process.execPath, [...flags, '--import', 'tsx', script], {
+    const child = spawn(process.execPath, [...flags, script], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
