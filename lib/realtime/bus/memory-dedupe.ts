@@ -16,7 +16,7 @@ export class MemoryDedupe implements DedupeStore {
     this.sweeper.unref();
   }
 
-  async claim(userId: string, messageId: string): Promise<DedupeClaim> {
+  claim(userId: string, messageId: string): DedupeClaim {
     let entries = this.users.get(userId);
     const entry = entries?.get(messageId);
     if (entry && entry.expires > this.now()) {
@@ -35,12 +35,12 @@ export class MemoryDedupe implements DedupeStore {
     return { state: 'new' };
   }
 
-  async complete(userId: string, messageId: string, ack: string): Promise<void> {
+  complete(userId: string, messageId: string, ack: string): undefined {
     const entries = this.users.get(userId);
     if (entries?.has(messageId)) entries.set(messageId, { ack, expires: this.now() + this.ttlMs });
   }
 
-  async release(userId: string, messageId: string): Promise<void> {
+  release(userId: string, messageId: string): undefined {
     this.users.get(userId)?.delete(messageId);
   }
 

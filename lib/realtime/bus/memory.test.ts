@@ -35,7 +35,7 @@ runBackendContracts('memory', () => {
   };
 });
 
-describe('memory: writes in place', () => {
+describe('memory: answers in place', () => {
   // A join or a socket costs no promise on one node: the memory stores write at once and return nothing, which
   // the hub and the presence tracker rely on to skip the promise (and Next's async hooks) per connection.
   it('presence and connection writes return nothing and are read back at once', async () => {
@@ -60,5 +60,17 @@ describe('memory: writes in place', () => {
     expect(connections.remove('t:u1', 'c1')).toBeUndefined();
     expect(await presence.list('scope')).toEqual([]);
     expect(await connections.list('t:u1')).toEqual([]);
+  });
+
+  it('a message id is claimed, answered and released in place', () => {
+    const dedupe = new MemoryDedupe(60_000);
+    expect(dedupe.claim('u1', 'm1')).toEqual({ state: 'new' });
+    expect(dedupe.claim('u1', 'm1')).toEqual({ state: 'pending' });
+    expect(dedupe.complete('u1', 'm1', '{"type":"ack"}')).toBeUndefined();
+    expect(dedupe.claim('u1', 'm1')).toEqual({ state: 'done', ack: '{"type":"ack"}' });
+    expect(dedupe.claim('u1', 'm2')).toEqual({ state: 'new' });
+    expect(dedupe.release('u1', 'm2')).toBeUndefined();
+    expect(dedupe.claim('u1', 'm2')).toEqual({ state: 'new' });
+    void dedupe.close();
   });
 });

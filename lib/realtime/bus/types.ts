@@ -75,10 +75,11 @@ export type DedupeClaim = { state: 'new' } | { state: 'pending' } | { state: 'do
 
 /** Client message ids already seen (per user, bounded, with a TTL), so a retry takes effect once. */
 export interface DedupeStore {
-  claim(userId: string, messageId: string): Promise<DedupeClaim>;
-  complete(userId: string, messageId: string, ack: string): Promise<void>;
+  /** As the presence store's writes: answered in place by memory, a promise from Redis. */
+  claim(userId: string, messageId: string): DedupeClaim | Promise<DedupeClaim>;
+  complete(userId: string, messageId: string, ack: string): Promise<void> | undefined;
   /** Forget a claim whose handling failed before it had any effect, so a retry runs again. */
-  release(userId: string, messageId: string): Promise<void>;
+  release(userId: string, messageId: string): Promise<void> | undefined;
   close(): Promise<void>;
 }
 

@@ -1,6 +1,6 @@
 import type { Logger } from '../../logger';
 import { isUnavailable } from '../../server/faults';
-import type { DedupeStore } from '../bus';
+import type { DedupeClaim, DedupeStore } from '../bus';
 import { type ErrorCode, errorCodes } from '../protocol';
 import type { Clock } from './clock';
 import type { Connection } from './connection';
@@ -30,12 +30,16 @@ export class Acknowledger {
     // client retries with the same id, and dedupe and fan-out work again once it is back.
     if (!this.deps.healthy()) return this.ackError(conn, id, 'UNAVAILABLE');
     const userId = conn.user.id;
-    let claim = await dedupe.claim(userId, id).catch(() => ({ state: 'new' as const }));
+    // A store that answers in place (memory, one node) costs no promise; Redis failing counts as a new message.
+    const first = dedupe.claim(userId, id);
+    let claim = first instanceof Promise ? await first.catch((): DedupeClaim => ({ state: 'new' })) : first;
     const { clock } = this.deps;
     const deadline = clock.now() + PENDING_ACK_WAIT_MS;
     while (claim.state === 'pending' && clock.now() < deadline) {
       await new Promise<void>((resolve) => clock.setTimeout(resolve, PENDING_ACK_POLL_MS));
-      claim = await dedupe.claim(userId, id).catch(() => ({ state: 'pending' as const }));
+      claim = await Promise.resolve(dedupe.claim(userId, id)).catch(
+        (): DedupeClaim => ({ state: 'pending' }),
+      );
     }
     if (claim.state === 'done') return void this.deps.send(conn, new OutFrame(claim.ack));
     if (claim.state === 'pending') return this.ackError(conn, id, 'UNAVAILABLE');
@@ -45,14 +49,15 @@ export class Acknowledger {
       ack = JSON.stringify({ type: 'ack', id, ok: true, ...(result === undefined ? {} : { result }) });
     } catch (error) {
       if (!(error instanceof RealtimeError)) {
-        await dedupe.release(userId, id).catch(() => {});
+        await dedupe.release(userId, id)?.catch(() => {});
         const unavailable = !this.deps.healthy() || isUnavailable(error);
         if (!unavailable) this.deps.logger.error({ err: (error as Error)?.message }, 'handler failed');
         return this.ackError(conn, id, unavailable ? 'UNAVAILABLE' : 'INTERNAL');
       }
       ack = errorAck(id, error.code, error.message, error.details);
     }
-    await dedupe.complete(userId, id, ack).catch(() => {});
+    const stored = dedupe.complete(userId, id, ack);
+    if (stored) await stored.catch(() => {});
     this.deps.send(conn, new OutFrame(ack));
   }
 
