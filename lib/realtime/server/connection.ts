@@ -37,6 +37,8 @@ export class Connection {
   phase: ConnectionPhase = 'open';
   readonly subs = new Map<string, Subscription>();
   readonly bucket: TokenBucket;
+  /** When the socket opened (the cluster registry and the admin's list show it). */
+  readonly connectedAt: number;
   lastSeen: number;
   lastActivity: number;
   lastPing = 0;
@@ -68,6 +70,7 @@ export class Connection {
     now: number,
   ) {
     this.bucket = new TokenBucket(limits.messagesPerSecond, limits.burst, now);
+    this.connectedAt = now;
     this.lastSeen = now;
     this.lastActivity = now;
     this.tenantFields = { updatedAt: now };

@@ -155,7 +155,6 @@ export class Hub {
   private readonly welcome: { head: string; tail: string };
   readonly metrics: HubMetrics;
   private readonly conns = new Map<string, Connection>();
-  private readonly connectedAt = new Map<string, number>();
   private readonly byUser = new Map<string, Set<Connection>>();
   private readonly tenantConns = new Map<string, number>();
   private readonly rpcs = new Map<string, RpcEntry>();
@@ -339,7 +338,7 @@ export class Hub {
       connectionId: conn.id,
       nodeId: this.nodeId,
       userId: conn.user.id,
-      connectedAt: this.connectedAt.get(conn.id) ?? 0,
+      connectedAt: conn.connectedAt,
       ...(conn.presence.device !== undefined ? { device: conn.presence.device } : {}),
       channels: [...conn.subs.keys()],
     }));
@@ -535,7 +534,6 @@ export class Hub {
     const conn = new Connection(connectionId(), { ...user }, socket, expiresAt, limits, now);
     conn.sessionVersion = sessionVersion;
     this.conns.set(conn.id, conn);
-    this.connectedAt.set(conn.id, now);
     const userKey = `${user.tenantId}:${user.id}`;
     let set = this.byUser.get(userKey);
     if (!set) {
@@ -575,7 +573,6 @@ export class Hub {
   disconnected(conn: Connection): void {
     if (!this.conns.delete(conn.id)) return;
     conn.phase = 'closed';
-    this.connectedAt.delete(conn.id);
     for (const sub of [...conn.subs.values()]) this.router.detach(sub);
     const { tenantId, id } = conn.user;
     const tenantKey = `${tenantId}:presence`;
@@ -853,7 +850,7 @@ export class Hub {
         connectionId: conn.id,
         nodeId: this.nodeId,
         userId: id,
-        connectedAt: this.connectedAt.get(conn.id) ?? this.clock.now(),
+        connectedAt: conn.connectedAt,
         ...(conn.presence.device !== undefined ? { device: conn.presence.device } : {}),
       })
       ?.catch((error: Error) => {
