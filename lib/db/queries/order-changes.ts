@@ -54,6 +54,30 @@ export async function lastFieldChangeByOthers(
   return withValue(db, row);
 }
 
+/**
+ * Who set the field's value that a change replaced: the author of the field's newest change before it (null when the
+ * change was the field's first, or is not this entity's). An undo of the change puts that person's value back.
+ */
+export async function authorBefore(
+  db: Executor,
+  ref: EntityRef,
+  field: string,
+  changeId: string,
+): Promise<{ userId: string; userName: string } | null> {
+  const [change] = await db
+    .select({ version: entityChanges.version })
+    .from(entityChanges)
+    .where(and(ofEntity(ref), eq(entityChanges.id, changeId)));
+  if (!change) return null;
+  const [row] = await db
+    .select({ userId: entityChanges.userId, userName: entityChanges.userName })
+    .from(entityChanges)
+    .where(and(ofEntity(ref), eq(entityChanges.field, field), lt(entityChanges.version, change.version)))
+    .orderBy(desc(entityChanges.version))
+    .limit(1);
+  return row ?? null;
+}
+
 /** The first change of the field after a version (its `before` is the field's value at that version). */
 export async function firstFieldChangeAfter(db: Executor, ref: EntityRef, field: string, version: number) {
   const [row] = await db

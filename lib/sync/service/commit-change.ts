@@ -3,6 +3,7 @@ import * as Y from 'yjs';
 import type { Database, Executor, Tx } from '../../db/create-db';
 import { insertConflict } from '../../db/queries/conflicts';
 import {
+  authorBefore,
   fieldChangesAfter,
   findAppliedClientChanges,
   firstFieldChangeAfter,
@@ -142,6 +143,8 @@ export type ChangeStore = {
     afterVersion: number,
   ): Promise<EntityChangeRow | null>;
   firstFieldChangeAfter(field: string, version: number): Promise<EntityChangeRow | null>;
+  /** Who set the value the change `changeId` replaced (`authorBefore` in the queries). */
+  authorBefore(field: string, changeId: string): Promise<{ userId: string; userName: string } | null>;
   recentSectionEdits(section: string, since: Date, userId: string): Promise<RecentEdit[]>;
   insertConflict(row: Parameters<typeof insertConflict>[1]): Promise<SyncConflictRow>;
   writeOrder(
@@ -165,6 +168,7 @@ export function databaseStore(
     lastFieldChangeByOthers: (field, userId, after) =>
       lastFieldChangeByOthers(tx, entity, field, userId, after),
     firstFieldChangeAfter: (field, version) => firstFieldChangeAfter(tx, entity, field, version),
+    authorBefore: (field, changeId) => authorBefore(tx, entity, field, changeId),
     recentSectionEdits: (section, since, userId) => recentSectionEdits(tx, entity, section, since, userId),
     insertConflict: (row) => insertConflict(tx, row),
     writeOrder: (order, field, op, next, version) => writeOrderChange(tx, order, field, op, next, version),
@@ -411,10 +415,22 @@ export async function judge(
   const newest = since?.length ? since[since.length - 1]! : await store.lastFieldChange(field);
   // The change the strategies weigh this one against: the newest by someone else since the base (the writer's own
   // later edit must not hide a colleague's edit in between, which would then be replaced with no record).
-  const last =
+  const latest =
     newest && newest.userId === user.id && newest.version > baseVersion
       ? ((await store.lastFieldChangeByOthers(field, user.id, baseVersion)) ?? newest)
       : newest;
+  // The writer's own undo since the base put back the value the undone change had replaced, which a colleague may
+  // have set: written over unseen, it is that colleague's value that is overwritten, and the notice names them
+  // (the undo's version and time: when the field took the value back).
+  const restoredBy =
+    latest &&
+    latest.userId === user.id &&
+    latest.version > baseVersion &&
+    latest.kind === 'undo' &&
+    latest.undoOf
+      ? await store.authorBefore(field, latest.undoOf)
+      : null;
+  const last = latest && restoredBy && restoredBy.userId !== user.id ? { ...latest, ...restoredBy } : latest;
   const current = readField(doc, field);
   let baseValue: unknown = current;
   if (strategyName === 'manual' && last && last.version > baseVersion) {

@@ -475,6 +475,14 @@ export function createOrderLog(deps: CommitDeps, options: OrderLogOptions = {}) 
       lastFieldChangeByOthers: async (field, userId, version) =>
         after(field, version).findLast((row) => row.userId !== userId) ?? null,
       firstFieldChangeAfter: async (field, version) => after(field, version)[0] ?? null,
+      authorBefore: async (field, changeId) => {
+        const at = memo.rows.findIndex((row) => row.id === changeId);
+        // Older than the history kept (or the field's first change kept): the database knows.
+        if (at === -1) throw new LeavesTick();
+        const before = memo.rows.findLast((row, i) => i < at && row.field === field);
+        if (!before) throw new LeavesTick();
+        return { userId: before.userId, userName: before.userName };
+      },
       recentSectionEdits: async (section, since, userId) => {
         if (since.getTime() < memo.completeSince) throw new LeavesTick();
         return [...(memo.recent.get(section)?.values() ?? [])]

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresAvailable } from '../../../e2e/support/services';
 import { createTestDatabase, type TestDatabase, type TestDbKind } from '../../../e2e/support/test-db';
+import { defaultOrderPolicy } from '../policy';
 import { diffToTextOp } from '../strategies/operational-transform';
 import type { ChangeResult } from '../types';
 import type { SyncContext } from './context';
@@ -185,6 +186,48 @@ function syncServiceSuite(kind: TestDbKind) {
       });
       expect(negative).toMatchObject({ status: 'rejected', code: 'VALIDATION' });
     });
+
+    // Anna sets a value, Napa replaces it having seen it, undoes that (Anna's value is back), then an edit Napa made
+    // before the undo arrives: it overwrites Anna's value, and says so (fuzz seed 143, last-write-wins notes). A
+    // line's quantity takes the per-change path; the notes under last-write-wins the order log (in memory).
+    it.each([
+      { field: 'quantity', values: [7, 9, 11, 5, 6, 8] as unknown[] },
+      { field: 'notes', values: ['Anna: call first', 'Napa: ring', 'Napa: ring twice', 'a', 'b', 'c'] },
+    ])(
+      'names the colleague whose value an own undo put back, when a stale edit writes over it ($field)',
+      async ({ field: which, values }) => {
+        const id = fixture.editableOrderIds[2]!;
+        const sections = { ...defaultOrderPolicy, notes: 'last-write-wins' as const };
+        if (which === 'notes')
+          expect((await service.setPolicy(admin, { entityType: 'order', sections })).ok).toBe(true);
+        try {
+          const start = await open(anna, id);
+          const field = which === 'notes' ? 'notes' : `lines.${start.doc.lines[0]!.id}.quantity`;
+          let version = start.version;
+          const set = async (ctx: SyncContext, baseVersion: number, value: unknown) => {
+            const result = await push(ctx, id, { baseVersion, field, op: { type: 'set', value } });
+            expect(result, JSON.stringify(result)).toMatchObject({ status: 'applied' });
+            return result.status === 'applied' ? result : null;
+          };
+          const [annas, napas, stale, mine1, mine2, mine3] = values;
+          await set(anna, version++, annas);
+          expect((await set(napa, version++, napas))?.overwrote).toBeNull();
+          expect(await service.undo(napa, { entityType: 'order', entityId: id })).toMatchObject({ ok: true });
+          version++;
+          const written = await set(napa, version - 1, stale);
+          expect(written?.overwrote).toMatchObject({ userId: anna.user.id, version, field });
+          // Her own value put back by her own undo is hers: nobody is named.
+          const mine = version + 1;
+          await set(napa, mine, mine1);
+          await set(napa, mine + 1, mine2);
+          expect(await service.undo(napa, { entityType: 'order', entityId: id })).toMatchObject({ ok: true });
+          expect((await set(napa, mine + 2, mine3))?.overwrote).toBeNull();
+        } finally {
+          if (which === 'notes')
+            await service.setPolicy(admin, { entityType: 'order', sections: defaultOrderPolicy });
+        }
+      },
+    );
 
     it('queues a manual conflict and applies the admin resolution', async () => {
       const id = fixture.editableOrderIds[3]!;
