@@ -229,6 +229,24 @@ function syncServiceSuite(kind: TestDbKind) {
       },
     );
 
+    it('queues a conflict under manual for a stale edit over a value an own undo put back', async () => {
+      const id = fixture.editableOrderIds[4]!;
+      const start = await open(anna, id);
+      const address = start.doc.shippingAddress;
+      const set = (ctx: SyncContext, baseVersion: number, city: string) =>
+        push(ctx, id, {
+          baseVersion,
+          field: 'shippingAddress',
+          op: { type: 'set', value: { ...address, city } },
+        });
+      expect(await set(anna, start.version, 'Anna')).toMatchObject({ status: 'applied' });
+      expect(await set(napa, start.version + 1, 'Napa')).toMatchObject({ status: 'applied' });
+      expect(await service.undo(napa, { entityType: 'order', entityId: id })).toMatchObject({ ok: true });
+      const stale = await set(napa, start.version + 2, 'Napa again');
+      expect(stale).toMatchObject({ status: 'conflict', theirs: { userId: anna.user.id } });
+      expect((await open(anna, id)).doc.shippingAddress.city).toBe('Anna');
+    });
+
     it('queues a manual conflict and applies the admin resolution', async () => {
       const id = fixture.editableOrderIds[3]!;
       const start = await open(anna, id);
