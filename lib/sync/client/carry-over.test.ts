@@ -113,6 +113,31 @@ describe('carryNotesOp', () => {
     );
   });
 
+  // Switching seed 176 (one node and two): typed offline under manual, carried to OT after a colleague's whole
+  // values had replaced the text around "{c0.18} "; one shared "c" pulled it inside "{c0.4}" ("{c{c0.18} 0.4}").
+  it('does not put an insert inside other text on one matching character', () => {
+    const basis = '{c1.9}{c2.5}{c0.2}{c1.6}{c1.7}{c0.3}{c3.8}ที่้ำ{c0.4}𠀀กั้นc🇹🇭l me🇹🇭{c1.11}';
+    const typed: TextOp = [
+      24,
+      'น้ำที่ครับ',
+      30,
+      { d: 2 },
+      3,
+      '{c0.18} ',
+      3,
+      '{c0.13}',
+      2,
+      'น้ำ{c0.17}',
+      1,
+      { d: 2 },
+    ];
+    const intended = textType.apply(basis, typed);
+    const current = '{c1.9}{c2.5}{c0.2}{c1.14}{c1.6}{c1.7}{c0.3}{c3.8}ที่้ำ{c0.4}น้ำ🇭l me🇹🇭{c1.11}';
+    const carried = textType.apply(current, carryNotesOp(basis, intended, current, typed));
+    for (const marker of ['{c0.4}', '{c0.18}', '{c0.13}', '{c0.17}', '{c1.14}', '{c1.11}'])
+      expect(carried.split(marker).length - 1, `${marker} once in ${carried}`).toBe(1);
+  });
+
   it('diffs the value when the typed edit does not lead to it', () => {
     expect(textType.apply('ab', carryNotesOp('ab', 'aXb', 'ab', ['Y']))).toBe('aXb');
   });

@@ -81,6 +81,8 @@ function opParts(op: TextOp): { inserts: Inserts; deleted: Set<number> } {
 
 /** Up to this many code points on each side say where an insert was typed (`placeInserts`). */
 const CONTEXT = 12;
+/** The fewest code points of that text a place must share to draw an insert away from where it was moved to. */
+const MIN_EVIDENCE = 2;
 
 /** The text around a place: the code points before it (nearest first) and after it. */
 type Surroundings = { before: string[]; after: string[] };
@@ -141,6 +143,8 @@ function placeInserts(typed: readonly Surroundings[], after: { op: TextOp; text:
     let bestLikeness = likeness(want, here);
     for (let p = 0; p <= points.length; p++) {
       const score = likeness(want, around(p));
+      // One code point in common is chance (a "c" of another marker), not where it was typed.
+      if (score < MIN_EVIDENCE) continue;
       const nearer = Math.abs(p - insert.at) < Math.abs(best - insert.at);
       if (score > bestLikeness || (score === bestLikeness && nearer)) {
         best = p;
