@@ -20,7 +20,8 @@ const template = (n: number) => ({
   tail: `,"data":${n},"ts":1}`,
 });
 
-function member(userId: string, extra: Partial<Member> = {}): Member {
+/** A member as the stores keep it (the contract's and the memory tests' fixture). */
+export function member(userId: string, extra: Partial<Member> = {}): Member {
   return { userId, name: userId, role: 'sales', status: 'online', connections: 1, updatedAt: 1, ...extra };
 }
 

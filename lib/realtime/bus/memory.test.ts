@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Member } from '../protocol';
-import { runBackendContracts } from './contract';
+import { member, runBackendContracts } from './contract';
 import { MemoryBroker, MemoryBus } from './memory-bus';
 import { MemoryConnections } from './memory-connections';
 import { MemoryDedupe } from './memory-dedupe';
@@ -42,15 +41,7 @@ describe('memory: answers in place', () => {
     const presence = new MemoryPresence(60);
     const connections = new MemoryConnections(presence);
     await presence.heartbeat('n1');
-    const member: Member = {
-      userId: 'u1',
-      name: 'Anna',
-      role: 'sales',
-      status: 'online',
-      connections: 1,
-      updatedAt: 1,
-    };
-    expect(presence.set('scope', 'n1', 'u1', { v: 1, member })).toBeUndefined();
+    expect(presence.set('scope', 'n1', 'u1', { v: 1, member: member('u1') })).toBeUndefined();
     expect(
       connections.add('t:u1', { connectionId: 'c1', nodeId: 'n1', userId: 'u1', connectedAt: 1 }),
     ).toBeUndefined();
