@@ -113,6 +113,22 @@ describe('carryNotesOp', () => {
     );
   });
 
+  // Switching seed 176 again: where the transform put "{c0.18} ", a colleague had given the "น" it was typed after a
+  // tone mark, and the carried text read "น{c0.18} ้ำ" (the mark alone after a space).
+  it('does not put an insert inside a character others made of the letters it was typed between', () => {
+    expect(carryNotes('ab นา cd', 'ab น{c0.18} า cd', 'ab น้ำ cd')).toBe('ab น้ำ{c0.18}  cd');
+    expect(carryNotes('นา', 'นZา', 'น้ำ')).toBe('น้ำZ');
+    // An emoji a colleague joined into one (woman + ZWJ + laptop) and a flag's pair are not split either.
+    expect(carryNotes('a👩b', 'a👩Xb', 'a👩\u200D💻b')).toBe('a👩\u200D💻Xb');
+    expect(carryNotes('a🇹b', 'a🇹Xb', 'a🇹🇭b')).toBe('a🇹🇭Xb');
+    // The start, when the text around it is more like where it was typed.
+    expect(carryNotes('ab-นา', 'ab-Xนา', 'ab-น้ำ')).toBe('ab-Xน้ำ');
+  });
+
+  it('leaves a mark the person typed onto a letter where it was typed', () => {
+    expect(carryNotes('xนา yz', 'xน่า yz', 'xนา yQz')).toBe('xน่า yQz');
+  });
+
   // Switching seed 176 (one node and two): typed offline under manual, carried to OT after a colleague's whole
   // values had replaced the text around "{c0.18} "; one shared "c" pulled it inside "{c0.4}" ("{c{c0.18} 0.4}").
   it('does not put an insert inside other text on one matching character', () => {

@@ -121,38 +121,63 @@ function typedSurroundings(op: TextOp, text: string): Surroundings[] {
   return inserts.map((insert) => surroundings(points, deleted, insert.at));
 }
 
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/**
+ * Where in `points` (skipping `deleted`) a user-perceived character of the text that stays begins, as a test of
+ * a position: false inside one ("น|้ำ", an emoji's ZWJ sequence or a flag's pair), true at the text's ends.
+ */
+function clusterEdges(points: readonly string[], deleted: ReadonlySet<number>): (at: number) => boolean {
+  const kept: number[] = [];
+  let text = '';
+  const startsAt = new Map<number, number>();
+  for (let i = 0; i < points.length; i++) {
+    if (deleted.has(i)) continue;
+    startsAt.set(text.length, i);
+    kept.push(i);
+    text += points[i]!;
+  }
+  const starts = new Set<number>();
+  for (const { index } of graphemes.segment(text)) starts.add(startsAt.get(index)!);
+  return (at) => {
+    const next = kept.find((i) => i >= at);
+    return next === undefined || next === kept[0] || starts.has(next);
+  };
+}
+
+/** Whether the place described by `around` is between two user-perceived characters (or at an end). */
+function betweenClusters(around: Surroundings): boolean {
+  if (around.before.length === 0 || around.after.length === 0) return true;
+  const before = [...around.before].reverse().join('');
+  for (const { index } of graphemes.segment(before + around.after.join('')))
+    if (index === before.length) return true;
+  return false;
+}
+
 /**
  * `after.op` (an edit typed where `typed` says, moved onto `after.text` over others' edits known only as
  * values) with each insert that the move left between other characters than it was typed between put where
  * the text around it is most like the text it was typed between (the nearest such place). A diff keeps
  * characters two texts happen to share, so a marker typed between "{c4.4}" and "{c4.2}" was carried into
  * "{c4.|12}" when others had replaced both, and "{c1.7}" typed after "{c4.0}" into "{c4.0|}" (fuzz switching
- * seed 7, one node and two). Deletions stay where they are; inserts keep their order.
+ * seed 7, one node and two). An insert typed between two characters is not left inside one that others made
+ * there: a Thai consonant and the tone mark a colleague gave it ("น{c0.18} ้ำ", switching seed 176), where it
+ * would put the mark on the typed text's last letter or alone after a space. Deletions stay where they are;
+ * inserts keep their order.
  */
 function placeInserts(typed: readonly Surroundings[], after: { op: TextOp; text: string }): TextOp {
   const now = opParts(after.op);
   if (typed.length !== now.inserts.length) return after.op;
   const points = Array.from(after.text);
   const around = (at: number) => surroundings(points, now.deleted, at);
+  const atEdge = clusterEdges(points, now.deleted);
   let moved = false;
   now.inserts.forEach((insert, i) => {
     const want = typed[i]!;
-    const here = around(insert.at);
-    if (sameEdges(want, here)) return;
-    let best = insert.at;
-    let bestLikeness = likeness(want, here);
-    for (let p = 0; p <= points.length; p++) {
-      const score = likeness(want, around(p));
-      // One code point in common is chance (a "c" of another marker), not where it was typed.
-      if (score < MIN_EVIDENCE) continue;
-      const nearer = Math.abs(p - insert.at) < Math.abs(best - insert.at);
-      if (score > bestLikeness || (score === bestLikeness && nearer)) {
-        best = p;
-        bestLikeness = score;
-      }
-    }
-    moved ||= best !== insert.at;
-    insert.at = best;
+    let at = likeliest(want, insert.at, points.length, around);
+    if (!atEdge(at) && betweenClusters(want)) at = wholeCluster(want, at, points.length, around, atEdge);
+    moved ||= at !== insert.at;
+    insert.at = at;
   });
   if (!moved) return after.op;
   const sorted = now.inserts.map((insert, i) => ({ ...insert, i })).sort((a, b) => a.at - b.at || a.i - b.i);
@@ -163,6 +188,45 @@ function placeInserts(typed: readonly Surroundings[], after: { op: TextOp; text:
     if (position < points.length) out.push(now.deleted.has(position) ? { d: 1 } : 1);
   }
   return textType.normalize(out);
+}
+
+/** Where an insert moved to `at` goes: there if it has the characters it was typed between, else the likeliest. */
+function likeliest(
+  want: Surroundings,
+  at: number,
+  length: number,
+  around: (at: number) => Surroundings,
+): number {
+  const here = around(at);
+  if (sameEdges(want, here)) return at;
+  let best = at;
+  let bestLikeness = likeness(want, here);
+  for (let p = 0; p <= length; p++) {
+    const score = likeness(want, around(p));
+    // One code point in common is chance (a "c" of another marker), not where it was typed.
+    if (score < MIN_EVIDENCE) continue;
+    const nearer = Math.abs(p - at) < Math.abs(best - at);
+    if (score > bestLikeness || (score === bestLikeness && nearer)) {
+      best = p;
+      bestLikeness = score;
+    }
+  }
+  return best;
+}
+
+/** The start or the end of the character `at` is inside: the one more like where it was typed, else the end. */
+function wholeCluster(
+  want: Surroundings,
+  at: number,
+  length: number,
+  around: (at: number) => Surroundings,
+  atEdge: (at: number) => boolean,
+): number {
+  let start = at;
+  while (start > 0 && !atEdge(start)) start--;
+  let end = at;
+  while (end < length && !atEdge(end)) end++;
+  return likeness(want, around(start)) > likeness(want, around(end)) ? start : end;
 }
 
 function fits(from: string, op: TextOp, to: string): boolean {
