@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import Echo from 'laravel-echo';
 import Pusher from 'pusher-js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +15,7 @@ import { deleteRedisPrefix } from './pusher-helpers';
 
 const DEFAULT_APP = { PUSHER_APP_ID: 'omni', PUSHER_APP_KEY: 'omni-key', PUSHER_APP_SECRET: 'omni-secret' };
 const useRedis = await redisAvailable();
+const ORDER_ID = '5f2b8c1e-7a3d-4e9f-8b6a-1c2d3e4f5a6b';
 
 type Node = { server: RunningServer; app: PusherApp };
 
@@ -123,6 +125,47 @@ describe(`Omni-Sales domain events on Laravel-style Pusher channels (${useRedis 
       actor: { id: anna.id, name: anna.name },
     });
     expect(await received).toEqual({ id: 'p-1', stock: 4, actor: { id: anna.id, name: anna.name } });
+  });
+
+  // Every node mirrors the hub events it sees to its own Pusher listeners: the event crosses the bus once, as the
+  // hub's event, and no Pusher frame of it follows on the bus.
+  it('delivers each bridged event once and in order on every node, with no Pusher frame on the bus', async () => {
+    const anna = users.anna!;
+    const channel = `private-orders.${anna.tenantId}.${ORDER_ID}`;
+    const seen = nodes.map(() => [] as unknown[]);
+    for (const [i, node] of nodes.entries()) {
+      const client = track(clientFor(node, anna));
+      const echo = new Echo({ broadcaster: 'pusher', key: node.app.key, cluster: 'mt1', client });
+      echo.private(`orders.${anna.tenantId}.${ORDER_ID}`).listen('.order.updated', (data: unknown) => {
+        seen[i]!.push(data);
+      });
+      await expect.poll(() => client.channel(channel)?.subscribed ?? false).toBe(true);
+    }
+    const topics: string[] = [];
+    const watcher = useRedis ? new Redis(TEST_REDIS_URL) : undefined;
+    if (watcher) {
+      watcher.on('message', (_channel: string, message: string) => topics.push(message.split('\n')[1] ?? ''));
+      await watcher.subscribe(`${prefix}:bus`);
+    }
+    try {
+      const sent = Array.from({ length: 6 }, (_, n) => ({ n, actor: { id: anna.id, name: anna.name } }));
+      for (const { n } of sent)
+        await nodes[n % nodes.length]!.server.services.realtime.publish({
+          tenantId: anna.tenantId,
+          channel: `order:${ORDER_ID}`,
+          event: 'order.updated',
+          data: { n },
+          actor: { id: anna.id, name: anna.name },
+        });
+      for (const list of seen) await expect.poll(() => list.length).toBeGreaterThanOrEqual(sent.length);
+      for (const list of seen) expect(list).toEqual(sent);
+      if (watcher) {
+        await expect.poll(() => topics.filter((topic) => topic === 'e').length).toBe(sent.length);
+        expect(topics).not.toContain('pusher');
+      }
+    } finally {
+      watcher?.disconnect();
+    }
   });
 
   it('refuses client events (whispers) on domain channels: only the server writes them', async () => {

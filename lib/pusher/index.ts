@@ -39,7 +39,13 @@ export type PusherDeps = {
   /** The node's hub: Pusher fan-out rides its bus, domain events are bridged from its publish path. */
   hub?: Pick<
     Hub,
-    'onBusTopic' | 'publishBusTopic' | 'busAlone' | 'onPublish' | 'onUserRefresh' | 'storedUser'
+    | 'onBusTopic'
+    | 'publishBusTopic'
+    | 'busAlone'
+    | 'onPublish'
+    | 'onRemoteEvent'
+    | 'onUserRefresh'
+    | 'storedUser'
   > & {
     metrics?: { registry: Registry };
   };
@@ -99,7 +105,10 @@ export function createPusher(deps: PusherDeps): Pusher {
   const gateway = createPusherGateway({ server, logger, maxPayload: env.WS_MAX_FRAME_BYTES });
   const handleHttp = createPusherHttpApi({ server, state, logger });
   const defaultApp = apps.defaultApp();
-  const unbridge = hub && defaultApp ? hub.onPublish(createDomainBridge(server, defaultApp.id)) : () => {};
+  const bridge = hub && defaultApp ? createDomainBridge(server, defaultApp.id) : null;
+  const unbridgeOwn = bridge && hub ? hub.onPublish((input) => bridge.published(input)) : () => {};
+  const unbridgeRemote =
+    bridge && hub ? hub.onRemoteEvent((key, frame) => bridge.received(key, frame)) : () => {};
   // A role change, deactivation or sign-out (from any node, or a database notification) re-checks this node's
   // Pusher connections as it re-checks the native sockets; a re-check that could not read the user is retried by
   // the hub until it succeeds.
@@ -111,7 +120,8 @@ export function createPusher(deps: PusherDeps): Pusher {
     handleUpgrade: gateway.handleUpgrade,
     handleHttp,
     async close() {
-      unbridge();
+      unbridgeOwn();
+      unbridgeRemote();
       unrefresh();
       await server.close();
       await gateway.close();

@@ -4,6 +4,7 @@ import type { OutFrame } from '../realtime/server/socket';
 import { LocalPusherBus, type PusherBus, type PusherBusMessage } from './bus';
 import { loadPusherConfig, PusherApps } from './config';
 import type { PusherSocket } from './connection';
+import { createDomainBridge } from './domain-bridge';
 import { PusherServer } from './server';
 import { signChannel } from './signatures';
 import { MemoryPusherState } from './state/memory-state';
@@ -177,5 +178,52 @@ describe('PusherServer with fake sockets', () => {
     connection.socketClosed();
     await connection.settled();
     expect(server.reaches('a', 'news')).toBe(false);
+  });
+  it("bridges a domain event to this node's listeners only: another node mirrors the hub event itself", async () => {
+    const bus = new RecordingBus(false);
+    const { server, app, connect } = await setup({}, bus);
+    const bridge = createDomainBridge(server, 'a');
+    const tenant = '7d0c3f0e-9a52-4a8e-9f57-3f4f3a1c2b10';
+    const channel = `private-products.${tenant}`;
+    const actor = { id: 'u1', name: 'Anna' };
+    // Nobody here listens: nothing is framed, and nothing is carried although other nodes are on the bus.
+    bridge.published({
+      tenantId: tenant,
+      channel: 'products',
+      event: 'product.updated',
+      data: { n: 1 },
+      actor,
+    });
+    expect(bus.carried).toEqual([]);
+    const { socket, connection } = await connect();
+    const auth = signChannel(app, connection.socketId, channel);
+    connection.receive(JSON.stringify({ event: 'pusher:subscribe', data: { channel, auth } }));
+    await connection.settled();
+    // Published here, then the same kind of event from another node as the hub's frame: both delivered here.
+    bridge.published({
+      tenantId: tenant,
+      channel: 'products',
+      event: 'product.updated',
+      data: { n: 2 },
+      actor,
+    });
+    bridge.received(
+      `${tenant}:products`,
+      `{"type":"event","channel":"products","epoch":"e1","seq":7,"event":"product.updated","data":{"n":3},` +
+        `"actor":{"id":"u2","name":"Napa"},"ts":1}`,
+    );
+    // Another tenant's channel, a channel that is not bridged, and a frame of another shape: nothing.
+    bridge.received('0b7c1a52-4d8e-4f3a-9c2b-5e6f7a8b9c0d:products', '{"event":"product.updated","data":{}}');
+    bridge.received(`${tenant}:nowhere`, '{"event":"x","data":{}}');
+    bridge.received(`${tenant}:products`, '{"type":"event","data":{}}');
+    expect(socket.events('product.updated')).toEqual([
+      { event: 'product.updated', channel, data: JSON.stringify({ n: 2, actor }) },
+      {
+        event: 'product.updated',
+        channel,
+        data: JSON.stringify({ n: 3, actor: { id: 'u2', name: 'Napa' } }),
+      },
+    ]);
+    expect(bus.carried).toEqual([]);
   });
 });

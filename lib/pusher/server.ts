@@ -259,14 +259,27 @@ export class PusherServer implements ConnectionHost {
 
   /**
    * Whether an event on the channel could reach a socket: one of this node's listens, or another node may (the
-   * bus carries it there). When neither, a trigger builds no frame at all (the domain bridge mirrors every order
-   * edit, and a one-node deployment without Pusher clients would frame each for nobody).
+   * bus carries it there). When neither, a trigger builds no frame at all.
    */
   reaches(appId: string, channel: string): boolean {
-    return this.#subscribers.has(`${appId}\n${channel}`) || !this.deps.bus.alone();
+    return this.listens(appId, channel) || !this.deps.bus.alone();
   }
 
-  /** Server-side trigger (HTTP API, domain bridge): every channel, on every node. */
+  /** Whether one of this node's sockets listens on the channel. */
+  listens(appId: string, channel: string): boolean {
+    return this.#subscribers.has(`${appId}\n${channel}`);
+  }
+
+  /**
+   * An event for this node's sockets only: the domain bridge, which every node runs on the hub events it sees
+   * (its own and those the hub's bus brings), so the frame never crosses the bus itself.
+   */
+  publishHere(appId: string, channel: string, event: string, data: string): void {
+    if (!this.listens(appId, channel)) return;
+    this.#deliver(appId, channel, JSON.stringify({ event, channel, data }));
+  }
+
+  /** Server-side trigger (HTTP API): every channel, on every node. */
   publish(request: PublishRequest): void {
     for (const channel of request.channels) {
       if (!this.reaches(request.appId, channel)) continue;

@@ -166,6 +166,7 @@ export class Hub {
   private readonly clock: Clock;
   private readonly timers: Scheduled[] = [];
   private readonly publishHooks = new Set<(input: PublishInput, position: Position) => void>();
+  private readonly remoteEventHooks = new Set<(key: string, frame: string) => void>();
   private readonly topicHandlers = new Map<string, (payload: string, from: string) => void>();
   private readonly userRefreshHooks = new Set<UserRefreshHook>();
   /** Re-checks that could not read the user (database down), retried with back-off per user ('*': everyone). */
@@ -268,6 +269,16 @@ export class Hub {
   onPublish(hook: (input: PublishInput, position: Position) => void): () => void {
     this.publishHooks.add(hook);
     return () => this.publishHooks.delete(hook);
+  }
+
+  /**
+   * Observes every event another node published, as its frame arrives on the bus (`key` is `tenant:channel`).
+   * The Pusher bridge mirrors it to this node's own Pusher listeners, so a bridged event crosses the bus once,
+   * as the hub's event, and not a second time as a Pusher frame.
+   */
+  onRemoteEvent(hook: (key: string, frame: string) => void): () => void {
+    this.remoteEventHooks.add(hook);
+    return () => this.remoteEventHooks.delete(hook);
   }
 
   /**
@@ -963,6 +974,13 @@ export class Hub {
         if (!parts) return;
         const [key = '', epoch = '', seq, ts, frame = ''] = parts;
         this.router.offer(key, { epoch, seq: Number(seq), ts: Number(ts), frame });
+        for (const hook of this.remoteEventHooks) {
+          try {
+            hook(key, frame);
+          } catch (error) {
+            this.deps.logger.warn({ err: (error as Error).message }, 'remote event hook failed');
+          }
+        }
         return;
       }
       case 's': {
