@@ -105,10 +105,11 @@ export function createPusher(deps: PusherDeps): Pusher {
   const gateway = createPusherGateway({ server, logger, maxPayload: env.WS_MAX_FRAME_BYTES });
   const handleHttp = createPusherHttpApi({ server, state, logger });
   const defaultApp = apps.defaultApp();
-  const bridge = hub && defaultApp ? createDomainBridge(server, defaultApp.id) : null;
-  const unbridgeOwn = bridge && hub ? hub.onPublish((input) => bridge.published(input)) : () => {};
-  const unbridgeRemote =
-    bridge && hub ? hub.onRemoteEvent((key, frame) => bridge.received(key, frame)) : () => {};
+  const unbridge: Array<() => void> = [];
+  if (hub && defaultApp) {
+    const bridge = createDomainBridge(server, defaultApp.id);
+    unbridge.push(hub.onPublish(bridge.published), hub.onRemoteEvent(bridge.received));
+  }
   // A role change, deactivation or sign-out (from any node, or a database notification) re-checks this node's
   // Pusher connections as it re-checks the native sockets; a re-check that could not read the user is retried by
   // the hub until it succeeds.
@@ -120,8 +121,7 @@ export function createPusher(deps: PusherDeps): Pusher {
     handleUpgrade: gateway.handleUpgrade,
     handleHttp,
     async close() {
-      unbridgeOwn();
-      unbridgeRemote();
+      for (const stop of unbridge) stop();
       unrefresh();
       await server.close();
       await gateway.close();

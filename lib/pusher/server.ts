@@ -275,7 +275,6 @@ export class PusherServer implements ConnectionHost {
    * (its own and those the hub's bus brings), so the frame never crosses the bus itself.
    */
   publishHere(appId: string, channel: string, event: string, data: string): void {
-    if (!this.listens(appId, channel)) return;
     this.#deliver(appId, channel, JSON.stringify({ event, channel, data }));
   }
 

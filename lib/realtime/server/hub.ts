@@ -281,6 +281,17 @@ export class Hub {
     return () => this.remoteEventHooks.delete(hook);
   }
 
+  /** Calls each observer; one that throws is logged and does not stop the others or the caller. */
+  private notify<Hook>(hooks: Iterable<Hook>, failure: string, call: (hook: Hook) => void): void {
+    for (const hook of hooks) {
+      try {
+        call(hook);
+      } catch (error) {
+        this.deps.logger.warn({ err: (error as Error).message }, failure);
+      }
+    }
+  }
+
   /**
    * Observes every user refresh on this node, after its cached copy was forgotten (from `refreshUser`, another
    * node's, or a database notification); null: every user (the bus reconnected). The Pusher side re-checks the
@@ -329,13 +340,7 @@ export class Hub {
         this.deps.logger.warn({ err: error.message, channel: key }, 'bus publish failed');
       });
     this.router.offer(key, { epoch, seq, ts, frame });
-    for (const hook of this.publishHooks) {
-      try {
-        hook(input, { epoch, seq });
-      } catch (error) {
-        this.deps.logger.warn({ err: (error as Error).message }, 'publish hook failed');
-      }
-    }
+    this.notify(this.publishHooks, 'publish hook failed', (hook) => hook(input, { epoch, seq }));
     return { epoch, seq };
   }
 
@@ -974,13 +979,7 @@ export class Hub {
         if (!parts) return;
         const [key = '', epoch = '', seq, ts, frame = ''] = parts;
         this.router.offer(key, { epoch, seq: Number(seq), ts: Number(ts), frame });
-        for (const hook of this.remoteEventHooks) {
-          try {
-            hook(key, frame);
-          } catch (error) {
-            this.deps.logger.warn({ err: (error as Error).message }, 'remote event hook failed');
-          }
-        }
+        this.notify(this.remoteEventHooks, 'remote event hook failed', (hook) => hook(key, frame));
         return;
       }
       case 's': {

@@ -147,11 +147,8 @@ function clusterEdges(points: readonly string[], deleted: ReadonlySet<number>): 
 
 /** Whether the place described by `around` is between two user-perceived characters (or at an end). */
 function betweenClusters(around: Surroundings): boolean {
-  if (around.before.length === 0 || around.after.length === 0) return true;
-  const before = [...around.before].reverse().join('');
-  for (const { index } of graphemes.segment(before + around.after.join('')))
-    if (index === before.length) return true;
-  return false;
+  const points = [...[...around.before].reverse(), ...around.after];
+  return clusterEdges(points, new Set())(around.before.length);
 }
 
 /**
